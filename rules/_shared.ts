@@ -1,0 +1,81 @@
+// Helpers shared by several rule modules: option schemas for port lists and the world-exposure report.
+import type { ReportDescriptor, RuleContext } from '../src/engine/define-rule.js';
+import { addressVariants, type WorldExposure } from '../src/model/exposure.js';
+import { formatCidr, isWorld, namePorts, parsePortSpec, PortSet, type NamedPorts } from '../src/model/net.js';
+import { describeReach, portsOf } from '../src/model/traffic.js';
+import type { Direction, Model, SgRule } from '../src/model/types.js';
+
+export type PortSpec = number | string;
+
+export const portListSchema = {
+  type: 'array',
+  items: { anyOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { type: 'string', pattern: '^\\s*\\d{1,5}\\s*(-\\s*\\d{1,5}\\s*)?$' }] },
+} as const;
+
+export function portSetFromSpecs(specs: readonly PortSpec[]): PortSet {
+  return PortSet.of(...specs.flatMap((s) => parsePortSpec(s) ?? []));
+}
+
+/** Named ports from option specs: configured ports are named after the default list where they match it. */
+export function namedFromSpecs(specs: readonly PortSpec[], defaults: readonly NamedPorts[]): NamedPorts[] {
+  return specs.flatMap((s) => {
+    const r = parsePortSpec(s);
+    if (!r) return [];
+    const known = defaults.find((d) => d.from === r.from && d.to === r.to);
+    return [{ from: r.from, to: r.to, name: known?.name ?? 'configured' }];
+  });
+}
+
+export function groupLabel(model: Model, rule: SgRule): string {
+  const group = rule.group ? model.groups.get(rule.group) : undefined;
+  return group?.address ?? rule.resource;
+}
+
+export function groupAddress(model: Model, rule: SgRule): string | undefined {
+  return rule.group ? model.groups.get(rule.group)?.address : undefined;
+}
+
+/** "0.0.0.0/0", or for a union "0.0.0.0/1 + 128.0.0.0/1 (together all of IPv4)". */
+export function exposureSource(e: WorldExposure): string {
+  if (!e.byUnion) return e.variants[0]!.cidrValue.v;
+  const list = [...new Set(e.variants.map((v) => formatCidr(v.cidr)))];
+  const shown = list.length > 4 ? `${list.slice(0, 4).join(' + ')} + ${list.length - 4} more` : list.join(' + ');
+  return `${shown} (together all of ${e.family === 4 ? 'IPv4' : 'IPv6'})`;
+}
+
+/** Lists the admin and sensitive ports an exposure reaches: "22 (SSH), 23 (Telnet); sensitive: 20-21 (FTP), …". */
+export function reachedPorts(e: WorldExposure, admin: readonly NamedPorts[], sensitive: readonly NamedPorts[]): string {
+  const ports = portsOf(e.reach);
+  const a = namePorts(ports, admin);
+  const s = namePorts(ports, sensitive);
+  return [a.length > 0 ? a.join(', ') : '', s.length > 0 ? `${a.length > 0 ? 'sensitive ' : ''}${s.join(', ')}` : ''].filter(Boolean).join('; ');
+}
+
+/** Reports a world exposure at its first contributing peer, with the others as related locations. */
+export function reportExposure(
+  ctx: RuleContext<unknown>,
+  e: WorldExposure,
+  messageId: string,
+  data: Record<string, string | number>,
+  extra: Partial<ReportDescriptor> = {},
+): void {
+  const first = e.variants[0]!.rule;
+  const related = e.variants.slice(1).map((v) => ({ at: v.rule.peerAt, message: `${v.cidrValue.v} is part of the union that covers the whole address space` }));
+  ctx.report({
+    messageId,
+    data,
+    at: first.peerAt,
+    resource: first.resource,
+    ...(groupAddress(ctx.model, first) ? { group: groupAddress(ctx.model, first)! } : {}),
+    related,
+    ...(e.when.length > 0 ? { when: e.when } : {}),
+    key: `${e.direction}|${exposureSource(e)}|${describeReach(e.reach)}`,
+    claim: e.key,
+    ...extra,
+  });
+}
+
+/** Unknown peers, and unknown traffic of world peers, kept the world rules of a direction from deciding. */
+export function reportWorldUnknowns(ctx: RuleContext<unknown>, direction: Direction): void {
+  for (const u of addressVariants(ctx.model, direction).unknowns) if (!u.cidr || isWorld(u.cidr)) ctx.unresolved(u.value);
+}

@@ -1,0 +1,31 @@
+import { defineRule, noOptions } from '../src/engine/define-rule.js';
+import { worldExposures } from '../src/model/exposure.js';
+import { describeReach } from '../src/model/traffic.js';
+import { exposureSource, groupLabel, reportExposure, reportWorldUnknowns } from './_shared.js';
+
+export default defineRule({
+  id: 'egress-unrestricted',
+  title: 'Egress to the whole internet on all protocols, or all TCP or all UDP ports',
+  description:
+    "Flags egress to 0.0.0.0/0 or ::/0 that allows every protocol, every TCP port or every UDP port, including AWS's implicit allow-all egress where nothing removed it. Error in an environment marked production.",
+  level: 'warning',
+  securitySeverity: 4.0,
+  tags: ['exfiltration'],
+  practice: 1,
+  options: noOptions,
+  messages: {
+    unrestricted: 'Egress to {destination} allows {traffic} from group `{group}`',
+    implicit: "Group `{group}` keeps AWS's implicit allow-all egress to 0.0.0.0/0: no egress rule is written, so nothing removes the default",
+  },
+  check(ctx) {
+    for (const e of worldExposures(ctx.model, 'egress')) {
+      if (!e.reach.allProtocols && !e.reach.tcp.isAll() && !e.reach.udp.isAll()) continue;
+      const rule = e.variants[0]!.rule;
+      const group = groupLabel(ctx.model, rule);
+      const traffic = e.reach.allProtocols ? 'all traffic' : describeReach({ ...e.reach, icmp: [], icmpv6: [], protocols: [] });
+      if (rule.implicit) reportExposure(ctx, e, 'implicit', { group }, { claim: undefined });
+      else reportExposure(ctx, e, 'unrestricted', { destination: exposureSource(e), traffic, group }, { claim: undefined });
+    }
+    reportWorldUnknowns(ctx, 'egress');
+  },
+});

@@ -1,0 +1,26 @@
+import { defineRule, noOptions } from '../src/engine/define-rule.js';
+
+export default defineRule({
+  id: 'group-default-restrict-all',
+  title: "A VPC's default security group keeps or gets rules",
+  description:
+    "Flags a VPC's default security group that is managed with any ingress or egress rule. Resources launched without a group land in it, so it should allow nothing.",
+  level: 'warning',
+  securitySeverity: 5.0,
+  tags: ['exposure', 'cis-aws:5.4'],
+  practice: 1,
+  options: noOptions,
+  messages: {
+    hasRules: 'Default security group `{group}` has {count} rule(s) ({directions}); the default group should allow no traffic',
+  },
+  check(ctx) {
+    for (const group of ctx.model.groups.values()) {
+      if (!group.isDefault) continue;
+      const rules = [...group.ingress, ...group.egress].map((id) => ctx.model.rules.get(id)!);
+      const entries = new Set(rules.map((r) => r.entry.id));
+      if (entries.size === 0) continue;
+      const directions = (['ingress', 'egress'] as const).filter((d) => group[d].length > 0).join(' and ');
+      ctx.report({ messageId: 'hasRules', data: { group: group.address, count: entries.size, directions }, at: group.at, resource: group.address, group: group.address, key: `default|${directions}` });
+    }
+  },
+});

@@ -1,0 +1,96 @@
+import { defineRule, noOptions } from '../src/engine/define-rule.js';
+import type { Span } from '../src/model/location.js';
+import { parseCidr, type Protocol } from '../src/model/net.js';
+import type { SgRule } from '../src/model/types.js';
+import { alternatives, type Value } from '../src/model/value.js';
+import { groupAddress, groupLabel } from './_shared.js';
+
+type Problem = { messageId: string; data: Record<string, string | number>; at: Span; when: string[] };
+
+export default defineRule({
+  id: 'rule-shape-invalid',
+  title: 'Rule that AWS would reject',
+  description:
+    'Flags a rule AWS rejects at deploy time: an unknown protocol, TCP/UDP/ICMP without ports, TCP/UDP ports reversed or outside 0-65535, an ICMP type or code outside -1-255 (or type -1 with a specific code), an invalid CIDR, or several peers in an entry that allows one.',
+  level: 'error',
+  securitySeverity: 1.0,
+  tags: ['correctness', 'deploy-failure'],
+  practice: 1,
+  options: noOptions,
+  messages: {
+    unknownProtocol: 'Protocol "{protocol}" is not a protocol name (tcp, udp, icmp, icmpv6, -1) or number 0-255',
+    missingPorts: '{protocol} rule on group `{group}` has no {missing}',
+    reversedPorts: 'Port range {from}-{to} on group `{group}` is reversed (from is greater than to)',
+    portOutOfRange: 'Port {port} on group `{group}` is outside 0-65535',
+    icmpOutOfRange: '{protocol} {field} {value} on group `{group}` is outside -1-255',
+    icmpAnyTypeWithCode: '{protocol} type -1 (all types) with code {code} on group `{group}`: a code needs a specific type',
+    invalidCidr: '"{cidr}" is not a valid {family} CIDR',
+    severalPeers: 'This rule lists {count} sources or destinations, but AWS allows only one in this kind of rule',
+  },
+  check(ctx) {
+    const seen = new Set<string>();
+    for (const rule of ctx.model.rules.values()) {
+      if (rule.implicit) continue;
+      const group = groupAddress(ctx.model, rule);
+      const report = (p: Problem) =>
+        ctx.report({ messageId: p.messageId, data: p.data, at: p.at, resource: rule.resource, ...(group ? { group } : {}), ...(p.when.length > 0 ? { when: p.when } : {}), key: `${p.messageId}|${JSON.stringify(p.data)}` });
+      for (const p of cidrProblems(rule)) report(p);
+      if (seen.has(rule.entry.id)) continue;
+      seen.add(rule.entry.id);
+      for (const p of entryProblems(rule, groupLabel(ctx.model, rule))) report(p);
+      if (rule.entry.singlePeer && rule.entry.peerCount > 1) report({ messageId: 'severalPeers', data: { count: rule.entry.peerCount }, at: rule.entry.at, when: [] });
+    }
+  },
+});
+
+function cidrProblems(rule: SgRule): Problem[] {
+  if (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') return [];
+  const family = rule.peer.kind === 'cidr4' ? 4 : 6;
+  return alternatives(rule.peer.cidr).flatMap((alt) => {
+    if (alt.value.k !== 'known') return [];
+    const cidr = parseCidr(alt.value.v);
+    if (cidr && cidr.family === family) return [];
+    return [{ messageId: 'invalidCidr', data: { cidr: alt.value.v, family: family === 4 ? 'IPv4' : 'IPv6' }, at: rule.peerAt, when: alt.when }];
+  });
+}
+
+function entryProblems(rule: SgRule, group: string): Problem[] {
+  const out: Problem[] = [];
+  for (const p of alternatives(rule.protocol)) {
+    if (p.value.k !== 'known') continue;
+    const proto: Protocol = p.value.v;
+    if (typeof proto === 'object' && 'invalid' in proto) {
+      out.push({ messageId: 'unknownProtocol', data: { protocol: proto.invalid }, at: p.value.at, when: p.when });
+      continue;
+    }
+    if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp' && proto !== 'icmpv6') continue;
+    const label = proto === 'icmpv6' ? 'ICMPv6' : proto.toUpperCase();
+    const isIcmp = proto === 'icmp' || proto === 'icmpv6';
+    if (!rule.fromPort || !rule.toPort) {
+      if (proto === 'icmpv6' && !rule.fromPort && !rule.toPort) continue;
+      const missing = isIcmp ? (rule.fromPort ? 'ICMP code' : 'ICMP type') : !rule.fromPort && !rule.toPort ? 'port range' : rule.fromPort ? 'to port' : 'from port';
+      if (!(isIcmp && rule.fromPort)) out.push({ messageId: 'missingPorts', data: { protocol: label, group, missing }, at: rule.at, when: p.when });
+      if (!rule.fromPort) continue;
+    }
+    for (const from of alternatives(rule.fromPort)) {
+      for (const to of rule.toPort ? alternatives(rule.toPort as Value<number>) : [{ when: [], value: null }]) {
+        if (from.value.k !== 'known' || (to.value && to.value.k !== 'known')) continue;
+        const when = [...p.when, ...from.when, ...to.when];
+        const f = from.value.v;
+        const t = to.value?.k === 'known' ? to.value.v : -1;
+        const at = from.value.at;
+        if (isIcmp) {
+          for (const [field, value] of [['type', f], ['code', t]] as const) {
+            if (value < -1 || value > 255 || !Number.isInteger(value)) out.push({ messageId: 'icmpOutOfRange', data: { protocol: label, field, value, group }, at, when });
+          }
+          if (f === -1 && t !== -1) out.push({ messageId: 'icmpAnyTypeWithCode', data: { protocol: label, code: t, group }, at, when });
+          continue;
+        }
+        const bad = [f, t].find((n) => n < 0 || n > 65535 || !Number.isInteger(n));
+        if (bad !== undefined) out.push({ messageId: 'portOutOfRange', data: { port: bad, group }, at, when });
+        else if (f > t) out.push({ messageId: 'reversedPorts', data: { from: f, to: t, group }, at, when });
+      }
+    }
+  }
+  return out;
+}

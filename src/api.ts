@@ -1,0 +1,180 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { BUILTIN_RULES } from './engine/builtins.js';
+import { ConfigError, findConfig, readConfig, type LoadedConfig } from './config/load.js';
+import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } from './config/resolve.js';
+import { discover, kindOf } from './discover/discover.js';
+import type { LevelSetting, RuleModule } from './engine/define-rule.js';
+import type { Finding, Result, RunError, Stats } from './engine/result.js';
+import { runRules, unresolvedValues } from './engine/run.js';
+import { isExpired, type Suppression } from './engine/suppress.js';
+import { todayUtc } from './engine/directive.js';
+import { link } from './model/link.js';
+import type { Facts } from './model/types.js';
+import { displayPath, parseTerraformModule } from './parsers/terraform/index.js';
+import type { ParsedFile } from './parsers/types.js';
+import { RULES } from '../rules/index.js';
+import type { PresetName } from '../rules/presets.js';
+
+export interface LintOptions {
+  cwd?: string;
+  /** `-c`: one config for every file instead of the nearest one. */
+  configFile?: string;
+  preset?: PresetName;
+  rules?: Record<string, LevelSetting>;
+  env?: string;
+  include?: string[];
+  exclude?: string[];
+  vars?: Record<string, string>;
+  varFiles?: string[];
+  reportUnresolved?: boolean;
+  /** YYYY-MM-DD; suppression expiry is judged against it (tests fix it). */
+  today?: string;
+  /** Rules to run instead of the built-in registry (tests run one rule at a time). */
+  registry?: RuleModule<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function fullRegistry(extra: RuleModule<any>[] = []): RuleModule<any>[] {
+  return [...BUILTIN_RULES, ...RULES, ...extra];
+}
+
+/** Lints files and directories; throws ConfigError for an invalid config (exit 2), reports everything else in the result. */
+export async function lint(paths: string[], options: LintOptions = {}): Promise<Result> {
+  const started = performance.now();
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const registry = options.registry ? [...BUILTIN_RULES, ...options.registry] : fullRegistry();
+  const cliRules: Record<string, LevelSetting> = { ...(options.rules ?? {}) };
+  if (options.reportUnresolved) cliRules['unresolved-value'] ??= 'note';
+  const cli: CliRuleInputs = { rules: cliRules, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}) };
+  const resolver = new RuleResolver(registry, cli);
+  const configs = new ConfigSource(cwd, options.configFile, resolver);
+
+  const found = discover(paths, cwd);
+  const errors: RunError[] = [...found.errors];
+  for (const m of found.missing) errors.push({ kind: 'io', file: m, message: 'no such file or directory' });
+  const selected = found.files.filter((f) => {
+    const rel = displayPath(cwd, f.abs);
+    if (options.include?.length && !matchesGlobs(options.include, rel)) return false;
+    if (options.exclude?.length && matchesGlobs(options.exclude, rel)) return false;
+    const loaded = configs.forFile(f.abs);
+    const relToConfig = relative(loaded.dir, f.abs).split('\\').join('/');
+    if (loaded.config.include?.length && !matchesGlobs(loaded.config.include, relToConfig)) return false;
+    if (loaded.config.exclude?.length && matchesGlobs(loaded.config.exclude, relToConfig)) return false;
+    return true;
+  });
+
+  const facts: Facts[] = [];
+  const files: ParsedFile[] = [];
+  const moduleDirs = new Map<string, string[]>();
+  for (const f of selected) {
+    if (f.kind !== 'terraform') continue;
+    const dir = dirname(f.abs);
+    if (!moduleDirs.has(dir)) moduleDirs.set(dir, siblingsOf(dir));
+  }
+  for (const [dir, tfFiles] of [...moduleDirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const loaded = configs.forFile(join(dir, '_'));
+    const tf = loaded.config.terraform ?? {};
+    const varFiles = [...(tf.varFiles ?? []).map((v) => resolve(loaded.dir, v)), ...(options.varFiles ?? []).map((v) => resolve(cwd, v))];
+    const vars = { ...Object.fromEntries(Object.entries(tf.vars ?? {}).map(([k, v]) => [k, String(v)])), ...(options.vars ?? {}) };
+    const parsed = await parseTerraformModule(dir, tfFiles, { cwd, vars, varFiles });
+    facts.push(parsed.facts);
+    files.push(...parsed.files);
+  }
+
+  const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
+  const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
+  const model = link(facts);
+  const today = options.today ?? todayUtc();
+  const settingsFor = (file: string): FileSettings => configs.settings(absOf.get(file) ?? resolve(cwd, file));
+  const run = runRules({
+    model,
+    files,
+    registry,
+    settingsFor,
+    today,
+    externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
+  });
+  errors.push(...run.errors);
+  const findings = run.findings.filter((f) => reportable.has(f.at.file));
+  return { findings, errors, stats: stats(model, files, started), files };
+}
+
+/** Every Terraform file of a module directory: a file is always evaluated with its whole module. */
+function siblingsOf(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((n) => kindOf(n) === 'terraform')
+      .map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+function stats(model: ReturnType<typeof link>, files: ParsedFile[], started: number): Stats {
+  const byFormat: Stats['byFormat'] = { terraform: 0, cloudformation: 0, cdk: 0, aws: 0 };
+  for (const f of files) byFormat[f.format]++;
+  const unresolvedByReason: Record<string, number> = {};
+  const values = unresolvedValues(model);
+  for (const v of values) unresolvedByReason[v.why] = (unresolvedByReason[v.why] ?? 0) + 1;
+  return {
+    files: files.length,
+    byFormat,
+    groups: model.groups.size,
+    rules: [...model.rules.values()].filter((r) => !r.implicit).length,
+    unresolvedValues: values.length,
+    unresolvedByReason,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Finds, loads and validates the config that applies to each file (the nearest one, or the one given with -c). */
+class ConfigSource {
+  private readonly dirCache = new Map<string, string | null>();
+  private readonly loaded = new Map<string, LoadedConfig>();
+  private readonly none: LoadedConfig;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly explicit: string | undefined,
+    private readonly resolver: RuleResolver,
+  ) {
+    this.none = { file: null, dir: cwd, config: {} };
+    if (explicit) this.load(resolve(cwd, explicit));
+  }
+
+  forFile(abs: string): LoadedConfig {
+    const file = this.explicit ? resolve(this.cwd, this.explicit) : findConfig(dirname(abs), this.dirCache);
+    return file ? this.load(file) : this.none;
+  }
+
+  settings(abs: string): FileSettings {
+    return this.resolver.forFile(abs, this.forFile(abs));
+  }
+
+  ignoreFor(f: Finding, abs: string, today: string): Suppression | undefined {
+    if (f.ruleId === 'parse-error' || f.ruleId === 'suppression-invalid') return undefined;
+    const loaded = this.forFile(abs);
+    const rel = relative(loaded.dir, abs).split('\\').join('/');
+    for (const entry of loaded.config.ignore ?? []) {
+      if (entry.rule !== f.ruleId) continue;
+      if (entry.files && !matchesGlobs(entry.files, rel)) continue;
+      if (entry.resource && entry.resource !== f.resource && entry.resource !== f.group) continue;
+      if (entry.until && isExpired(entry.until, today)) continue;
+      return { kind: 'config', reason: entry.reason, ...(entry.until ? { until: entry.until } : {}) };
+    }
+    return undefined;
+  }
+
+  private load(file: string): LoadedConfig {
+    let loaded = this.loaded.get(file);
+    if (!loaded) {
+      loaded = readConfig(file);
+      this.resolver.check(loaded);
+      this.loaded.set(file, loaded);
+    }
+    return loaded;
+  }
+}
+
+export { ConfigError };

@@ -1,0 +1,213 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, fullRegistry, lint, type LintOptions } from './api.js';
+import { findConfig, readConfig } from './config/load.js';
+import { RuleResolver } from './config/resolve.js';
+import type { Level, LevelSetting } from './engine/define-rule.js';
+import { LEVEL_RANK, type Result } from './engine/result.js';
+import { formatJson } from './reporters/json.js';
+import { formatText } from './reporters/text.js';
+import { packageRoot, packageVersion } from './util/package-files.js';
+import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
+
+const HELP = `Usage: sg-lint [paths...] [options]
+
+Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
+
+Output:
+  -f, --format <name>[=<file>]  text (default) | json; repeatable, name=file writes that format to a file
+  -o, --output <file>           write the format that has no file there instead of stdout
+  -q, --quiet                   report and count only findings at level error
+Rules and config:
+  -c, --config <file>           use this config for every file (default: nearest .sg-lint.yml/.yaml/.json)
+      --print-config <file>     print the effective config for that file as JSON
+      --preset <name>           recommended (default) | strict | all
+      --rule <id>=<level>       override a rule's level: error | warning | note | off (repeatable)
+      --env <name>              apply this environment profile to every file
+      --fail-on <level>         error (default) | warning | note | none
+      --max-warnings <n>        also exit 1 when more than n warnings remain
+      --include <glob>          only files matching (repeatable)
+      --exclude <glob>          skip files matching (repeatable)
+      --report-unresolved       report values that kept a rule from deciding (rule unresolved-value)
+Terraform:
+      --var <k=v>               set a variable (repeatable)
+      --var-file <file>         load a .tfvars file (repeatable)
+Information:
+      --list-rules              print the rule catalogue
+      --explain <rule-id>       print a rule's documentation
+      --version, --help
+
+Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or internal error.`;
+
+const LEVELS: LevelSetting[] = ['error', 'warning', 'note', 'off'];
+const NOT_YET = ['plan', 'parameter', 'parameters-file', 'baseline', 'write-baseline', 'prune-baseline', 'changed-since', 'online', 'online-required', 'dry-run', 'mdcloud-apikey', 'cache-dir', 'no-cache'];
+const FORMATS = ['text', 'json'];
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const out = (s: string) => io.stdout.write(s);
+  const err = (s: string) => io.stderr.write(s);
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f', multiple: true },
+        output: { type: 'string', short: 'o' },
+        quiet: { type: 'boolean', short: 'q' },
+        config: { type: 'string', short: 'c' },
+        'print-config': { type: 'string' },
+        preset: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        env: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'max-warnings': { type: 'string' },
+        include: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
+        var: { type: 'string', multiple: true },
+        'var-file': { type: 'string', multiple: true },
+        'report-unresolved': { type: 'boolean' },
+        offline: { type: 'boolean' },
+        'list-rules': { type: 'boolean' },
+        explain: { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(NOT_YET.map((n) => [n, { type: ['online', 'online-required', 'dry-run', 'no-cache', 'prune-baseline'].includes(n) ? 'boolean' : 'string' } as const])),
+      },
+    });
+  } catch (e) {
+    err(`sg-lint: ${(e as Error).message}\nRun sg-lint --help for usage.\n`);
+    return 2;
+  }
+  const v = args.values;
+  try {
+    if (v.help) return out(HELP + '\n'), 0;
+    if (v.version) return out(packageVersion() + '\n'), 0;
+    if (v['list-rules']) return out(listRules()), 0;
+    if (v.explain !== undefined) return out(explain(v.explain)), 0;
+    const pending = NOT_YET.filter((n) => (v as Record<string, unknown>)[n] !== undefined);
+    if (pending.length > 0) throw new UsageError(`--${pending[0]} is not available in this version of sg-lint yet`);
+
+    const options = lintOptions(v, args.positionals);
+    if (v['print-config'] !== undefined) return out(printConfig(v['print-config'], options)), 0;
+    const outputs = parseFormats(v.format ?? [], v.output);
+    const failOn = parseChoice(v['fail-on'] ?? 'error', ['error', 'warning', 'note', 'none'], '--fail-on');
+    const maxWarnings = v['max-warnings'] === undefined ? undefined : parseCount(v['max-warnings']);
+
+    let result = await lint(args.positionals, options);
+    if (v.quiet) result = { ...result, findings: result.findings.filter((f) => f.level === 'error') };
+    const version = packageVersion();
+    let writeFailed = false;
+    for (const o of outputs) {
+      const color = !o.file && Boolean(io.stdout.isTTY) && !process.env.NO_COLOR;
+      const text = o.format === 'json' ? formatJson(result, version) : formatText(result, { color, codeFrames: true });
+      if (o.file) {
+        try {
+          writeFileSync(o.file, text);
+        } catch (e) {
+          err(`sg-lint: cannot write ${o.file}: ${(e as Error).message}\n`);
+          writeFailed = true;
+        }
+      } else out(text);
+    }
+    if (outputs.every((o) => o.file) && !outputs.some((o) => o.format === 'text')) err(formatText({ ...result, findings: [] }, { color: false, codeFrames: false }).split('\n').slice(-3).join('\n'));
+    return exitCode(result, failOn as Level | 'none', maxWarnings, writeFailed);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`sg-lint: ${e.message}\nRun sg-lint --help for usage.\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      err(`sg-lint: ${e.message}\n`);
+      return 2;
+    }
+    err(`sg-lint: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+export function exitCode(result: Result, failOn: Level | 'none', maxWarnings: number | undefined, writeFailed = false): number {
+  if (writeFailed || result.errors.some((e) => e.kind === 'config' || e.kind === 'internal' || (e.kind === 'io' && e.message === 'no such file or directory'))) return 2;
+  const active = result.findings.filter((f) => !f.suppressed);
+  if (failOn !== 'none' && active.some((f) => LEVEL_RANK[f.level] >= LEVEL_RANK[failOn])) return 1;
+  if (maxWarnings !== undefined && active.filter((f) => f.level === 'warning').length > maxWarnings) return 1;
+  return 0;
+}
+
+function lintOptions(v: Record<string, unknown>, positionals: string[]): LintOptions {
+  const rules: Record<string, LevelSetting> = {};
+  for (const r of (v.rule as string[] | undefined) ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(r);
+    if (!m || !LEVELS.includes(m[2] as LevelSetting)) throw new UsageError(`--rule expects <id>=<error|warning|note|off>, got "${r}"`);
+    rules[m[1]!.trim()] = m[2] as LevelSetting;
+  }
+  const vars: Record<string, string> = {};
+  for (const kv of (v.var as string[] | undefined) ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--var expects k=v, got "${kv}"`);
+    vars[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  void positionals;
+  return {
+    ...(v.config ? { configFile: v.config as string } : {}),
+    ...(v.preset ? { preset: parseChoice(v.preset as string, PRESETS, '--preset') as PresetName } : {}),
+    rules,
+    ...(v.env ? { env: v.env as string } : {}),
+    include: (v.include as string[] | undefined) ?? [],
+    exclude: (v.exclude as string[] | undefined) ?? [],
+    vars,
+    varFiles: (v['var-file'] as string[] | undefined) ?? [],
+    reportUnresolved: Boolean(v['report-unresolved']),
+  };
+}
+
+function parseFormats(specs: string[], output: string | undefined): { format: string; file?: string }[] {
+  const list = (specs.length > 0 ? specs : ['text']).map((s) => {
+    const i = s.indexOf('=');
+    const format = i < 0 ? s : s.slice(0, i);
+    if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}" (available: ${FORMATS.join(', ')})`);
+    return i < 0 ? { format } : { format, file: s.slice(i + 1) };
+  });
+  const bare = list.filter((o) => !o.file);
+  if (bare.length > 1) throw new UsageError('at most one --format may go to standard output; give the others a file (name=file)');
+  if (output && bare[0]) bare[0].file = output;
+  return list;
+}
+
+function parseChoice(value: string, choices: readonly string[], flag: string): string {
+  if (!choices.includes(value)) throw new UsageError(`${flag} expects one of ${choices.join(', ')}, got "${value}"`);
+  return value;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings expects a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function listRules(): string {
+  const rows = fullRegistry().map((r) => [r.id, r.level, r.online ? 'online only' : presetsOf(r).join(', ') || '-', r.title]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n') + '\n';
+}
+
+function explain(id: string): string {
+  const file = join(packageRoot, 'rules', `${id}.md`);
+  if (!/^[a-z0-9-]+$/.test(id) || !existsSync(file)) throw new UsageError(`unknown rule "${id}" (see --list-rules)`);
+  return readFileSync(file, 'utf8');
+}
+
+function printConfig(file: string, options: LintOptions): string {
+  const abs = resolve(file);
+  const configFile = options.configFile ? resolve(options.configFile) : findConfig(dirname(abs), new Map());
+  const loaded = configFile ? readConfig(configFile) : { file: null, dir: process.cwd(), config: {} };
+  const resolver = new RuleResolver(fullRegistry(), { rules: options.rules ?? {}, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}) });
+  resolver.check(loaded);
+  const settings = resolver.forFile(abs, loaded);
+  const rules = Object.fromEntries([...settings.rules].map(([id, r]) => [id, Object.keys(r.options).length > 0 ? [r.level, r.options] : r.level]));
+  const { rules: _omit, environments: _envs, overrides: _ov, ...rest } = loaded.config;
+  return JSON.stringify({ configFile: loaded.file, preset: options.preset ?? loaded.config.preset ?? 'recommended', environments: settings.environments, ...rest, rules }, null, 2) + '\n';
+}

@@ -1,0 +1,128 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { relative } from 'node:path';
+import picomatch from 'picomatch';
+import type { LevelSetting, RuleModule } from '../engine/define-rule.js';
+import { presetLevels, type PresetName } from '../../rules/presets.js';
+import { ConfigError, type LoadedConfig, type RuleSetting, type RuleSettings } from './load.js';
+
+export interface EffectiveRule {
+  level: LevelSetting;
+  options: Record<string, unknown>;
+}
+
+export interface FileSettings {
+  rules: Map<string, EffectiveRule>;
+  environments: string[];
+}
+
+export interface CliRuleInputs {
+  preset?: PresetName;
+  /** `--rule id=level`, applied last. */
+  rules: Record<string, LevelSetting>;
+  /** `--env name`: this environment profile for every file. */
+  env?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyRule = RuleModule<any>;
+
+const globCache = new Map<string, (path: string) => boolean>();
+export function matchesGlobs(globs: readonly string[], relPath: string): boolean {
+  return globs.some((g) => {
+    let m = globCache.get(g);
+    if (!m) globCache.set(g, (m = picomatch(g, { dot: true })));
+    return m(relPath);
+  });
+}
+
+/** Computes each file's rule levels and options: preset, `rules`, environment, `overrides`, `--rule`, last one winning. */
+export class RuleResolver {
+  private readonly byId: Map<string, AnyRule>;
+  private readonly ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true });
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly cache = new Map<string, FileSettings>();
+
+  constructor(
+    private readonly registry: AnyRule[],
+    private readonly cli: CliRuleInputs,
+  ) {
+    this.byId = new Map(registry.map((r) => [r.id, r]));
+    for (const id of Object.keys(cli.rules)) if (!this.byId.has(id)) throw new ConfigError(`unknown rule id "${id}" in --rule`, '--rule');
+  }
+
+  /** Checks a config's rule ids and options up front, so a bad config fails before any file is analyzed. */
+  check(loaded: LoadedConfig): void {
+    const c = loaded.config;
+    const sets: [string, RuleSettings | undefined][] = [
+      ['rules', c.rules],
+      ...Object.entries(c.environments ?? {}).map(([name, e]): [string, RuleSettings | undefined] => [`environments.${name}.rules`, e.rules]),
+      ...(c.overrides ?? []).map((o, i): [string, RuleSettings | undefined] => [`overrides[${i}].rules`, o.rules]),
+    ];
+    const problems: string[] = [];
+    for (const [where, rules] of sets) {
+      for (const [id, setting] of Object.entries(rules ?? {})) {
+        const rule = this.byId.get(id);
+        if (!rule) {
+          problems.push(`${where}: unknown rule id "${id}"`);
+          continue;
+        }
+        const options = Array.isArray(setting) ? setting[1] : undefined;
+        if (options) problems.push(...this.optionProblems(rule, options).map((p) => `${where}.${id}: ${p}`));
+      }
+    }
+    for (const [i, entry] of (c.ignore ?? []).entries()) if (!this.byId.has(entry.rule)) problems.push(`ignore[${i}].rule: unknown rule id "${entry.rule}"`);
+    if (this.cli.env && c.environments && !(this.cli.env in c.environments) && this.cli.env !== 'production') {
+      problems.push(`--env ${this.cli.env}: no such environment in the config`);
+    }
+    if (problems.length > 0) throw new ConfigError(`invalid config ${loaded.file ?? ''}`.trim(), loaded.file ?? '', problems);
+  }
+
+  forFile(absFile: string, loaded: LoadedConfig): FileSettings {
+    const key = `${loaded.file ?? ''}\0${absFile}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const c = loaded.config;
+    const rel = relative(loaded.dir, absFile).split('\\').join('/');
+    const rules = new Map<string, EffectiveRule>();
+    const levels = presetLevels(this.cli.preset ?? c.preset ?? 'recommended', this.registry);
+    for (const rule of this.registry) rules.set(rule.id, { level: levels.get(rule.id) ?? 'off', options: { ...rule.options.defaults } });
+    const apply = (settings: RuleSettings | undefined) => {
+      for (const [id, setting] of Object.entries(settings ?? {})) {
+        const current = rules.get(id);
+        if (current) rules.set(id, merge(current, setting));
+      }
+    };
+    apply(c.rules);
+    const environments: string[] = [];
+    const envName = this.cli.env ?? Object.entries(c.environments ?? {}).find(([, e]) => matchesGlobs(e.files, rel))?.[0];
+    if (envName) {
+      environments.push(envName);
+      if (envName === 'production') apply({ 'egress-unrestricted': 'error' });
+      apply(c.environments?.[envName]?.rules);
+    }
+    for (const o of c.overrides ?? []) if (matchesGlobs(o.files, rel)) apply(o.rules);
+    for (const [id, level] of Object.entries(this.cli.rules)) rules.set(id, { ...rules.get(id)!, level });
+    for (const [id, eff] of rules) {
+      const rule = this.byId.get(id)!;
+      const problems = this.optionProblems(rule, eff.options);
+      if (problems.length > 0) throw new ConfigError(`invalid options for rule ${id}`, loaded.file ?? '', problems);
+    }
+    const result = { rules, environments };
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private optionProblems(rule: AnyRule, options: Record<string, unknown>): string[] {
+    let validate = this.validators.get(rule.id);
+    if (!validate) this.validators.set(rule.id, (validate = this.ajv.compile(rule.options.schema)));
+    const copy = { ...rule.options.defaults, ...options };
+    if (validate(copy)) return [];
+    return (validate.errors ?? []).map((e) => `options${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`);
+  }
+}
+
+function merge(current: EffectiveRule, setting: RuleSetting): EffectiveRule {
+  if (!Array.isArray(setting)) return { ...current, level: setting };
+  const [level, options] = setting;
+  return { level, options: options ? { ...current.options, ...options } : current.options };
+}

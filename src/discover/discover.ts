@@ -1,0 +1,96 @@
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { RunError } from '../engine/result.js';
+
+export type FileKind = 'terraform' | 'terraform-vars' | 'cloudformation-candidate' | 'cdk-candidate';
+
+export interface DiscoveredFile {
+  abs: string;
+  kind: FileKind;
+  /** Named on the command line (rather than found in a named directory). */
+  explicit: boolean;
+}
+
+const SKIPPED_DIRS = new Set(['node_modules', '.terraform', '.git']);
+
+export function kindOf(name: string): FileKind | null {
+  if (name.endsWith('.tf') || name.endsWith('.tf.json')) return 'terraform';
+  if (name.endsWith('.tfvars') || name.endsWith('.tfvars.json')) return 'terraform-vars';
+  if (name.endsWith('.d.ts')) return null;
+  if (/\.(ya?ml|json|template)$/.test(name)) return 'cloudformation-candidate';
+  if (/\.(ts|js|mjs)$/.test(name)) return 'cdk-candidate';
+  return null;
+}
+
+/**
+ * Finds the files to analyze under the given paths. Directories are walked (skipping node_modules, .terraform, .git,
+ * and cdk.out unless named); symbolic link loops are skipped with an io error; a path that does not exist is an error.
+ */
+export function discover(paths: string[], cwd: string): { files: DiscoveredFile[]; errors: RunError[]; missing: string[] } {
+  const files = new Map<string, DiscoveredFile>();
+  const errors: RunError[] = [];
+  const missing: string[] = [];
+  const visiting = new Set<string>();
+
+  const walk = (dir: string, display: string) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (e) {
+      errors.push({ kind: 'io', file: display, message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    if (visiting.has(real)) {
+      errors.push({ kind: 'io', file: display, message: 'symbolic link loop skipped' });
+      return;
+    }
+    visiting.add(real);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch (e) {
+      errors.push({ kind: 'io', file: display, message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      visiting.delete(real);
+      return;
+    }
+    for (const name of entries) {
+      const abs = join(dir, name);
+      let isDir = false;
+      try {
+        isDir = statSync(abs).isDirectory();
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') errors.push({ kind: 'io', file: join(display, name), message: 'symbolic link loop skipped' });
+        else if (kindOf(name) && lstatSync(abs).isSymbolicLink()) errors.push({ kind: 'io', file: join(display, name), message: 'broken symbolic link skipped' });
+        continue;
+      }
+      if (isDir) {
+        if (SKIPPED_DIRS.has(name) || name === 'cdk.out') continue;
+        walk(abs, join(display, name));
+        continue;
+      }
+      const kind = kindOf(name);
+      if (kind && !files.has(abs)) files.set(abs, { abs, kind, explicit: false });
+    }
+    visiting.delete(real);
+  };
+
+  for (const p of paths.length > 0 ? paths : ['.']) {
+    const abs = resolve(cwd, p);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') missing.push(p);
+      else errors.push({ kind: 'io', file: p, message: code === 'ELOOP' ? 'symbolic link loop skipped' : `cannot read: ${code ?? (e as Error).message}` });
+      continue;
+    }
+    if (stat.isDirectory()) walk(abs, p);
+    else {
+      const kind = kindOf(basename(abs));
+      if (kind) files.set(abs, { abs, kind, explicit: true });
+    }
+  }
+  return { files: [...files.values()].sort((a, b) => (a.abs < b.abs ? -1 : 1)), errors, missing };
+}

@@ -1,0 +1,48 @@
+import type { Span } from '../model/location.js';
+import type { SourceFormat } from '../model/types.js';
+import type { ParsedFile } from '../parsers/types.js';
+import type { Level } from './define-rule.js';
+import type { Suppression } from './suppress.js';
+
+export interface Finding {
+  ruleId: string;
+  level: Level;
+  messageId: string;
+  data: Record<string, string | number>;
+  message: string;
+  at: Span;
+  resource: string;
+  group?: string;
+  related: { at: Span; message: string }[];
+  fingerprint: string;
+  suppressed?: Suppression;
+}
+
+export interface RunError {
+  kind: 'config' | 'io' | 'online' | 'internal';
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Stats {
+  files: number;
+  byFormat: Record<SourceFormat, number>;
+  groups: number;
+  rules: number;
+  unresolvedValues: number;
+  /** How many unresolved values there were, by reason (for the run summary and the corpus report). */
+  unresolvedByReason: Record<string, number>;
+  durationMs: number;
+}
+
+export interface Result {
+  findings: Finding[];
+  errors: RunError[];
+  stats: Stats;
+  /** The files read, with their text, for code frames. */
+  files: ParsedFile[];
+}
+
+export const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { EffectiveRule } from '../config/resolve.js';
+import { compareSpans, type Span } from '../model/location.js';
+import type { Model } from '../model/types.js';
+import { alternatives, type Unresolved, type Value } from '../model/value.js';
+import type { ParsedFile } from '../parsers/types.js';
+import { BUILTIN_MESSAGES } from './builtins.js';
+import type { Level, ReportDescriptor, RuleContext, RuleModule } from './define-rule.js';
+import type { Finding, RunError } from './result.js';
+import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyRule = RuleModule<any>;
+
+export interface EngineInput {
+  model: Model;
+  files: ParsedFile[];
+  /** Every known rule, in precedence order (rules/index.ts, then plugins). */
+  registry: AnyRule[];
+  settingsFor(file: string): { rules: Map<string, EffectiveRule>; environments: string[] };
+  /** Config `ignore` entries (and later the baseline), asked for each finding inline directives did not cover. */
+  externalSuppression?(finding: Finding): Suppression | undefined;
+  today: string;
+}
+
+interface Pending extends ReportDescriptor {
+  ruleId: string;
+  level: Level;
+}
+
+/** Runs every enabled rule over the model and returns findings with the no-overlap precedence and suppressions applied. */
+export function runRules(input: EngineInput): { findings: Finding[]; errors: RunError[] } {
+  const errors: RunError[] = [];
+  const pending: Pending[] = [];
+  const unresolved = new Map<string, { value: Unresolved; rules: Set<string> }>();
+  const files = [...new Set(input.files.map((f) => f.path))];
+
+  for (const rule of input.registry) {
+    if (rule.online) continue;
+    for (const batch of optionBatches(rule.id, files, input)) {
+      const ctx: RuleContext<Record<string, unknown>> = {
+        model: input.model,
+        options: batch.options,
+        report: (d) => {
+          const settings = batch.levels.get(d.at.file) ?? levelFor(rule.id, d.at.file, input);
+          if (settings === undefined || settings === 'off' || (batch.files && !batch.files.has(d.at.file))) return;
+          // A finding's own lower level applies only while the rule runs at its default strength (error).
+          pending.push({ ...d, ruleId: rule.id, level: d.levelOverride && settings === 'error' ? d.levelOverride : settings });
+        },
+        unresolved: (value) => {
+          const key = `${spanKey(value.at)}|${value.expr}`;
+          const entry = unresolved.get(key) ?? { value, rules: new Set<string>() };
+          entry.rules.add(rule.id);
+          unresolved.set(key, entry);
+        },
+        environmentsOf: (file) => input.settingsFor(file).environments,
+      };
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        errors.push({ kind: 'internal', message: `rule ${rule.id} threw: ${(e as Error).stack ?? String(e)}` });
+      }
+    }
+  }
+
+  const findings: Finding[] = applyPrecedence(pending, input.registry).map(toFinding(input.registry));
+  findings.push(...builtinFindings(input, unresolved));
+  const { active, invalid } = collectDirectives(input.files, new Set(input.registry.map((r) => r.id)), input.today);
+  for (const d of invalid) {
+    const level = levelFor('suppression-invalid', d.file, input);
+    if (!level || level === 'off') continue;
+    const at: Span = { file: d.file, start: d.at.start, end: d.at.end, path: '' };
+    findings.push(makeFinding('suppression-invalid', level, 'invalid', { detail: d.message }, at, '', `${d.message}|${d.rules.join(',')}`));
+  }
+  for (const f of findings) {
+    const suppression = inlineSuppression(active, f.ruleId, f.at.file, f.at.start) ?? input.externalSuppression?.(f);
+    if (suppression) f.suppressed = suppression;
+  }
+  findings.sort(compareFindings);
+  return { findings, errors };
+}
+
+/** Groups files by the options a rule has for them, so a rule runs once per distinct options object. */
+function optionBatches(ruleId: string, files: string[], input: EngineInput): { options: Record<string, unknown>; files: Set<string> | null; levels: Map<string, Level> }[] {
+  const batches = new Map<string, { options: Record<string, unknown>; files: Set<string>; levels: Map<string, Level> }>();
+  for (const file of files) {
+    const eff = input.settingsFor(file).rules.get(ruleId);
+    if (!eff || eff.level === 'off') continue;
+    const key = JSON.stringify(eff.options);
+    const batch = batches.get(key) ?? { options: eff.options, files: new Set<string>(), levels: new Map<string, Level>() };
+    batch.files.add(file);
+    batch.levels.set(file, eff.level);
+    batches.set(key, batch);
+  }
+  const list = [...batches.values()];
+  return list.length === 1 ? [{ ...list[0]!, files: list[0]!.files }] : list;
+}
+
+function levelFor(ruleId: string, file: string, input: EngineInput): Level | 'off' | undefined {
+  return input.settingsFor(file).rules.get(ruleId)?.level;
+}
+
+/** RULES.md "No overlap": of the findings that share a claim, only the rule first in the family's order keeps its finding. */
+function applyPrecedence(pending: Pending[], registry: AnyRule[]): Pending[] {
+  const order = new Map(registry.map((r, i) => [r.id, i]));
+  const winners = new Map<string, Pending>();
+  for (const p of pending) {
+    if (!p.claim) continue;
+    const current = winners.get(p.claim);
+    if (!current || order.get(p.ruleId)! < order.get(current.ruleId)!) winners.set(p.claim, p);
+  }
+  const kept = pending.filter((p) => !p.claim || winners.get(p.claim)?.ruleId === p.ruleId);
+  const keptClaims = new Set(kept.filter((p) => p.claim).map((p) => `${p.ruleId}\0${p.claim}`));
+  return kept.filter((p) => !p.yieldsTo || !keptClaims.has(`${p.yieldsTo.rule}\0${p.yieldsTo.claim}`));
+}
+
+function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
+  const byId = new Map(registry.map((r) => [r.id, r]));
+  return (p) => {
+    const rule = byId.get(p.ruleId)!;
+    const template = rule.messages[p.messageId] ?? p.messageId;
+    const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, p.at, p.resource, p.key, template, p.when);
+    if (p.group) f.group = p.group;
+    f.related = p.related ?? [];
+    return f;
+  };
+}
+
+export function render(template: string, data: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+function makeFinding(
+  ruleId: string,
+  level: Level,
+  messageId: string,
+  data: Record<string, string | number>,
+  at: Span,
+  resource: string,
+  key: string,
+  template = BUILTIN_MESSAGES[ruleId]?.[messageId] ?? messageId,
+  when?: string[],
+): Finding {
+  const conditions = when && when.length > 0 ? ` (${when.map((w) => (w.startsWith('with ') ? w : `when ${w}`)).join(' and ')})` : '';
+  return {
+    ruleId,
+    level,
+    messageId,
+    data,
+    message: render(template, data) + conditions,
+    at,
+    resource,
+    related: [],
+    fingerprint: fingerprint(ruleId, at.file, resource, `${key}${conditions}`),
+  };
+}
+
+export function fingerprint(ruleId: string, file: string, resource: string, key: string): string {
+  return createHash('sha256').update(`${ruleId}\0${file}\0${resource}\0${key}`).digest('hex').slice(0, 32);
+}
+
+function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Unresolved; rules: Set<string> }>): Finding[] {
+  const out: Finding[] = [];
+  for (const file of input.files) {
+    if (file.diagnostics.length === 0) continue;
+    const level = levelFor('parse-error', file.path, input);
+    if (!level || level === 'off') continue;
+    const first = file.diagnostics[0]!;
+    const detail = file.diagnostics.map((d) => (file.diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message)).join('; ');
+    const pos = { line: first.line, column: first.column };
+    const at: Span = { file: file.path, start: pos, end: pos, path: '' };
+    out.push(makeFinding('parse-error', level, 'parse', { detail }, at, '', detail));
+  }
+  for (const { value, rules } of unresolved.values()) {
+    const level = levelFor('unresolved-value', value.at.file, input);
+    if (!level || level === 'off') continue;
+    const data = { expr: value.expr, reason: value.why, rules: [...rules].sort().join(', ') };
+    out.push(makeFinding('unresolved-value', level, 'unresolved', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
+  }
+  return out;
+}
+
+function spanKey(s: Span): string {
+  return `${s.file}:${s.start.line}:${s.start.column}:${s.end.line}:${s.end.column}`;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return compareSpans(a.at, b.at) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+/** Every unresolved value in the model, once each, for statistics. */
+export function unresolvedValues(model: Model): Unresolved[] {
+  const seen = new Map<string, Unresolved>();
+  const visit = (v: Value<unknown> | null | undefined) => {
+    if (!v) return;
+    for (const alt of alternatives(v)) if (alt.value.k === 'unresolved') seen.set(`${spanKey(alt.value.at)}|${alt.value.expr}|${alt.value.why}`, alt.value);
+  };
+  for (const r of model.rules.values()) {
+    visit(r.protocol);
+    visit(r.fromPort);
+    visit(r.toPort);
+    visit(r.description);
+    if (r.peer.kind === 'cidr4' || r.peer.kind === 'cidr6') visit(r.peer.cidr);
+    else if (r.peer.kind === 'prefixList') visit(r.peer.id);
+    else if (r.peer.kind === 'securityGroup' && r.peer.ref.kind === 'external') visit(r.peer.ref.id);
+  }
+  for (const g of model.groups.values()) {
+    visit(g.name);
+    visit(g.description);
+  }
+  return [...seen.values()];
+}

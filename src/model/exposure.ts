@@ -1,0 +1,195 @@
+import { compareSpans } from './location.js';
+import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } from './net.js';
+import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
+import type { Direction, Model, SgRule } from './types.js';
+import { alternatives, type Known, type Unresolved } from './value.js';
+
+/** One CIDR alternative of one rule with one traffic alternative: the unit that exposure maths works on. */
+export interface RuleVariant {
+  rule: SgRule;
+  family: Family;
+  cidr: Cidr;
+  cidrValue: Known<string>;
+  reach: Reach;
+  when: string[];
+}
+
+/** Traffic from (ingress) or to (egress) the whole address space of one family. */
+export interface WorldExposure {
+  /** Stable identity of the exposure, shared by the findings that describe it. */
+  key: string;
+  direction: Direction;
+  family: Family;
+  /** The rules that make the exposure, in source order; the first is where findings point. */
+  variants: RuleVariant[];
+  reach: Reach;
+  when: string[];
+  byUnion: boolean;
+}
+
+export interface AddressAnalysis {
+  variants: RuleVariant[];
+  /** Unresolved peers or traffic that kept the analysis from deciding, with the rule they belong to. */
+  unknowns: { rule: SgRule; value: Unresolved; cidr?: Cidr }[];
+}
+
+const analysisCache = new WeakMap<Model, Map<Direction, AddressAnalysis>>();
+const exposureCache = new WeakMap<Model, Map<Direction, WorldExposure[]>>();
+
+/** Every rule of a direction with a CIDR peer, expanded into its known alternatives. */
+export function addressVariants(model: Model, direction: Direction): AddressAnalysis {
+  let byDir = analysisCache.get(model);
+  if (!byDir) analysisCache.set(model, (byDir = new Map()));
+  const cached = byDir.get(direction);
+  if (cached) return cached;
+  const result: AddressAnalysis = { variants: [], unknowns: [] };
+  for (const rule of model.rules.values()) {
+    if (rule.direction !== direction || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6')) continue;
+    const family: Family = rule.peer.kind === 'cidr4' ? 4 : 6;
+    const traffic = ruleTraffic(rule);
+    for (const alt of alternatives(rule.peer.cidr)) {
+      if (alt.value.k === 'unresolved') {
+        result.unknowns.push({ rule, value: alt.value });
+        continue;
+      }
+      const cidr = parseCidr(alt.value.v);
+      if (!cidr || cidr.family !== family) continue;
+      for (const t of traffic) {
+        if (!t.ok) {
+          result.unknowns.push({ rule, value: t.unresolved, cidr });
+          continue;
+        }
+        if (reachIsEmpty(t.reach)) continue;
+        result.variants.push({ rule, family, cidr, cidrValue: alt.value, reach: t.reach, when: [...alt.when, ...t.when] });
+      }
+    }
+  }
+  result.variants.sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
+  byDir.set(direction, result);
+  return result;
+}
+
+/**
+ * Every world exposure of a direction: each rule whose peer is /0, and each set of rules in one group (or in the groups
+ * attached to one resource) whose CIDRs together cover the whole address space for a common protocol and port.
+ */
+/** Key of the exposure a single world rule makes (other rules yield to findings with this claim). */
+export function singleRuleClaim(rule: SgRule, family: Family, when: string[]): string {
+  return `${rule.id}|${family}|${when.join('&')}`;
+}
+
+export function worldExposures(model: Model, direction: Direction): WorldExposure[] {
+  let byDir = exposureCache.get(model);
+  if (!byDir) exposureCache.set(model, (byDir = new Map()));
+  const cached = byDir.get(direction);
+  if (cached) return cached;
+  const { variants } = addressVariants(model, direction);
+  const out: WorldExposure[] = [];
+  for (const v of variants) {
+    if (!isWorld(v.cidr)) continue;
+    out.push({
+      key: singleRuleClaim(v.rule, v.family, v.when),
+      direction,
+      family: v.family,
+      variants: [v],
+      reach: v.reach,
+      when: v.when,
+      byUnion: false,
+    });
+  }
+  const seen = new Set<string>();
+  for (const pool of unionPools(model, variants)) {
+    for (const family of [4, 6] as const) {
+      const candidates = pool.filter((v) => v.family === family && v.when.length === 0 && !isWorld(v.cidr));
+      const found = unionExposure(candidates);
+      if (!found) continue;
+      const key = found.variants.map((v) => v.rule.id).join('+') + `|${family}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ key, direction, family, variants: found.variants, reach: found.reach, when: [], byUnion: true });
+    }
+  }
+  byDir.set(direction, out);
+  return out;
+}
+
+/** Rule pools whose union matters: each group's rules, and the rules of all groups attached to one resource. */
+function unionPools(model: Model, variants: RuleVariant[]): RuleVariant[][] {
+  const byGroup = new Map<string, RuleVariant[]>();
+  for (const v of variants) {
+    if (!v.rule.group) continue;
+    const list = byGroup.get(v.rule.group) ?? [];
+    list.push(v);
+    byGroup.set(v.rule.group, list);
+  }
+  const pools = [...byGroup.values()];
+  for (const att of model.attachments) {
+    const ids = new Set(att.groups.flatMap((g) => (g.ref.kind === 'model' ? [g.ref.id] : [])));
+    if (ids.size < 2) continue;
+    pools.push([...ids].flatMap((id) => byGroup.get(id) ?? []).sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt)));
+  }
+  return pools;
+}
+
+const MAX_UNION_POOL = 2000;
+
+function unionExposure(pool: RuleVariant[]): { variants: RuleVariant[]; reach: Reach } | null {
+  if (pool.length < 2 || pool.length > MAX_UNION_POOL) return null;
+  const family = pool[0]!.family;
+  if (!unionCoversAll(pool.map((v) => v.cidr), family)) return null;
+  const reach = emptyReach();
+  const contributors = new Set<RuleVariant>();
+  const covers = (vs: RuleVariant[]) => vs.length > 0 && unionCoversAll(vs.map((v) => v.cidr), family);
+  const take = (vs: RuleVariant[]) => vs.forEach((v) => contributors.add(v));
+
+  const allProto = pool.filter((v) => v.reach.allProtocols);
+  if (covers(allProto)) {
+    reach.allProtocols = true;
+    take(allProto);
+    return { variants: [...contributors], reach };
+  }
+  for (const proto of ['tcp', 'udp'] as const) {
+    const relevant = pool.filter((v) => v.reach.allProtocols || !v.reach[proto].isEmpty());
+    const bounds = new Set<number>([0, 65536]);
+    for (const v of relevant) for (const r of (v.reach.allProtocols ? PortSet.all() : v.reach[proto]).ranges) bounds.add(r.from).add(r.to + 1);
+    const sorted = [...bounds].sort((a, b) => a - b);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const from = sorted[i]!;
+      const to = sorted[i + 1]! - 1;
+      const covering = relevant.filter((v) => v.reach.allProtocols || v.reach[proto].has(from));
+      if (!covers(covering)) continue;
+      reach[proto] = reach[proto].union(PortSet.of({ from, to }));
+      take(covering);
+    }
+  }
+  for (const proto of ['icmp', 'icmpv6'] as const) {
+    const kinds: IcmpReach[] = [{ type: -1, code: -1 }, ...distinctTypes(pool.flatMap((v) => v.reach[proto]))];
+    for (const kind of kinds) {
+      const covering = pool.filter((v) => v.reach.allProtocols || v.reach[proto].some((i) => icmpCovers(i, kind)));
+      if (!covers(covering)) continue;
+      reach[proto].push(kind);
+      take(covering);
+      if (kind.type === -1) break;
+    }
+  }
+  for (const n of new Set(pool.flatMap((v) => v.reach.protocols))) {
+    const covering = pool.filter((v) => v.reach.allProtocols || v.reach.protocols.includes(n));
+    if (!covers(covering)) continue;
+    reach.protocols.push(n);
+    take(covering);
+  }
+  if (reachIsEmpty(reach)) return null;
+  return { variants: pool.filter((v) => contributors.has(v)), reach };
+}
+
+function icmpCovers(have: IcmpReach, want: IcmpReach): boolean {
+  if (have.type === -1) return true;
+  if (have.type !== want.type) return false;
+  return have.code === -1 || have.code === want.code;
+}
+
+function distinctTypes(list: IcmpReach[]): IcmpReach[] {
+  const seen = new Map<string, IcmpReach>();
+  for (const i of list) if (i.type !== -1) seen.set(`${i.type}/${i.code}`, i);
+  return [...seen.values()];
+}

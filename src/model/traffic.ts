@@ -1,0 +1,125 @@
+import { PortSet, type Protocol } from './net.js';
+import type { SgRule } from './types.js';
+import { alternatives, type Known, type Unresolved, type Value } from './value.js';
+
+/** ICMP reach: which message types a rule admits. */
+export interface IcmpReach {
+  /** -1 means every type. */
+  type: number;
+  /** -1 means every code. */
+  code: number;
+}
+
+/** What traffic a rule (or a set of rules) admits, protocol by protocol. */
+export interface Reach {
+  allProtocols: boolean;
+  tcp: PortSet;
+  udp: PortSet;
+  icmp: IcmpReach[];
+  icmpv6: IcmpReach[];
+  /** Other IP protocol numbers (GRE 47, ESP 50 …). */
+  protocols: number[];
+}
+
+export const emptyReach = (): Reach => ({ allProtocols: false, tcp: PortSet.empty(), udp: PortSet.empty(), icmp: [], icmpv6: [], protocols: [] });
+
+export function reachIsEmpty(r: Reach): boolean {
+  return !r.allProtocols && r.tcp.isEmpty() && r.udp.isEmpty() && r.icmp.length === 0 && r.icmpv6.length === 0 && r.protocols.length === 0;
+}
+
+/** TCP and UDP ports the reach admits, protocol `all` included. */
+export function portsOf(r: Reach): PortSet {
+  return r.allProtocols ? PortSet.all() : r.tcp.union(r.udp);
+}
+
+export type TrafficResult = { ok: true; when: string[]; reach: Reach } | { ok: false; when: string[]; unresolved: Unresolved };
+
+const isIcmpType = (n: number) => Number.isInteger(n) && n >= -1 && n <= 255;
+
+/**
+ * The traffic one rule admits, for each alternative of its protocol and ports.
+ * A rule AWS would reject (invalid shape) admits nothing; `rule-shape-invalid` reports it.
+ */
+export function ruleTraffic(rule: SgRule): TrafficResult[] {
+  const out: TrafficResult[] = [];
+  for (const p of alternatives(rule.protocol)) {
+    if (p.value.k === 'unresolved') {
+      out.push({ ok: false, when: p.when, unresolved: p.value });
+      continue;
+    }
+    const proto = p.value.v;
+    if (proto === 'all') {
+      out.push({ ok: true, when: p.when, reach: { ...emptyReach(), allProtocols: true } });
+      continue;
+    }
+    if (typeof proto === 'object') {
+      const reach = emptyReach();
+      if ('number' in proto) reach.protocols.push(proto.number);
+      out.push({ ok: true, when: p.when, reach });
+      continue;
+    }
+    for (const from of portAlternatives(rule.fromPort)) {
+      for (const to of portAlternatives(rule.toPort)) {
+        const when = [...p.when, ...from.when, ...to.when];
+        const bad = [from.value, to.value].find((v): v is Unresolved => v?.k === 'unresolved');
+        if (bad) {
+          out.push({ ok: false, when, unresolved: bad });
+          continue;
+        }
+        const f = (from.value as Known<number> | null)?.v;
+        const t = (to.value as Known<number> | null)?.v;
+        out.push({ ok: true, when, reach: reachOf(proto, f, t) });
+      }
+    }
+  }
+  return out;
+}
+
+function portAlternatives(v: Value<number> | null): { when: string[]; value: Known<number> | Unresolved | null }[] {
+  return v ? alternatives(v) : [{ when: [], value: null }];
+}
+
+function reachOf(proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6', from: number | undefined, to: number | undefined): Reach {
+  const reach = emptyReach();
+  if (proto === 'tcp' || proto === 'udp') {
+    if (from === undefined || to === undefined || !validPort(from) || !validPort(to) || from > to) return reach;
+    reach[proto] = PortSet.of({ from, to });
+    return reach;
+  }
+  // ICMPv6 without type/code means every type and code; ICMP needs them.
+  if (from === undefined && to === undefined && proto === 'icmpv6') {
+    reach.icmpv6.push({ type: -1, code: -1 });
+    return reach;
+  }
+  const type = from ?? NaN;
+  const code = to ?? -1;
+  if (!isIcmpType(type) || !isIcmpType(code) || (type === -1 && code !== -1)) return reach;
+  reach[proto].push({ type, code });
+  return reach;
+}
+
+const validPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535;
+
+export const ECHO_REQUEST = { icmp: 8, icmpv6: 128 } as const;
+
+/** True when the ICMP reach admits echo requests (ping) or every type. */
+export function admitsPing(r: Reach): boolean {
+  return r.icmp.some((i) => i.type === -1 || i.type === ECHO_REQUEST.icmp) || r.icmpv6.some((i) => i.type === -1 || i.type === ECHO_REQUEST.icmpv6);
+}
+
+/** Short human description: "all traffic", "TCP 22", "TCP 20-25, UDP 53", "ICMP type 8". */
+export function describeReach(r: Reach): string {
+  if (r.allProtocols) return 'all traffic';
+  const parts: string[] = [];
+  if (!r.tcp.isEmpty()) parts.push(r.tcp.isAll() ? 'all TCP ports' : `TCP ${r.tcp.toString()}`);
+  if (!r.udp.isEmpty()) parts.push(r.udp.isAll() ? 'all UDP ports' : `UDP ${r.udp.toString()}`);
+  for (const [name, list] of [['ICMP', r.icmp], ['ICMPv6', r.icmpv6]] as const) {
+    for (const i of list) parts.push(i.type === -1 ? `all ${name}` : `${name} type ${i.type}${i.code === -1 ? '' : ` code ${i.code}`}`);
+  }
+  for (const n of r.protocols) parts.push(`protocol ${n}`);
+  return parts.join(', ') || 'no traffic';
+}
+
+export function protocolIs(p: Value<Protocol>, want: Protocol): boolean {
+  return p.k === 'known' && p.v === want;
+}

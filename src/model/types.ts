@@ -1,0 +1,143 @@
+import type { Span } from './location.js';
+import type { Protocol } from './net.js';
+import type { Value } from './value.js';
+
+export type SourceFormat = 'terraform' | 'cloudformation' | 'cdk' | 'aws';
+export type Direction = 'ingress' | 'egress';
+
+/** A group the model knows, or one it does not define (an id, a name, or an unresolved expression). */
+export type GroupRef = { kind: 'model'; id: string } | { kind: 'external'; id: Value<string> };
+
+export type Peer =
+  | { kind: 'cidr4'; cidr: Value<string> }
+  | { kind: 'cidr6'; cidr: Value<string> }
+  | { kind: 'prefixList'; id: Value<string> }
+  | { kind: 'securityGroup'; ref: GroupRef }
+  | { kind: 'self' }
+  | { kind: 'none' };
+
+/** How the rule was written, so messages and a few format-specific semantics can tell them apart. */
+export type RuleOrigin =
+  | 'tf-inline'
+  | 'tf-sg-rule'
+  | 'tf-vpc-rule'
+  | 'cfn-inline'
+  | 'cfn-standalone'
+  | 'cdk-l2'
+  | 'cdk-l1'
+  | 'cdk-generated'
+  | 'aws'
+  | 'default';
+
+/** The written entry a rule came from: one entry may list several peers, each of which becomes its own SgRule. */
+export interface RuleEntry {
+  id: string;
+  /** Number of peers the entry lists (known ones and unresolved lists alike). */
+  peerCount: number;
+  /** True when AWS or the tool allows only one peer in this kind of entry. */
+  singlePeer: boolean;
+  at: Span;
+}
+
+export interface SgRule {
+  id: string;
+  /** The group this rule belongs to; null when it cannot be resolved (then the rule is also in Model.orphanRules). */
+  group: string | null;
+  groupRef: GroupRef | null;
+  direction: Direction;
+  protocol: Value<Protocol>;
+  /** Raw ports as written: TCP/UDP port range, ICMP type (from) and code (to). null when absent. */
+  fromPort: Value<number> | null;
+  toPort: Value<number> | null;
+  peer: Peer;
+  /** Span of the peer value (the CIDR string, list element or expression). */
+  peerAt: Span;
+  description: Value<string> | null;
+  origin: RuleOrigin;
+  entry: RuleEntry;
+  /** Address of the resource block that holds the rule (a standalone rule resource, or the group for inline rules). */
+  resource: string;
+  /** True for AWS's implicit allow-all egress that no one wrote. */
+  implicit: boolean;
+  at: Span;
+}
+
+export interface SecurityGroup {
+  id: string;
+  /** Resource address in the format's own style (tf `aws_security_group.web`, cfn logical id, cdk `lib/stack.ts#WebSg`). */
+  address: string;
+  format: SourceFormat;
+  name: Value<string> | null;
+  namePrefix: Value<string> | null;
+  description: Value<string> | null;
+  vpc: Value<string> | null;
+  /** A VPC's default security group (Terraform aws_default_security_group, CDK restrictDefaultSecurityGroup: false). */
+  isDefault: boolean;
+  /** AWS's allow-all egress applies because nothing removed it (CloudFormation, CDK); never for Terraform. */
+  implicitEgress: boolean;
+  ingress: string[];
+  egress: string[];
+  /** The description a tool writes when the author gave none (CDK: the construct path), to tell it from a real one. */
+  generatedDescription?: string;
+  at: Span;
+}
+
+export type TargetKind =
+  | 'instance'
+  | 'network-interface'
+  | 'launch-template'
+  | 'launch-configuration'
+  | 'load-balancer'
+  | 'db-instance'
+  | 'db-cluster'
+  | 'cache-cluster'
+  | 'cache-replication-group'
+  | 'lambda-function'
+  | 'ecs-service'
+  | 'eks-cluster'
+  | 'vpc-endpoint'
+  | 'other';
+
+export interface AttachedGroup {
+  ref: GroupRef;
+  at: Span;
+}
+
+export interface Attachment {
+  target: { kind: TargetKind; address: string; at: Span };
+  groups: AttachedGroup[];
+  /** False when part of the group list could not be resolved (e.g. a function call), so counts are lower bounds. */
+  complete: boolean;
+  /** Whether this attachment adds to the target's groups (e.g. aws_network_interface_sg_attachment) or lists them. */
+  additive: boolean;
+  at: Span;
+}
+
+export interface SourceFile {
+  path: string;
+  format: SourceFormat;
+}
+
+export interface Model {
+  groups: Map<string, SecurityGroup>;
+  rules: Map<string, SgRule>;
+  attachments: Attachment[];
+  /** Rules whose group could not be resolved or is not defined in the analyzed configuration. */
+  orphanRules: string[];
+  /** Every unresolved value the front ends produced, for statistics. */
+  unresolvedCount: number;
+  files: SourceFile[];
+}
+
+export function emptyModel(): Model {
+  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolvedCount: 0, files: [] };
+}
+
+/** What one front end produces for its files; model/link.ts merges facts into a Model. */
+export interface Facts {
+  groups: SecurityGroup[];
+  rules: SgRule[];
+  attachments: Attachment[];
+  files: SourceFile[];
+  unresolvedCount: number;
+}

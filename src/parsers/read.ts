@@ -1,0 +1,26 @@
+import { readFileSync, statSync } from 'node:fs';
+
+/** Files larger than this are not read (a generated file this size is a mistake, and would stall the run). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+export interface SourceText {
+  text?: string;
+  error?: string;
+}
+
+/** Reads a source file as UTF-8 text; never throws. Drops a BOM; refuses binary files and oversized files with a reason. */
+export function readSource(abs: string): SourceText {
+  try {
+    const stat = statSync(abs);
+    if (stat.isDirectory()) return { error: 'cannot read: it is a directory' };
+    if (stat.size > MAX_FILE_BYTES) return { error: `file too large to analyze (${(stat.size / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)` };
+    const buffer = readFileSync(abs);
+    if (buffer.subarray(0, 8192).includes(0)) return { error: 'binary file (contains NUL bytes), not a text source file' };
+    const text = buffer.toString('utf8');
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'file not found' : err.code === 'ELOOP' ? 'symbolic link loop' : err.message;
+    return { error: `cannot read: ${reason}` };
+  }
+}

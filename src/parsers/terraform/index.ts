@@ -1,0 +1,191 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { readSource } from '../read.js';
+import { emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
+import { parseHcl, type HclBody } from './hcl.js';
+import { indexHcl, type Located } from './locator.js';
+import { ModuleScope, type ModuleInputs, type TfFile, type VarSource } from './module.js';
+import { extractResources } from './resources.js';
+import { parseTfJson } from './tfjson.js';
+
+export interface TerraformOptions {
+  /** Display paths are relative to this directory. */
+  cwd: string;
+  /** `--var k=v` values (strings; `[…]`/`{…}` are read as HCL). */
+  vars: Record<string, string>;
+  /** `--var-file` and config `terraform.varFiles`, absolute paths, in precedence order. */
+  varFiles: string[];
+}
+
+const AUTO_VARS = /^(terraform\.tfvars(\.json)?|.*\.auto\.tfvars(\.json)?)$/;
+const ANY_VARS = /\.tfvars(\.json)?$/;
+
+/** Parses one Terraform module directory: every `.tf`/`.tf.json` file in it, with its variables, locals and var files. */
+export async function parseTerraformModule(dir: string, filePaths: string[], opts: TerraformOptions): Promise<FrontEndResult> {
+  const result: FrontEndResult = { facts: emptyFacts(), files: [] };
+  const tfFiles: TfFile[] = [];
+  for (const abs of [...filePaths].sort()) {
+    const loaded = await loadConfigFile(abs, opts.cwd);
+    result.files.push(loaded.parsed);
+    result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
+    if (loaded.file) tfFiles.push(loaded.file);
+  }
+  reportDuplicates(tfFiles, result.files);
+  const inputs = await moduleInputs(dir, opts, result);
+  const scope = new ModuleScope(tfFiles, inputs);
+  const moduleDir = displayPath(opts.cwd, dir) || '.';
+  for (const file of tfFiles) extractResources({ file, scope, moduleDir, facts: result.facts });
+  result.facts.unresolvedCount += scope.unresolvedCount;
+  return result;
+}
+
+export function displayPath(cwd: string, abs: string): string {
+  const rel = abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs === cwd ? '' : abs;
+  return rel.split('\\').join('/');
+}
+
+async function loadConfigFile(abs: string, cwd: string): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+  const path = displayPath(cwd, abs);
+  const source = readSource(abs);
+  const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
+  if (source.error) {
+    parsed.diagnostics.push({ line: 1, column: 1, message: source.error });
+    return { parsed };
+  }
+  const text = source.text!;
+  if (abs.endsWith('.json')) {
+    const json = parseTfJson(text);
+    parsed.diagnostics.push(...json.diagnostics);
+    parsed.comments = json.comments;
+    parsed.constructs = json.constructs;
+    if (json.diagnostics.length > 0) return { parsed };
+    parsed.analyzed = true;
+    return { parsed, file: { path, text, body: json.body, find: (p) => json.locations.get(p), header: (p) => json.headers.get(p) ?? json.locations.get(p) } };
+  }
+  const index = indexHcl(text);
+  parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
+  parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
+  const hcl = await parseHcl(path, text);
+  if (!hcl.ok) {
+    parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
+    return { parsed };
+  }
+  parsed.analyzed = true;
+  const header = (p: string): Located | undefined => index.blockAt(p)?.header;
+  return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), header } };
+}
+
+/** Terraform rejects two resources (or data sources) with the same type and name in one module; so do we, and go on with the first. */
+function reportDuplicates(files: TfFile[], parsed: ParsedFile[]): void {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    for (const kind of ['resource', 'data'] as const) {
+      const byType = file.body[kind];
+      if (!byType || typeof byType !== 'object') continue;
+      for (const [type, byName] of Object.entries(byType as Record<string, Record<string, unknown[]>>)) {
+        for (const [name, list] of Object.entries(byName ?? {})) {
+          const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+          (Array.isArray(list) ? list : []).forEach((_, i) => {
+            const path = `${kind}.${type}.${name}[${i}]`;
+            const at = file.header?.(path) ?? file.find(path);
+            const where = `${file.path}:${at?.start.line ?? 1}`;
+            const first = seen.get(address);
+            if (first === undefined) {
+              seen.set(address, where);
+              return;
+            }
+            const target = parsed.find((p) => p.path === file.path);
+            target?.diagnostics.push({
+              line: at?.start.line ?? 1,
+              column: at?.start.column ?? 1,
+              message: `Duplicate ${kind} "${type}" configuration "${name}": first defined at ${first}`,
+            });
+          });
+        }
+      }
+    }
+  }
+}
+
+async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEndResult): Promise<ModuleInputs> {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => ANY_VARS.test(n)).sort();
+  } catch {
+    names = [];
+  }
+  const sources: VarSource[] = [];
+  const alternatives: VarSource[] = [];
+  // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
+  const auto = names.filter((n) => AUTO_VARS.test(n)).sort((a, b) => Number(b.startsWith('terraform.')) - Number(a.startsWith('terraform.')) || (a < b ? -1 : 1));
+  for (const n of auto) pushIf(sources, await loadVarFile(join(dir, n), opts, result));
+  const selected = opts.varFiles;
+  for (const f of selected) pushIf(sources, await loadVarFile(f, opts, result));
+  if (selected.length === 0) {
+    for (const n of names.filter((n) => !AUTO_VARS.test(n))) pushIf(alternatives, await loadVarFile(join(dir, n), opts, result));
+  }
+  const cli: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts.vars)) cli[k] = await cliValue(v);
+  if (Object.keys(cli).length > 0) sources.push({ label: '--var', values: cli });
+  return { sources, alternatives };
+}
+
+function pushIf(list: VarSource[], source: VarSource | null): void {
+  if (source) list.push(source);
+}
+
+async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
+  const path = displayPath(opts.cwd, abs);
+  if (result.files.some((f) => f.path === path)) return null;
+  const source = readSource(abs);
+  const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
+  result.files.push(parsed);
+  if (source.error) {
+    parsed.diagnostics.push({ line: 1, column: 1, message: source.error });
+    return null;
+  }
+  let body: HclBody;
+  let find: (p: string) => Located | undefined;
+  if (abs.endsWith('.json')) {
+    const json = parseTfJsonVars(source.text!);
+    if ('error' in json) {
+      parsed.diagnostics.push(json.error);
+      return null;
+    }
+    body = json.body;
+    find = () => undefined;
+  } else {
+    const hcl = await parseHcl(path, source.text!);
+    if (!hcl.ok) {
+      parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
+      return null;
+    }
+    const index = indexHcl(source.text!);
+    parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
+    body = hcl.body;
+    find = (p) => index.find(p);
+  }
+  parsed.analyzed = true;
+  return { label: path, values: body, file: { path, text: source.text!, body, find } };
+}
+
+function parseTfJsonVars(text: string): { body: HclBody } | { error: Diagnostic } {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object' && !Array.isArray(body)) return { body: body as HclBody };
+    return { error: { line: 1, column: 1, message: 'a .tfvars.json file must hold one JSON object' } };
+  } catch (e) {
+    return { error: { line: 1, column: 1, message: `invalid JSON: ${(e as Error).message}` } };
+  }
+}
+
+async function cliValue(v: string): Promise<unknown> {
+  const t = v.trim();
+  if (!t.startsWith('[') && !t.startsWith('{')) return v;
+  const hcl = await parseHcl('--var', `value = ${t}\n`);
+  return hcl.ok ? hcl.body.value : v;
+}
+
+export function isVarFile(name: string): boolean {
+  return ANY_VARS.test(basename(name));
+}

@@ -1,0 +1,451 @@
+/**
+ * Source locator for Terraform HCL. `@cdktf/hcl2json` yields values without positions; this indexes every
+ * block, attribute, tuple element and object key of the original text under the same path the JSON uses
+ * (`resource.aws_security_group.web[0].ingress[1].cidr_blocks[0]`), so a JSON value maps back to a span.
+ * It is a tolerant single-pass scanner: linear time, never throws, returns whatever it indexed on bad input.
+ */
+import type { Pos } from '../../model/location.js';
+
+/** `end` is the position just after the last character (exclusive). Spans share `Pos` objects: treat them as read-only. */
+export interface Located {
+  start: Pos;
+  end: Pos;
+}
+
+export interface BlockInfo {
+  path: string;
+  type: string;
+  labels: string[];
+  /** Block type keyword through the last label (not the brace). */
+  header: Located;
+  /** The whole block: type keyword through the closing brace inclusive. */
+  body: Located;
+  typeAt: Located;
+  /** Each label's token, quotes included. */
+  labelAt: Located[];
+}
+
+export interface AttrInfo {
+  path: string;
+  /** Attribute name or object key; `[i]` for a tuple element. */
+  name: string;
+  /** The name or key token; equals `value` for a tuple element. */
+  nameAt: Located;
+  /** The expression's span. */
+  value: Located;
+  /** Name through the end of the expression. */
+  whole: Located;
+}
+
+export interface CommentInfo {
+  /** Inner text without markers, trimmed. */
+  text: string;
+  marker: '#' | '//' | '/*';
+  at: Located;
+  /** Nothing but whitespace before it on its line. */
+  ownLine: boolean;
+  /** False for a block comment spanning lines. */
+  singleLine: boolean;
+}
+
+export interface HclIndex {
+  /** Every block in source order, nested ones included. */
+  blocks: BlockInfo[];
+  /** Attributes, tuple elements and object keys by path. */
+  attrs: Map<string, AttrInfo>;
+  comments: CommentInfo[];
+  /** Value span for an attribute/element/key path, whole-block span for a block path. */
+  find(path: string): Located | undefined;
+  blockAt(path: string): BlockInfo | undefined;
+  /** Offset of each line start (in the text after a leading BOM is dropped). */
+  lineStarts: number[];
+}
+
+// What ends an expression at bracket depth 0 (besides a closing bracket or the end of input).
+const ATTR = 0; // newline
+const ELEM = 1; // comma (newlines are insignificant inside brackets)
+const OBJVAL = 2; // comma or newline
+const OBJKEY = 3; // `=`, `:`, comma or newline
+const SKIP = 4; // only a closing bracket
+type Ctx = typeof ATTR | typeof ELEM | typeof OBJVAL | typeof OBJKEY | typeof SKIP;
+
+const MAX_DEPTH = 200;
+
+const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
+const isIdent = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57) || c === 45;
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+const isCloser = (c: number) => c === 41 || c === 93 || c === 125;
+
+/** Decodes HCL string escapes (`\n`, `\"`, `\u00e9`, ...); template sequences are left as written. */
+export function unescapeHcl(s: string): string {
+  if (!s.includes('\\')) return s;
+  return s.replace(/\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([\s\S]))/g, (m, u?: string, U?: string, ch?: string) => {
+    if (u) return String.fromCharCode(parseInt(u, 16));
+    if (U) {
+      const cp = parseInt(U, 16);
+      return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    }
+    return ch === 'n' ? '\n' : ch === 't' ? '\t' : ch === 'r' ? '\r' : (ch ?? m);
+  });
+}
+
+export function indexHcl(input: string): HclIndex {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const n = text.length;
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+
+  const blocks: BlockInfo[] = [];
+  const blockMap = new Map<string, BlockInfo>();
+  const attrs = new Map<string, AttrInfo>();
+  const comments: CommentInfo[] = [];
+  const counters = new Map<string, number>();
+  /** Elements/keys of a tuple or object literal, kept only once the literal proves to be the whole value. */
+  const pending: AttrInfo[] = [];
+  let pos = 0;
+  let commentsUpTo = 0;
+  let lineHint = 0;
+
+  const code = (i: number) => text.charCodeAt(i); // NaN past the end: every test below is false
+  const at = (off: number): Pos => {
+    // Lookups mostly move forward a line or two, so try the previous answer before bisecting.
+    let lo = lineHint;
+    if (off < (lineStarts[lo] ?? 0)) lo = 0;
+    let hi = lineStarts.length - 1;
+    if (off < (lineStarts[lo + 1] ?? Infinity)) hi = lo;
+    else if (off < (lineStarts[lo + 2] ?? Infinity)) lo = hi = lo + 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    lineHint = lo;
+    return { line: lo + 1, column: off - (lineStarts[lo] ?? 0) + 1 };
+  };
+  const loc = (s: number, e: number): Located => ({ start: at(s), end: at(e) });
+  const from = (a: Located, b: Located): Located => ({ start: a.start, end: b.end });
+  const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
+  const isCommentAt = (i: number) => {
+    const c = code(i);
+    return c === 35 || (c === 47 && (code(i + 1) === 47 || code(i + 1) === 42));
+  };
+
+  /** Records the comment at `i`; returns its end (a line comment ends before its line break). */
+  function comment(i: number): number {
+    const block = code(i) === 47 && code(i + 1) === 42;
+    let end: number;
+    let inner: string;
+    if (block) {
+      const close = text.indexOf('*/', i + 2);
+      end = close === -1 ? n : close + 2;
+      inner = text.slice(i + 2, close === -1 ? n : close);
+    } else {
+      end = text.indexOf('\n', i);
+      if (end === -1) end = n;
+      if (code(end - 1) === 13) end--;
+      inner = text.slice(i + (code(i) === 35 ? 1 : 2), end);
+    }
+    if (i >= commentsUpTo) {
+      commentsUpTo = end;
+      let j = i - 1;
+      while (code(j) === 32 || code(j) === 9) j--;
+      comments.push({
+        text: inner.trim(),
+        marker: block ? '/*' : code(i) === 35 ? '#' : '//',
+        at: loc(i, end),
+        ownLine: j < 0 || code(j) === 10 || code(j) === 13,
+        singleLine: !block || !inner.includes('\n'),
+      });
+    }
+    return end;
+  }
+
+  function skipTrivia(newlines: boolean): void {
+    while (pos < n) {
+      const c = code(pos);
+      if (isBlank(c) || (newlines && c === 10)) pos++;
+      else if (isCommentAt(pos)) pos = comment(pos);
+      else return;
+    }
+  }
+
+  /** From an opening quote, returns the end of the string template (nested interpolations included). */
+  function skipString(i: number): number {
+    for (let j = i + 1; j < n; j++) {
+      const c = code(j);
+      if (c === 34) return j + 1; // plain literal: the common case
+      if (c === 92 || c === 10 || ((c === 36 || c === 37) && code(j + 1) === 123)) break;
+    }
+    const stack = [-1]; // -1: in string text; k >= 0: in an interpolation, k brackets deep
+    for (i++; i < n; ) {
+      const c = code(i);
+      const top = stack[stack.length - 1];
+      if (top === undefined) return i;
+      if (top < 0) {
+        const sigil = c === 36 || c === 37; // `$` or `%`
+        if (c === 92) i += 2;
+        else if (c === 10) return i; // unterminated: string text cannot span lines
+        else if (c === 34) {
+          stack.pop();
+          i++;
+        } else if (sigil && code(i + 1) === c && code(i + 2) === 123) i += 3; // `$${` / `%%{` escapes
+        else if (sigil && code(i + 1) === 123) {
+          stack.push(0);
+          i += 2;
+        } else i++;
+      } else if (isCommentAt(i)) i = comment(i);
+      else {
+        if (c === 34) stack.push(-1);
+        else if (c === 123 || c === 40 || c === 91) stack[stack.length - 1] = top + 1;
+        else if (isCloser(c) && top > 0) stack[stack.length - 1] = top - 1;
+        else if (c === 125) stack.pop();
+        i++;
+      }
+    }
+    return Math.min(i, n);
+  }
+
+  /** From `<<`, returns the end of the heredoc's closing marker, or -1 when this is no heredoc. */
+  function heredoc(i: number): number {
+    let j = i + 2;
+    if (code(j) === 45) j++;
+    const idStart = j;
+    if (!isIdentStart(code(j))) return -1;
+    while (isIdent(code(j))) j++;
+    const id = text.slice(idStart, j);
+    while (isBlank(code(j))) j++;
+    if (j >= n) return n;
+    if (code(j) !== 10) return -1;
+    for (let ls = j + 1; ls < n; ) {
+      let le = text.indexOf('\n', ls);
+      if (le === -1) le = n;
+      let a = ls;
+      while (code(a) === 32 || code(a) === 9) a++;
+      if (text.startsWith(id, a)) {
+        let b = a + id.length;
+        while (isBlank(code(b))) b++;
+        if (b >= le) return a + id.length;
+      }
+      ls = le + 1;
+    }
+    return n;
+  }
+
+  /** Scans an expression up to its terminator for `ctx`; returns the end of its last significant token. */
+  function scan(ctx: Ctx, lastEnd: number): number {
+    let depth = 0;
+    while (pos < n) {
+      const c = code(pos);
+      if (isBlank(c)) {
+        pos++;
+        continue;
+      }
+      if (c === 10) {
+        if (depth === 0 && (ctx === ATTR || ctx === OBJVAL || ctx === OBJKEY)) break;
+        pos++;
+        continue;
+      }
+      if (isCommentAt(pos)) {
+        pos = comment(pos);
+        continue;
+      }
+      if (c === 34) {
+        pos = lastEnd = skipString(pos);
+        continue;
+      }
+      if (c === 60 && code(pos + 1) === 60) {
+        const e = heredoc(pos);
+        if (e >= 0) {
+          pos = lastEnd = e;
+          continue;
+        }
+      }
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if (isCloser(c)) {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0) {
+        if (c === 44 && ctx !== ATTR && ctx !== SKIP) break;
+        if (ctx === OBJKEY && (c === 58 || (c === 61 && isAssign(pos)))) break;
+      }
+      lastEnd = ++pos;
+    }
+    return lastEnd;
+  }
+
+  function isAssign(i: number): boolean {
+    const next = code(i + 1);
+    const prev = code(i - 1);
+    return next !== 61 && next !== 62 && prev !== 61 && prev !== 33 && prev !== 60 && prev !== 62;
+  }
+
+  /** `[for x in …]` / `{for k, v in …}` are expressions, not literals. */
+  function isFor(i: number): boolean {
+    while (isBlank(code(i)) || code(i) === 10) i++;
+    if (!text.startsWith('for', i) || !(isBlank(code(i + 3)) || code(i + 3) === 10)) return false;
+    i += 3;
+    while (isBlank(code(i)) || code(i) === 10) i++;
+    return isIdentStart(code(i));
+  }
+
+  function atValueEnd(ctx: Ctx): boolean {
+    const c = code(pos);
+    return pos >= n || isCloser(c) || (c === 10 && ctx !== ELEM) || (c === 44 && ctx !== ATTR);
+  }
+
+  /** Parses the expression at `pos` and returns its end; indexes tuple elements / object keys when it is a whole literal. */
+  function value(path: string, ctx: Ctx, level: number): number {
+    const start = pos;
+    const c = code(pos);
+    if ((c === 91 || c === 123) && level < MAX_DEPTH && !isFor(pos + 1)) {
+      const mark = pending.length;
+      const ok = c === 91 ? tuple(path, level) : object(path, level);
+      const end = pos;
+      if (ok) {
+        skipTrivia(ctx === ELEM);
+        if (atValueEnd(ctx)) return end;
+      }
+      pending.length = mark;
+      return scan(ctx, end);
+    }
+    return scan(ctx, start);
+  }
+
+  function addEntry(path: string, name: string, nameAt: Located, value: Located): void {
+    pending.push({ path, name, nameAt, value, whole: nameAt === value ? value : from(nameAt, value) });
+  }
+
+  function tuple(path: string, level: number): boolean {
+    pos++;
+    for (let i = 0; ; i++) {
+      skipTrivia(true);
+      const c = code(pos);
+      if (c === 93) return (pos++, true);
+      if (pos >= n || isCloser(c)) return false;
+      const p = `${path}[${i}]`;
+      const s = pos;
+      const e = value(p, ELEM, level + 1);
+      if (e > s) {
+        const span = loc(s, e);
+        addEntry(p, `[${i}]`, span, span);
+      }
+      skipTrivia(true);
+      if (code(pos) === 44) pos++;
+    }
+  }
+
+  function object(path: string, level: number): boolean {
+    pos++;
+    for (;;) {
+      skipTrivia(true);
+      const c = code(pos);
+      if (c === 125) return (pos++, true);
+      if (pos >= n || isCloser(c)) return false;
+      if (c === 44) {
+        pos++;
+        continue;
+      }
+      const ks = pos;
+      const ke = scan(OBJKEY, ks);
+      if (code(pos) !== 61 && code(pos) !== 58) continue;
+      pos++;
+      skipTrivia(false);
+      const key = keyName(ks, ke);
+      const p = `${path}.${key}`;
+      const nameAt = loc(ks, ke);
+      const vs = pos;
+      const ve = value(p, OBJVAL, level + 1);
+      addEntry(p, key, nameAt, loc(vs, ve));
+    }
+  }
+
+  /** Object keys as hcl2json spells them: quoted keys unquoted, names and traversals as written, others `${…}`. */
+  function keyName(s: number, e: number): string {
+    const raw = text.slice(s, e);
+    if (code(s) === 34 && skipString(s) === e && e - s >= 2) return unescapeHcl(raw.slice(1, -1));
+    for (let i = s; i < e; i++) if (!isIdent(code(i)) && code(i) !== 46) return `\${${raw}}`;
+    return raw;
+  }
+
+  function body(prefix: string, level: number): void {
+    for (;;) {
+      skipTrivia(true);
+      if (pos >= n || code(pos) === 125) return;
+      const c = code(pos);
+      if (isIdentStart(c)) item(prefix, level);
+      else pos = c === 34 ? skipString(pos) : pos + 1;
+    }
+  }
+
+  function item(prefix: string, level: number): void {
+    const ns = pos;
+    while (isIdent(code(pos))) pos++;
+    const ne = pos;
+    const name = text.slice(ns, ne);
+    const typeAt = loc(ns, ne);
+    skipTrivia(false);
+    if (code(pos) === 61 && code(pos + 1) !== 61) {
+      pos++;
+      skipTrivia(false);
+      const path = join(prefix, name);
+      const nameAt = typeAt;
+      const vs = pos;
+      const ve = value(path, ATTR, level);
+      const v = loc(vs, ve);
+      attrs.set(path, { path, name, nameAt, value: v, whole: from(nameAt, v) });
+      for (const a of pending) attrs.set(a.path, a);
+      pending.length = 0;
+      return;
+    }
+    const labels: string[] = [];
+    const labelAt: Located[] = [];
+    let header = typeAt;
+    for (;;) {
+      const s = pos;
+      const c = code(pos);
+      if (c === 34) {
+        pos = skipString(pos);
+        labels.push(unescapeHcl(text.slice(s + 1, pos > s + 1 && code(pos - 1) === 34 ? pos - 1 : pos)));
+      } else if (isIdentStart(c)) {
+        while (isIdent(code(pos))) pos++;
+        labels.push(text.slice(s, pos));
+      } else break;
+      const l = loc(s, pos);
+      labelAt.push(l);
+      header = from(typeAt, l);
+      skipTrivia(false);
+    }
+    if (code(pos) !== 123) return;
+    pos++;
+    let key = join(prefix, name);
+    for (const l of labels) key += `.${l}`;
+    const idx = counters.get(key) ?? 0;
+    counters.set(key, idx + 1);
+    const path = `${key}[${idx}]`;
+    const info: BlockInfo = { path, type: name, labels, header, body: header, typeAt, labelAt };
+    blocks.push(info);
+    blockMap.set(path, info);
+    if (level < MAX_DEPTH) body(path, level + 1);
+    else scan(SKIP, pos);
+    if (code(pos) === 125) pos++;
+    info.body = { start: typeAt.start, end: at(pos) };
+  }
+
+  try {
+    while (pos < n) {
+      body('', 0);
+      pos++; // a stray closing brace at top level
+    }
+  } catch {
+    // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
+  }
+
+  return {
+    blocks,
+    attrs,
+    comments,
+    lineStarts,
+    find: (path) => attrs.get(path)?.value ?? blockMap.get(path)?.body,
+    blockAt: (path) => blockMap.get(path),
+  };
+}

@@ -1,0 +1,50 @@
+import type { Pos } from '../model/location.js';
+import type { Facts, SourceFormat } from '../model/types.js';
+
+export interface Range {
+  start: Pos;
+  end: Pos;
+}
+
+/** A comment as the suppression engine needs it: inner text (markers stripped) and where it stands. */
+export interface SourceComment {
+  text: string;
+  at: Range;
+  /** Nothing but whitespace before the comment on its line. */
+  ownLine: boolean;
+  /** When set, the construct the directive covers regardless of lines (`.tf.json` "//" properties, CloudFormation Metadata). */
+  scope?: Range;
+}
+
+/** What every front end hands the engine about each file it read. */
+export interface ParsedFile {
+  path: string;
+  format: SourceFormat;
+  text: string;
+  comments: SourceComment[];
+  /** Blocks, attributes, YAML keys, statements: the constructs a directive on the line above covers. */
+  constructs: Range[];
+  /** A file recognised as ours that cannot be read or parsed: becomes one `parse-error` finding. */
+  diagnostics: Diagnostic[];
+  /** False when the file was not analyzed (e.g. it did not parse). */
+  analyzed: boolean;
+}
+
+export interface Diagnostic {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface FrontEndResult {
+  facts: Facts;
+  files: ParsedFile[];
+}
+
+export function emptyFacts(): Facts {
+  return { groups: [], rules: [], attachments: [], files: [], unresolvedCount: 0 };
+}
+
+export function diagnosticFile(path: string, format: SourceFormat, text: string, diagnostics: Diagnostic[]): ParsedFile {
+  return { path, format, text, comments: [], constructs: [], diagnostics, analyzed: false };
+}

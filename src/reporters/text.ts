@@ -1,0 +1,73 @@
+import type { Finding, Result } from '../engine/result.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show a code frame under each finding. */
+  codeFrames: boolean;
+}
+
+const COLORS = { red: 31, yellow: 33, cyan: 36, gray: 90, bold: 1, underline: 4 } as const;
+type Color = keyof typeof COLORS;
+
+/** ESLint-"stylish" output: findings grouped by file, with a code frame, and a summary line. Suppressed findings are counted, not shown. */
+export function formatText(result: Result, opts: TextOptions): string {
+  const paint = (c: Color, s: string) => (opts.color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
+  const texts = new Map(result.files.map((f) => [f.path, f.text]));
+  const shown = result.findings.filter((f) => !f.suppressed);
+  const out: string[] = [];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of shown) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
+  for (const [file, findings] of byFile) {
+    out.push(paint('underline', file));
+    for (const f of findings) {
+      const level = f.level === 'error' ? paint('red', 'error  ') : f.level === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'note   ');
+      out.push(`  ${paint('gray', `${f.at.start.line}:${f.at.start.column}`.padEnd(7))} ${level}  ${f.message}  ${paint('gray', f.ruleId)}`);
+      for (const r of f.related.slice(0, 5)) out.push(`           ${paint('gray', `↳ ${r.at.file}:${r.at.start.line}:${r.at.start.column} ${r.message}`)}`);
+      if (f.related.length > 5) out.push(`           ${paint('gray', `↳ … and ${f.related.length - 5} more`)}`);
+      const text = texts.get(file);
+      if (opts.codeFrames && text !== undefined && f.at.start.line > 0) out.push(codeFrame(text, f, paint));
+    }
+    out.push('');
+  }
+  for (const e of result.errors) {
+    const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : '';
+    out.push(`${paint('red', `${e.kind} error`)} ${where}${e.message}`);
+  }
+  if (result.errors.length > 0) out.push('');
+  out.push(summary(result, paint));
+  return out.join('\n') + '\n';
+}
+
+function summary(result: Result, paint: (c: Color, s: string) => string): string {
+  const shown = result.findings.filter((f) => !f.suppressed);
+  const count = (l: string) => shown.filter((f) => f.level === l).length;
+  const suppressed = result.findings.length - shown.length;
+  const problems = shown.length;
+  const head = problems === 0 ? paint('bold', '✔ no problems') : paint(count('error') > 0 ? 'red' : 'yellow', `✖ ${problems} problem${problems === 1 ? '' : 's'}`);
+  const parts = [`${count('error')} error${count('error') === 1 ? '' : 's'}`, `${count('warning')} warning${count('warning') === 1 ? '' : 's'}`, `${count('note')} note${count('note') === 1 ? '' : 's'}`];
+  const tail = suppressed > 0 ? `, ${suppressed} suppressed` : '';
+  const s = result.stats;
+  const unresolved = s.unresolvedValues > 0 ? `; ${s.unresolvedValues} value${s.unresolvedValues === 1 ? '' : 's'} unresolved (${Object.entries(s.unresolvedByReason).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
+  return `${head} (${parts.join(', ')}${tail})\n${paint('gray', `${s.files} file${s.files === 1 ? '' : 's'}, ${s.groups} group${s.groups === 1 ? '' : 's'}, ${s.rules} rule${s.rules === 1 ? '' : 's'} analyzed${unresolved}`)}`;
+}
+
+function codeFrame(text: string, f: Finding, paint: (c: Color, s: string) => string): string {
+  const lines = text.split(/\r?\n/);
+  const line = f.at.start.line;
+  const first = Math.max(1, line - 1);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const src = (lines[n - 1] ?? '').replace(/\t/g, ' ');
+    const clipped = src.length > 160 ? `${src.slice(0, 157)}...` : src;
+    out.push(`    ${n === line ? paint('red', '>') : ' '} ${paint('gray', `${String(n).padStart(width)} |`)} ${clipped}`);
+    if (n === line) {
+      const start = f.at.start.column;
+      const endCol = f.at.end.line === line ? f.at.end.column : src.length + 1;
+      const len = Math.max(1, Math.min(endCol, 160) - start);
+      out.push(`      ${' '.repeat(width)} ${paint('gray', '|')} ${' '.repeat(Math.max(0, start - 1))}${paint('red', '^'.repeat(len))}`);
+    }
+  }
+  return out.join('\n');
+}
