@@ -65,7 +65,7 @@ export const CONFIG_NAMES = ['.sg-lint.yml', '.sg-lint.yaml', '.sg-lint.json'];
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true, strictTuples: false }).compile(loadJson('schemas/config.schema.json'));
+  validator ??= new Ajv({ allErrors: true, strict: true, strictTuples: false, allowUnionTypes: true }).compile(loadJson('schemas/config.schema.json'));
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
