@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { singleRuleClaim } from '../src/model/exposure.js';
 import { isWorld, parseCidr } from '../src/model/net.js';
 import { ruleTraffic } from '../src/model/traffic.js';
-import type { SgRule } from '../src/model/types.js';
+import { peerValue, type SgRule } from '../src/model/types.js';
 import { alternatives } from '../src/model/value.js';
 import { groupAddress, groupLabel } from './_shared.js';
 
@@ -72,7 +72,7 @@ export default defineRule<Options>({
 });
 
 function peerText(rule: SgRule): string {
-  const value = rule.peer.kind === 'prefixList' ? rule.peer.id : rule.peer.kind === 'cidr4' || rule.peer.kind === 'cidr6' ? rule.peer.cidr : null;
+  const value = peerValue(rule.peer);
   if (!value) return '';
   return alternatives(value).map((a) => (a.value.k === 'known' ? a.value.v : a.value.expr)).join(' or ');
 }

@@ -7,7 +7,7 @@ import { RuleResolver } from './config/resolve.js';
 import type { Level, LevelSetting } from './engine/define-rule.js';
 import { LEVEL_RANK, type Result } from './engine/result.js';
 import { formatJson } from './reporters/json.js';
-import { formatText } from './reporters/text.js';
+import { formatText, summaryLine } from './reporters/text.js';
 import { packageRoot, packageVersion } from './util/package-files.js';
 import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
 
@@ -114,7 +114,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         }
       } else out(text);
     }
-    if (outputs.every((o) => o.file) && !outputs.some((o) => o.format === 'text')) err(formatText({ ...result, findings: [] }, { color: false, codeFrames: false }).split('\n').slice(-3).join('\n'));
+    if (outputs.every((o) => o.file)) err(summaryLine(result));
     return exitCode(result, failOn as Level | 'none', maxWarnings, writeFailed);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EffectiveRule } from '../config/resolve.js';
 import { compareSpans, type Span } from '../model/location.js';
-import type { Model } from '../model/types.js';
+import { peerValue, type Model } from '../model/types.js';
 import { alternatives, type Unresolved, type Value } from '../model/value.js';
 import type { ParsedFile } from '../parsers/types.js';
 import { BUILTIN_MESSAGES } from './builtins.js';
@@ -174,7 +174,8 @@ function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Un
   for (const { value, rules } of unresolved.values()) {
     const level = levelFor('unresolved-value', value.at.file, input);
     if (!level || level === 'off') continue;
-    const data = { expr: value.expr, reason: value.why, rules: [...rules].sort().join(', ') };
+    const expr = value.expr.replace(/\s+/g, ' ');
+    const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: [...rules].sort().join(', ') };
     out.push(makeFinding('unresolved-value', level, 'unresolved', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
   }
   return out;
@@ -200,9 +201,7 @@ export function unresolvedValues(model: Model): Unresolved[] {
     visit(r.fromPort);
     visit(r.toPort);
     visit(r.description);
-    if (r.peer.kind === 'cidr4' || r.peer.kind === 'cidr6') visit(r.peer.cidr);
-    else if (r.peer.kind === 'prefixList') visit(r.peer.id);
-    else if (r.peer.kind === 'securityGroup' && r.peer.ref.kind === 'external') visit(r.peer.ref.id);
+    visit(peerValue(r.peer));
   }
   for (const g of model.groups.values()) {
     visit(g.name);

@@ -32,7 +32,7 @@ export type RuleOrigin =
 /** The written entry a rule came from: one entry may list several peers, each of which becomes its own SgRule. */
 export interface RuleEntry {
   id: string;
-  /** Number of peers the entry lists (known ones and unresolved lists alike). */
+  /** Number of peers the entry certainly lists (an unresolved value may turn out to be null, so it does not count). */
   peerCount: number;
   /** True when AWS or the tool allows only one peer in this kind of entry. */
   singlePeer: boolean;
@@ -140,4 +140,19 @@ export interface Facts {
   attachments: Attachment[];
   files: SourceFile[];
   unresolvedCount: number;
+}
+
+/** The value that names a peer (CIDR, prefix list id, external group id); null for model groups, self and none. */
+export function peerValue(peer: Peer): Value<string> | null {
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return peer.cidr;
+    case 'prefixList':
+      return peer.id;
+    case 'securityGroup':
+      return peer.ref.kind === 'external' ? peer.ref.id : null;
+    default:
+      return null;
+  }
 }

@@ -38,6 +38,11 @@ export function formatText(result: Result, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
+/** The closing summary alone, uncolored (printed on stderr when every report goes to a file). */
+export function summaryLine(result: Result): string {
+  return summary(result, (_c, s) => s) + '\n';
+}
+
 function summary(result: Result, paint: (c: Color, s: string) => string): string {
   const shown = result.findings.filter((f) => !f.suppressed);
   const count = (l: string) => shown.filter((f) => f.level === l).length;

@@ -1,6 +1,6 @@
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
-import type { Attachment, AttachedGroup, Direction, Facts, GroupRef, Peer, RuleEntry, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
+import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evaluate, traversalSteps, type EV } from './expr.js';
 import { asRecord, blocksOf, evList, evNumber, evString, spanIn, type ModuleScope, type TfFile } from './module.js';
@@ -94,14 +94,21 @@ function headerSpan(ctx: ResourceContext, path: string): Span {
   return h ? { file: ctx.file.path, start: h.start, end: h.end, path } : span(ctx, path);
 }
 
-function optionalString(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<string> | null {
+/** The value of an optional attribute; null when it is absent or evaluates to null (Terraform's "not set"). */
+function optionalValue(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): EV | null {
   if (!(key in body) || body[key] === null) return null;
-  return count(ctx, evString(evalAt(ctx, body[key], `${path}.${key}`)));
+  const v = evalAt(ctx, body[key], `${path}.${key}`);
+  return v.k === 'known' && v.v === null ? null : v;
+}
+
+function optionalString(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<string> | null {
+  const v = optionalValue(ctx, body, key, path);
+  return v && count(ctx, evString(v));
 }
 
 function optionalNumber(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<number> | null {
-  if (!(key in body) || body[key] === null) return null;
-  return count(ctx, evNumber(evalAt(ctx, body[key], `${path}.${key}`)));
+  const v = optionalValue(ctx, body, key, path);
+  return v && count(ctx, evNumber(v));
 }
 
 function count<T>(ctx: ResourceContext, v: Value<T>): Value<T> {
@@ -202,9 +209,9 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
 }
 
 function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string, make: (v: Value<string>) => Peer): PeerAt[] {
-  if (!(key in body) || body[key] === null) return [];
-  const list = evalAt(ctx, body[key], `${path}.${key}`);
-  return evList(list).map((item, i) => ({ peer: make(count(ctx, evString(item))), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
+  const list = optionalValue(ctx, body, key, path);
+  if (!list) return [];
+  return evList(list).filter((item) => !(item.k === 'known' && item.v === null)).map((item, i) => ({ peer: make(count(ctx, evString(item))), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
 }
 
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
@@ -316,7 +323,8 @@ interface RuleSpec {
 
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
-  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: spec.peers.length, singlePeer: spec.singlePeer, at };
+  const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
+  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: definite.length, singlePeer: spec.singlePeer, at };
   const peers = spec.peers.length > 0 ? spec.peers : [{ peer: { kind: 'none' } as Peer, at }];
   peers.forEach((p, i) => {
     const rule: SgRule = {
