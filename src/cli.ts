@@ -46,7 +46,7 @@ const FORMATS = ['text', 'json'];
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd()): Promise<number> {
   const out = (s: string) => io.stdout.write(s);
   const err = (s: string) => io.stderr.write(s);
   let args;
@@ -92,7 +92,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const pending = NOT_YET.filter((n) => (v as Record<string, unknown>)[n] !== undefined);
     if (pending.length > 0) throw new UsageError(`--${pending[0]} is not available in this version of sg-lint yet`);
 
-    const options = lintOptions(v, args.positionals);
+    const options = { ...lintOptions(v), cwd };
     if (v['print-config'] !== undefined) return out(printConfig(v['print-config'], options)), 0;
     const outputs = parseFormats(v.format ?? [], v.output);
     const failOn = parseChoice(v['fail-on'] ?? 'error', ['error', 'warning', 'note', 'none'], '--fail-on');
@@ -107,7 +107,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       const text = o.format === 'json' ? formatJson(result, version) : formatText(result, { color, codeFrames: true });
       if (o.file) {
         try {
-          writeFileSync(o.file, text);
+          writeFileSync(resolve(cwd, o.file), text);
         } catch (e) {
           err(`sg-lint: cannot write ${o.file}: ${(e as Error).message}\n`);
           writeFailed = true;
@@ -138,7 +138,7 @@ export function exitCode(result: Result, failOn: Level | 'none', maxWarnings: nu
   return 0;
 }
 
-function lintOptions(v: Record<string, unknown>, positionals: string[]): LintOptions {
+function lintOptions(v: Record<string, unknown>): LintOptions {
   const rules: Record<string, LevelSetting> = {};
   for (const r of (v.rule as string[] | undefined) ?? []) {
     const m = /^([^=]+)=(.+)$/.exec(r);
@@ -151,7 +151,6 @@ function lintOptions(v: Record<string, unknown>, positionals: string[]): LintOpt
     if (i <= 0) throw new UsageError(`--var expects k=v, got "${kv}"`);
     vars[kv.slice(0, i)] = kv.slice(i + 1);
   }
-  void positionals;
   return {
     ...(v.config ? { configFile: v.config as string } : {}),
     ...(v.preset ? { preset: parseChoice(v.preset as string, PRESETS, '--preset') as PresetName } : {}),
@@ -200,10 +199,10 @@ function explain(id: string): string {
   return readFileSync(file, 'utf8');
 }
 
-function printConfig(file: string, options: LintOptions): string {
-  const abs = resolve(file);
-  const configFile = options.configFile ? resolve(options.configFile) : findConfig(dirname(abs), new Map());
-  const loaded = configFile ? readConfig(configFile) : { file: null, dir: process.cwd(), config: {} };
+function printConfig(file: string, options: LintOptions & { cwd: string }): string {
+  const abs = resolve(options.cwd, file);
+  const configFile = options.configFile ? resolve(options.cwd, options.configFile) : findConfig(dirname(abs), new Map());
+  const loaded = configFile ? readConfig(configFile) : { file: null, dir: options.cwd, config: {} };
   const resolver = new RuleResolver(fullRegistry(), { rules: options.rules ?? {}, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}) });
   resolver.check(loaded);
   const settings = resolver.forFile(abs, loaded);
