@@ -10,6 +10,15 @@ export function invalidCharacters(text: string): string[] {
   return [...new Set([...text].filter((c) => !ALLOWED.test(c)))];
 }
 
+const NAMES: Record<string, string> = { "'": 'apostrophe', '"': 'double quote', '`': 'backtick', '\n': 'line break', '\r': 'carriage return', '\t': 'tab' };
+
+/** "'é' (U+00E9), \"'\" (apostrophe)": each character visible, with its name or code point. */
 export function showCharacters(chars: string[]): string {
-  return chars.map((c) => (c === ' ' || /\s/.test(c) ? JSON.stringify(c) : /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)).join(', ');
+  return chars
+    .map((c) => {
+      const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const shown = /[\x20-\x7e]/.test(c) || /\p{L}|\p{N}|\p{P}|\p{S}/u.test(c) ? JSON.stringify(c) : JSON.stringify(c).replace(/^"|"$/g, '');
+      return `${shown} (${NAMES[c] ?? code})`;
+    })
+    .join(', ');
 }

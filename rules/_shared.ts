@@ -2,7 +2,7 @@
 import type { ReportDescriptor, RuleContext } from '../src/engine/define-rule.js';
 import { addressVariants, type WorldExposure } from '../src/model/exposure.js';
 import { formatCidr, isWorld, namePorts, parsePortSpec, PortSet, type NamedPorts } from '../src/model/net.js';
-import { describeReach, portsOf } from '../src/model/traffic.js';
+import { describeReach } from '../src/model/traffic.js';
 import type { Direction, Model, SgRule } from '../src/model/types.js';
 
 export type PortSpec = number | string;
@@ -43,12 +43,26 @@ export function exposureSource(e: WorldExposure): string {
   return `${shown} (together all of ${e.family === 4 ? 'IPv4' : 'IPv6'})`;
 }
 
-/** Lists the admin and sensitive ports an exposure reaches: "22 (SSH), 23 (Telnet); sensitive: 20-21 (FTP), …". */
+/**
+ * Every admin and sensitive port an exposure reaches (RULES.md: the message lists them all), by protocol:
+ * "TCP 22 (SSH), 23 (Telnet); sensitive ports: TCP 20-21 (FTP), …". Protocol -1 reaches them on every protocol.
+ */
 export function reachedPorts(e: WorldExposure, admin: readonly NamedPorts[], sensitive: readonly NamedPorts[]): string {
-  const ports = portsOf(e.reach);
-  const a = namePorts(ports, admin);
-  const s = namePorts(ports, sensitive);
-  return [a.length > 0 ? a.join(', ') : '', s.length > 0 ? `${a.length > 0 ? 'sensitive ' : ''}${s.join(', ')}` : ''].filter(Boolean).join('; ');
+  const byProtocol: [string, PortSet][] = e.reach.allProtocols
+    ? [['', PortSet.all()]]
+    : [
+        ['TCP ', e.reach.tcp],
+        ['UDP ', e.reach.udp],
+      ];
+  const list = (named: readonly NamedPorts[]) =>
+    byProtocol
+      .map(([label, ports]) => ({ label, names: namePorts(ports, named) }))
+      .filter((p) => p.names.length > 0)
+      .map((p) => `${p.label}${p.names.join(', ')}`)
+      .join('; ');
+  const a = list(admin);
+  const s = list(sensitive);
+  return [a, s ? `${a ? 'sensitive ports: ' : ''}${s}` : ''].filter(Boolean).join('; ');
 }
 
 /** Reports a world exposure at its first contributing peer, with the others as related locations. */

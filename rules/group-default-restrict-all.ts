@@ -11,16 +11,18 @@ export default defineRule({
   practice: 1,
   options: noOptions,
   messages: {
-    hasRules: 'Default security group `{group}` has {count} rule(s) ({directions}); the default group should allow no traffic',
+    hasRules: 'Default security group `{group}` has {count} ({directions}); the default group should allow no traffic',
   },
   check(ctx) {
     for (const group of ctx.model.groups.values()) {
       if (!group.isDefault) continue;
-      const rules = [...group.ingress, ...group.egress].map((id) => ctx.model.rules.get(id)!);
+      // A rule that may not exist (a dynamic block over an unknown list) does not show that the group allows traffic.
+      const rules = [...group.ingress, ...group.egress].map((id) => ctx.model.rules.get(id)!).filter((r) => !r.entry.uncertain);
       const entries = new Set(rules.map((r) => r.entry.id));
       if (entries.size === 0) continue;
-      const directions = (['ingress', 'egress'] as const).filter((d) => group[d].length > 0).join(' and ');
-      ctx.report({ messageId: 'hasRules', data: { group: group.address, count: entries.size, directions }, at: group.at, resource: group.address, group: group.address, key: `default|${directions}` });
+      const directions = (['ingress', 'egress'] as const).filter((d) => rules.some((r) => r.direction === d)).join(' and ');
+      const count = `${entries.size} rule${entries.size === 1 ? '' : 's'}`;
+      ctx.report({ messageId: 'hasRules', data: { group: group.address, count, directions }, at: group.at, resource: group.address, group: group.address, key: `default|${directions}` });
     }
   },
 });

@@ -2,6 +2,9 @@ import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import { alternatives, type Value } from '../src/model/value.js';
 import { invalidCharacters, MAX_DESCRIPTION_LENGTH, showCharacters } from './_description.js';
 
+/** AWS appends a 26-character unique suffix to a name prefix. */
+const MAX_PREFIX_LENGTH = MAX_DESCRIPTION_LENGTH - 26;
+
 export default defineRule({
   id: 'group-description-invalid',
   title: 'Group description or name that AWS rejects',
@@ -13,7 +16,7 @@ export default defineRule({
   practice: 2,
   options: noOptions,
   messages: {
-    tooLong: 'Group {field} of `{group}` is {length} characters long; AWS allows at most 255',
+    tooLong: 'Group {field} of `{group}` is {length} characters long; AWS allows at most {max}',
     badCharacters: 'Group {field} of `{group}` contains {characters}, which AWS does not allow',
     reservedPrefix: 'Group name "{name}" of `{group}` starts with "sg-", which AWS reserves for group ids',
   },
@@ -34,9 +37,10 @@ export default defineRule({
           const text = alt.value.v;
           const base = { at: alt.value.at, resource: group.address, group: group.address, ...(alt.when.length > 0 ? { when: alt.when } : {}) };
           const bad = invalidCharacters(text);
-          if (text.length > MAX_DESCRIPTION_LENGTH) ctx.report({ ...base, messageId: 'tooLong', data: { field, group: group.address, length: text.length }, key: `${field}|length|${text}` });
+          const max = field === 'name prefix' ? MAX_PREFIX_LENGTH : MAX_DESCRIPTION_LENGTH;
+          if (text.length > max) ctx.report({ ...base, messageId: 'tooLong', data: { field, group: group.address, length: text.length, max }, key: `${field}|length|${text}` });
           if (bad.length > 0) ctx.report({ ...base, messageId: 'badCharacters', data: { field, group: group.address, characters: showCharacters(bad) }, key: `${field}|chars|${text}` });
-          if (field !== 'description' && text.toLowerCase().startsWith('sg-')) ctx.report({ ...base, messageId: 'reservedPrefix', data: { name: text, group: group.address }, key: `${field}|sg-|${text}` });
+          if (field !== 'description' && text.startsWith('sg-')) ctx.report({ ...base, messageId: 'reservedPrefix', data: { name: text, group: group.address }, key: `${field}|sg-|${text}` });
         }
       }
     }

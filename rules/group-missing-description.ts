@@ -16,7 +16,7 @@ export default defineRule({
   options: noOptions,
   messages: {
     missing: 'Group `{group}` has no description{fallback}',
-    empty: 'Group `{group}` has an empty description',
+    empty: 'Group `{group}` has a blank description',
     toolDefault: 'Group `{group}` has only the tool default description "{text}"',
   },
   check(ctx) {

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, worldExposures } from '../src/model/exposure.js';
-import { ADMIN_PORTS, classify, namePorts, portSetOf, SENSITIVE_PORTS } from '../src/model/net.js';
+import { ADMIN_PORTS, classify, namePorts, portSetOf, SENSITIVE_PORTS, type PortSet } from '../src/model/net.js';
 import { describeReach, portsOf } from '../src/model/traffic.js';
 import { groupAddress, groupLabel } from './_shared.js';
 import { isBroadPublic } from './_broad.js';
@@ -33,7 +33,7 @@ export default defineRule<Options>({
     defaults: { maxPrefix: 16, maxPrefixIpv6: 48, maxPrivatePrefix: 16 },
   },
   messages: {
-    broadPublic: 'Ingress from {source}, a public range of {size} addresses, allows {traffic} on group `{group}`',
+    broadPublic: 'Ingress from {source}, a public range of {size} addresses, allows {traffic}{reaching} on group `{group}`',
     broadToSensitive: 'Ingress from {source}, a range of {size} addresses, reaches {ports} on group `{group}`',
   },
   check(ctx) {
@@ -56,15 +56,22 @@ export default defineRule<Options>({
       };
       const size = sizeLabel(v.cidr.prefix, hostPrefix);
       if (isBroadPublic(v.cidr, maxPrefix)) {
-        ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: describeReach(v.reach), group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${describeReach(v.reach)}` });
+        const reaching = reached.isEmpty() ? '' : ` (reaching ${portNames(reached)})`;
+        ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: describeReach(v.reach), reaching, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${describeReach(v.reach)}` });
       } else if (!reached.isEmpty() && v.cidr.prefix < hostPrefix && !privateOk) {
-        const names = [...namePorts(reached, ADMIN_PORTS), ...namePorts(reached, SENSITIVE_PORTS)].join(', ');
-        ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: names, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });
+        ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: portNames(reached), group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });
       }
     }
     for (const u of addressVariants(ctx.model, 'ingress').unknowns) ctx.unresolved(u.value);
   },
 });
+
+/** "22 (SSH), 3306 (MySQL/MariaDB)"; long lists are cut after a few names with a count of the rest. */
+function portNames(ports: PortSet): string {
+  const names = [...namePorts(ports, ADMIN_PORTS), ...namePorts(ports, SENSITIVE_PORTS)];
+  const shown = 6;
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more admin and sensitive ports`;
+}
 
 function sizeLabel(prefix: number, hostPrefix: number): string {
   const bits = hostPrefix - prefix;

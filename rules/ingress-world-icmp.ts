@@ -26,8 +26,9 @@ export default defineRule({
       const traffic = describeReach({ ...emptyReach(), icmp: e.reach.icmp, icmpv6: e.reach.icmpv6 });
       reportExposure(ctx, e, 'worldIcmp', { source: exposureSource(e), traffic, group: groupLabel(ctx.model, e.variants[0]!.rule) });
     }
+    const inUnion = new Set(worldExposures(ctx.model, 'ingress').filter((e) => e.byUnion).flatMap((e) => e.variants));
     for (const v of addressVariants(ctx.model, 'ingress').variants) {
-      if (isWorld(v.cidr) || v.reach.allProtocols || !admitsPing(v.reach) || !isBroadPublic(v.cidr)) continue;
+      if (isWorld(v.cidr) || inUnion.has(v) || v.reach.allProtocols || !admitsPing(v.reach) || !isBroadPublic(v.cidr)) continue;
       const group = groupAddress(ctx.model, v.rule);
       ctx.report({
         messageId: 'broadIcmp',

@@ -21,7 +21,7 @@ export default defineRule<Options>({
   },
   messages: {
     missing: '{direction} rule on group `{group}` has no description',
-    empty: '{direction} rule on group `{group}` has an empty description',
+    empty: '{direction} rule on group `{group}` has a blank description',
     generated: '{direction} rule on group `{group}` has only the description CDK generates ("{text}")',
   },
   check(ctx) {

@@ -24,7 +24,7 @@ export default defineRule<Options>({
     defaults: { maxPorts: 1024 },
   },
   messages: {
-    wide: '{direction} rule opens {protocol} ports {from}-{to} ({count} ports) to {peer} on group `{group}`',
+    wide: '{direction} rule opens {protocol} ports {from}-{to} ({count} ports) {preposition} {peer} on group `{group}`',
   },
   check(ctx) {
     const entries = new Map<string, SgRule[]>();
@@ -49,6 +49,7 @@ export default defineRule<Options>({
             messageId: 'wide',
             data: {
               direction: rule.direction === 'ingress' ? 'Ingress' : 'Egress',
+              preposition: rule.direction === 'ingress' ? 'from' : 'to',
               protocol: protocol.toUpperCase(),
               from: range.from,
               to: range.to,

@@ -11,7 +11,7 @@ export default defineRule({
   id: 'rule-shape-invalid',
   title: 'Rule that AWS would reject',
   description:
-    'Flags a rule AWS rejects at deploy time: an unknown protocol, TCP/UDP/ICMP without ports, TCP/UDP ports reversed or outside 0-65535, an ICMP type or code outside -1-255 (or type -1 with a specific code), an invalid CIDR, or several peers in an entry that allows one.',
+    'Flags a rule AWS rejects at deploy time: an unknown protocol, TCP/UDP/ICMP without ports, TCP/UDP ports reversed or outside 0-65535, an ICMP type or code outside -1-255 (or type -1 with a specific code), an invalid CIDR, no source or destination at all, or several peers in an entry that allows one.',
   level: 'error',
   securitySeverity: 1.0,
   tags: ['correctness', 'deploy-failure'],
@@ -21,11 +21,12 @@ export default defineRule({
     unknownProtocol: 'Protocol "{protocol}" is not a protocol name (tcp, udp, icmp, icmpv6, -1) or number 0-255',
     missingPorts: '{protocol} rule on group `{group}` has no {missing}',
     reversedPorts: 'Port range {from}-{to} on group `{group}` is reversed (from is greater than to)',
-    portOutOfRange: 'Port {port} on group `{group}` is outside 0-65535',
-    icmpOutOfRange: '{protocol} {field} {value} on group `{group}` is outside -1-255',
+    portOutOfRange: 'Port {port} on group `{group}` is outside 0 to 65535',
+    icmpOutOfRange: '{protocol} {field} {value} on group `{group}` is outside -1 to 255',
     icmpAnyTypeWithCode: '{protocol} type -1 (all types) with code {code} on group `{group}`: a code needs a specific type',
     invalidCidr: '"{cidr}" is not a valid {family} CIDR',
-    severalPeers: 'This rule lists {count} sources or destinations, but AWS allows only one in this kind of rule',
+    noPeer: 'This {direction} rule on group `{group}` names no {peers} (no CIDR, prefix list, security group or self)',
+    severalPeers: 'This {direction} rule on group `{group}` lists {count} {peers}, but AWS allows only one in this kind of rule',
   },
   check(ctx) {
     const seen = new Set<string>();
@@ -38,7 +39,14 @@ export default defineRule({
       if (seen.has(rule.entry.id)) continue;
       seen.add(rule.entry.id);
       for (const p of entryProblems(rule, groupLabel(ctx.model, rule))) report(p);
-      if (rule.entry.singlePeer && rule.entry.peerCount > 1) report({ messageId: 'severalPeers', data: { count: rule.entry.peerCount }, at: rule.entry.at, when: [] });
+      if (rule.peer.kind === 'none') {
+        const data = { direction: rule.direction, group: groupLabel(ctx.model, rule), peers: rule.direction === 'ingress' ? 'source' : 'destination' };
+        report({ messageId: 'noPeer', data, at: rule.entry.at, when: [] });
+      }
+      if (rule.entry.singlePeer && rule.entry.peerCount > 1) {
+        const data = { direction: rule.direction, group: groupLabel(ctx.model, rule), count: rule.entry.peerCount, peers: rule.direction === 'ingress' ? 'sources' : 'destinations' };
+        report({ messageId: 'severalPeers', data, at: rule.entry.at, when: [] });
+      }
     }
   },
 });
@@ -78,17 +86,18 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
         const when = [...p.when, ...from.when, ...to.when];
         const f = from.value.v;
         const t = to.value?.k === 'known' ? to.value.v : -1;
-        const at = from.value.at;
+        const fromAt = from.value.at;
+        const toAt = to.value?.k === 'known' ? to.value.at : fromAt;
         if (isIcmp) {
-          for (const [field, value] of [['type', f], ['code', t]] as const) {
+          for (const [field, value, at] of [['type', f, fromAt], ['code', t, toAt]] as const) {
             if (value < -1 || value > 255 || !Number.isInteger(value)) out.push({ messageId: 'icmpOutOfRange', data: { protocol: label, field, value, group }, at, when });
           }
-          if (f === -1 && t !== -1) out.push({ messageId: 'icmpAnyTypeWithCode', data: { protocol: label, code: t, group }, at, when });
+          if (f === -1 && t !== -1) out.push({ messageId: 'icmpAnyTypeWithCode', data: { protocol: label, code: t, group }, at: fromAt, when });
           continue;
         }
-        const bad = [f, t].find((n) => n < 0 || n > 65535 || !Number.isInteger(n));
-        if (bad !== undefined) out.push({ messageId: 'portOutOfRange', data: { port: bad, group }, at, when });
-        else if (f > t) out.push({ messageId: 'reversedPorts', data: { from: f, to: t, group }, at, when });
+        const outOfRange = (n: number) => n < 0 || n > 65535 || !Number.isInteger(n);
+        for (const [n, at] of [[f, fromAt], [t, toAt]] as const) if (outOfRange(n)) out.push({ messageId: 'portOutOfRange', data: { port: n, group }, at, when });
+        if (!outOfRange(f) && !outOfRange(t) && f > t) out.push({ messageId: 'reversedPorts', data: { from: f, to: t, group }, at: fromAt, when });
       }
     }
   }

@@ -1,3 +1,7 @@
-// Makes the built CLI executable (npm sets the mode for installed bins, but not for `npm ci` in this checkout).
-import { chmodSync } from 'node:fs';
-chmodSync(new URL('../dist/src/bin.js', import.meta.url), 0o755);
+// After tsc: make the CLI executable, and give it the conventional entry dist/cli.js (used by tools that run sg-lint from a checkout).
+import { chmodSync, writeFileSync } from 'node:fs';
+
+const bin = new URL('../dist/src/bin.js', import.meta.url);
+const alias = new URL('../dist/cli.js', import.meta.url);
+writeFileSync(alias, "#!/usr/bin/env node\nimport './src/bin.js';\n");
+for (const f of [bin, alias]) chmodSync(f, 0o755);

@@ -31,7 +31,7 @@ export interface ReportDescriptor {
   claim?: string;
   /** Drop this finding when the named rule kept a finding with this claim (e.g. `rule-port-range-wide` on an all-traffic entry). */
   yieldsTo?: { rule: string; claim: string };
-  /** A different level for this finding than the rule's configured one (e.g. `ingress-world-icmp` on broad sources). */
+  /** A cap on this finding's level, below the rule's configured one (e.g. `ingress-world-icmp` on broad sources). */
   levelOverride?: Level;
 }
 

@@ -6,7 +6,7 @@ import { alternatives, type Unresolved, type Value } from '../model/value.js';
 import type { ParsedFile } from '../parsers/types.js';
 import { BUILTIN_MESSAGES } from './builtins.js';
 import type { Level, ReportDescriptor, RuleContext, RuleModule } from './define-rule.js';
-import type { Finding, RunError } from './result.js';
+import { LEVEL_RANK, type Finding, type RunError } from './result.js';
 import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,8 +44,9 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
         report: (d) => {
           const settings = batch.levels.get(d.at.file) ?? levelFor(rule.id, d.at.file, input);
           if (settings === undefined || settings === 'off' || (batch.files && !batch.files.has(d.at.file))) return;
-          // A finding's own lower level applies only while the rule runs at its default strength (error).
-          pending.push({ ...d, ruleId: rule.id, level: d.levelOverride && settings === 'error' ? d.levelOverride : settings });
+          // A finding may cap its own level (e.g. broad rather than world sources); it never raises the configured one.
+          const level = d.levelOverride && LEVEL_RANK[d.levelOverride] < LEVEL_RANK[settings] ? d.levelOverride : settings;
+          pending.push({ ...d, ruleId: rule.id, level });
         },
         unresolved: (value) => {
           const key = `${spanKey(value.at)}|${value.expr}`;

@@ -100,21 +100,30 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
   const seen = new Set<string>();
   for (const pool of unionPools(model, variants)) {
     for (const family of [4, 6] as const) {
-      const candidates = pool.filter((v) => v.family === family && v.when.length === 0 && !isWorld(v.cidr));
+      const candidates = pool.variants.filter((v) => v.family === family && v.when.length === 0 && !isWorld(v.cidr));
       const found = unionExposure(candidates);
       if (!found) continue;
+      // Across the groups of one resource, report only what no single group already exposes on its own.
+      const reach = pool.crossGroup ? subtractReach(found.reach, out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '')).map((e) => e.reach)) : found.reach;
+      if (reachIsEmpty(reach)) continue;
       const key = found.variants.map((v) => v.rule.id).join('+') + `|${family}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ key, direction, family, variants: found.variants, reach: found.reach, when: [], byUnion: true });
+      out.push({ key, direction, family, variants: found.variants, reach, when: [], byUnion: true });
     }
   }
   byDir.set(direction, out);
   return out;
 }
 
-/** Rule pools whose union matters: each group's rules, and the rules of all groups attached to one resource. */
-function unionPools(model: Model, variants: RuleVariant[]): RuleVariant[][] {
+interface Pool {
+  variants: RuleVariant[];
+  groups: Set<string>;
+  crossGroup: boolean;
+}
+
+/** Rule pools whose union matters: each group's rules first, then the rules of all groups attached to one resource. */
+function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
   const byGroup = new Map<string, RuleVariant[]>();
   for (const v of variants) {
     if (!v.rule.group) continue;
@@ -122,13 +131,28 @@ function unionPools(model: Model, variants: RuleVariant[]): RuleVariant[][] {
     list.push(v);
     byGroup.set(v.rule.group, list);
   }
-  const pools = [...byGroup.values()];
+  const pools: Pool[] = [...byGroup].map(([id, vs]) => ({ variants: vs, groups: new Set([id]), crossGroup: false }));
   for (const att of model.attachments) {
     const ids = new Set(att.groups.flatMap((g) => (g.ref.kind === 'model' ? [g.ref.id] : [])));
     if (ids.size < 2) continue;
-    pools.push([...ids].flatMap((id) => byGroup.get(id) ?? []).sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt)));
+    const vs = [...ids].flatMap((id) => byGroup.get(id) ?? []).sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
+    pools.push({ variants: vs, groups: ids, crossGroup: true });
   }
   return pools;
+}
+
+/** What `reach` admits beyond everything in `others`. */
+function subtractReach(reach: Reach, others: Reach[]): Reach {
+  if (others.some((o) => o.allProtocols)) return emptyReach();
+  const out: Reach = { ...reach, icmp: [...reach.icmp], icmpv6: [...reach.icmpv6], protocols: [...reach.protocols] };
+  for (const o of others) {
+    out.tcp = out.tcp.subtract(o.tcp);
+    out.udp = out.udp.subtract(o.udp);
+    out.icmp = out.icmp.filter((i) => !o.icmp.some((c) => icmpCovers(c, i)));
+    out.icmpv6 = out.icmpv6.filter((i) => !o.icmpv6.some((c) => icmpCovers(c, i)));
+    out.protocols = out.protocols.filter((n) => !o.protocols.includes(n));
+  }
+  return out;
 }
 
 const MAX_UNION_POOL = 2000;
@@ -140,7 +164,8 @@ function unionExposure(pool: RuleVariant[]): { variants: RuleVariant[]; reach: R
   const reach = emptyReach();
   const contributors = new Set<RuleVariant>();
   const covers = (vs: RuleVariant[]) => vs.length > 0 && unionCoversAll(vs.map((v) => v.cidr), family);
-  const take = (vs: RuleVariant[]) => vs.forEach((v) => contributors.add(v));
+  // Only the rules the union needs contribute: a redundant private range beside two /1 halves is not part of the problem.
+  const take = (vs: RuleVariant[]) => minimalCover(vs, covers).forEach((v) => contributors.add(v));
 
   const allProto = pool.filter((v) => v.reach.allProtocols);
   if (covers(allProto)) {
@@ -181,6 +206,18 @@ function unionExposure(pool: RuleVariant[]): { variants: RuleVariant[]; reach: R
   if (reachIsEmpty(reach)) return null;
   return { variants: pool.filter((v) => contributors.has(v)), reach };
 }
+
+function minimalCover(vs: RuleVariant[], covers: (vs: RuleVariant[]) => boolean): RuleVariant[] {
+  if (vs.length > MAX_MINIMIZE) return vs;
+  let kept = vs;
+  for (const v of vs) {
+    const without = kept.filter((k) => k !== v);
+    if (covers(without)) kept = without;
+  }
+  return kept;
+}
+
+const MAX_MINIMIZE = 200;
 
 function icmpCovers(have: IcmpReach, want: IcmpReach): boolean {
   if (have.type === -1) return true;

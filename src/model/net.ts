@@ -442,11 +442,14 @@ export function portSetOf(list: readonly NamedPorts[]): PortSet {
   return PortSet.of(...list);
 }
 
+/** The entries of `list` that `ports` reaches, each shown as the part reached: "22 (SSH)", "5986 (WinRM)". */
 export function namePorts(ports: PortSet, list: readonly NamedPorts[]): string[] {
   return [...list]
     .sort((a, b) => a.from - b.from)
-    .filter((e) => ports.ranges.some((r) => r.from <= e.to && e.from <= r.to))
-    .map((e) => `${formatRange(e)} (${e.name})`);
+    .flatMap((e) => {
+      const reached = ports.intersect(PortSet.of(e));
+      return reached.isEmpty() ? [] : [`${reached.toString()} (${e.name})`];
+    });
 }
 
 export function parsePortSpec(spec: number | string): PortRange | null {

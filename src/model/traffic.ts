@@ -114,7 +114,10 @@ export function describeReach(r: Reach): string {
   if (!r.tcp.isEmpty()) parts.push(r.tcp.isAll() ? 'all TCP ports' : `TCP ${r.tcp.toString()}`);
   if (!r.udp.isEmpty()) parts.push(r.udp.isAll() ? 'all UDP ports' : `UDP ${r.udp.toString()}`);
   for (const [name, list] of [['ICMP', r.icmp], ['ICMPv6', r.icmpv6]] as const) {
-    for (const i of list) parts.push(i.type === -1 ? `all ${name}` : `${name} type ${i.type}${i.code === -1 ? '' : ` code ${i.code}`}`);
+    for (const i of list) {
+      const echo = i.type === ECHO_REQUEST[name === 'ICMP' ? 'icmp' : 'icmpv6'] ? ' (echo request)' : '';
+      parts.push(i.type === -1 ? `all ${name}` : `${name} type ${i.type}${i.code === -1 ? '' : ` code ${i.code}`}${echo}`);
+    }
   }
   for (const n of r.protocols) parts.push(`protocol ${n}`);
   return parts.join(', ') || 'no traffic';

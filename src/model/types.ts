@@ -36,6 +36,8 @@ export interface RuleEntry {
   peerCount: number;
   /** True when AWS or the tool allows only one peer in this kind of entry. */
   singlePeer: boolean;
+  /** The entry may not exist at all (e.g. a `dynamic` block over a list that is not known). */
+  uncertain?: boolean;
   at: Span;
 }
 

@@ -53,7 +53,7 @@ function summary(result: Result, paint: (c: Color, s: string) => string): string
   const tail = suppressed > 0 ? `, ${suppressed} suppressed` : '';
   const s = result.stats;
   const unresolved = s.unresolvedValues > 0 ? `; ${s.unresolvedValues} value${s.unresolvedValues === 1 ? '' : 's'} unresolved (${Object.entries(s.unresolvedByReason).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  return `${head} (${parts.join(', ')}${tail})\n${paint('gray', `${s.files} file${s.files === 1 ? '' : 's'}, ${s.groups} group${s.groups === 1 ? '' : 's'}, ${s.rules} rule${s.rules === 1 ? '' : 's'} analyzed${unresolved}`)}`;
+  return `${head} (${parts.join(', ')}${tail})\n${paint('gray', `${s.files} file${s.files === 1 ? '' : 's'}, ${s.groups} group${s.groups === 1 ? '' : 's'}, ${s.rules} security group rule${s.rules === 1 ? '' : 's'} analyzed${unresolved}`)}`;
 }
 
 function codeFrame(text: string, f: Finding, paint: (c: Color, s: string) => string): string {

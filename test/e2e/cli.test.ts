@@ -52,7 +52,7 @@ describe('exit codes and output selection', () => {
   it('prints a stylish text report with a code frame and no colour when not on a terminal', async () => {
     const dir = workspace({ 'main.tf': group('web', ingress(22, '0.0.0.0/0')) });
     const run = await runCli(dir, ['.']);
-    expect(run.stdout).toContain('main.tf\n  8:20    error    Ingress from 0.0.0.0/0 reaches 22 (SSH) on group `aws_security_group.web`  ingress-world-admin-port');
+    expect(run.stdout).toContain('main.tf\n  8:20    error    Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `aws_security_group.web`  ingress-world-admin-port');
     expect(run.stdout).toContain('    > 8 |     cidr_blocks = ["0.0.0.0/0"]\n        |                    ^^^^^^^^^^^');
     expect(run.stdout).not.toContain('\u001b[');
   });
@@ -261,7 +261,7 @@ describe('Terraform values', () => {
     const dir = workspace({ ...files, 'prod.tfvars': 'ssh_cidr = "10.9.0.0/16"\n', 'dev.tfvars': 'ssh_cidr = "0.0.0.0/0"\n' });
     const report = (await runCli(dir, ['.', '-f', 'json'])).json();
     const admin = report.findings.filter((f) => f.ruleId === 'ingress-world-admin-port');
-    expect(admin.map((f) => f.message)).toEqual(['Ingress from 0.0.0.0/0 reaches 22 (SSH) on group `aws_security_group.bastion` (with dev.tfvars)']);
+    expect(admin.map((f) => f.message)).toEqual(['Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `aws_security_group.bastion` (with dev.tfvars)']);
     const selected = (await runCli(dir, ['.', '-f', 'json', '--var-file', 'prod.tfvars'])).json();
     expect(selected.findings.filter((f) => f.ruleId === 'ingress-world-admin-port')).toEqual([]);
   });

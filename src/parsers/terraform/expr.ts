@@ -146,12 +146,12 @@ function evaluateExpression(expr: string, at: Span, scope: Scope, depth: number)
   const [root, name, ...rest] = steps ?? [];
   if (steps && (root === 'var' || root === 'local') && typeof name === 'string') {
     const base = root === 'var' ? scope.variable(name, at) : scope.local(name, at);
-    if (!base) return unresolved('unknown-reference', `\${${expr}}`, at);
+    if (!base) return unresolved('unknown-reference', expr, at);
     return access(relocate(base, at), rest, expr, at);
   }
   const literal = /^-?\d+(?:\.\d+)?$/.test(expr) ? Number(expr) : /^"([^"\\$%]*)"$/.exec(expr)?.[1];
   if (literal !== undefined) return known(literal, at);
-  return unresolved(classifyExpression(expr), `\${${expr}}`, at);
+  return unresolved(classifyExpression(expr), expr, at);
 }
 
 function access(value: EV, steps: (string | number)[], expr: string, at: Span): EV {
@@ -160,7 +160,7 @@ function access(value: EV, steps: (string | number)[], expr: string, at: Span): 
     if (current.k !== 'known') return current;
     const data = current.v;
     const next = Array.isArray(data) && typeof step === 'number' ? data[step] : data && typeof data === 'object' && !Array.isArray(data) ? data[String(step)] : undefined;
-    if (!next) return unresolved('wrong-type', `\${${expr}}`, at);
+    if (!next) return unresolved('wrong-type', expr, at);
     current = next;
   }
   return current;

@@ -82,11 +82,12 @@ function createsNothing(ctx: ResourceContext, block: Block): boolean {
     const v = evalAt(ctx, block.body[meta], `${block.path}.${meta}`);
     if (v.k !== 'known') continue;
     if (meta === 'count' && v.v === 0) return true;
-    if (meta === 'for_each' && ((Array.isArray(v.v) && v.v.length === 0) || (v.v && typeof v.v === 'object' && Object.keys(v.v).length === 0))) return true;
+    if (meta === 'for_each' && isEmptyCollection(v.v)) return true;
   }
   return false;
 }
 
+const isEmptyCollection = (v: unknown) => (Array.isArray(v) && v.length === 0) || (!!v && typeof v === 'object' && Object.keys(v).length === 0);
 const span = (ctx: ResourceContext, path: string): Span => spanIn(ctx.file, path);
 const evalAt = (ctx: ResourceContext, raw: unknown, path: string): EV => evaluate(raw, path, (p) => span(ctx, p), ctx.scope);
 function headerSpan(ctx: ResourceContext, path: string): Span {
@@ -144,8 +145,10 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
     blocksOf(block.body, direction).forEach((rule, i) => {
       extractRuleEntry(ctx, { body: rule, path: `${block.path}.${direction}[${i}]`, direction, groupRef: ref, resource: block.address, origin: 'tf-inline' });
     });
-    blocksOf(asRecord(block.body.dynamic), direction).forEach((_, i) => {
+    blocksOf(asRecord(block.body.dynamic), direction).forEach((dynamic, i) => {
       const path = `${block.path}.dynamic.${direction}[${i}]`;
+      const forEach = evalAt(ctx, dynamic.for_each, `${path}.for_each`);
+      if (forEach.k === 'known' && isEmptyCollection(forEach.v)) return;
       const at = span(ctx, path);
       const unknown = unresolved('dynamic-block', `dynamic "${direction}"`, at);
       ctx.facts.unresolvedCount++;
@@ -161,6 +164,7 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
         description: unknown,
         peers: [{ peer: { kind: 'cidr4', cidr: unknown }, at }],
         singlePeer: false,
+        uncertain: true,
       });
     });
   }
@@ -319,12 +323,13 @@ interface RuleSpec {
   description: Value<string> | null;
   peers: PeerAt[];
   singlePeer: boolean;
+  uncertain?: boolean;
 }
 
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
   const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
-  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: definite.length, singlePeer: spec.singlePeer, at };
+  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: definite.length, singlePeer: spec.singlePeer, ...(spec.uncertain ? { uncertain: true } : {}), at };
   const peers = spec.peers.length > 0 ? spec.peers : [{ peer: { kind: 'none' } as Peer, at }];
   peers.forEach((p, i) => {
     const rule: SgRule = {

@@ -55,7 +55,8 @@ export function parseTfJson(text: string): TfJsonResult {
   const convertBlocks = (node: Node | null | undefined, path: string, header: Node | null): Record<string, unknown>[] => {
     const items = isSeq(node) ? node.items : [node];
     return items.map((item, i) => {
-      record(`${path}[${i}]`, item as Node, header);
+      // In a list of blocks each item is its own header; a single block object is headed by its key.
+      record(`${path}[${i}]`, item as Node, isSeq(node) ? (item as Node) : header);
       return convertBody(item as Node, `${path}[${i}]`);
     });
   };
