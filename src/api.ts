@@ -6,6 +6,7 @@ import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } fro
 import { discover, kindOf } from './discover/discover.js';
 import type { LevelSetting, RuleModule } from './engine/define-rule.js';
 import type { Finding, Result, RunError, Stats } from './engine/result.js';
+import { loadPlugins, type PluginSpec } from './engine/plugins.js';
 import { runRules, unresolvedValues } from './engine/run.js';
 import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
@@ -43,13 +44,7 @@ export function fullRegistry(extra: RuleModule<any>[] = []): RuleModule<any>[] {
 export async function lint(paths: string[], options: LintOptions = {}): Promise<Result> {
   const started = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
-  const registry = options.registry ? [...BUILTIN_RULES, ...options.registry] : fullRegistry();
-  const cliRules: Record<string, LevelSetting> = { ...(options.rules ?? {}) };
-  if (options.reportUnresolved) cliRules['unresolved-value'] ??= 'note';
-  const cli: CliRuleInputs = { rules: cliRules, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}) };
-  const resolver = new RuleResolver(registry, cli);
-  const configs = new ConfigSource(cwd, options.configFile, resolver);
-
+  const configs = new ConfigSource(cwd, options.configFile);
   const found = discover(paths, cwd);
   const errors: RunError[] = [...found.errors];
   for (const m of found.missing) errors.push({ kind: 'io', file: m, message: 'no such file or directory' });
@@ -63,6 +58,15 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     if (loaded.config.exclude?.length && matchesGlobs(loaded.config.exclude, relToConfig)) return false;
     return true;
   });
+
+  const base = options.registry ? [...BUILTIN_RULES, ...options.registry] : fullRegistry();
+  const plugins = await loadPlugins(configs.pluginSpecs(), new Set(base.map((r) => r.id)));
+  const registry = [...base, ...plugins];
+  const cliRules: Record<string, LevelSetting> = { ...(options.rules ?? {}) };
+  if (options.reportUnresolved) cliRules['unresolved-value'] ??= 'note';
+  const cli: CliRuleInputs = { rules: cliRules, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}) };
+  const resolver = new RuleResolver(registry, cli);
+  configs.check(resolver);
 
   const facts: Facts[] = [];
   const files: ParsedFile[] = [];
@@ -86,7 +90,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
   const model = link(facts);
   const today = options.today ?? todayUtc();
-  const settingsFor = (file: string): FileSettings => configs.settings(absOf.get(file) ?? resolve(cwd, file));
+  const settingsFor = (file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file));
   const run = runRules({
     model,
     files,
@@ -133,14 +137,25 @@ class ConfigSource {
   private readonly dirCache = new Map<string, string | null>();
   private readonly loaded = new Map<string, LoadedConfig>();
   private readonly none: LoadedConfig;
+  private resolver: RuleResolver | undefined;
 
   constructor(
     private readonly cwd: string,
     private readonly explicit: string | undefined,
-    private readonly resolver: RuleResolver,
   ) {
     this.none = { file: null, dir: cwd, config: {} };
     if (explicit) this.load(resolve(cwd, explicit));
+  }
+
+  /** The `plugins` of every config loaded so far (the configs of the selected files). */
+  pluginSpecs(): PluginSpec[] {
+    return [...this.loaded.values()].flatMap((l) => (l.config.plugins ?? []).map((spec) => ({ spec, baseDir: l.dir, configFile: l.file ?? '' })));
+  }
+
+  /** Validates rule ids and options of every loaded config against the registry (plugins included). */
+  check(resolver: RuleResolver): void {
+    this.resolver = resolver;
+    for (const l of this.loaded.values()) resolver.check(l);
   }
 
   forFile(abs: string): LoadedConfig {
@@ -148,8 +163,8 @@ class ConfigSource {
     return file ? this.load(file) : this.none;
   }
 
-  settings(abs: string): FileSettings {
-    return this.resolver.forFile(abs, this.forFile(abs));
+  settings(resolver: RuleResolver, abs: string): FileSettings {
+    return resolver.forFile(abs, this.forFile(abs));
   }
 
   ignoreFor(f: Finding, abs: string, today: string): Suppression | undefined {
@@ -170,7 +185,7 @@ class ConfigSource {
     let loaded = this.loaded.get(file);
     if (!loaded) {
       loaded = readConfig(file);
-      this.resolver.check(loaded);
+      this.resolver?.check(loaded);
       this.loaded.set(file, loaded);
     }
     return loaded;

@@ -277,3 +277,59 @@ describe('Terraform values', () => {
     expect(note!.message).toMatch(/^Value `var\.ssh_cidr` is not known \(variable-no-default\), so .*ingress-world-admin-port/);
   });
 });
+
+describe('plugins', () => {
+  const pluginRule = `
+export default {
+  id: 'group-name-prefix',
+  title: 'Group names must start with the team prefix',
+  description: 'Flags security groups whose name does not start with the configured prefix.',
+  level: 'warning',
+  tags: ['naming'],
+  practice: 3,
+  options: { schema: { type: 'object', properties: { prefix: { type: 'string' } }, additionalProperties: false }, defaults: { prefix: 'team-' } },
+  messages: { prefix: 'Group {group} is not named {prefix}…' },
+  check(ctx) {
+    for (const g of ctx.model.groups.values()) {
+      if (g.name?.k === 'known' && !g.name.v.startsWith(ctx.options.prefix)) {
+        ctx.report({ messageId: 'prefix', data: { group: g.address, prefix: ctx.options.prefix }, at: g.name.at, resource: g.address, group: g.address, key: g.name.v });
+      }
+    }
+  },
+};
+`;
+
+  it('loads a local plugin rule, configures it like a built-in one and reports its findings', async () => {
+    const dir = workspace({
+      'rules/prefix.mjs': pluginRule,
+      '.sg-lint.yml': 'plugins: ["./rules/prefix.mjs"]\nrules:\n  group-name-prefix: [error, { prefix: "shop-" }]\n',
+      'main.tf': 'resource "aws_security_group" "web" {\n  name        = "web"\n  description = "web"\n}\n',
+    });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    expect(run.json().findings.map((f) => [f.ruleId, f.level, f.message, f.line])).toEqual([['group-name-prefix', 'error', 'Group aws_security_group.web is not named shop-…', 2]]);
+    expect(run.code).toBe(1);
+  });
+
+  it('rejects a plugin that is missing or whose rule is malformed, with exit 2', async () => {
+    const missing = workspace({ '.sg-lint.yml': 'plugins: ["./nope.mjs"]\n', 'main.tf': '' });
+    expect((await runCli(missing, ['.'])).stderr).toMatch(/plugin "\.\/nope\.mjs" not found/);
+    const bad = workspace({ 'p.mjs': "export default { id: 'BadId', check: 1 };", '.sg-lint.yml': 'plugins: ["./p.mjs"]\n', 'main.tf': '' });
+    const run = await runCli(bad, ['.']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('id "BadId" must be kebab-case');
+    expect(run.stderr).toContain('check must be a function');
+  });
+
+  it('reports a plugin rule that throws as an internal error (exit 2) and keeps the other findings', async () => {
+    const dir = workspace({
+      'p.mjs': pluginRule.replace('check(ctx) {', 'check(ctx) { throw new Error("boom");'),
+      '.sg-lint.yml': 'plugins: ["./p.mjs"]\n',
+      'main.tf': 'resource "aws_security_group" "web" {\n  description = "web"\n  ingress {\n    description = "ssh"\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+    });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.json().errors[0]).toMatchObject({ kind: 'internal' });
+    expect(run.json().errors[0]!.message).toMatch(/rule group-name-prefix threw: Error: boom/);
+    expect(run.json().findings.map((f) => f.ruleId)).toEqual(['ingress-world-admin-port']);
+  });
+});
