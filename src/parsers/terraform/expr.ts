@@ -1,9 +1,6 @@
 import type { Span } from '../../model/location.js';
-import { known, unresolved, type UnresolvedReason, type Value } from '../../model/value.js';
-
-/** An evaluated Terraform value: scalars, or lists and objects whose members are values themselves (each may be unknown). */
-export type Data = string | number | boolean | null | EV[] | { [key: string]: EV };
-export type EV = Value<Data>;
+import { known, unresolved, type UnresolvedReason } from '../../model/value.js';
+import { relocate, type EV } from '../values.js';
 
 export interface Scope {
   /** The value of `var.name`, or undefined when no such variable is declared. */
@@ -164,23 +161,4 @@ function access(value: EV, steps: (string | number)[], expr: string, at: Span): 
     current = next;
   }
   return current;
-}
-
-/**
- * A value reached through a reference is reported where the reference is written (RULES.md: at `var.ssh_cidr`, never at
- * the variable's default), so every part of it takes the reference's span.
- */
-export function relocate(value: EV, at: Span): EV {
-  switch (value.k) {
-    case 'unresolved':
-      return { ...value, at };
-    case 'oneOf':
-      return { ...value, at, options: value.options.map((o) => ({ when: o.when, value: relocate(o.value, at) })) };
-    case 'known': {
-      const data = value.v;
-      if (Array.isArray(data)) return known(data.map((d) => relocate(d, at)), at);
-      if (data && typeof data === 'object') return known(Object.fromEntries(Object.entries(data).map(([k, d]) => [k, relocate(d, at)])), at);
-      return known(data, at);
-    }
-  }
 }

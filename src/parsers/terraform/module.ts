@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { unresolved, type Value } from '../../model/value.js';
-import { evaluate, relocate, type Data, type EV, type Scope } from './expr.js';
+import { relocate, type EV } from '../values.js';
+import { evaluate, type Scope } from './expr.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
 
@@ -128,42 +129,4 @@ export function asRecord(v: unknown): Record<string, unknown> {
 export function blocksOf(body: Record<string, unknown>, type: string): Record<string, unknown>[] {
   const v = body[type];
   return Array.isArray(v) ? v.filter((b): b is Record<string, unknown> => !!b && typeof b === 'object' && !Array.isArray(b)) : [];
-}
-
-export function evString(v: EV): Value<string> {
-  if (v.k === 'known') {
-    if (typeof v.v === 'string') return { k: 'known', v: v.v, at: v.at };
-    if (typeof v.v === 'number' || typeof v.v === 'boolean') return { k: 'known', v: String(v.v), at: v.at };
-    return unresolved('wrong-type', JSON.stringify(plain(v.v)), v.at);
-  }
-  if (v.k === 'oneOf') return { ...v, options: v.options.map((o) => ({ when: o.when, value: evString(o.value) })) };
-  return v;
-}
-
-export function evNumber(v: EV): Value<number> {
-  if (v.k === 'known') {
-    if (typeof v.v === 'number') return { k: 'known', v: v.v, at: v.at };
-    if (typeof v.v === 'string' && /^\s*-?\d+\s*$/.test(v.v)) return { k: 'known', v: Number(v.v), at: v.at };
-    return unresolved('wrong-type', JSON.stringify(plain(v.v)), v.at);
-  }
-  if (v.k === 'oneOf') return { ...v, options: v.options.map((o) => ({ when: o.when, value: evNumber(o.value) })) };
-  return v;
-}
-
-/** The elements of a list value. A list that is itself unknown yields one unknown element; alternatives yield conditional elements. */
-export function evList(v: EV): EV[] {
-  if (v.k === 'unresolved') return [v];
-  if (v.k === 'oneOf') {
-    return v.options.flatMap((o) => evList(o.value).map((item): EV => ({ k: 'oneOf', at: item.at, options: [{ when: o.when, value: item }] })));
-  }
-  if (Array.isArray(v.v)) return v.v;
-  if (v.v === null) return [];
-  return [v];
-}
-
-/** JSON of a value, with unknown parts as null (for messages and fingerprints only). */
-export function plain(d: Data): unknown {
-  if (Array.isArray(d)) return d.map((x) => (x.k === 'known' ? plain(x.v) : null));
-  if (d && typeof d === 'object') return Object.fromEntries(Object.entries(d).map(([k, x]) => [k, x.k === 'known' ? plain(x.v) : null]));
-  return d;
 }

@@ -2,8 +2,9 @@ import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { known, mapValue, unresolved, type Value } from '../../model/value.js';
-import { evaluate, traversalSteps, type EV } from './expr.js';
-import { asRecord, blocksOf, evList, evNumber, evString, spanIn, type ModuleScope, type TfFile } from './module.js';
+import { evList, evNumber, evString, type EV } from '../values.js';
+import { evaluate, traversalSteps } from './expr.js';
+import { asRecord, blocksOf, spanIn, type ModuleScope, type TfFile } from './module.js';
 
 const GROUP_TYPES = new Set(['aws_security_group', 'aws_default_security_group']);
 
