@@ -2,7 +2,7 @@ import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import type { Span } from '../src/model/location.js';
 import { parseCidr, type Protocol } from '../src/model/net.js';
 import type { SgRule } from '../src/model/types.js';
-import { alternatives, type Value } from '../src/model/value.js';
+import { alternatives, consistent, type Value } from '../src/model/value.js';
 import { groupAddress, groupLabel } from './_shared.js';
 
 type Problem = { messageId: string; data: Record<string, string | number>; at: Span; when: string[] };
@@ -25,7 +25,7 @@ export default defineRule({
     icmpOutOfRange: '{protocol} {field} {value} on group `{group}` is outside -1 to 255',
     icmpAnyTypeWithCode: '{protocol} type -1 (all types) with code {code} on group `{group}`: a code needs a specific type',
     invalidCidr: '"{cidr}" is not a valid {family} CIDR',
-    noPeer: 'This {direction} rule on group `{group}` names no {peers} (no CIDR, prefix list, security group or self)',
+    noPeer: 'This {direction} rule on group `{group}` names no {peers} (no CIDR, prefix list, security group or self): AWS rejects it or silently creates nothing',
     severalPeers: 'This {direction} rule on group `{group}` lists {count} {peers}, but AWS allows only one in this kind of rule',
   },
   check(ctx) {
@@ -39,7 +39,7 @@ export default defineRule({
       if (seen.has(rule.entry.id)) continue;
       seen.add(rule.entry.id);
       for (const p of entryProblems(rule, groupLabel(ctx.model, rule))) report(p);
-      if (rule.peer.kind === 'none') {
+      if (rule.peer.kind === 'none' && !rule.entry.unknownPeers) {
         const data = { direction: rule.direction, group: groupLabel(ctx.model, rule), peers: rule.direction === 'ingress' ? 'source' : 'destination' };
         report({ messageId: 'noPeer', data, at: rule.entry.at, when: [] });
       }
@@ -83,7 +83,8 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
     for (const from of alternatives(rule.fromPort)) {
       for (const to of rule.toPort ? alternatives(rule.toPort as Value<number>) : [{ when: [], value: null }]) {
         if (from.value.k !== 'known' || (to.value && to.value.k !== 'known')) continue;
-        const when = [...p.when, ...from.when, ...to.when];
+        const when = [...new Set([...p.when, ...from.when, ...to.when])];
+        if (!consistent(when)) continue;
         const f = from.value.v;
         const t = to.value?.k === 'known' ? to.value.v : -1;
         const fromAt = from.value.at;

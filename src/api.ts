@@ -12,6 +12,8 @@ import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
+import { parseCloudFormation } from './parsers/cloudformation/index.js';
+import { readParametersFile } from './parsers/cloudformation/parameters.js';
 import { displayPath, parseTerraformModule } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
@@ -28,6 +30,10 @@ export interface LintOptions {
   exclude?: string[];
   vars?: Record<string, string>;
   varFiles?: string[];
+  /** CloudFormation parameter values (--parameter), over config `cloudformation.parameters`. */
+  parameters?: Record<string, string>;
+  /** --parameters-file: `k=v` lines or the AWS CLI's JSON list. */
+  parametersFiles?: string[];
   reportUnresolved?: boolean;
   /** YYYY-MM-DD; suppression expiry is judged against it (tests fix it). */
   today?: string;
@@ -86,7 +92,18 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     files.push(...parsed.files);
   }
 
+  const cfnCandidates = selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs);
+  if (cfnCandidates.length > 0) {
+    const loaded = options.configFile ? configs.forFile(resolve(cwd, options.configFile)) : configs.forFile(join(cwd, '_'));
+    const fromConfig = Object.fromEntries(Object.entries(loaded.config.cloudformation?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
+    const fromFiles = Object.assign({}, ...(options.parametersFiles ?? []).map((f) => readParametersFile(resolve(cwd, f))));
+    const cfn = parseCloudFormation(cfnCandidates, { cwd, parameters: { ...fromConfig, ...fromFiles, ...(options.parameters ?? {}) } });
+    facts.push(cfn.facts);
+    files.push(...cfn.files);
+  }
+
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
+  for (const f of files) if (f.format === 'cloudformation') reportable.add(f.path);
   const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
   const model = link(facts);
   const today = options.today ?? todayUtc();

@@ -33,6 +33,9 @@ Rules and config:
 Terraform:
       --var <k=v>               set a variable (repeatable)
       --var-file <file>         load a .tfvars file (repeatable)
+CloudFormation:
+      --parameter <Key=Value>   set a template parameter (repeatable)
+      --parameters-file <file>  Key=Value lines, or the AWS CLI's [{"ParameterKey", "ParameterValue"}] JSON
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation
@@ -41,7 +44,7 @@ Information:
 Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or internal error.`;
 
 const LEVELS: LevelSetting[] = ['error', 'warning', 'note', 'off'];
-const NOT_YET = ['plan', 'parameter', 'parameters-file', 'baseline', 'write-baseline', 'prune-baseline', 'changed-since', 'online', 'online-required', 'dry-run', 'mdcloud-apikey', 'cache-dir', 'no-cache'];
+const NOT_YET = ['plan', 'baseline', 'write-baseline', 'prune-baseline', 'changed-since', 'online', 'online-required', 'dry-run', 'mdcloud-apikey', 'cache-dir', 'no-cache'];
 const FORMATS = ['text', 'json'];
 
 class UsageError extends Error {}
@@ -70,6 +73,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         exclude: { type: 'string', multiple: true },
         var: { type: 'string', multiple: true },
         'var-file': { type: 'string', multiple: true },
+        parameter: { type: 'string', multiple: true },
+        'parameters-file': { type: 'string', multiple: true },
         'report-unresolved': { type: 'boolean' },
         offline: { type: 'boolean' },
         'list-rules': { type: 'boolean' },
@@ -151,6 +156,12 @@ function lintOptions(v: Record<string, unknown>): LintOptions {
     if (i <= 0) throw new UsageError(`--var expects k=v, got "${kv}"`);
     vars[kv.slice(0, i)] = kv.slice(i + 1);
   }
+  const parameters: Record<string, string> = {};
+  for (const kv of (v.parameter as string[] | undefined) ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--parameter expects Key=Value, got "${kv}"`);
+    parameters[kv.slice(0, i)] = kv.slice(i + 1);
+  }
   return {
     ...(v.config ? { configFile: v.config as string } : {}),
     ...(v.preset ? { preset: parseChoice(v.preset as string, PRESETS, '--preset') as PresetName } : {}),
@@ -160,6 +171,8 @@ function lintOptions(v: Record<string, unknown>): LintOptions {
     exclude: (v.exclude as string[] | undefined) ?? [],
     vars,
     varFiles: (v['var-file'] as string[] | undefined) ?? [],
+    parameters,
+    parametersFiles: (v['parameters-file'] as string[] | undefined) ?? [],
     reportUnresolved: Boolean(v['report-unresolved']),
   };
 }

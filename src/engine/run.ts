@@ -74,7 +74,7 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
     findings.push(makeFinding('suppression-invalid', level, 'invalid', { detail: d.message }, at, '', `${d.message}|${d.rules.join(',')}`));
   }
   for (const f of findings) {
-    const suppression = inlineSuppression(active, f.ruleId, f.at.file, f.at.start) ?? input.externalSuppression?.(f);
+    const suppression = inlineSuppression(active, f.ruleId, f.at) ?? input.externalSuppression?.(f);
     if (suppression) f.suppressed = suppression;
   }
   findings.sort(compareFindings);
@@ -122,7 +122,9 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     const template = rule.messages[p.messageId] ?? p.messageId;
     const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, p.at, p.resource, p.key, template, p.when);
     if (p.group) f.group = p.group;
-    f.related = p.related ?? [];
+    // The call chain (nested stacks, module calls) that led to the value, outermost first.
+    const calls = (p.at.via ?? []).map((at) => ({ at, message: 'reached through this call' }));
+    f.related = [...(p.related ?? []), ...calls];
     return f;
   };
 }
@@ -142,7 +144,8 @@ function makeFinding(
   template = BUILTIN_MESSAGES[ruleId]?.[messageId] ?? messageId,
   when?: string[],
 ): Finding {
-  const conditions = when && when.length > 0 ? ` (${when.map((w) => (w.startsWith('with ') ? w : `when ${w}`)).join(' and ')})` : '';
+  const labels = [...new Set((when ?? []).flatMap((w) => w.split(' and ')))];
+  const conditions = labels.length > 0 ? ` (${labels.map((w) => (w.startsWith('with ') ? w : `when ${w}`)).join(' and ')})` : '';
   return {
     ruleId,
     level,
@@ -172,6 +175,7 @@ function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Un
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
     out.push(makeFinding('parse-error', level, 'parse', { detail }, at, '', detail));
   }
+  for (const value of input.model.unresolved) unresolved.set(`model|${spanKey(value.at)}`, { value, rules: new Set(['every rule']) });
   for (const { value, rules } of unresolved.values()) {
     const level = levelFor('unresolved-value', value.at.file, input);
     if (!level || level === 'off') continue;
@@ -208,5 +212,6 @@ export function unresolvedValues(model: Model): Unresolved[] {
     visit(g.name);
     visit(g.description);
   }
+  for (const u of model.unresolved) visit(u);
   return [...seen.values()];
 }

@@ -1,4 +1,4 @@
-import { comparePos, type Pos } from '../model/location.js';
+import { comparePos, type Pos, type Span } from '../model/location.js';
 import type { ParsedFile, Range } from '../parsers/types.js';
 import { isExpired, lineKinds, parseDirective, targetLine } from './directive.js';
 
@@ -66,12 +66,17 @@ function widestStartingOn(constructs: Range[], line: number): Range | null {
 
 const within = (pos: Pos, r: Range) => comparePos(r.start, pos) <= 0 && comparePos(pos, r.end) < 0;
 
-/** The inline suppression that covers a finding of `ruleId` starting at `pos` in `file`, if any. */
-export function inlineSuppression(directives: ActiveDirective[], ruleId: string, file: string, pos: Pos): Suppression | undefined {
+/**
+ * The inline suppression that covers a finding of `ruleId` at `at`, if any: a directive at the finding itself, or at one
+ * of the calls that led to it (a directive over a module call or nested stack covers what is inside).
+ */
+export function inlineSuppression(directives: ActiveDirective[], ruleId: string, at: Span): Suppression | undefined {
   if (UNSUPPRESSIBLE.has(ruleId)) return undefined;
-  for (const d of directives) {
-    if (d.file !== file || !d.rules.has(ruleId)) continue;
-    if (d.line === pos.line || (d.scope && within(pos, d.scope))) return { kind: 'inline', reason: d.reason, ...(d.until ? { until: d.until } : {}) };
+  for (const place of [at, ...(at.via ?? [])]) {
+    for (const d of directives) {
+      if (d.file !== place.file || !d.rules.has(ruleId)) continue;
+      if (d.line === place.start.line || (d.scope && within(place.start, d.scope))) return { kind: 'inline', reason: d.reason, ...(d.until ? { until: d.until } : {}) };
+    }
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import { compareSpans } from './location.js';
 import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } from './net.js';
 import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
 import type { Direction, Model, SgRule } from './types.js';
-import { alternatives, type Known, type Unresolved } from './value.js';
+import { alternatives, consistent, type Known, type Unresolved } from './value.js';
 
 /** One CIDR alternative of one rule with one traffic alternative: the unit that exposure maths works on. */
 export interface RuleVariant {
@@ -59,8 +59,9 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
           result.unknowns.push({ rule, value: t.unresolved, cidr });
           continue;
         }
-        if (reachIsEmpty(t.reach)) continue;
-        result.variants.push({ rule, family, cidr, cidrValue: alt.value, reach: t.reach, when: [...alt.when, ...t.when] });
+        const when = [...new Set([...alt.when, ...t.when])];
+        if (reachIsEmpty(t.reach) || !consistent(when)) continue;
+        result.variants.push({ rule, family, cidr, cidrValue: alt.value, reach: t.reach, when });
       }
     }
   }

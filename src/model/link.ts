@@ -14,6 +14,7 @@ export function link(all: Facts[]): Model {
     model.attachments.push(...facts.attachments);
     model.files.push(...facts.files);
     model.unresolvedCount += facts.unresolvedCount;
+    model.unresolved.push(...facts.unresolved);
   }
   const rules = all.flatMap((f) => f.rules).sort((a, b) => compareSpans(a.at, b.at) || compareSpans(a.peerAt, b.peerAt));
   for (const rule of rules) {

@@ -1,6 +1,6 @@
 import { PortSet, type Protocol } from './net.js';
 import type { SgRule } from './types.js';
-import { alternatives, type Known, type Unresolved, type Value } from './value.js';
+import { alternatives, consistent, type Known, type Unresolved, type Value } from './value.js';
 
 /** ICMP reach: which message types a rule admits. */
 export interface IcmpReach {
@@ -61,6 +61,7 @@ export function ruleTraffic(rule: SgRule): TrafficResult[] {
     for (const from of portAlternatives(rule.fromPort)) {
       for (const to of portAlternatives(rule.toPort)) {
         const when = [...p.when, ...from.when, ...to.when];
+        if (!consistent(when)) continue;
         const bad = [from.value, to.value].find((v): v is Unresolved => v?.k === 'unresolved');
         if (bad) {
           out.push({ ok: false, when, unresolved: bad });

@@ -1,6 +1,6 @@
 import type { Span } from './location.js';
 import type { Protocol } from './net.js';
-import type { Value } from './value.js';
+import type { Unresolved, Value } from './value.js';
 
 export type SourceFormat = 'terraform' | 'cloudformation' | 'cdk' | 'aws';
 export type Direction = 'ingress' | 'egress';
@@ -38,6 +38,8 @@ export interface RuleEntry {
   singlePeer: boolean;
   /** The entry may not exist at all (e.g. a `dynamic` block over a list that is not known). */
   uncertain?: boolean;
+  /** A peer attribute could not be evaluated (e.g. `self = lookup(…)`), so the entry may have more peers than listed. */
+  unknownPeers?: boolean;
   at: Span;
 }
 
@@ -128,11 +130,13 @@ export interface Model {
   orphanRules: string[];
   /** Every unresolved value the front ends produced, for statistics. */
   unresolvedCount: number;
+  /** Unknowns outside any rule that kept whole parts of the configuration from being analyzed (a remote nested stack). */
+  unresolved: Unresolved[];
   files: SourceFile[];
 }
 
 export function emptyModel(): Model {
-  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolvedCount: 0, files: [] };
+  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolvedCount: 0, unresolved: [], files: [] };
 }
 
 /** What one front end produces for its files; model/link.ts merges facts into a Model. */
@@ -142,6 +146,7 @@ export interface Facts {
   attachments: Attachment[];
   files: SourceFile[];
   unresolvedCount: number;
+  unresolved: Unresolved[];
 }
 
 /** The value that names a peer (CIDR, prefix list id, external group id); null for model groups, self and none. */

@@ -17,8 +17,11 @@ export type UnresolvedReason =
   | 'unsupported-expression'
   | 'wrong-type'
   | 'cfn-parameter'
+  | 'pseudo-parameter'
   | 'import-value'
   | 'get-att'
+  | 'unsupported-function'
+  | 'remote-template'
   | 'cdk-token';
 
 export interface Known<T> {
@@ -59,7 +62,25 @@ export type Alternative<T> = { when: string[]; value: Known<T> | Unresolved };
 
 export function alternatives<T>(value: Value<T>, when: string[] = []): Alternative<T>[] {
   if (value.k !== 'oneOf') return [{ when, value }];
-  return value.options.flatMap((o) => alternatives(o.value, o.when ? [...when, o.when] : when));
+  return value.options.flatMap((o) => (o.when ? consistent([...when, o.when]) : true) ? alternatives(o.value, o.when ? [...when, o.when] : when) : []);
+}
+
+/**
+ * False when conditions contradict each other, so that combination never deploys: "IsProd is true" with "IsProd is
+ * false", two values of one parameter, two var files. Conditions read "<name> is <value>" or "with <file>".
+ */
+export function consistent(when: readonly string[]): boolean {
+  const seen = new Map<string, string>();
+  for (const w of when) {
+    for (const part of w.split(' and ')) {
+      const m = /^with (.+)$/.exec(part) ? (['', 'var file', part.slice(5)] as const) : /^(.+?) is (.+)$/.exec(part);
+      if (!m) continue;
+      const previous = seen.get(m[1]!);
+      if (previous !== undefined && previous !== m[2]) return false;
+      seen.set(m[1]!, m[2]!);
+    }
+  }
+  return true;
 }
 
 export function isKnown<T>(value: Value<T> | null | undefined): value is Known<T> {

@@ -42,7 +42,7 @@ export interface FrontEndResult {
 }
 
 export function emptyFacts(): Facts {
-  return { groups: [], rules: [], attachments: [], files: [], unresolvedCount: 0 };
+  return { groups: [], rules: [], attachments: [], files: [], unresolvedCount: 0, unresolved: [] };
 }
 
 export function diagnosticFile(path: string, format: SourceFormat, text: string, diagnostics: Diagnostic[]): ParsedFile {

@@ -61,3 +61,14 @@ export function relocate(value: EV, at: Span): EV {
     }
   }
 }
+
+/** Drops null (AWS::NoValue, Terraform null) alternatives: the value exists only under the other conditions; null if none remain. */
+export function presentOnly(v: EV): EV | null {
+  if (v.k === 'known') return v.v === null ? null : v;
+  if (v.k === 'unresolved') return v;
+  const options = v.options.flatMap((o) => {
+    const present = presentOnly(o.value);
+    return present ? [{ when: o.when, value: present }] : [];
+  });
+  return options.length > 0 ? { ...v, options } : null;
+}

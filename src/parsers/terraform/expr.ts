@@ -95,6 +95,8 @@ export function classifyExpression(expr: string): UnresolvedReason {
     return 'unsupported-expression';
   }
   const code = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  if (/\bcount\.index\b/.test(code)) return 'count-index';
+  if (/\beach\.(?:key|value)\b/.test(code)) return 'each-value';
   if (/^[[{]\s*for\s/.test(code)) return 'for-expression';
   if (/\[\*\]|\.\*/.test(code)) return 'splat';
   if (/^[\w:]+\s*\(/.test(code)) return 'function-call';

@@ -198,6 +198,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
   const self = 'self' in body ? evalAt(ctx, body.self, `${path}.self`) : null;
   if (self?.k === 'known' && self.v === true) peers.push({ peer: { kind: 'self' }, at: span(ctx, `${path}.self`) });
   else if (self && self.k !== 'known') count(ctx, self);
+  const unknownPeers = (self !== null && self.k !== 'known') || peers.some((p) => peerValue(p.peer)?.k === 'unresolved');
   pushRule(ctx, {
     direction: spec.direction,
     groupRef: spec.groupRef,
@@ -210,6 +211,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
     description: optionalString(ctx, body, 'description', path),
     peers,
     singlePeer: spec.origin === 'tf-sg-rule' && ('source_security_group_id' in body || self?.k === 'known' && self.v === true),
+    unknownPeers,
   });
 }
 
@@ -325,12 +327,13 @@ interface RuleSpec {
   peers: PeerAt[];
   singlePeer: boolean;
   uncertain?: boolean;
+  unknownPeers?: boolean;
 }
 
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
   const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
-  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: definite.length, singlePeer: spec.singlePeer, ...(spec.uncertain ? { uncertain: true } : {}), at };
+  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: definite.length, singlePeer: spec.singlePeer, ...(spec.uncertain ? { uncertain: true } : {}), ...(spec.unknownPeers ? { unknownPeers: true } : {}), at };
   const peers = spec.peers.length > 0 ? spec.peers : [{ peer: { kind: 'none' } as Peer, at }];
   peers.forEach((p, i) => {
     const rule: SgRule = {

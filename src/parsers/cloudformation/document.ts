@@ -1,0 +1,191 @@
+import { isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Pos, Span } from '../../model/location.js';
+import type { Diagnostic, Range, SourceComment } from '../types.js';
+
+/** The short-form intrinsic function tags CloudFormation YAML accepts. */
+export const INTRINSIC_TAGS = new Set([
+  '!Ref', '!Sub', '!GetAtt', '!Join', '!If', '!Select', '!GetAZs', '!Split', '!FindInMap', '!ImportValue', '!Base64',
+  '!Cidr', '!Equals', '!Not', '!And', '!Or', '!Condition', '!Transform', '!ToJsonString', '!Length',
+]);
+
+export interface TemplateDocument {
+  path: string;
+  text: string;
+  doc: Document.Parsed;
+  root: Node | null;
+  lines: LineCounter;
+  comments: SourceComment[];
+  constructs: Range[];
+}
+
+export type LoadResult = { kind: 'template'; template: TemplateDocument; diagnostics: Diagnostic[] } | { kind: 'not-ours' } | { kind: 'broken'; diagnostics: Diagnostic[] };
+
+/** Text that says "CloudFormation" even when it does not parse: a format version, or a resource type `AWS::…`. */
+const LOOKS_LIKE_CFN = /AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/;
+
+/**
+ * Reads a YAML or JSON file and decides whether it is a CloudFormation template (by content, whatever its extension).
+ * JSON is parsed strictly first (trailing commas are JSON errors, though YAML would take them), then through `yaml` for
+ * positions and duplicate keys, so both formats share one code path.
+ */
+export function loadTemplate(path: string, source: string): LoadResult {
+  let text = source;
+  const looksLikeCfn = LOOKS_LIKE_CFN.test(text);
+  let lines = new LineCounter();
+  const isJson = /^\s*[{[]/.test(text);
+  if (isJson) {
+    const error = strictJsonError(text);
+    if (error) return looksLikeCfn ? { kind: 'broken', diagnostics: [error] } : { kind: 'not-ours' };
+  }
+  let doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  if (!isJson && doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {
+    // CloudFormation (like PyYAML) accepts a quoted scalar whose continuation lines are not indented; YAML 1.2 does not.
+    const lenient = indentQuotedContinuations(text);
+    const retry = new LineCounter();
+    const second = parseDocument(lenient, { lineCounter: retry, uniqueKeys: true, prettyErrors: true, strict: true });
+    if (second.errors.length === 0) {
+      doc = second;
+      lines = retry;
+      text = lenient;
+    }
+  }
+  const root = (doc.contents as Node | null) ?? null;
+  const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn);
+  if (!ours) return { kind: 'not-ours' };
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }));
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1];
+    if (tag && !INTRINSIC_TAGS.has(tag)) diagnostics.push({ line: w.linePos?.[0].line ?? 1, column: w.linePos?.[0].col ?? 1, message: `unknown tag ${tag}: not a CloudFormation intrinsic function` });
+  }
+  if (doc.errors.length > 0) return { kind: 'broken', diagnostics };
+  const template: TemplateDocument = { path, text, doc, root, lines, comments: yamlComments(text, lines), constructs: constructsOf(doc, lines) };
+  return { kind: 'template', template, diagnostics };
+}
+
+/**
+ * Indents the continuation lines of multi-line quoted scalars that sit at or left of their key (only ever used when
+ * the strict parse failed on them). Line numbers do not change; columns on those lines move right a little.
+ */
+export function indentQuotedContinuations(text: string): string {
+  const lines = text.split('\n');
+  let open: { quote: string; indent: number } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const indent = line.length - line.trimStart().length;
+    let from = 0;
+    if (open) {
+      if (line.trim() !== '' && indent <= open.indent) lines[i] = ' '.repeat(open.indent + 2 - indent) + line;
+    } else {
+      const m = /^(\s*(?:-\s+)?[^#'"\s][^#'"]*?:\s+|\s*-\s+)(['"])/.exec(line);
+      if (!m) continue;
+      open = { quote: m[2]!, indent };
+      from = m[0].length;
+    }
+    const body = lines[i]!;
+    const start = open ? (from > 0 ? from : body.length - line.length + indent) : 0;
+    if (closes(body.slice(start), open.quote)) open = null;
+  }
+  return lines.join('\n');
+}
+
+function closes(rest: string, quote: string): boolean {
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && rest[i + 1] === "'") i++;
+      else return true;
+    }
+  }
+  return false;
+}
+
+function isTemplateRoot(root: Node | null): boolean {
+  if (!isMap(root)) return false;
+  const keys = new Map(root.items.map((p) => [isScalar(p.key) ? String(p.key.value) : '', p.value as Node | null]));
+  if (keys.has('AWSTemplateFormatVersion')) return true;
+  const resources = keys.get('Resources');
+  if (!isMap(resources)) return false;
+  return resources.items.some((p) => {
+    const type = isMap(p.value) ? p.value.get('Type') : undefined;
+    return typeof type === 'string' && /^(AWS|Alexa)::/.test(type);
+  });
+}
+
+function strictJsonError(text: string): Diagnostic | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const pos = at ? offsetToPos(text, Number(at[1])) : { line: 1, column: 1 };
+    return { line: pos.line, column: pos.column, message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}` };
+  }
+}
+
+function offsetToPos(text: string, offset: number): Pos {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Comments, found with the YAML lexer (so a `#` inside a quoted string or block scalar is not one). */
+function yamlComments(text: string, lines: LineCounter): SourceComment[] {
+  const out: SourceComment[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const control = token.length === 1 && token.charCodeAt(0) < 0x20 && token !== '\n' && token !== '\t' && token !== '\r';
+    if (control || token === '\u{FEFF}') continue;
+    if (token.startsWith('#')) {
+      const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+      const start = pos(lines, offset);
+      out.push({ text: token.slice(1).trim(), at: { start, end: pos(lines, offset + token.length) }, ownLine: text.slice(lineStart, offset).trim() === '' });
+    }
+    offset += token.length;
+  }
+  return out;
+}
+
+/** Keys with their values and sequence items: what a directive on the line above covers. */
+function constructsOf(doc: Document.Parsed, lines: LineCounter): Range[] {
+  const out: Range[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      const value = pair.value as Node | null;
+      if (key?.range && value?.range) out.push({ start: pos(lines, key.range[0]), end: pos(lines, value.range[1]) });
+    },
+    Seq(_, seq) {
+      for (const item of seq.items) {
+        const node = item as Node | null;
+        if (node?.range && !isPair(node)) out.push({ start: pos(lines, node.range[0]), end: pos(lines, node.range[1]) });
+      }
+    },
+  });
+  return out;
+}
+
+export function pos(lines: LineCounter, offset: number): Pos {
+  const p = lines.linePos(offset);
+  return { line: p.line, column: p.col };
+}
+
+/** The span of a node, starting at its tag when it has one (`!Ref Cidr` points at `!Ref`). */
+export function nodeSpan(t: TemplateDocument, node: Node | null | undefined, path: string, via?: Span[]): Span {
+  const range = node?.range;
+  if (!range) return { file: t.path, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path, ...(via ? { via } : {}) };
+  let start = range[0];
+  if (node && 'tag' in node && typeof node.tag === 'string' && node.tag.startsWith('!')) {
+    const before = t.text.lastIndexOf(node.tag, start);
+    if (before >= 0 && t.text.slice(before + node.tag.length, start).trim() === '') start = before;
+  }
+  return { file: t.path, start: pos(t.lines, start), end: pos(t.lines, range[1]), path, ...(via && via.length > 0 ? { via } : {}) };
+}
+
+export function keyOf(node: unknown): string {
+  return isScalar(node) ? String(node.value) : '';
+}
+
+export { isMap, isScalar, isSeq };

@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Span } from '../../model/location.js';
+import { known, unresolved } from '../../model/value.js';
+import { readSource } from '../read.js';
+import { displayPath } from '../terraform/index.js';
+import { emptyFacts, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
+import type { EV } from '../values.js';
+import { keyOf, loadTemplate, pos, type TemplateDocument } from './document.js';
+import { TemplateEvaluator } from './intrinsics.js';
+import { extractResources } from './resources.js';
+
+export interface CloudFormationOptions {
+  cwd: string;
+  /** Parameter values given for this run (--parameter, --parameters-file, config), for root templates. */
+  parameters: Record<string, string>;
+}
+
+const MAX_NESTING = 16;
+
+/**
+ * Parses CloudFormation candidates (YAML/JSON files): those that are not templates are dropped silently; templates are
+ * analyzed as roots, except those reached through a local nested-stack `TemplateURL`, which are analyzed through each
+ * call with the parameters it passes.
+ */
+export function parseCloudFormation(candidates: string[], opts: CloudFormationOptions): FrontEndResult {
+  const result: FrontEndResult = { facts: emptyFacts(), files: [] };
+  const templates = new Map<string, TemplateDocument>();
+  const load = (abs: string): TemplateDocument | null => {
+    if (templates.has(abs)) return templates.get(abs)!;
+    const path = displayPath(opts.cwd, abs);
+    const source = readSource(abs);
+    if (source.error) {
+      if (/\.(template|ya?ml|json)$/.test(abs) && !source.error.includes('binary')) result.files.push(broken(path, '', [{ line: 1, column: 1, message: source.error }]));
+      return null;
+    }
+    const text = source.text!;
+    if (!/AWSTemplateFormatVersion|Resources/.test(text)) return null;
+    const loaded = loadTemplate(path, text);
+    if (loaded.kind === 'not-ours') return null;
+    if (loaded.kind === 'broken') {
+      result.files.push(broken(path, text, loaded.diagnostics));
+      return null;
+    }
+    templates.set(abs, loaded.template);
+    const parsed: ParsedFile = {
+      path,
+      format: 'cloudformation',
+      text,
+      comments: [...loaded.template.comments, ...metadataDirectives(loaded.template)],
+      constructs: loaded.template.constructs,
+      diagnostics: loaded.diagnostics,
+      analyzed: loaded.diagnostics.length === 0,
+    };
+    result.files.push(parsed);
+    result.facts.files.push({ path, format: 'cloudformation' });
+    return loaded.template;
+  };
+
+  for (const abs of [...candidates].sort()) load(abs);
+  const children = new Set<string>();
+  for (const [abs, t] of templates) for (const call of nestedCalls(t)) if (call.local) children.add(resolve(dirname(abs), call.url));
+
+  const explicit = Object.fromEntries(Object.entries(opts.parameters).map(([k, v]) => [k, known(v, cliSpan(k)) as EV]));
+  const analyze = (abs: string, t: TemplateDocument, params: Record<string, EV>, via: Span[], instance: string, stack: string[]) => {
+    const ev = new TemplateEvaluator(t, via);
+    for (const [name, value] of Object.entries(params)) {
+      const param = ev.params.get(name);
+      if (param) param.explicit = value;
+    }
+    extractResources({ ev, facts: result.facts, instance, groupsByName: new Map() });
+    if (ev.aliasBudgetExceeded()) addDiagnostic(result, t.path, 'too many YAML alias expansions (an alias bomb?); the template was only partly analyzed');
+    for (const call of nestedCalls(t)) {
+      if (ev.resources.get(call.logicalId) === undefined) continue;
+      const site = ev.span(call.keyNode, `Resources.${call.logicalId}`);
+      if (!call.local) {
+        result.facts.unresolvedCount++;
+        result.facts.unresolved.push(unresolved('remote-template', call.url, site));
+        continue;
+      }
+      const childAbs = resolve(dirname(abs), call.url);
+      const child = existsSync(childAbs) ? load(childAbs) : null;
+      if (!child) {
+        if (!existsSync(childAbs)) addDiagnostic(result, t.path, `nested stack ${call.logicalId}: TemplateURL ${call.url} not found`, site);
+        continue;
+      }
+      if (stack.includes(childAbs) || stack.length >= MAX_NESTING) {
+        addDiagnostic(result, t.path, `nested stack ${call.logicalId}: ${stack.includes(childAbs) ? 'the template includes itself' : 'nested too deeply'}`, site);
+        continue;
+      }
+      const passed: Record<string, EV> = {};
+      const parameters = ev.deref(call.node.get('Parameters', true) as Node | undefined);
+      if (isMap(parameters)) {
+        for (const pair of parameters.items) {
+          passed[keyOf(pair.key)] = ev.evaluate(pair.value as Node, `Resources.${call.logicalId}.Properties.Parameters.${keyOf(pair.key)}`);
+        }
+      }
+      analyze(childAbs, child, passed, [...via, site], `${instance}@${t.path}#${call.logicalId}`, [...stack, childAbs]);
+    }
+  };
+  for (const [abs, t] of templates) if (!children.has(abs)) analyze(abs, t, explicit, [], '', [abs]);
+  return result;
+}
+
+function broken(path: string, text: string, diagnostics: { line: number; column: number; message: string }[]): ParsedFile {
+  return { path, format: 'cloudformation', text, comments: [], constructs: [], diagnostics, analyzed: false };
+}
+
+function addDiagnostic(result: FrontEndResult, path: string, message: string, at?: Span): void {
+  const file = result.files.find((f) => f.path === path);
+  file?.diagnostics.push({ line: at?.start.line ?? 1, column: at?.start.column ?? 1, message });
+}
+
+function cliSpan(name: string): Span {
+  return { file: '--parameter', start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: name };
+}
+
+interface NestedCall {
+  logicalId: string;
+  url: string;
+  local: boolean;
+  node: YAMLMap;
+  keyNode: Node;
+}
+
+/** `AWS::CloudFormation::Stack` resources with a literal TemplateURL; local means a relative path (no scheme). */
+function nestedCalls(t: TemplateDocument): NestedCall[] {
+  const resources = isMap(t.root) ? t.root.get('Resources', true) : undefined;
+  if (!isMap(resources)) return [];
+  const out: NestedCall[] = [];
+  for (const pair of resources.items) {
+    const body = pair.value;
+    if (!isMap(body) || body.get('Type') !== 'AWS::CloudFormation::Stack') continue;
+    const props = body.get('Properties', true);
+    const url = isMap(props) ? props.get('TemplateURL') : undefined;
+    if (typeof url !== 'string' || !isMap(props)) continue;
+    out.push({ logicalId: keyOf(pair.key), url, local: !/^[a-z][a-z0-9+.-]*:/i.test(url), node: props, keyNode: pair.key as Node });
+  }
+  return out;
+}
+
+/**
+ * `Metadata: { sg-lint: { ignore: [ { rule, reason, until? } ] } }` on a resource: each entry becomes a directive that
+ * covers the resource, checked by the same grammar as comments (a missing reason or rule makes it invalid).
+ */
+function metadataDirectives(t: TemplateDocument): SourceComment[] {
+  const resources = isMap(t.root) ? t.root.get('Resources', true) : undefined;
+  if (!isMap(resources)) return [];
+  const out: SourceComment[] = [];
+  for (const pair of resources.items) {
+    const body = pair.value;
+    const ignore = isMap(body) ? body.getIn(['Metadata', 'sg-lint', 'ignore'], true) : undefined;
+    if (ignore === undefined || !isMap(body) || !(pair.key as Node).range || !body.range) continue;
+    const scope = { start: pos(t.lines, (pair.key as Node).range![0]), end: pos(t.lines, body.range[1]) };
+    const entries = isSeq(ignore) ? ignore.items : [ignore];
+    for (const entry of entries) {
+      const node = entry as Node;
+      const range = node.range ?? body.range;
+      const at = { start: pos(t.lines, range[0]), end: pos(t.lines, range[1]) };
+      const get = (k: string) => (isMap(node) ? node.get(k) : undefined);
+      const rule = get('rule');
+      const reason = get('reason');
+      const until = get('until');
+      const text = isMap(node)
+        ? `sg-lint-ignore ${typeof rule === 'string' ? rule : ''}${until !== undefined ? ` until=${String(until)}` : ''} --${typeof reason === 'string' ? ` ${reason}` : ''}`
+        : 'sg-lint-ignore (Metadata sg-lint.ignore entries are { rule, reason, until? } maps) --';
+      out.push({ text, at, ownLine: true, scope });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,295 @@
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import type { Span } from '../../model/location.js';
+import { normalizeProtocol, type Protocol } from '../../model/net.js';
+import { peerValue, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
+import { known, mapValue, type Value } from '../../model/value.js';
+import { evList, evNumber, evString, presentOnly, type EV } from '../values.js';
+import { keyOf } from './document.js';
+import { GROUP_MARK, intrinsicCall, type TemplateEvaluator } from './intrinsics.js';
+
+/** Properties (dotted paths through nested objects and lists) that list the groups a resource carries. */
+const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
+  'AWS::EC2::Instance': { kind: 'instance', paths: [['SecurityGroupIds'], ['SecurityGroups'], ['NetworkInterfaces', 'GroupSet']] },
+  'AWS::EC2::NetworkInterface': { kind: 'network-interface', paths: [['GroupSet']] },
+  'AWS::EC2::LaunchTemplate': {
+    kind: 'launch-template',
+    paths: [['LaunchTemplateData', 'SecurityGroupIds'], ['LaunchTemplateData', 'SecurityGroups'], ['LaunchTemplateData', 'NetworkInterfaces', 'Groups']],
+  },
+  'AWS::AutoScaling::LaunchConfiguration': { kind: 'launch-configuration', paths: [['SecurityGroups']] },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': { kind: 'load-balancer', paths: [['SecurityGroups']] },
+  'AWS::ElasticLoadBalancing::LoadBalancer': { kind: 'load-balancer', paths: [['SecurityGroups']] },
+  'AWS::RDS::DBInstance': { kind: 'db-instance', paths: [['VPCSecurityGroups'], ['DBSecurityGroups']] },
+  'AWS::RDS::DBCluster': { kind: 'db-cluster', paths: [['VpcSecurityGroupIds']] },
+  'AWS::ElastiCache::CacheCluster': { kind: 'cache-cluster', paths: [['VpcSecurityGroupIds']] },
+  'AWS::ElastiCache::ReplicationGroup': { kind: 'cache-replication-group', paths: [['SecurityGroupIds']] },
+  'AWS::Lambda::Function': { kind: 'lambda-function', paths: [['VpcConfig', 'SecurityGroupIds']] },
+  'AWS::Serverless::Function': { kind: 'lambda-function', paths: [['VpcConfig', 'SecurityGroupIds']] },
+  'AWS::ECS::Service': { kind: 'ecs-service', paths: [['NetworkConfiguration', 'AwsvpcConfiguration', 'SecurityGroups']] },
+  'AWS::EKS::Cluster': { kind: 'eks-cluster', paths: [['ResourcesVpcConfig', 'SecurityGroupIds']] },
+  'AWS::EC2::VPCEndpoint': { kind: 'vpc-endpoint', paths: [['SecurityGroupIds']] },
+  'AWS::EFS::MountTarget': { kind: 'network-interface', paths: [['SecurityGroups']] },
+  'AWS::Batch::ComputeEnvironment': { kind: 'other', paths: [['ComputeResources', 'SecurityGroupIds']] },
+  'AWS::OpenSearchService::Domain': { kind: 'other', paths: [['VPCOptions', 'SecurityGroupIds']] },
+  'AWS::Elasticsearch::Domain': { kind: 'other', paths: [['VPCOptions', 'SecurityGroupIds']] },
+  'AWS::MSK::Cluster': { kind: 'other', paths: [['BrokerNodeGroupInfo', 'SecurityGroups']] },
+  'AWS::Neptune::DBCluster': { kind: 'db-cluster', paths: [['VpcSecurityGroupIds']] },
+  'AWS::DocDB::DBCluster': { kind: 'db-cluster', paths: [['VpcSecurityGroupIds']] },
+  'AWS::Redshift::Cluster': { kind: 'db-cluster', paths: [['VpcSecurityGroupIds']] },
+};
+
+export interface CfnResourceContext {
+  ev: TemplateEvaluator;
+  facts: Facts;
+  /** Distinguishes the groups of one template analyzed through several nested-stack calls. */
+  instance: string;
+  /** Group names defined in this template, for `GroupName` and `SourceSecurityGroupName` references. */
+  groupsByName: Map<string, string>;
+}
+
+interface Resource {
+  logicalId: string;
+  type: string;
+  node: YAMLMap;
+  props: YAMLMap | null;
+  path: string;
+  /** The logical id, or the construct path of a CDK-synthesized resource. */
+  address: string;
+  at: Span;
+  /** Conditions under which the resource exists (its `Condition`, when not decided for this run). */
+  when: string[];
+}
+
+export function groupId(ctx: CfnResourceContext, logicalId: string): string {
+  return `cfn:${ctx.ev.t.path}#${logicalId}${ctx.instance}`;
+}
+
+export function extractResources(ctx: CfnResourceContext): void {
+  const groupsByName = ctx.groupsByName;
+  const resources: Resource[] = [];
+  const root = ctx.ev.t.root;
+  const resourcesNode = isMap(root) ? ctx.ev.deref(root.get('Resources', true) as Node | undefined) : null;
+  if (!isMap(resourcesNode)) return;
+  for (const pair of resourcesNode.items) {
+    const logicalId = keyOf(pair.key);
+    const node = ctx.ev.deref(pair.value as Node | null);
+    if (!isMap(node)) continue;
+    const condition = node.get('Condition');
+    const decided = typeof condition === 'string' ? ctx.ev.decide(condition) : true;
+    if (decided === false) continue;
+    const props = ctx.ev.deref(node.get('Properties', true) as Node | undefined);
+    const cdkPath = cdkPathOf(ctx.ev, node);
+    resources.push({
+      logicalId,
+      type: String(node.get('Type') ?? ''),
+      node,
+      props: isMap(props) ? props : null,
+      path: `Resources.${logicalId}`,
+      address: cdkPath ?? logicalId,
+      at: ctx.ev.span(pair.key as Node, `Resources.${logicalId}`),
+      when: typeof condition === 'string' && decided === undefined ? [`${condition} is true`] : [],
+    });
+  }
+  for (const r of resources) {
+    if (r.type !== 'AWS::EC2::SecurityGroup') continue;
+    const group = extractGroup(ctx, r);
+    const name = r.props?.get('GroupName');
+    if (typeof name === 'string') groupsByName.set(name, group.id);
+  }
+  for (const r of resources) {
+    if (r.type === 'AWS::EC2::SecurityGroupIngress') extractStandalone(ctx, r, 'ingress');
+    else if (r.type === 'AWS::EC2::SecurityGroupEgress') extractStandalone(ctx, r, 'egress');
+    const attachment = ATTACHMENTS[r.type];
+    if (attachment) extractAttachment(ctx, r, attachment.kind, attachment.paths);
+  }
+}
+
+function cdkPathOf(ev: TemplateEvaluator, node: YAMLMap): string | undefined {
+  const metadata = ev.deref(node.get('Metadata', true) as Node | undefined);
+  const path = isMap(metadata) ? metadata.get('aws:cdk:path') : undefined;
+  return typeof path === 'string' ? path : undefined;
+}
+
+/** Wraps a value so it holds only under the resource's conditions. */
+function under<T>(when: string[], v: Value<T>): Value<T> {
+  return when.length === 0 ? v : { k: 'oneOf', at: v.at, options: [{ when: when.join(' and '), value: v }] };
+}
+
+function prop(ctx: CfnResourceContext, r: Resource, key: string): EV | null {
+  const node = r.props?.get(key, true) as Node | undefined;
+  return node === undefined ? null : presentOnly(ctx.ev.evaluate(node, `${r.path}.Properties.${key}`));
+}
+
+function stringProp(ctx: CfnResourceContext, r: Resource, key: string): Value<string> | null {
+  const v = prop(ctx, r, key);
+  return v && count(ctx, under(r.when, evString(v)));
+}
+
+function count<T>(ctx: CfnResourceContext, v: Value<T>): Value<T> {
+  if (v.k === 'unresolved') ctx.facts.unresolvedCount++;
+  return v;
+}
+
+function extractGroup(ctx: CfnResourceContext, r: Resource): SecurityGroup {
+  const id = groupId(ctx, r.logicalId);
+  const description = stringProp(ctx, r, 'GroupDescription');
+  const group: SecurityGroup = {
+    id,
+    address: r.address,
+    format: 'cloudformation',
+    name: stringProp(ctx, r, 'GroupName'),
+    namePrefix: null,
+    description,
+    vpc: stringProp(ctx, r, 'VpcId'),
+    isDefault: false,
+    // CloudFormation keeps AWS's allow-all egress unless an egress rule (inline or standalone) replaces it; link.ts decides.
+    implicitEgress: true,
+    ingress: [],
+    egress: [],
+    ...(r.address !== r.logicalId ? { generatedDescription: r.address.split('/').slice(0, -1).join('/') } : {}),
+    at: r.at,
+  };
+  ctx.facts.groups.push(group);
+  const ref: GroupRef = { kind: 'model', id };
+  for (const [key, direction] of [['SecurityGroupIngress', 'ingress'], ['SecurityGroupEgress', 'egress']] as const) {
+    const listPath = `${r.path}.Properties.${key}`;
+    for (const item of structural(ctx.ev, r.props?.get(key, true) as Node | undefined, listPath, r.when)) {
+      if (isSeq(item.node)) {
+        item.node.items.forEach((entry, i) => {
+          for (const e of structural(ctx.ev, entry as Node, `${item.path}[${i}]`, item.when)) {
+            if (isMap(e.node)) extractEntry(ctx, r, e.node, e.path, direction, ref, 'cfn-inline', e.when);
+          }
+        });
+      }
+    }
+  }
+  return group;
+}
+
+/** Follows `Fn::If` where a structure (a list of rules, a rule) is expected; `AWS::NoValue` branches disappear. */
+function structural(ev: TemplateEvaluator, raw: Node | null | undefined, path: string, when: string[]): { node: Node; path: string; when: string[] }[] {
+  const node = ev.deref(raw);
+  if (!node) return [];
+  const call = intrinsicCall(node);
+  if (call?.name === 'Fn::If') {
+    const args = ev.deref(call.args);
+    const items = isSeq(args) ? args.items.map((i) => i as Node) : [];
+    const name = isScalar(items[0]) ? String(items[0].value) : '';
+    const decided = ev.decide(name);
+    const pick = (i: 1 | 2, label: string) => structural(ev, items[i], `${path}[${i}]`, decided === undefined ? [...when, label] : when);
+    if (decided === true) return pick(1, '');
+    if (decided === false) return pick(2, '');
+    return [...pick(1, `${name} is true`), ...pick(2, `${name} is false`)];
+  }
+  if (call?.name === 'Ref' && isScalar(ev.deref(call.args)) && String((ev.deref(call.args) as { value: unknown }).value) === 'AWS::NoValue') return [];
+  return [{ node, path, when }];
+}
+
+function extractStandalone(ctx: CfnResourceContext, r: Resource, direction: Direction): void {
+  if (!r.props) return;
+  const groupRef = groupRefOf(ctx, prop(ctx, r, 'GroupId')) ?? groupRefOf(ctx, prop(ctx, r, 'GroupName'));
+  extractEntry(ctx, r, r.props, `${r.path}.Properties`, direction, groupRef, 'cfn-standalone', r.when);
+}
+
+/** A group reference from an evaluated value: a group of this template (by Ref, GetAtt or name), or an external one. */
+function groupRefOf(ctx: CfnResourceContext, v: EV | null): GroupRef | null {
+  if (!v) return null;
+  if (v.k === 'known' && typeof v.v === 'string') {
+    if (v.v.startsWith(GROUP_MARK)) return { kind: 'model', id: groupId(ctx, v.v.slice(GROUP_MARK.length)) };
+    const byName = ctx.groupsByName.get(v.v);
+    if (byName) return { kind: 'model', id: byName };
+  }
+  return { kind: 'external', id: count(ctx, evString(v)) };
+}
+
+const PEER_KEYS: Record<Direction, [string, (v: Value<string>, ref: GroupRef | null) => Peer][]> = {
+  ingress: [
+    ['CidrIp', (cidr) => ({ kind: 'cidr4', cidr })],
+    ['CidrIpv6', (cidr) => ({ kind: 'cidr6', cidr })],
+    ['SourcePrefixListId', (id) => ({ kind: 'prefixList', id })],
+    ['SourceSecurityGroupId', (_v, ref) => ({ kind: 'securityGroup', ref: ref! })],
+    ['SourceSecurityGroupName', (_v, ref) => ({ kind: 'securityGroup', ref: ref! })],
+  ],
+  egress: [
+    ['CidrIp', (cidr) => ({ kind: 'cidr4', cidr })],
+    ['CidrIpv6', (cidr) => ({ kind: 'cidr6', cidr })],
+    ['DestinationPrefixListId', (id) => ({ kind: 'prefixList', id })],
+    ['DestinationSecurityGroupId', (_v, ref) => ({ kind: 'securityGroup', ref: ref! })],
+  ],
+};
+
+function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path: string, direction: Direction, groupRef: GroupRef | null, origin: RuleOrigin, when: string[]): void {
+  const ev = ctx.ev;
+  const value = (key: string): EV | null => {
+    const raw = node.get(key, true) as Node | undefined;
+    return raw === undefined ? null : presentOnly(ev.evaluate(raw, `${path}.${key}`));
+  };
+  const at = origin === 'cfn-standalone' ? r.at : ev.span(node, path);
+  const peers: { peer: Peer; at: Span }[] = [];
+  for (const [key, make] of PEER_KEYS[direction]) {
+    // One value per property: alternatives (Fn::If) stay one peer with alternatives.
+    const v = value(key);
+    if (!v) continue;
+    const ref = key.includes('SecurityGroup') ? groupRefOf(ctx, v) : null;
+    peers.push({ peer: make(count(ctx, under(when, evString(v))), ref), at: ev.span(node.get(key, true) as Node, `${path}.${key}`) });
+  }
+  const protocolRaw = value('IpProtocol');
+  const protocol: Value<Protocol> = protocolRaw
+    ? mapValue(count(ctx, evString(protocolRaw)), (p, pAt) => known(normalizeProtocol(p), pAt))
+    : known<Protocol>({ invalid: '' }, at);
+  const port = (key: string): Value<number> | null => {
+    const v = value(key);
+    return v ? count(ctx, evNumber(v)) : null;
+  };
+  const description = value('Description');
+  // Only peers that are there in every deployment count toward "more than one peer"; a conditional one may be the only one.
+  const definite = peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved' && peerValue(p.peer)?.k !== 'oneOf');
+  const unknownPeers = peers.some((p) => peerValue(p.peer)?.k === 'unresolved');
+  const entry: RuleEntry = { id: `cfn:${ev.t.path}#${path}${ctx.instance}`, peerCount: definite.length, singlePeer: true, ...(unknownPeers ? { unknownPeers } : {}), at };
+  const list = peers.length > 0 ? peers : [{ peer: { kind: 'none' } as Peer, at }];
+  list.forEach((p, i) => {
+    const rule: SgRule = {
+      id: `${entry.id}#${i}`,
+      group: null,
+      groupRef,
+      direction,
+      protocol,
+      fromPort: port('FromPort'),
+      toPort: port('ToPort'),
+      peer: p.peer,
+      peerAt: p.at,
+      description: description ? count(ctx, under(when, evString(description))) : null,
+      origin,
+      entry,
+      resource: r.address,
+      implicit: false,
+      at,
+    };
+    ctx.facts.rules.push(rule);
+  });
+}
+
+function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKind, paths: string[][]): void {
+  const groups: AttachedGroup[] = [];
+  let complete = true;
+  const walk = (node: Node | null, path: string, steps: string[]) => {
+    const n = ctx.ev.deref(node);
+    const [head, ...rest] = steps;
+    if (!head) {
+      const v = ctx.ev.evaluate(n, path);
+      for (const item of evList(v)) {
+        if (item.k === 'known' && item.v === null) continue;
+        const ref = groupRefOf(ctx, item);
+        if (!ref) continue;
+        if (ref.kind === 'external' && ref.id.k !== 'known') complete = false;
+        groups.push({ ref, at: item.at });
+      }
+      return;
+    }
+    if (isSeq(n)) n.items.forEach((item, i) => walk(item as Node, `${path}[${i}]`, steps));
+    else if (isMap(n) && n.has(head)) walk(n.get(head, true) as Node, `${path}.${head}`, rest);
+  };
+  for (const steps of paths) walk(r.props, `${r.path}.Properties`, steps);
+  if (groups.length === 0) return;
+  ctx.facts.attachments.push({ target: { kind, address: r.address, at: r.at }, groups, complete, additive: false, at: r.at });
+}
+
