@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/api.js';
 import { BUILTIN_RULES } from '../src/engine/builtins.js';
+import type { SourceFormat } from '../src/model/types.js';
 import { RULES } from '../rules/index.js';
 import { rulesTable } from '../src/docs/rules-table.js';
 import { fixtureCases, FIXTURE_TODAY, IMPLEMENTED_FORMATS } from './helpers/fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SECTIONS = ['Rule details', 'Examples', 'Options', 'Why', 'How to fix', 'Unresolved values'];
-const FENCE_FORMAT: Record<string, { file: string }> = { hcl: { file: 'main.tf' }, terraform: { file: 'main.tf' } };
+const FENCE_FORMAT: Record<string, { file: string; format: SourceFormat }> = {
+  hcl: { file: 'main.tf', format: 'terraform' },
+  yaml: { file: 'template.yaml', format: 'cloudformation' },
+  json: { file: 'template.json', format: 'cloudformation' },
+};
 
 function frontmatter(doc: string): Record<string, string> {
   const m = /^---\n([\s\S]*?)\n---\n/.exec(doc);
@@ -77,7 +82,10 @@ for (const rule of [...BUILTIN_RULES, ...RULES]) {
 
     it('has doc examples that behave as stated', async () => {
       const list = examples(doc).filter((e) => FENCE_FORMAT[e.lang]);
-      expect(list.some((e) => e.kind === 'fail') && list.some((e) => e.kind === 'pass'), 'one failing and one passing example per format').toBe(true);
+      for (const format of IMPLEMENTED_FORMATS.filter((f) => !rule.formats || rule.formats.includes(f))) {
+        const mine = list.filter((e) => FENCE_FORMAT[e.lang]!.format === format);
+        expect(mine.some((e) => e.kind === 'fail') && mine.some((e) => e.kind === 'pass'), `one failing and one passing ${format} example`).toBe(true);
+      }
       for (const ex of list) {
         const work = mkdtempSync(join(tmpdir(), 'sg-doc-'));
         try {
