@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseHcl } from '@cdktf/hcl2json';
+import { parseDocument } from 'yaml';
 import { lint } from '../dist/src/api.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,17 +20,24 @@ function filesUnder(d) {
   });
 }
 
+/** The bare parsers on the files sg-lint reads: hcl2json for .tf, yaml for CloudFormation candidates. */
 async function parseOnly(files) {
-  const start = performance.now();
+  const times = { terraform: 0, cloudformation: 0 };
   for (const f of files) {
-    if (!f.endsWith('.tf')) continue;
-    try {
-      await parseHcl(f, readFileSync(f, 'utf8'));
-    } catch {
-      // a file the parser rejects still took its time
+    const start = performance.now();
+    if (f.endsWith('.tf')) {
+      try {
+        await parseHcl(f, readFileSync(f, 'utf8'));
+      } catch {
+        // a file the parser rejects still took its time
+      }
+      times.terraform += performance.now() - start;
+    } else if (/\.(ya?ml|json|template)$/.test(f)) {
+      parseDocument(readFileSync(f, 'utf8'));
+      times.cloudformation += performance.now() - start;
     }
   }
-  return performance.now() - start;
+  return times;
 }
 
 const files = filesUnder(dir);
@@ -47,6 +55,20 @@ for (let i = 0; i < RUNS; i++) {
 await parseOnly(files.slice(0, 5)); // start the parser's WASM before timing it
 const parse = [];
 for (let i = 0; i < RUNS; i++) parse.push(await parseOnly(files));
+async function lintFormat(format) {
+  const include = format === 'terraform' ? ['**/*.tf'] : ['**/*.yaml', '**/*.yml', '**/*.json', '**/*.template'];
+  const start = performance.now();
+  await lint([dir], { cwd: dir, include });
+  return performance.now() - start;
+}
+const perFormat = {};
+for (const format of ['terraform', 'cloudformation']) {
+  await lintFormat(format);
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await lintFormat(format));
+  perFormat[format] = runs;
+}
+
 let result;
 const warm = [];
 for (let i = 0; i < RUNS + 1; i++) {
@@ -67,6 +89,8 @@ console.log(
     warmMs: Math.round(warmMs),
     filesPerSec: Math.round((result.stats.files / warmMs) * 1000),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    parseOnlyMs: Math.round(median(parse)),
+    parseOnlyMs: Math.round(median(parse.map((p) => p.terraform + p.cloudformation))),
+    terraform: { warmMs: Math.round(median(perFormat.terraform)), parseOnlyMs: Math.round(median(parse.map((p) => p.terraform))) },
+    cloudformation: { warmMs: Math.round(median(perFormat.cloudformation)), parseOnlyMs: Math.round(median(parse.map((p) => p.cloudformation))) },
   }),
 );

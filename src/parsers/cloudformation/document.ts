@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 
@@ -7,6 +7,42 @@ export const INTRINSIC_TAGS = new Set([
   '!Ref', '!Sub', '!GetAtt', '!Join', '!If', '!Select', '!GetAZs', '!Split', '!FindInMap', '!ImportValue', '!Base64',
   '!Cidr', '!Equals', '!Not', '!And', '!Or', '!Condition', '!Transform', '!ToJsonString', '!Length',
 ]);
+
+/** Each intrinsic tag as scalar, sequence and mapping: nodes keep their tag and no warning is raised for them. */
+const CUSTOM_TAGS: Tags = [...INTRINSIC_TAGS].flatMap((tag) => [
+  { tag, resolve: (v: string) => v },
+  { tag, collection: 'seq' as const, resolve: <T>(v: T) => v },
+  { tag, collection: 'map' as const, resolve: <T>(v: T) => v },
+]) as Tags;
+
+interface Parsed {
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** Offsets and texts of every comment, from the same tokens the document was composed from. */
+  comments: { offset: number; source: string }[];
+  documents: number;
+}
+
+/** One lexing pass: the CST gives the comments, the composer the document (uniqueKeys, YAML 1.2). */
+function parseYaml(text: string): Parsed {
+  const lines = new LineCounter();
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const comments: { offset: number; source: string }[] = [];
+  const walk = (o: unknown): void => {
+    if (Array.isArray(o)) {
+      for (const x of o) walk(x);
+      return;
+    }
+    if (!o || typeof o !== 'object') return;
+    const t = o as { type?: string; offset?: number; source?: string };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') comments.push({ offset: t.offset, source: t.source });
+    for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
+  };
+  walk(tokens);
+  // forceDoc: an empty file still yields one (empty) document.
+  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true }).compose(tokens, true, text.length)];
+  return { doc: docs[0]!, lines, comments, documents: docs.length };
+}
 
 export interface TemplateDocument {
   path: string;
@@ -31,35 +67,34 @@ const LOOKS_LIKE_CFN = /AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::
 export function loadTemplate(path: string, source: string): LoadResult {
   let text = source;
   const looksLikeCfn = LOOKS_LIKE_CFN.test(text);
-  let lines = new LineCounter();
   const isJson = /^\s*[{[]/.test(text);
   if (isJson) {
     const error = strictJsonError(text);
     if (error) return looksLikeCfn ? { kind: 'broken', diagnostics: [error] } : { kind: 'not-ours' };
   }
-  let doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
-  if (!isJson && doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {
+  let parsed = parseYaml(text);
+  if (!isJson && parsed.doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {
     // CloudFormation (like PyYAML) accepts a quoted scalar whose continuation lines are not indented; YAML 1.2 does not.
     const lenient = indentQuotedContinuations(text);
-    const retry = new LineCounter();
-    const second = parseDocument(lenient, { lineCounter: retry, uniqueKeys: true, prettyErrors: true, strict: true });
-    if (second.errors.length === 0) {
-      doc = second;
-      lines = retry;
+    const second = parseYaml(lenient);
+    if (second.doc.errors.length === 0) {
+      parsed = second;
       text = lenient;
     }
   }
+  const { doc, lines } = parsed;
   const root = (doc.contents as Node | null) ?? null;
   const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn);
   if (!ours) return { kind: 'not-ours' };
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }));
+  const at = (e: { pos: [number, number] }) => pos(lines, e.pos[0]);
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ ...toLineColumn(at(e)), message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }));
+  if (parsed.documents > 1) diagnostics.push({ line: 1, column: 1, message: 'a template is one YAML document; this file holds several (---)' });
   for (const w of doc.warnings) {
-    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
-    const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1];
-    if (tag && !INTRINSIC_TAGS.has(tag)) diagnostics.push({ line: w.linePos?.[0].line ?? 1, column: w.linePos?.[0].col ?? 1, message: `unknown tag ${tag}: not a CloudFormation intrinsic function` });
+    const tag = w.code === 'TAG_RESOLVE_FAILED' ? /Unresolved tag: (\S+)/.exec(w.message)?.[1] : undefined;
+    if (tag) diagnostics.push({ ...toLineColumn(at(w)), message: `unknown tag ${tag}: not a CloudFormation intrinsic function` });
   }
   if (doc.errors.length > 0) return { kind: 'broken', diagnostics };
-  const template: TemplateDocument = { path, text, doc, root, lines, comments: yamlComments(text, lines), constructs: constructsOf(doc, lines) };
+  const template: TemplateDocument = { path, text, doc, root, lines, comments: yamlComments(text, lines, parsed.comments), constructs: constructsOf(doc, lines) };
   return { kind: 'template', template, diagnostics };
 }
 
@@ -131,22 +166,17 @@ function offsetToPos(text: string, offset: number): Pos {
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-/** Comments, found with the YAML lexer (so a `#` inside a quoted string or block scalar is not one). */
-function yamlComments(text: string, lines: LineCounter): SourceComment[] {
-  const out: SourceComment[] = [];
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    const control = token.length === 1 && token.charCodeAt(0) < 0x20 && token !== '\n' && token !== '\t' && token !== '\r';
-    if (control || token === '\u{FEFF}') continue;
-    if (token.startsWith('#')) {
+/** Comments as the suppression engine needs them (the lexer already told a `#` in a string from a comment). */
+function yamlComments(text: string, lines: LineCounter, found: { offset: number; source: string }[]): SourceComment[] {
+  return found
+    .sort((a, b) => a.offset - b.offset)
+    .map(({ offset, source }) => {
       const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-      const start = pos(lines, offset);
-      out.push({ text: token.slice(1).trim(), at: { start, end: pos(lines, offset + token.length) }, ownLine: text.slice(lineStart, offset).trim() === '' });
-    }
-    offset += token.length;
-  }
-  return out;
+      return { text: source.slice(1).trim(), at: { start: pos(lines, offset), end: pos(lines, offset + source.length) }, ownLine: text.slice(lineStart, offset).trim() === '' };
+    });
 }
+
+const toLineColumn = (p: Pos) => ({ line: p.line, column: p.column });
 
 /** Keys with their values and sequence items: what a directive on the line above covers. */
 function constructsOf(doc: Document.Parsed, lines: LineCounter): Range[] {
