@@ -94,6 +94,11 @@ export function loadTemplate(path: string, source: string): LoadResult {
     if (tag) diagnostics.push({ ...toLineColumn(at(w)), message: `unknown tag ${tag}: not a CloudFormation intrinsic function` });
   }
   if (doc.errors.length > 0) return { kind: 'broken', diagnostics };
+  const resources = isMap(root) ? root.items.find((p) => keyOf(p.key) === 'Resources') : undefined;
+  if (resources && !isMap(resources.value)) {
+    const at = (resources.key as Node | null)?.range;
+    return { kind: 'broken', diagnostics: [{ ...(at ? toLineColumn(pos(lines, at[0])) : { line: 1, column: 1 }), message: 'Resources must be a map of logical ids to resources' }] };
+  }
   const template: TemplateDocument = { path, text, doc, root, lines, comments: yamlComments(text, lines, parsed.comments), constructs: constructsOf(doc, lines) };
   return { kind: 'template', template, diagnostics };
 }

@@ -71,6 +71,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
     }
     extractResources({ ev, facts: result.facts, instance, groupsByName: new Map() });
     if (ev.aliasBudgetExceeded()) addDiagnostic(result, t.path, 'too many YAML alias expansions (an alias bomb?); the template was only partly analyzed');
+    for (const p of ev.problems.values()) addDiagnostic(result, t.path, p.message, p.at);
     for (const call of nestedCalls(t)) {
       if (ev.resources.get(call.logicalId) === undefined) continue;
       const site = ev.span(call.keyNode, `Resources.${call.logicalId}`);
@@ -110,6 +111,7 @@ function broken(path: string, text: string, diagnostics: { line: number; column:
 function addDiagnostic(result: FrontEndResult, path: string, message: string, at?: Span): void {
   const file = result.files.find((f) => f.path === path);
   file?.diagnostics.push({ line: at?.start.line ?? 1, column: at?.start.column ?? 1, message });
+  file?.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 function cliSpan(name: string): Span {

@@ -38,6 +38,8 @@ export class TemplateEvaluator {
   private readonly deciding = new Set<string>();
   private mappings: YAMLMap | null = null;
   private aliasBudget = MAX_ALIAS_EXPANSIONS;
+  /** Template errors CloudFormation would reject (a Ref to nothing, an unknown condition), once per place. */
+  readonly problems = new Map<string, { at: Span; message: string }>();
 
   constructor(
     readonly t: TemplateDocument,
@@ -163,7 +165,12 @@ export class TemplateEvaluator {
     if (param) return this.paramValue(param, at, expr);
     const resource = this.resources.get(name);
     if (resource) return SG_TYPES.has(resource.type) ? known(`${GROUP_MARK}${name}`, at) : unresolved('resource-attribute', expr, at);
+    this.problem(at, `${expr} names no parameter, resource or pseudo parameter of this template`);
     return unresolved('unknown-reference', expr, at);
+  }
+
+  private problem(at: Span, message: string): void {
+    if (this.via.length === 0) this.problems.set(`${at.start.line}:${at.start.column}`, { at, message });
   }
 
   private paramValue(param: Parameter, at: Span, expr: string): EV {
@@ -186,7 +193,9 @@ export class TemplateEvaluator {
 
   private getAtt(resource: string, attr: string, at: Span, expr: string): EV {
     if (this.isSecurityGroup(resource) && attr === 'GroupId') return known(`${GROUP_MARK}${resource}`, at);
-    return unresolved(this.resources.has(resource) ? 'get-att' : 'unknown-reference', expr, at);
+    if (this.resources.has(resource)) return unresolved('get-att', expr, at);
+    this.problem(at, `${expr} names no resource of this template`);
+    return unresolved('unknown-reference', expr, at);
   }
 
   private ifValue(items: (Node | null)[], path: string, at: Span, expr: string, depth: number): EV {
@@ -195,7 +204,10 @@ export class TemplateEvaluator {
     const decided = this.decide(name);
     if (decided === true) return branch(1);
     if (decided === false) return branch(2);
-    if (!this.conditions.has(name)) return unresolved('unknown-reference', expr, at);
+    if (!this.conditions.has(name)) {
+      this.problem(at, `${expr} names no condition of this template`);
+      return unresolved('unknown-reference', expr, at);
+    }
     return { k: 'oneOf', at, options: [{ when: `${name} is true`, value: branch(1) }, { when: `${name} is false`, value: branch(2) }] };
   }
 

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
-import { known, mapValue, type Value } from '../../model/value.js';
+import { alternatives, known, mapValue, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type EV } from '../values.js';
 import { keyOf } from './document.js';
 import { GROUP_MARK, intrinsicCall, type TemplateEvaluator } from './intrinsics.js';
@@ -277,11 +277,14 @@ function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKin
     if (!head) {
       const v = ctx.ev.evaluate(n, path);
       for (const item of evList(v)) {
-        if (item.k === 'known' && item.v === null) continue;
-        const ref = groupRefOf(ctx, item);
-        if (!ref) continue;
-        if (ref.kind === 'external' && ref.id.k !== 'known') complete = false;
-        groups.push({ ref, at: item.at });
+        // Each deployment variant of an item (Fn::If) attaches its own group; AWS::NoValue attaches none.
+        const present = presentOnly(item);
+        for (const alt of present ? alternatives(present) : []) {
+          const ref = groupRefOf(ctx, alt.value);
+          if (!ref) continue;
+          if (ref.kind === 'external' && ref.id.k !== 'known') complete = false;
+          groups.push({ ref, at: item.at });
+        }
       }
       return;
     }
