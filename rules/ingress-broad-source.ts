@@ -33,7 +33,7 @@ export default defineRule<Options>({
     defaults: { maxPrefix: 16, maxPrefixIpv6: 48, maxPrivatePrefix: 16 },
   },
   messages: {
-    broadPublic: 'Ingress from {source}, a public range of {size} addresses, allows {traffic}{reaching} on group `{group}`',
+    broadPublic: 'Ingress from {source}, a public range of {size} addresses, allows {traffic} on group `{group}`{reaching}',
     broadToSensitive: 'Ingress from {source}, a range of {size} addresses, reaches {ports} on group `{group}`',
   },
   check(ctx) {
@@ -56,7 +56,7 @@ export default defineRule<Options>({
       };
       const size = sizeLabel(v.cidr.prefix, hostPrefix);
       if (isBroadPublic(v.cidr, maxPrefix)) {
-        const reaching = reached.isEmpty() ? '' : ` (reaching ${portNames(reached)})`;
+        const reaching = reached.isEmpty() ? '' : `; it reaches ${portNames(reached)}`;
         ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: describeReach(v.reach), reaching, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${describeReach(v.reach)}` });
       } else if (!reached.isEmpty() && v.cidr.prefix < hostPrefix && !privateOk) {
         ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: portNames(reached), group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });

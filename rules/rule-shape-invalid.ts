@@ -1,6 +1,7 @@
 import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import type { Span } from '../src/model/location.js';
 import { parseCidr, type Protocol } from '../src/model/net.js';
+import { peerCountsByVariant } from '../src/model/entries.js';
 import type { SgRule } from '../src/model/types.js';
 import { alternatives, consistent, type Value } from '../src/model/value.js';
 import { groupAddress, groupLabel } from './_shared.js';
@@ -18,38 +19,45 @@ export default defineRule({
   practice: 1,
   options: noOptions,
   messages: {
-    unknownProtocol: 'Protocol "{protocol}" is not a protocol name (tcp, udp, icmp, icmpv6, -1) or number 0-255',
+    unknownProtocol: 'Protocol "{protocol}" on group `{group}` is not a protocol name (tcp, udp, icmp, icmpv6, -1) or number 0-255',
     missingPorts: '{protocol} rule on group `{group}` has no {missing}',
-    reversedPorts: 'Port range {from}-{to} on group `{group}` is reversed (from is greater than to)',
+    reversedPorts: 'Port range {from}-{to} on group `{group}` is reversed: the start is greater than the end',
     portOutOfRange: 'Port {port} on group `{group}` is outside 0 to 65535',
     icmpOutOfRange: '{protocol} {field} {value} on group `{group}` is outside -1 to 255',
     icmpAnyTypeWithCode: '{protocol} type -1 (all types) with code {code} on group `{group}`: a code needs a specific type',
     invalidCidr: '"{cidr}" is not a valid {family} CIDR',
-    noPeer: 'This {direction} rule on group `{group}` names no {peers} (no CIDR, prefix list, security group or self): AWS rejects it or silently creates nothing',
+    noPeer: 'This {direction} rule on group `{group}` names no {peers} (no CIDR, prefix list or security group): AWS rejects it or silently creates nothing',
+    missingProtocol: 'This {direction} rule on group `{group}` has no protocol',
     severalPeers: 'This {direction} rule on group `{group}` lists {count} {peers}, but AWS allows only one in this kind of rule',
   },
   check(ctx) {
-    const seen = new Set<string>();
-    for (const rule of ctx.model.rules.values()) {
-      if (rule.implicit) continue;
+    const entries = new Map<string, SgRule[]>();
+    for (const rule of ctx.model.rules.values()) if (!rule.implicit) entries.set(rule.entry.id, [...(entries.get(rule.entry.id) ?? []), rule]);
+    for (const rules of entries.values()) {
+      const rule = rules[0]!;
       const group = groupAddress(ctx.model, rule);
       const report = (p: Problem) =>
-        ctx.report({ messageId: p.messageId, data: p.data, at: p.at, resource: rule.resource, ...(group ? { group } : {}), ...(p.when.length > 0 ? { when: p.when } : {}), key: `${p.messageId}|${JSON.stringify(p.data)}` });
-      for (const p of cidrProblems(rule)) report(p);
-      if (seen.has(rule.entry.id)) continue;
-      seen.add(rule.entry.id);
-      for (const p of entryProblems(rule, groupLabel(ctx.model, rule))) report(p);
-      if (rule.peer.kind === 'none' && !rule.entry.unknownPeers) {
-        const data = { direction: rule.direction, group: groupLabel(ctx.model, rule), peers: rule.direction === 'ingress' ? 'source' : 'destination' };
-        report({ messageId: 'noPeer', data, at: rule.entry.at, when: [] });
-      }
-      if (rule.entry.singlePeer && rule.entry.peerCount > 1) {
-        const data = { direction: rule.direction, group: groupLabel(ctx.model, rule), count: rule.entry.peerCount, peers: rule.direction === 'ingress' ? 'sources' : 'destinations' };
-        report({ messageId: 'severalPeers', data, at: rule.entry.at, when: [] });
-      }
+        ctx.report({ messageId: p.messageId, data: p.data, at: p.at, resource: rule.resource, ...(group ? { group } : {}), ...(p.when.length > 0 ? { when: p.when } : {}), key: `${p.messageId}|${JSON.stringify(p.data)}|${p.when.join('&')}` });
+      for (const r of rules) for (const p of cidrProblems(r)) report(p);
+      const label = groupLabel(ctx.model, rule);
+      for (const p of entryProblems(rule, label)) report(p);
+      for (const p of peerProblems(rules, label)) report(p);
     }
   },
 });
+
+/** No peer at all, or several where AWS allows one, in each deployment variant of the entry. */
+function peerProblems(rules: SgRule[], group: string): Problem[] {
+  const entry = rules[0]!.entry;
+  if (entry.unknownPeers) return [];
+  const direction = rules[0]!.direction;
+  const out: Problem[] = [];
+  for (const { when, count } of peerCountsByVariant(rules)) {
+    if (count === 0) out.push({ messageId: 'noPeer', data: { direction, group, peers: direction === 'ingress' ? 'source' : 'destination' }, at: entry.at, when });
+    else if (count > 1 && entry.singlePeer) out.push({ messageId: 'severalPeers', data: { direction, group, count, peers: direction === 'ingress' ? 'sources' : 'destinations' }, at: entry.at, when });
+  }
+  return out;
+}
 
 function cidrProblems(rule: SgRule): Problem[] {
   if (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') return [];
@@ -68,7 +76,8 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
     if (p.value.k !== 'known') continue;
     const proto: Protocol = p.value.v;
     if (typeof proto === 'object' && 'invalid' in proto) {
-      out.push({ messageId: 'unknownProtocol', data: { protocol: proto.invalid }, at: p.value.at, when: p.when });
+      if (proto.invalid === '') out.push({ messageId: 'missingProtocol', data: { direction: rule.direction, group }, at: rule.entry.at, when: p.when });
+      else out.push({ messageId: 'unknownProtocol', data: { protocol: proto.invalid, group }, at: p.value.at, when: p.when });
       continue;
     }
     if (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp' && proto !== 'icmpv6') continue;

@@ -70,15 +70,15 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
   return result;
 }
 
-/**
- * Every world exposure of a direction: each rule whose peer is /0, and each set of rules in one group (or in the groups
- * attached to one resource) whose CIDRs together cover the whole address space for a common protocol and port.
- */
 /** Key of the exposure a single world rule makes (other rules yield to findings with this claim). */
 export function singleRuleClaim(rule: SgRule, family: Family, when: string[]): string {
   return `${rule.id}|${family}|${when.join('&')}`;
 }
 
+/**
+ * Every world exposure of a direction: each rule whose peer is /0, and each set of rules in one group (or in the groups
+ * attached to one resource) whose CIDRs together cover the whole address space for a common protocol and port.
+ */
 export function worldExposures(model: Model, direction: Direction): WorldExposure[] {
   let byDir = exposureCache.get(model);
   if (!byDir) exposureCache.set(model, (byDir = new Map()));
@@ -101,19 +101,50 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
   const seen = new Set<string>();
   for (const pool of unionPools(model, variants)) {
     for (const family of [4, 6] as const) {
-      const candidates = pool.variants.filter((v) => v.family === family && v.when.length === 0 && !isWorld(v.cidr));
-      const found = unionExposure(candidates);
-      if (!found) continue;
-      // Across the groups of one resource, report only what no single group already exposes on its own.
-      const reach = pool.crossGroup ? subtractReach(found.reach, out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '')).map((e) => e.reach)) : found.reach;
-      if (reachIsEmpty(reach)) continue;
-      const key = found.variants.map((v) => v.rule.id).join('+') + `|${family}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ key, direction, family, variants: found.variants, reach, when: [], byUnion: true });
+      const candidates = pool.variants.filter((v) => v.family === family && !isWorld(v.cidr));
+      const unconditional = unionExposure(candidates.filter((v) => v.when.length === 0));
+      const found = unconditional ? [{ ...unconditional, when: [] as string[] }] : [];
+      // Pieces that exist only under conditions make a union in the deployment variants where they all exist.
+      for (const when of assignments(candidates.flatMap((v) => v.when))) {
+        const union = unionExposure(candidates.filter((v) => consistent([...v.when, ...when])));
+        if (!union) continue;
+        const reach = unconditional ? subtractReach(union.reach, [unconditional.reach]) : union.reach;
+        const labels = [...new Set(union.variants.flatMap((v) => v.when))];
+        if (!reachIsEmpty(reach) && labels.length > 0) found.push({ variants: union.variants, reach, when: labels });
+      }
+      for (const f of found) {
+        // Across the groups of one resource, report only what no single group already exposes on its own.
+        const others = out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '') && consistent([...e.when, ...f.when]));
+        const reach = pool.crossGroup ? subtractReach(f.reach, others.map((e) => e.reach)) : f.reach;
+        if (reachIsEmpty(reach)) continue;
+        const key = `${f.variants.map((v) => v.rule.id).join('+')}|${family}|${f.when.join('&')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ key, direction, family, variants: f.variants, reach, when: f.when, byUnion: true });
+      }
     }
   }
   byDir.set(direction, out);
+  return out;
+}
+
+const MAX_ASSIGNMENTS = 16;
+
+/** Every full assignment of the conditions named in `labels` ("IsProd is true" …), bounded; none without conditions. */
+function assignments(labels: string[]): string[][] {
+  const values = new Map<string, Set<string>>();
+  for (const label of labels.flatMap((l) => l.split(' and '))) {
+    const m = /^(.+?) is (.+)$/.exec(label) ?? /^(with) (.+)$/.exec(label);
+    if (!m) continue;
+    values.set(m[1]!, (values.get(m[1]!) ?? new Set()).add(m[2]!));
+  }
+  if (values.size === 0) return [];
+  let out: string[][] = [[]];
+  for (const [name, set] of values) {
+    const options = [...set].map((v) => (name === 'with' ? `with ${v}` : `${name} is ${v}`));
+    out = out.flatMap((a) => options.map((o) => [...a, o]));
+    if (out.length > MAX_ASSIGNMENTS) return [];
+  }
   return out;
 }
 

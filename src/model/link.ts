@@ -1,7 +1,7 @@
 import { compareSpans } from './location.js';
 import type { Protocol } from './net.js';
 import { emptyModel, type Facts, type Model, type SecurityGroup, type SgRule } from './types.js';
-import { known } from './value.js';
+import { consistent, known } from './value.js';
 
 /**
  * The single place where facts from every front end become one model: rules join their groups, references that name
@@ -27,14 +27,34 @@ export function link(all: Facts[]): Model {
   }
   for (const group of model.groups.values()) {
     if (!group.implicitEgress) continue;
-    if (group.egress.length > 0) group.implicitEgress = false;
-    else addImplicitEgress(model, group);
+    const when = implicitEgressConditions(model, group);
+    if (when === null) group.implicitEgress = false;
+    else addImplicitEgress(model, group, when);
   }
   return model;
 }
 
-function addImplicitEgress(model: Model, group: SecurityGroup): void {
+/**
+ * When AWS's default egress survives: always if the group has no egress rule; if every egress rule exists only under
+ * a condition, when none of them exists (only simple true/false conditions can be negated); otherwise never (null).
+ */
+function implicitEgressConditions(model: Model, group: SecurityGroup): string[] | null {
+  if (group.egress.length === 0) return [];
+  const negated = new Set<string>();
+  for (const id of group.egress) {
+    const when = model.rules.get(id)!.entry.when ?? [];
+    const labels = when.flatMap((w) => w.split(' and '));
+    if (labels.length !== 1) return null;
+    const m = /^(.+) is (true|false)$/.exec(labels[0]!);
+    if (!m) return null;
+    negated.add(`${m[1]} is ${m[2] === 'true' ? 'false' : 'true'}`);
+  }
+  return consistent([...negated]) ? [...negated] : null;
+}
+
+function addImplicitEgress(model: Model, group: SecurityGroup, when: string[]): void {
   const at = group.at;
+  const world = known('0.0.0.0/0', at);
   const rule: SgRule = {
     id: `${group.id}#implicit-egress`,
     group: group.id,
@@ -43,11 +63,11 @@ function addImplicitEgress(model: Model, group: SecurityGroup): void {
     protocol: known<Protocol>('all', at),
     fromPort: null,
     toPort: null,
-    peer: { kind: 'cidr4', cidr: known('0.0.0.0/0', at) },
+    peer: { kind: 'cidr4', cidr: when.length === 0 ? world : { k: 'oneOf', at, options: [{ when: when.join(' and '), value: world }] } },
     peerAt: at,
     description: null,
     origin: 'default',
-    entry: { id: `${group.id}#implicit-egress`, peerCount: 1, singlePeer: true, at },
+    entry: { id: `${group.id}#implicit-egress`, peerCount: 1, singlePeer: true, ...(when.length > 0 ? { when } : {}), at },
     resource: group.address,
     implicit: true,
     at,

@@ -40,6 +40,8 @@ export interface RuleEntry {
   uncertain?: boolean;
   /** A peer attribute could not be evaluated (e.g. `self = lookup(…)`), so the entry may have more peers than listed. */
   unknownPeers?: boolean;
+  /** Conditions under which the entry exists (a CloudFormation resource `Condition`, an `Fn::If` branch). */
+  when?: string[];
   at: Span;
 }
 

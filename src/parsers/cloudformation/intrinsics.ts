@@ -193,6 +193,7 @@ export class TemplateEvaluator {
 
   private getAtt(resource: string, attr: string, at: Span, expr: string): EV {
     if (this.isSecurityGroup(resource) && attr === 'GroupId') return known(`${GROUP_MARK}${resource}`, at);
+    if (this.resources.get(resource)?.type === 'AWS::EC2::VPC' && attr === 'DefaultSecurityGroup') return known(`${GROUP_MARK}${resource}.${attr}`, at);
     if (this.resources.has(resource)) return unresolved('get-att', expr, at);
     this.problem(at, `${expr} names no resource of this template`);
     return unresolved('unknown-reference', expr, at);

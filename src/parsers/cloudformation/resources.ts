@@ -103,6 +103,30 @@ export function extractResources(ctx: CfnResourceContext): void {
   }
 }
 
+/** A VPC's default group, which a template can only reach through `!GetAtt Vpc.DefaultSecurityGroup` (created once). */
+function defaultGroup(ctx: CfnResourceContext, address: string): void {
+  const id = groupId(ctx, address);
+  if (ctx.facts.groups.some((g) => g.id === id)) return;
+  const vpc = address.slice(0, -'.DefaultSecurityGroup'.length);
+  const root = ctx.ev.t.root;
+  const resources = isMap(root) ? (root.get('Resources', true) as YAMLMap | undefined) : undefined;
+  const pair = isMap(resources) ? resources.items.find((p) => keyOf(p.key) === vpc) : undefined;
+  ctx.facts.groups.push({
+    id,
+    address,
+    format: 'cloudformation',
+    name: null,
+    namePrefix: null,
+    description: null,
+    vpc: null,
+    isDefault: true,
+    implicitEgress: false,
+    ingress: [],
+    egress: [],
+    at: ctx.ev.span(pair?.key as Node | undefined, `Resources.${vpc}`),
+  });
+}
+
 function cdkPathOf(ev: TemplateEvaluator, node: YAMLMap): string | undefined {
   const metadata = ev.deref(node.get('Metadata', true) as Node | undefined);
   const path = isMap(metadata) ? metadata.get('aws:cdk:path') : undefined;
@@ -194,7 +218,11 @@ function extractStandalone(ctx: CfnResourceContext, r: Resource, direction: Dire
 function groupRefOf(ctx: CfnResourceContext, v: EV | null): GroupRef | null {
   if (!v) return null;
   if (v.k === 'known' && typeof v.v === 'string') {
-    if (v.v.startsWith(GROUP_MARK)) return { kind: 'model', id: groupId(ctx, v.v.slice(GROUP_MARK.length)) };
+    if (v.v.startsWith(GROUP_MARK)) {
+      const target = v.v.slice(GROUP_MARK.length);
+      if (target.endsWith('.DefaultSecurityGroup')) defaultGroup(ctx, target);
+      return { kind: 'model', id: groupId(ctx, target) };
+    }
     const byName = ctx.groupsByName.get(v.v);
     if (byName) return { kind: 'model', id: byName };
   }
@@ -244,7 +272,14 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
   // Only peers that are there in every deployment count toward "more than one peer"; a conditional one may be the only one.
   const definite = peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved' && peerValue(p.peer)?.k !== 'oneOf');
   const unknownPeers = peers.some((p) => peerValue(p.peer)?.k === 'unresolved');
-  const entry: RuleEntry = { id: `cfn:${ev.t.path}#${path}${ctx.instance}`, peerCount: definite.length, singlePeer: true, ...(unknownPeers ? { unknownPeers } : {}), at };
+  const entry: RuleEntry = {
+    id: `cfn:${ev.t.path}#${path}${ctx.instance}`,
+    peerCount: definite.length,
+    singlePeer: true,
+    ...(unknownPeers ? { unknownPeers } : {}),
+    ...(when.length > 0 ? { when } : {}),
+    at,
+  };
   const list = peers.length > 0 ? peers : [{ peer: { kind: 'none' } as Peer, at }];
   list.forEach((p, i) => {
     const rule: SgRule = {

@@ -1,0 +1,33 @@
+import { peerValue, type SgRule } from './types.js';
+import { alternatives, consistent } from './value.js';
+
+const MAX_ASSIGNMENTS = 16;
+
+/**
+ * How many peers one written entry has in each deployment variant. Peers that exist only under conditions (an
+ * `Fn::If` with `AWS::NoValue`, a conditional resource) count only where their conditions hold; with no conditions
+ * involved there is one variant. `rules` are the SgRules of one entry (one per peer).
+ */
+export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: number }[] {
+  const peers = rules.filter((r) => r.peer.kind !== 'none');
+  const presence = peers.map((r) => {
+    const v = peerValue(r.peer);
+    return v ? alternatives(v).map((a) => a.when) : [[]];
+  });
+  const values = new Map<string, Set<string>>();
+  for (const whens of presence) {
+    for (const label of whens.flat().flatMap((w) => w.split(' and '))) {
+      const m = /^(.+?) is (.+)$/.exec(label);
+      if (!m) continue;
+      const set = values.get(m[1]!) ?? new Set<string>(m[2] === 'true' || m[2] === 'false' ? ['true', 'false'] : []);
+      set.add(m[2]!);
+      values.set(m[1]!, set);
+    }
+  }
+  let assignments: string[][] = [[]];
+  for (const [name, set] of values) {
+    assignments = assignments.flatMap((a) => [...set].map((v) => [...a, `${name} is ${v}`]));
+    if (assignments.length > MAX_ASSIGNMENTS) return [{ when: [], count: peers.filter((_, i) => presence[i]!.some((w) => w.length === 0)).length }];
+  }
+  return assignments.map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistent([...w, ...when]))).length }));
+}
