@@ -1,0 +1,55 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { link } from '../src/model/link.js';
+import type { Model, Peer, SgRule } from '../src/model/types.js';
+import type { Value } from '../src/model/value.js';
+import { parseCloudFormation } from '../src/parsers/cloudformation/index.js';
+import { parseTerraformModule } from '../src/parsers/terraform/index.js';
+
+const DIR = join(import.meta.dirname, '..', 'fixtures', '_parity');
+
+const plain = (v: Value<unknown> | null): unknown => (v === null ? null : v.k === 'known' ? v.v : v.k === 'unresolved' ? { unresolved: v.why } : { oneOf: v.options.map((o) => [o.when, plain(o.value)]) });
+
+/** The model without what legitimately differs between formats: ids, spans, origins, addresses and entry grouping. */
+function normalize(model: Model): unknown {
+  const nameOf = (id: string) => plain(model.groups.get(id)?.name ?? null) as string;
+  const peer = (p: Peer, rule: SgRule): unknown => {
+    if (p.kind === 'self' || (p.kind === 'securityGroup' && p.ref.kind === 'model' && p.ref.id === rule.group)) return 'self';
+    if (p.kind === 'securityGroup') return p.ref.kind === 'model' ? { group: nameOf(p.ref.id) } : { external: plain(p.ref.id) };
+    if (p.kind === 'prefixList') return { prefixList: plain(p.id) };
+    if (p.kind === 'none') return 'none';
+    return { [p.kind]: plain(p.cidr) };
+  };
+  const rule = (r: SgRule) => {
+    const protocol = plain(r.protocol);
+    const ports = protocol === 'all' ? null : [plain(r.fromPort), plain(r.toPort)];
+    return JSON.stringify({ group: r.group ? nameOf(r.group) : null, direction: r.direction, protocol, ports, peer: peer(r.peer, r), description: plain(r.description) });
+  };
+  return {
+    groups: [...model.groups.values()].map((g) => ({ name: plain(g.name), description: plain(g.description), vpc: plain(g.vpc), isDefault: g.isDefault })).sort((a, b) => String(a.name).localeCompare(String(b.name))),
+    rules: [...model.rules.values()].map(rule).sort(),
+    attachments: model.attachments.map((a) => ({ kind: a.target.kind, groups: a.groups.map((g) => (g.ref.kind === 'model' ? nameOf(g.ref.id) : plain(g.ref.id))) })),
+    orphans: model.orphanRules.length,
+  };
+}
+
+// The same intent written in every format must give the same model: the cheapest guard against per-format drift.
+describe('parity between formats', () => {
+  for (const scenario of readdirSync(DIR)) {
+    it(scenario, async () => {
+      const dir = join(DIR, scenario);
+      const models: Record<string, unknown> = {};
+      const tf = await parseTerraformModule(dir, [join(dir, 'main.tf')], { cwd: dir, vars: {}, varFiles: [] });
+      models['main.tf'] = normalize(link([tf.facts]));
+      for (const name of ['template.yaml', 'template.json']) {
+        const cfn = parseCloudFormation([join(dir, name)], { cwd: dir, parameters: {} });
+        expect(cfn.files.flatMap((f) => f.diagnostics)).toEqual([]);
+        models[name] = normalize(link([cfn.facts]));
+      }
+      expect(models['template.yaml']).toEqual(models['main.tf']);
+      expect(models['template.json']).toEqual(models['main.tf']);
+      expect((models['main.tf'] as { rules: unknown[] }).rules.length).toBeGreaterThan(2);
+    });
+  }
+});
