@@ -1,8 +1,9 @@
 // Helpers shared by several rule modules: option schemas for port lists and the world-exposure report.
 import type { ReportDescriptor, RuleContext } from '../src/engine/define-rule.js';
-import { addressVariants, type WorldExposure } from '../src/model/exposure.js';
+import { addressVariants, type RuleVariant, type WorldExposure } from '../src/model/exposure.js';
+import type { Span } from '../src/model/location.js';
 import { formatCidr, isWorld, namePorts, parsePortSpec, PortSet, type NamedPorts } from '../src/model/net.js';
-import { describeReach } from '../src/model/traffic.js';
+import { describeReach, ruleTraffic, type Reach } from '../src/model/traffic.js';
 import type { Direction, Model, SgRule } from '../src/model/types.js';
 
 export type PortSpec = number | string;
@@ -74,11 +75,11 @@ export function reportExposure(
   extra: Partial<ReportDescriptor> = {},
 ): void {
   const first = e.variants[0]!.rule;
-  const related = e.variants.slice(1).map((v) => ({ at: v.rule.peerAt, message: `${v.cidrValue.v} is part of the union that covers the whole address space` }));
+  const related = e.variants.slice(1).map((v) => ({ at: peerSpan(v), message: `${v.cidrValue.v} is part of the union that covers the whole address space` }));
   ctx.report({
     messageId,
     data,
-    at: first.peerAt,
+    at: peerSpan(e.variants[0]!),
     resource: first.resource,
     ...(groupAddress(ctx.model, first) ? { group: groupAddress(ctx.model, first)! } : {}),
     related,
@@ -89,7 +90,20 @@ export function reportExposure(
   });
 }
 
-/** Unknown peers, and unknown traffic of world peers, kept the world rules of a direction from deciding. */
-export function reportWorldUnknowns(ctx: RuleContext<unknown>, direction: Direction): void {
-  for (const u of addressVariants(ctx.model, direction).unknowns) if (!u.cidr || isWorld(u.cidr)) ctx.unresolved(u.value);
+/**
+ * Unknown peers, and unknown traffic of world peers, that kept a world rule of a direction from deciding. An unknown
+ * peer matters only when its rule's traffic could be what the rule looks for (`matters`), or is itself unknown.
+ */
+export function reportWorldUnknowns(ctx: RuleContext<unknown>, direction: Direction, matters: (reach: Reach) => boolean = () => true): void {
+  for (const u of addressVariants(ctx.model, direction).unknowns) {
+    if (u.cidr && !isWorld(u.cidr)) continue;
+    if (!u.cidr && !ruleTraffic(u.rule).some((t) => !t.ok || matters(t.reach))) continue;
+    ctx.unresolved(u.value);
+  }
+}
+
+/** Where a finding about a peer points: the alternative that yields the address (an `Fn::If` branch), else the peer. */
+export function peerSpan(v: RuleVariant): Span {
+  const at = v.cidrValue.at;
+  return at.file === v.rule.peerAt.file ? { ...at, path: v.rule.peerAt.path } : v.rule.peerAt;
 }

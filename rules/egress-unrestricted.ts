@@ -26,6 +26,6 @@ export default defineRule({
       if (rule.implicit) reportExposure(ctx, e, 'implicit', { group }, { claim: undefined });
       else reportExposure(ctx, e, 'unrestricted', { destination: exposureSource(e), traffic, group }, { claim: undefined });
     }
-    reportWorldUnknowns(ctx, 'egress');
+    reportWorldUnknowns(ctx, 'egress', (r) => r.allProtocols || r.tcp.isAll() || r.udp.isAll());
   },
 });

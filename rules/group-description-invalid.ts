@@ -9,7 +9,7 @@ export default defineRule({
   id: 'group-description-invalid',
   title: 'Group description or name that AWS rejects',
   description:
-    "Flags a group description or name longer than 255 characters or with characters outside AWS's allowed set, and a group name that starts with `sg-`. Deploying it would fail.",
+    "Flags a group description or name longer than 255 characters or with characters outside AWS's allowed set, a group name that starts with `sg-`, and the reserved name `default`. Deploying it would fail.",
   level: 'error',
   securitySeverity: 1.0,
   tags: ['correctness', 'deploy-failure'],
@@ -19,6 +19,7 @@ export default defineRule({
     tooLong: 'Group {field} of `{group}` is {length} characters long; AWS allows at most {max}',
     badCharacters: 'Group {field} of `{group}` contains {characters}, which AWS does not allow',
     reservedPrefix: 'Group name "{name}" of `{group}` starts with "sg-", which AWS reserves for group ids',
+    reservedName: 'Group name "default" of `{group}` is reserved: every VPC already has a group with that name',
   },
   check(ctx) {
     for (const group of ctx.model.groups.values()) {
@@ -41,6 +42,7 @@ export default defineRule({
           if (text.length > max) ctx.report({ ...base, messageId: 'tooLong', data: { field, group: group.address, length: text.length, max }, key: `${field}|length|${text}` });
           if (bad.length > 0) ctx.report({ ...base, messageId: 'badCharacters', data: { field, group: group.address, characters: showCharacters(bad) }, key: `${field}|chars|${text}` });
           if (field !== 'description' && text.startsWith('sg-')) ctx.report({ ...base, messageId: 'reservedPrefix', data: { name: text, group: group.address }, key: `${field}|sg-|${text}` });
+          if (field === 'name' && text.toLowerCase() === 'default' && !group.isDefault) ctx.report({ ...base, messageId: 'reservedName', data: { group: group.address }, key: `${field}|default` });
         }
       }
     }

@@ -18,6 +18,7 @@ export default defineRule({
     missing: 'Group `{group}` has no description{fallback}',
     empty: 'Group `{group}` has a blank description',
     toolDefault: 'Group `{group}` has only the tool default description "{text}"',
+    constructPath: 'Group `{group}` has only the description CDK generates from its construct path ("{text}")',
   },
   check(ctx) {
     for (const group of ctx.model.groups.values()) {
@@ -25,7 +26,11 @@ export default defineRule({
       const base = { resource: group.address, group: group.address, data: { group: group.address, fallback: '' } };
       const toolDefault = TOOL_DEFAULTS[group.format];
       if (!group.description) {
-        const fallback = toolDefault ? ` (${group.format === 'terraform' ? 'Terraform' : 'the tool'} sets "${toolDefault}")` : '';
+        const fallback = toolDefault
+          ? ` (Terraform sets "${toolDefault}")`
+          : group.format === 'cloudformation' && !group.generatedDescription
+            ? ' (CloudFormation requires GroupDescription)'
+            : '';
         ctx.report({ ...base, at: group.at, messageId: 'missing', data: { ...base.data, fallback }, key: 'missing' });
         continue;
       }
@@ -38,7 +43,8 @@ export default defineRule({
         const when = alt.when.length > 0 ? { when: alt.when } : {};
         if (text.trim() === '') ctx.report({ ...base, at: alt.value.at, messageId: 'empty', key: 'empty', ...when });
         else if (text === toolDefault || text === group.generatedDescription) {
-          ctx.report({ ...base, at: alt.value.at, messageId: 'toolDefault', data: { ...base.data, text }, key: `default|${text}`, ...when });
+          const messageId = text === toolDefault ? 'toolDefault' : 'constructPath';
+          ctx.report({ ...base, at: alt.value.at, messageId, data: { ...base.data, text }, key: `default|${text}`, ...when });
         }
       }
     }

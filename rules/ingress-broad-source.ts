@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, worldExposures } from '../src/model/exposure.js';
 import { ADMIN_PORTS, classify, namePorts, portSetOf, SENSITIVE_PORTS, type PortSet } from '../src/model/net.js';
 import { describeReach, portsOf } from '../src/model/traffic.js';
-import { groupAddress, groupLabel } from './_shared.js';
+import { groupAddress, groupLabel, peerSpan } from './_shared.js';
 import { isBroadPublic } from './_broad.js';
 
 interface Options {
@@ -49,7 +49,7 @@ export default defineRule<Options>({
       const reached = ports.intersect(sensitive);
       const privateOk = cls === 'private' && v.cidr.prefix >= ctx.options.maxPrivatePrefix;
       const common = {
-        at: v.rule.peerAt,
+        at: peerSpan(v),
         resource: v.rule.resource,
         ...(groupAddress(ctx.model, v.rule) ? { group: groupAddress(ctx.model, v.rule)! } : {}),
         ...(v.when.length > 0 ? { when: v.when } : {}),

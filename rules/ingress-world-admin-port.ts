@@ -32,6 +32,6 @@ export default defineRule<Options>({
       if (portsOf(e.reach).intersect(admin).isEmpty()) continue;
       reportExposure(ctx, e, 'adminPort', { source: exposureSource(e), ports: reachedPorts(e, named, SENSITIVE_PORTS), group: groupLabel(ctx.model, e.variants[0]!.rule) });
     }
-    reportWorldUnknowns(ctx, 'ingress');
+    reportWorldUnknowns(ctx, 'ingress', (r) => !portsOf(r).intersect(admin).isEmpty());
   },
 });

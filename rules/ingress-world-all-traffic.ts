@@ -23,6 +23,6 @@ export default defineRule({
       const traffic = e.reach.allProtocols ? 'all traffic' : describeReach({ ...e.reach, icmp: [], icmpv6: [], protocols: [] });
       reportExposure(ctx, e, 'allTraffic', { source: exposureSource(e), traffic, group: groupLabel(ctx.model, e.variants[0]!.rule) });
     }
-    reportWorldUnknowns(ctx, 'ingress');
+    reportWorldUnknowns(ctx, 'ingress', (r) => r.allProtocols || r.tcp.isAll() || r.udp.isAll());
   },
 });

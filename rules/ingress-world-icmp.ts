@@ -2,7 +2,7 @@ import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import { addressVariants, worldExposures } from '../src/model/exposure.js';
 import { isWorld } from '../src/model/net.js';
 import { admitsPing, describeReach, emptyReach } from '../src/model/traffic.js';
-import { exposureSource, groupAddress, groupLabel, reportExposure, reportWorldUnknowns } from './_shared.js';
+import { exposureSource, groupAddress, groupLabel, peerSpan, reportExposure, reportWorldUnknowns } from './_shared.js';
 import { isBroadPublic } from './_broad.js';
 
 export default defineRule({
@@ -33,7 +33,7 @@ export default defineRule({
       ctx.report({
         messageId: 'broadIcmp',
         data: { source: v.cidrValue.v, traffic: describeReach({ ...emptyReach(), icmp: v.reach.icmp, icmpv6: v.reach.icmpv6 }), group: groupLabel(ctx.model, v.rule) },
-        at: v.rule.peerAt,
+        at: peerSpan(v),
         resource: v.rule.resource,
         ...(group ? { group } : {}),
         ...(v.when.length > 0 ? { when: v.when } : {}),
@@ -41,6 +41,6 @@ export default defineRule({
         levelOverride: 'warning',
       });
     }
-    reportWorldUnknowns(ctx, 'ingress');
+    reportWorldUnknowns(ctx, 'ingress', (r) => !r.allProtocols && admitsPing(r));
   },
 });

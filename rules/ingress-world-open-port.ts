@@ -35,7 +35,7 @@ export default defineRule<Options>({
       if (parts.length === 0) continue;
       reportExposure(ctx, e, 'openPort', { source: exposureSource(e), traffic: parts.join(', '), group: groupLabel(ctx.model, e.variants[0]!.rule) });
     }
-    reportWorldUnknowns(ctx, 'ingress');
+    reportWorldUnknowns(ctx, 'ingress', (r) => !portsOf(r).subtract(allowed).isEmpty() || r.protocols.length > 0);
   },
 });
 

@@ -34,6 +34,6 @@ export default defineRule<Options>({
       if (portsOf(e.reach).intersect(sensitive).isEmpty()) continue;
       reportExposure(ctx, e, 'sensitivePort', { source: exposureSource(e), ports: reachedPorts(e, [], named), group: groupLabel(ctx.model, e.variants[0]!.rule) });
     }
-    reportWorldUnknowns(ctx, 'ingress');
+    reportWorldUnknowns(ctx, 'ingress', (r) => !portsOf(r).intersect(sensitive).isEmpty());
   },
 });

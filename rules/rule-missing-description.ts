@@ -39,7 +39,8 @@ export default defineRule<Options>({
         continue;
       }
       if (!rule.description) {
-        ctx.report({ ...base, messageId: 'missing', data, key: `${rule.direction}|missing|${entryKey(rule.entry.at.path)}` });
+        const when = rule.entry.when ?? [];
+        ctx.report({ ...base, messageId: 'missing', data, key: `${rule.direction}|missing|${entryKey(rule.entry.at.path)}`, ...(when.length > 0 ? { when } : {}) });
         continue;
       }
       for (const alt of alternatives(rule.description)) {

@@ -2,9 +2,12 @@ import { defineRule, noOptions, type RuleModule } from './define-rule.js';
 
 /** Built-in rules: always present, reported by the engine itself rather than by a check over the model. */
 export const BUILTIN_MESSAGES: Record<string, Record<string, string>> = {
-  'parse-error': { parse: 'File cannot be analyzed: {detail}' },
+  'parse-error': { parse: 'File cannot be analyzed: {detail}', partial: 'File has errors (the rest of it was analyzed): {detail}' },
   'suppression-invalid': { invalid: 'Suppression directive is invalid and suppresses nothing: {detail}' },
-  'unresolved-value': { unresolved: 'Value `{expr}` is not known ({reason}), so {rules} could not decide' },
+  'unresolved-value': {
+    unresolved: 'Value `{expr}` is not known ({reason}), so {rules} could not decide',
+    notAnalyzed: '`{expr}` is not known ({reason}), so what it holds was not checked',
+  },
 };
 
 const builtin = (id: string, title: string, description: string, level: 'error' | 'warning' | 'note', tags: string[]): RuleModule<Record<string, never>> =>

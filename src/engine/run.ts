@@ -145,7 +145,10 @@ function makeFinding(
   when?: string[],
 ): Finding {
   const labels = [...new Set((when ?? []).flatMap((w) => w.split(' and ')))];
-  const conditions = labels.length > 0 ? ` (${labels.map((w) => (w.startsWith('with ') ? w : `when ${w}`)).join(' and ')})` : '';
+  const varFiles = labels.filter((w) => w.startsWith('with '));
+  const others = labels.filter((w) => !w.startsWith('with '));
+  const parts = [...(others.length > 0 ? [`when ${others.join(' and ')}`] : []), ...varFiles];
+  const conditions = parts.length > 0 ? ` (${parts.join(', ')})` : '';
   return {
     ruleId,
     level,
@@ -169,19 +172,20 @@ function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Un
     if (file.diagnostics.length === 0) continue;
     const level = levelFor('parse-error', file.path, input);
     if (!level || level === 'off') continue;
-    const first = file.diagnostics[0]!;
-    const detail = file.diagnostics.map((d) => (file.diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message)).join('; ');
+    const diagnostics = [...file.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+    const first = diagnostics[0]!;
+    const detail = diagnostics.map((d) => (diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message)).join('; ');
     const pos = { line: first.line, column: first.column };
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
-    out.push(makeFinding('parse-error', level, 'parse', { detail }, at, '', detail));
+    out.push(makeFinding('parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', detail));
   }
-  for (const value of input.model.unresolved) unresolved.set(`model|${spanKey(value.at)}`, { value, rules: new Set(['every rule']) });
-  for (const { value, rules } of unresolved.values()) {
+  const whole = input.model.unresolved.map((value) => ({ value, rules: null as Set<string> | null }));
+  for (const { value, rules } of [...whole, ...unresolved.values()]) {
     const level = levelFor('unresolved-value', value.at.file, input);
     if (!level || level === 'off') continue;
     const expr = value.expr.replace(/\s+/g, ' ');
-    const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: [...rules].sort().join(', ') };
-    out.push(makeFinding('unresolved-value', level, 'unresolved', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
+    const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: [...(rules ?? [])].sort().join(', ') };
+    out.push(makeFinding('unresolved-value', level, rules ? 'unresolved' : 'notAnalyzed', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
   }
   return out;
 }

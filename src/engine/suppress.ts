@@ -36,6 +36,10 @@ export function collectDirectives(files: ParsedFile[], knownRules: ReadonlySet<s
     const kinds = lineKinds(file.text, () => false);
     for (const c of file.comments) if (c.ownLine && c.at.start.line === c.at.end.line) kinds.commentOnly.add(c.at.start.line);
     for (const comment of file.comments) {
+      if (comment.invalid) {
+        invalid.push({ file: file.path, at: comment.at, message: comment.invalid, rules: [] });
+        continue;
+      }
       const parsed = parseDirective(comment.text, { knownRules, today });
       if (!parsed) continue;
       if (!parsed.ok) {

@@ -14,6 +14,8 @@ export interface SourceComment {
   ownLine: boolean;
   /** When set, the construct the directive covers regardless of lines (`.tf.json` "//" properties, CloudFormation Metadata). */
   scope?: Range;
+  /** A suppression that is invalid before its grammar is even checked (a Metadata entry of the wrong shape), and why. */
+  invalid?: string;
 }
 
 /** What every front end hands the engine about each file it read. */

@@ -23,7 +23,7 @@ Resources:
 `;
 
 const parseErrors = (report: { findings: { ruleId: string; file: string; line: number; message: string }[] }) =>
-  Object.fromEntries(report.findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.file, `${f.line}: ${f.message.replace(/^File cannot be analyzed: /, '')}`]));
+  Object.fromEntries(report.findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.file, `${f.line}: ${f.message.replace(/^File (cannot be analyzed|has errors \(the rest of it was analyzed\)): /, '')}`]));
 
 describe('CloudFormation bad input', () => {
   it('reports invalid YAML and JSON templates with file:line and still lints the good one', async () => {

@@ -87,7 +87,11 @@ export function loadTemplate(path: string, source: string): LoadResult {
   const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn);
   if (!ours) return { kind: 'not-ours' };
   const at = (e: { pos: [number, number] }) => pos(lines, e.pos[0]);
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ ...toLineColumn(at(e)), message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') }));
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+    const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const key = e.code === 'DUPLICATE_KEY' ? /^["']?([^"':\n]+)/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[1]?.trim() : undefined;
+    return { ...toLineColumn(at(e)), message: key ? `${message}: "${key}" is defined twice` : message };
+  });
   if (parsed.documents > 1) diagnostics.push({ line: 1, column: 1, message: 'a template is one YAML document; this file holds several (---)' });
   for (const w of doc.warnings) {
     const tag = w.code === 'TAG_RESOLVE_FAILED' ? /Unresolved tag: (\S+)/.exec(w.message)?.[1] : undefined;

@@ -164,10 +164,15 @@ function metadataDirectives(t: TemplateDocument): SourceComment[] {
       const rule = get('rule');
       const reason = get('reason');
       const until = get('until');
-      const text = isMap(node)
-        ? `sg-lint-ignore ${typeof rule === 'string' ? rule : ''}${until !== undefined ? ` until=${String(until)}` : ''} --${typeof reason === 'string' ? ` ${reason}` : ''}`
-        : 'sg-lint-ignore (Metadata sg-lint.ignore entries are { rule, reason, until? } maps) --';
-      out.push({ text, at, ownLine: true, scope });
+      const invalid = !isMap(node)
+        ? 'a Metadata sg-lint.ignore entry must be a map { rule, reason, until? }'
+        : typeof rule !== 'string' || rule.trim() === ''
+          ? 'this Metadata sg-lint.ignore entry names no rule'
+          : typeof reason !== 'string' || reason.trim() === ''
+            ? `this Metadata sg-lint.ignore entry for ${rule} gives no reason: every suppression needs one`
+            : undefined;
+      const text = `sg-lint-ignore ${String(rule)}${until !== undefined ? ` until=${String(until)}` : ''} -- ${String(reason)}`;
+      out.push({ text, at, ownLine: true, scope, ...(invalid ? { invalid } : {}) });
     }
   }
   return out;

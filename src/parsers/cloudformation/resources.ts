@@ -148,6 +148,19 @@ function stringProp(ctx: CfnResourceContext, r: Resource, key: string): Value<st
   return v && count(ctx, under(r.when, evString(v)));
 }
 
+/** The description CDK writes for a rule that has none: "from 0.0.0.0/0:22", "to sg-123:ALL TRAFFIC". */
+const CDK_GENERATED = /^(from|to) \S+:/;
+
+/**
+ * A description that is absent in some deployment variants (`!If [C, "…", !Ref AWS::NoValue]`) is blank there, so the
+ * description rules can report it under that condition; absent everywhere stays absent (null).
+ */
+function describedOrBlank(v: EV, written: boolean): EV | null {
+  if (!written || (v.k === 'known' && v.v === null)) return null;
+  const blank = (x: EV): EV => (x.k === 'known' && x.v === null ? { ...x, v: '' } : x.k === 'oneOf' ? { ...x, options: x.options.map((o) => ({ when: o.when, value: blank(o.value) })) } : x);
+  return blank(v);
+}
+
 function count<T>(ctx: CfnResourceContext, v: Value<T>): Value<T> {
   if (v.k === 'unresolved') ctx.facts.unresolvedCount++;
   return v;
@@ -155,7 +168,9 @@ function count<T>(ctx: CfnResourceContext, v: Value<T>): Value<T> {
 
 function extractGroup(ctx: CfnResourceContext, r: Resource): SecurityGroup {
   const id = groupId(ctx, r.logicalId);
-  const description = stringProp(ctx, r, 'GroupDescription');
+  const raw = r.props?.get('GroupDescription', true) as Node | undefined;
+  const blankable = describedOrBlank(ctx.ev.evaluate(raw, `${r.path}.Properties.GroupDescription`), raw !== undefined);
+  const description = blankable && count(ctx, under(r.when, evString(blankable)));
   const group: SecurityGroup = {
     id,
     address: r.address,
@@ -183,6 +198,9 @@ function extractGroup(ctx: CfnResourceContext, r: Resource): SecurityGroup {
             if (isMap(e.node)) extractEntry(ctx, r, e.node, e.path, direction, ref, 'cfn-inline', e.when);
           }
         });
+      } else if (isMap(item.node) && !intrinsicCall(item.node)) {
+        // A single rule written as a map instead of a one-item list: read it as that list (as CloudFormation tools do).
+        extractEntry(ctx, r, item.node, `${item.path}[0]`, direction, ref, 'cfn-inline', item.when);
       }
     }
   }
@@ -268,7 +286,7 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
     const v = value(key);
     return v ? count(ctx, evNumber(v)) : null;
   };
-  const description = value('Description');
+  const description = describedOrBlank(ev.evaluate(node.get('Description', true) as Node | undefined, `${path}.Description`), node.has('Description'));
   // Only peers that are there in every deployment count toward "more than one peer"; a conditional one may be the only one.
   const definite = peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved' && peerValue(p.peer)?.k !== 'oneOf');
   const unknownPeers = peers.some((p) => peerValue(p.peer)?.k === 'unresolved');
@@ -293,7 +311,7 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
       peer: p.peer,
       peerAt: p.at,
       description: description ? count(ctx, under(when, evString(description))) : null,
-      origin,
+      origin: r.address !== r.logicalId && description?.k === 'known' && typeof description.v === 'string' && CDK_GENERATED.test(description.v) ? 'cdk-generated' : origin,
       entry,
       resource: r.address,
       implicit: false,
