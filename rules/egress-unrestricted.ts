@@ -16,14 +16,18 @@ export default defineRule({
   messages: {
     unrestricted: 'Egress to {destination} allows {traffic} from group `{group}`',
     implicit: "Group `{group}` keeps AWS's implicit allow-all egress to 0.0.0.0/0: no egress rule is written, so nothing removes the default",
+    cdkDefault: 'Group `{group}` allows all outbound traffic: allowAllOutbound is left at its default (true)',
   },
   check(ctx) {
     for (const e of worldExposures(ctx.model, 'egress')) {
       if (!e.reach.allProtocols && !e.reach.tcp.isAll() && !e.reach.udp.isAll()) continue;
       const rule = e.variants[0]!.rule;
+      const owner = rule.group ? ctx.model.groups.get(rule.group) : undefined;
+      // A VPC's default group with rules is group-default-restrict-all's finding: one problem, one finding.
+      if (owner?.isDefault) continue;
       const group = groupLabel(ctx.model, rule);
       const traffic = e.reach.allProtocols ? 'all traffic' : describeReach({ ...e.reach, icmp: [], icmpv6: [], protocols: [] });
-      if (rule.implicit) reportExposure(ctx, e, 'implicit', { group }, { claim: undefined });
+      if (rule.implicit) reportExposure(ctx, e, owner?.format === 'cdk' ? 'cdkDefault' : 'implicit', { group }, { claim: undefined });
       else reportExposure(ctx, e, 'unrestricted', { destination: exposureSource(e), traffic, group }, { claim: undefined });
     }
     reportWorldUnknowns(ctx, 'egress', (r) => r.allProtocols || r.tcp.isAll() || r.udp.isAll());

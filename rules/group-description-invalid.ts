@@ -29,7 +29,8 @@ export default defineRule({
         ['name prefix', group.namePrefix],
       ];
       for (const [field, value] of fields) {
-        if (!value) continue;
+        // CDK's stand-in for a missing description is group-missing-description's finding, not an invalid text.
+        if (!value || (field === 'description' && value.k === 'known' && value.v === group.generatedDescription)) continue;
         for (const alt of alternatives(value)) {
           if (alt.value.k === 'unresolved') {
             ctx.unresolved(alt.value);

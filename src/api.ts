@@ -12,6 +12,7 @@ import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
+import { parseCdk } from './parsers/cdk/index.js';
 import { parseCloudFormation } from './parsers/cloudformation/index.js';
 import { readParametersFile } from './parsers/cloudformation/parameters.js';
 import { displayPath, parseTerraformModule } from './parsers/terraform/index.js';
@@ -100,6 +101,13 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const cfn = parseCloudFormation(cfnCandidates, { cwd, parameters: { ...fromConfig, ...fromFiles, ...(options.parameters ?? {}) } });
     facts.push(cfn.facts);
     files.push(...cfn.files);
+  }
+
+  const cdkCandidates = selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs);
+  if (cdkCandidates.length > 0) {
+    const cdk = parseCdk(cdkCandidates, { cwd });
+    facts.push(cdk.facts);
+    files.push(...cdk.files);
   }
 
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/api.js';
 import { BUILTIN_RULES } from '../src/engine/builtins.js';
@@ -16,6 +16,8 @@ const FENCE_FORMAT: Record<string, { file: string; format: SourceFormat }> = {
   hcl: { file: 'main.tf', format: 'terraform' },
   yaml: { file: 'template.yaml', format: 'cloudformation' },
   json: { file: 'template.json', format: 'cloudformation' },
+  ts: { file: 'lib/stack.ts', format: 'cdk' },
+  typescript: { file: 'lib/stack.ts', format: 'cdk' },
 };
 
 function frontmatter(doc: string): Record<string, string> {
@@ -89,6 +91,7 @@ for (const rule of [...BUILTIN_RULES, ...RULES]) {
       for (const ex of list) {
         const work = mkdtempSync(join(tmpdir(), 'sg-doc-'));
         try {
+          mkdirSync(dirname(join(work, FENCE_FORMAT[ex.lang]!.file)), { recursive: true });
           writeFileSync(join(work, FENCE_FORMAT[ex.lang]!.file), ex.code);
           const result = await lint(['.'], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY });
           expect(result.findings.filter((f) => f.ruleId === 'parse-error'), ex.code).toEqual([]);

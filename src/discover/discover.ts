@@ -18,7 +18,7 @@ export function kindOf(name: string): FileKind | null {
   if (name.endsWith('.tfvars') || name.endsWith('.tfvars.json')) return 'terraform-vars';
   if (name.endsWith('.d.ts')) return null;
   if (/\.(ya?ml|json|template)$/.test(name)) return 'cloudformation-candidate';
-  if (/\.(ts|js|mjs)$/.test(name)) return 'cdk-candidate';
+  if (/\.(ts|tsx|js|jsx|mjs)$/.test(name)) return 'cdk-candidate';
   return null;
 }
 

@@ -22,6 +22,8 @@ export type UnresolvedReason =
   | 'get-att'
   | 'unsupported-function'
   | 'remote-template'
+  | 'function-parameter'
+  | 'loop-variable'
   | 'cdk-token';
 
 export interface Known<T> {

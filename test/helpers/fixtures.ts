@@ -11,7 +11,7 @@ export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 export const FIXTURE_TODAY = '2026-11-30';
 
 /** Formats that have a front end today; each rule needs pass and fail fixtures in each. */
-export const IMPLEMENTED_FORMATS: SourceFormat[] = ['terraform', 'cloudformation'];
+export const IMPLEMENTED_FORMATS: SourceFormat[] = ['terraform', 'cloudformation', 'cdk'];
 
 const CASE = /^(pass|fail)-[a-z0-9]+(?:-[a-z0-9]+)*(\.tf|\.tf\.json|\.cfn\.yaml|\.cfn\.json|\.cdk\.ts)?$/;
 const SIDE_CARS = /\.(options|expect)\.json$/;

@@ -1,0 +1,657 @@
+import { ts } from 'ts-morph';
+import type { Span } from '../../model/location.js';
+import { normalizeProtocol, type Protocol } from '../../model/net.js';
+import type { AttachedGroup, Direction, Facts, GroupRef, Peer, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
+import { known, mapValue, unresolved, type Value } from '../../model/value.js';
+import { evNumber, evString, type EV } from '../values.js';
+import { CONSTRUCTS, ENGINE_PORTS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
+import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
+import { spanOf, type CdkSource } from './source.js';
+
+/** A model group as the CDK code sees it. */
+interface Group {
+  id: string;
+  /** How CDK names it in generated descriptions. */
+  label: string;
+  /** allowAllOutbound: true makes addEgressRule a no-op; null when not known. */
+  allowAllOutbound: boolean | null;
+}
+
+/** What an expression stands for: groups (a SecurityGroup, or the groups of a construct), with a default port. */
+interface Target {
+  groups: Group[];
+  external: GroupRef[];
+  defaultPort: PortValue | null;
+  label: string;
+  /** The construct's attachment, for addSecurityGroup. */
+  attachment?: { groups: AttachedGroup[] };
+  /** A load balancer: listeners open ports on its groups. */
+  loadBalancer?: boolean;
+}
+
+interface PortValue {
+  protocol: Value<Protocol>;
+  from: Value<number> | null;
+  to: Value<number> | null;
+  label: string;
+  at: Span;
+}
+
+interface PeerValue {
+  peers: { peer: Peer; label: string }[];
+  at: Span;
+}
+
+export interface CdkContext {
+  src: CdkSource;
+  ev: CdkEvaluator;
+  facts: Facts;
+  /** cdk.json says new Vpc()s restrict their default group. */
+  restrictDefaultGroups: boolean;
+}
+
+const GROUP_FACTORIES = new Set(['fromSecurityGroupId', 'fromLookupById', 'fromLookupByName', 'fromLookup']);
+const CONNECTION_METHODS = new Set([
+  'allowFrom', 'allowTo', 'allowFromAnyIpv4', 'allowToAnyIpv4', 'allowDefaultPortFrom', 'allowDefaultPortFromAnyIpv4',
+  'allowDefaultPortTo', 'allowInternally', 'allowDefaultPortInternally',
+]);
+const ANY_IPV4 = '0.0.0.0/0';
+const ANY_IPV6 = '::/0';
+
+/** Reads one CDK source file into groups, rules and attachments, the way `cdk synth` would render them. */
+export function extractCdk(ctx: CdkContext): void {
+  new FileAnalysis(ctx).run();
+}
+
+class FileAnalysis {
+  private readonly bindings = new Map<string, Target>();
+  private readonly seenRules = new Set<string>();
+
+  constructor(private readonly ctx: CdkContext) {}
+
+  run(): void {
+    const news: ts.NewExpression[] = [];
+    const calls: ts.CallExpression[] = [];
+    const visit = (node: ts.Node) => {
+      if (ts.isNewExpression(node)) news.push(node);
+      else if (ts.isCallExpression(node)) calls.push(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(this.ctx.src.sf);
+    for (const n of news) this.construct(n);
+    for (const c of calls) this.factory(c);
+    for (const n of news) this.l1Rule(n);
+    for (const c of calls) this.method(c);
+  }
+
+  // ---------- bindings: which variable or property holds which target ----------
+
+  private keyOf(node: ts.Node): string | null {
+    const parent = node.parent;
+    if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) return `decl:${parent.pos}`;
+    if (ts.isPropertyDeclaration(parent) && parent.initializer === node) return this.memberKey(parent, parent.name.getText(this.ctx.src.sf));
+    if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = parent.left;
+      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) return this.memberKey(left, left.name.text);
+      if (ts.isIdentifier(left)) {
+        const decl = this.ctx.ev.declarationOf(this.ctx.src, left);
+        return decl ? `decl:${decl.node.pos}` : null;
+      }
+    }
+    if (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent)) return this.keyOf(parent);
+    return null;
+  }
+
+  private memberKey(node: ts.Node, name: string): string | null {
+    let n: ts.Node | undefined = node;
+    while (n && !ts.isClassLike(n)) n = n.parent;
+    return n ? `member:${n.pos}:${name}` : null;
+  }
+
+  private bind(node: ts.Node, target: Target): void {
+    this.bindings.set(`node:${node.pos}:${node.end}`, target);
+    const key = this.keyOf(node);
+    if (key) this.bindings.set(key, target);
+  }
+
+  private resolve(expr: ts.Expression | undefined, depth = 0): Target | undefined {
+    if (!expr || depth > 8) return undefined;
+    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isNonNullExpression(expr)) return this.resolve(expr.expression, depth + 1);
+    const direct = this.bindings.get(`node:${expr.pos}:${expr.end}`);
+    if (direct) return direct;
+    if (ts.isIdentifier(expr)) {
+      const decl = this.ctx.ev.declarationOf(this.ctx.src, expr);
+      if (!decl) return undefined;
+      const bound = this.bindings.get(`decl:${decl.node.pos}`);
+      if (bound) return bound;
+      const init = ts.isVariableDeclaration(decl.node) ? decl.node.initializer : undefined;
+      return init ? this.resolve(init, depth + 1) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(expr) && expr.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const key = this.memberKey(expr, expr.name.text);
+      return key ? this.bindings.get(key) : undefined;
+    }
+    // sg.attrGroupId, sg.ref, sg.securityGroupId name the group itself.
+    if (ts.isPropertyAccessExpression(expr) && ['attrGroupId', 'ref', 'securityGroupId'].includes(expr.name.text)) return this.resolve(expr.expression, depth + 1);
+    return undefined;
+  }
+
+  // ---------- constructs ----------
+
+  private construct(node: ts.NewExpression): void {
+    const name = this.ctx.ev.cdkName(this.ctx.src, node.expression);
+    if (!name) return;
+    const cls = name.path[name.path.length - 1] ?? '';
+    const [, idArg, propsArg] = node.arguments ?? [];
+    const id = idArg ? this.ctx.ev.value(this.ctx.src, idArg) : null;
+    const constructId = id?.k === 'known' && typeof id.v === 'string' ? id.v : idArg ? text(this.ctx.src, idArg) : cls;
+    const props = this.props(propsArg);
+    if (name.module === 'aws-ec2' && cls === 'SecurityGroup') this.bind(node, this.securityGroup(node, constructId, props));
+    else if (name.module === 'aws-ec2' && cls === 'CfnSecurityGroup') this.bind(node, this.cfnSecurityGroup(node, constructId, props));
+    else if (name.module === 'aws-ec2' && cls === 'Vpc') this.vpc(node, constructId, props);
+    else if (/^ApplicationLoadBalanced(Fargate|Ec2)Service$/.test(cls)) this.loadBalancedService(node, constructId, props);
+    else if (CONSTRUCTS[cls]?.modules.includes(name.module)) this.bind(node, this.ownerConstruct(node, cls, CONSTRUCTS[cls]!, constructId, props));
+  }
+
+  private props(arg: ts.Expression | undefined): Map<string, ts.Expression> {
+    const out = new Map<string, ts.Expression>();
+    let e = arg;
+    if (e && ts.isIdentifier(e)) {
+      const decl = this.ctx.ev.declarationOf(this.ctx.src, e);
+      e = decl && ts.isVariableDeclaration(decl.node) ? decl.node.initializer : undefined;
+    }
+    if (!e || !ts.isObjectLiteralExpression(e)) return out;
+    for (const p of e.properties) {
+      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out.set(p.name.text, p.initializer);
+      else if (ts.isShorthandPropertyAssignment(p)) out.set(p.name.text, p.name);
+    }
+    return out;
+  }
+
+  /**
+   * A group in the model. An L2 group without a description (or with an empty one) gets its construct path from CDK;
+   * `fixedDescription` is for groups whose description is not CDK's to fill (L1 groups, groups CDK creates itself).
+   */
+  private newGroup(node: ts.Node, constructId: string, description: Value<string> | null, options: { extra?: Partial<SecurityGroup>; allowAllOutbound?: boolean | null; fixedDescription?: boolean } = {}): Group {
+    const src = this.ctx.src;
+    const at = spanOf(src, node, `${src.path}#${constructId}`);
+    const address = `${src.path}#${constructId}`;
+    const id = `cdk:${address}@${at.start.line}:${at.start.column}`;
+    const generated = `…/${constructId}`;
+    const allowAllOutbound = options.allowAllOutbound === undefined ? true : options.allowAllOutbound;
+    const blank = !description || (description.k === 'known' && description.v === '');
+    this.ctx.facts.groups.push({
+      id,
+      address,
+      format: 'cdk',
+      name: null,
+      namePrefix: null,
+      description: options.fixedDescription || !blank ? description : known(generated, at),
+      vpc: null,
+      isDefault: false,
+      implicitEgress: false,
+      ingress: [],
+      egress: [],
+      ...(options.fixedDescription ? {} : { generatedDescription: generated }),
+      at,
+      ...options.extra,
+    });
+    const group = { id, label: constructId, allowAllOutbound };
+    // allowAllOutbound (default true) renders an allow-all egress rule that nobody wrote: model it as AWS's implicit one.
+    if (allowAllOutbound === true) {
+      const world = { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) } as Peer, label: ANY_IPV4 };
+      this.addRule(group, 'egress', world, allTraffic(at), known('Allow all outbound traffic by default', at), at, 'default', at, true);
+    }
+    return group;
+  }
+
+  private bool(expr: ts.Expression | undefined, fallback: boolean): boolean | null {
+    if (!expr) return fallback;
+    const v = this.ctx.ev.value(this.ctx.src, expr);
+    return v.k === 'known' && typeof v.v === 'boolean' ? v.v : null;
+  }
+
+  private str(expr: ts.Expression | undefined): Value<string> | null {
+    return expr ? this.count(evString(this.ctx.ev.value(this.ctx.src, expr))) : null;
+  }
+
+  private count<T>(v: Value<T>): Value<T> {
+    if (v.k === 'unresolved') this.ctx.facts.unresolvedCount++;
+    return v;
+  }
+
+  private securityGroup(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): Target {
+    const allowAll = this.bool(props.get('allowAllOutbound'), true);
+    const group = this.newGroup(node, constructId, this.str(props.get('description')), { extra: { name: this.str(props.get('securityGroupName')) }, allowAllOutbound: allowAll });
+    if (this.bool(props.get('allowAllIpv6Outbound'), false) === true) {
+      const at = spanOf(this.ctx.src, props.get('allowAllIpv6Outbound')!, '');
+      this.addRule(group, 'egress', { peer: { kind: 'cidr6', cidr: known(ANY_IPV6, at) }, label: ANY_IPV6 }, allTraffic(at), known('Allow all outbound ipv6 traffic by default', at), at, 'cdk-generated', at, true);
+    }
+    return { groups: [group], external: [], defaultPort: null, label: constructId };
+  }
+
+  private cfnSecurityGroup(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): Target {
+    // CloudFormation semantics: the default allow-all egress stays unless an egress rule replaces it (link.ts decides).
+    const extra = { name: this.str(props.get('groupName')), implicitEgress: true };
+    const group = this.newGroup(node, constructId, this.str(props.get('groupDescription')), { extra, allowAllOutbound: null, fixedDescription: true });
+    for (const [key, direction] of [['securityGroupIngress', 'ingress'], ['securityGroupEgress', 'egress']] as const) {
+      const list = props.get(key);
+      if (list && ts.isArrayLiteralExpression(list)) for (const el of list.elements) this.l1Entry(group, direction, this.props(el as ts.Expression), el);
+    }
+    return { groups: [group], external: [], defaultPort: null, label: constructId };
+  }
+
+  private vpc(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): void {
+    const restrict = this.bool(props.get('restrictDefaultSecurityGroup'), this.ctx.restrictDefaultGroups);
+    if (restrict !== false) return;
+    // The VPC's default group keeps AWS's default rules: all traffic from its own members, all traffic out.
+    const description = known('default VPC security group', spanOf(this.ctx.src, node, ''));
+    const group = this.newGroup(node, `${constructId}/DefaultSecurityGroup`, description, { extra: { isDefault: true }, allowAllOutbound: false, fixedDescription: true });
+    const at = spanOf(this.ctx.src, node, `${this.ctx.src.path}#${constructId}`);
+    this.addRule(group, 'ingress', { peer: { kind: 'self' }, label: 'self' }, allTraffic(at), null, at, 'default', at, true);
+    this.addRule(group, 'egress', { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }, allTraffic(at), null, at, 'default', at, true);
+  }
+
+  private ownerConstruct(node: ts.NewExpression, cls: string, kind: ConstructKind, constructId: string, props: Map<string, ts.Expression>): Target {
+    const src = this.ctx.src;
+    const at = spanOf(src, node, `${src.path}#${constructId}`);
+    const attached: AttachedGroup[] = [];
+    const groups: Group[] = [];
+    const external: GroupRef[] = [];
+    let complete = true;
+    let given = false;
+    for (const prop of kind.groupProps) {
+      const expr = props.get(prop);
+      if (!expr) continue;
+      given = true;
+      const items = ts.isArrayLiteralExpression(expr) ? [...expr.elements] : [expr];
+      for (const item of items) {
+        const t = this.resolve(item as ts.Expression);
+        if (t) {
+          groups.push(...t.groups);
+          external.push(...t.external);
+          attached.push(...t.groups.map((g) => ({ ref: { kind: 'model', id: g.id } as GroupRef, at: spanOf(src, item, '') })), ...t.external.map((ref) => ({ ref, at: spanOf(src, item, '') })));
+        } else {
+          complete = false;
+          const ref: GroupRef = { kind: 'external', id: this.count(evString(this.ctx.ev.value(src, item as ts.Expression))) };
+          external.push(ref);
+          attached.push({ ref, at: spanOf(src, item, '') });
+        }
+      }
+    }
+    const createsGroup = kind.ownGroup && !given && (!NEEDS_VPC_FOR_GROUP.has(cls) || props.has('vpc'));
+    if (createsGroup) {
+      const group = this.newGroup(node, `${constructId}/SecurityGroup`, known(kind.ownGroup!(constructId), at), { allowAllOutbound: this.bool(props.get('allowAllOutbound'), true), fixedDescription: true });
+      groups.push(group);
+      attached.push({ ref: { kind: 'model', id: group.id }, at });
+    }
+    const target: Target = { groups, external, defaultPort: this.defaultPort(kind, props, at), label: constructId, attachment: { groups: attached }, loadBalancer: kind.kind === 'load-balancer' };
+    if (attached.length > 0 || kind.groupProps.length > 0) {
+      this.ctx.facts.attachments.push({ target: { kind: kind.kind as TargetKind, address: `${src.path}#${constructId}`, at }, groups: attached, complete, additive: false, at });
+      target.attachment = this.ctx.facts.attachments[this.ctx.facts.attachments.length - 1]!;
+    }
+    return target;
+  }
+
+  private defaultPort(kind: ConstructKind, props: Map<string, ts.Expression>, at: Span): PortValue | null {
+    const portExpr = props.get('port');
+    if (portExpr) {
+      const v = this.count(evNumber(this.ctx.ev.value(this.ctx.src, portExpr)));
+      return { protocol: known<Protocol>('tcp', at), from: v, to: v, label: v.k === 'known' ? String(v.v) : text(this.ctx.src, portExpr), at };
+    }
+    if (typeof kind.defaultPort === 'number') return tcpPort(kind.defaultPort, at);
+    if (kind.defaultPort === 'engine') {
+      const engine = props.get('engine');
+      const engineText = engine ? engine.getText(this.ctx.src.sf) : '';
+      const port = ENGINE_PORTS.find(([re]) => re.test(engineText))?.[1];
+      if (port) return tcpPort(port, at);
+      const u = unresolved('cdk-token', engine ? text(this.ctx.src, engine) : 'engine', at);
+      return { protocol: known<Protocol>('tcp', at), from: u, to: u, label: '{DefaultPort}', at };
+    }
+    return null;
+  }
+
+  /** ApplicationLoadBalancedFargateService/Ec2Service: a load balancer whose listener is open to the world by default. */
+  private loadBalancedService(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): void {
+    const at = spanOf(this.ctx.src, node, `${this.ctx.src.path}#${constructId}`);
+    if (this.bool(props.get('publicLoadBalancer'), true) === false) return;
+    const lb = this.newGroup(node, `${constructId}/LB/SecurityGroup`, known(`Automatically created Security Group for ELB ${constructId}LB`, at), { fixedDescription: true });
+    const listenerPort = props.get('listenerPort');
+    const https = props.has('certificate') || props.has('domainName') || /HTTPS/.test(props.get('protocol')?.getText(this.ctx.src.sf) ?? '');
+    const port = listenerPort ? this.portFromNumber(listenerPort) : tcpPort(https ? 443 : 80, at);
+    this.addRule(lb, 'ingress', { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }, port, known(`Allow from anyone on port ${port.label}`, at), at, 'cdk-generated', at);
+    this.ctx.facts.attachments.push({ target: { kind: 'load-balancer', address: `${this.ctx.src.path}#${constructId}/LB`, at }, groups: [{ ref: { kind: 'model', id: lb.id }, at }], complete: true, additive: false, at });
+  }
+
+  private portFromNumber(expr: ts.Expression): PortValue {
+    const v = this.count(evNumber(this.ctx.ev.value(this.ctx.src, expr)));
+    const at = spanOf(this.ctx.src, expr, '');
+    return { protocol: known<Protocol>('tcp', at), from: v, to: v, label: v.k === 'known' ? String(v.v) : text(this.ctx.src, expr), at };
+  }
+
+  /** SecurityGroup.fromSecurityGroupId(scope, id, 'sg-…') and the fromLookup* family: groups defined elsewhere. */
+  private factory(call: ts.CallExpression): void {
+    const name = this.ctx.ev.cdkName(this.ctx.src, call.expression);
+    if (!name || name.path[0] !== 'SecurityGroup' || !GROUP_FACTORIES.has(name.path[1] ?? '')) return;
+    const idArg = name.path[1] === 'fromSecurityGroupId' ? call.arguments[2] : undefined;
+    const id: Value<string> = idArg ? this.count(evString(this.ctx.ev.value(this.ctx.src, idArg))) : unresolved('cdk-token', text(this.ctx.src, call), spanOf(this.ctx.src, call, ''));
+    const label = id.k === 'known' ? id.v : text(this.ctx.src, call);
+    this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label });
+  }
+
+  // ---------- rules ----------
+
+  private l1Rule(node: ts.NewExpression): void {
+    const name = this.ctx.ev.cdkName(this.ctx.src, node.expression);
+    const cls = name?.path[name.path.length - 1];
+    if (name?.module !== 'aws-ec2' || (cls !== 'CfnSecurityGroupIngress' && cls !== 'CfnSecurityGroupEgress')) return;
+    const props = this.props(node.arguments?.[2]);
+    const target = this.resolve(props.get('groupId'));
+    const direction: Direction = cls === 'CfnSecurityGroupIngress' ? 'ingress' : 'egress';
+    const groups = target?.groups ?? [];
+    if (groups.length > 0) for (const g of groups) this.l1Entry(g, direction, props, node);
+    else this.l1Entry(null, direction, props, node, props.get('groupId'));
+  }
+
+  private l1Entry(group: Group | null, direction: Direction, props: Map<string, ts.Expression>, node: ts.Node, groupExpr?: ts.Expression): void {
+    const src = this.ctx.src;
+    const at = spanOf(src, node, '');
+    const protocolExpr = props.get('ipProtocol');
+    const protocol: Value<Protocol> = protocolExpr ? mapValue(this.count(evString(this.ctx.ev.value(src, protocolExpr))), (p, pAt) => known(normalizeProtocol(p), pAt)) : known<Protocol>({ invalid: '' }, at);
+    const num = (k: string) => (props.get(k) ? this.count(evNumber(this.ctx.ev.value(src, props.get(k)!))) : null);
+    const port: PortValue = { protocol, from: num('fromPort'), to: num('toPort'), label: '', at: props.get('fromPort') ? spanOf(src, props.get('fromPort')!, '') : at };
+    const keys: [string, (v: Value<string>) => Peer][] = [
+      ['cidrIp', (cidr) => ({ kind: 'cidr4', cidr })],
+      ['cidrIpv6', (cidr) => ({ kind: 'cidr6', cidr })],
+      [direction === 'ingress' ? 'sourcePrefixListId' : 'destinationPrefixListId', (id) => ({ kind: 'prefixList', id })],
+    ];
+    const peers: { peer: Peer; label: string; at: Span }[] = [];
+    for (const [key, make] of keys) {
+      const e = props.get(key);
+      if (e) peers.push({ peer: make(this.count(evString(this.ctx.ev.value(src, e)))), label: key, at: spanOf(src, e, '') });
+    }
+    const groupKey = direction === 'ingress' ? 'sourceSecurityGroupId' : 'destinationSecurityGroupId';
+    const groupPeer = props.get(groupKey);
+    if (groupPeer) {
+      const t = this.resolve(groupPeer);
+      const refs: GroupRef[] = t ? [...t.groups.map((g) => ({ kind: 'model', id: g.id }) as GroupRef), ...t.external] : [{ kind: 'external', id: this.count(evString(this.ctx.ev.value(src, groupPeer))) }];
+      for (const ref of refs) peers.push({ peer: { kind: 'securityGroup', ref }, label: groupKey, at: spanOf(src, groupPeer, '') });
+    }
+    const description = this.str(props.get('description'));
+    const groupRef: GroupRef | null = group ? { kind: 'model', id: group.id } : groupExpr ? { kind: 'external', id: this.count(evString(this.ctx.ev.value(src, groupExpr))) } : null;
+    this.pushRules(groupRef, direction, peers.length > 0 ? peers : [{ peer: { kind: 'none' }, label: '', at }], port, description, at, 'cdk-l1', true);
+  }
+
+  private method(call: ts.CallExpression): void {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const method = callee.name.text;
+    const recv = callee.expression;
+    const args = call.arguments;
+    const at = spanOf(this.ctx.src, call, '');
+    if (method === 'addIngressRule' || method === 'addEgressRule') {
+      const target = this.resolve(recv);
+      if (!target) return this.unseen(recv, at);
+      const direction: Direction = method === 'addIngressRule' ? 'ingress' : 'egress';
+      const peer = this.peer(args[0]);
+      const port = this.port(args[1]);
+      const description = args[2] ? this.str(args[2]) : null;
+      for (const g of target.groups) this.addL2(g, direction, peer, port, description, at);
+      return;
+    }
+    if (method === 'addSecurityGroup') {
+      const target = this.resolve(recv);
+      const added = this.resolve(args[0]);
+      if (target?.attachment && added) target.attachment.groups.push(...added.groups.map((g) => ({ ref: { kind: 'model', id: g.id } as GroupRef, at: spanOf(this.ctx.src, args[0]!, '') })), ...added.external.map((ref) => ({ ref, at })));
+      return;
+    }
+    if (method === 'addListener') {
+      this.listener(call, recv);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(recv) && recv.name.text === 'connections' && CONNECTION_METHODS.has(method)) {
+      const target = this.resolve(recv.expression);
+      if (target) this.connections(method, target, args, at);
+      else this.unseen(recv.expression, at);
+    }
+  }
+
+  /** Rules added to something this file cannot see into (a prop, a construct's internals): say so, never guess. */
+  private unseen(recv: ts.Expression, at: Span): void {
+    const v = this.ctx.ev.value(this.ctx.src, recv);
+    this.ctx.facts.unresolved.push(unresolved(v.k === 'unresolved' ? v.why : 'cdk-token', text(this.ctx.src, recv), at));
+    this.ctx.facts.unresolvedCount++;
+  }
+
+  /** `lb.addListener('L', { port, open })`: open (the default) admits the world on the listener's port. */
+  private listener(call: ts.CallExpression, recv: ts.Expression): void {
+    const lb = this.resolve(recv);
+    if (!lb?.loadBalancer) return;
+    const props = this.props(call.arguments[1]);
+    const at = spanOf(this.ctx.src, call, '');
+    const port = props.get('port') ? this.portFromNumber(props.get('port')!) : /HTTPS/.test(props.get('protocol')?.getText(this.ctx.src.sf) ?? '') || props.has('certificates') ? tcpPort(443, at) : tcpPort(80, at);
+    const listener: Target = { groups: lb.groups, external: [], defaultPort: port, label: lb.label };
+    this.bind(call, listener);
+    if (this.bool(props.get('open'), true) === true) {
+      for (const g of lb.groups) this.addL2(g, 'ingress', { peers: [{ peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }], at }, port, known(`Allow from anyone on port ${port.label}`, at), at);
+    }
+  }
+
+  /** `x.connections.allowFrom(...)` and friends: both sides of the connection get their rule, as CDK renders them. */
+  private connections(method: string, self: Target, args: readonly ts.Expression[], at: Span): void {
+    const anyV4 = (): PeerValue => ({ peers: [{ peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }], at });
+    const describe = (i: number) => (args[i] ? this.str(args[i]) : null);
+    const defaultPort = (t: Target | undefined) => t?.defaultPort ?? { protocol: unresolved('cdk-token', 'default port', at), from: null, to: null, label: '{DefaultPort}', at };
+    switch (method) {
+      case 'allowFrom':
+        return this.connect(self, this.peer(args[0]), this.resolve(args[0]), this.port(args[1]), describe(2), at, 'ingress');
+      case 'allowTo':
+        return this.connect(self, this.peer(args[0]), this.resolve(args[0]), this.port(args[1]), describe(2), at, 'egress');
+      case 'allowFromAnyIpv4':
+        return this.connect(self, anyV4(), undefined, this.port(args[0]), describe(1), at, 'ingress');
+      case 'allowToAnyIpv4':
+        return this.connect(self, anyV4(), undefined, this.port(args[0]), describe(1), at, 'egress');
+      case 'allowDefaultPortFrom':
+        return this.connect(self, this.peer(args[0]), this.resolve(args[0]), defaultPort(self), describe(1), at, 'ingress');
+      case 'allowDefaultPortFromAnyIpv4':
+        return this.connect(self, anyV4(), undefined, defaultPort(self), describe(0), at, 'ingress');
+      case 'allowDefaultPortTo': {
+        const other = this.resolve(args[0]);
+        return this.connect(self, this.peer(args[0]), other, defaultPort(other), describe(1), at, 'egress');
+      }
+      case 'allowInternally':
+        return this.connect(self, this.selfPeer(self, at), self, this.port(args[0]), describe(1), at, 'ingress');
+      case 'allowDefaultPortInternally':
+        return this.connect(self, this.selfPeer(self, at), self, defaultPort(self), describe(0), at, 'ingress');
+      default:
+        return undefined;
+    }
+  }
+
+  private selfPeer(self: Target, at: Span): PeerValue {
+    return { peers: self.groups.map((g) => ({ peer: { kind: 'securityGroup', ref: { kind: 'model', id: g.id } } as Peer, label: g.label })), at };
+  }
+
+  private connect(self: Target, peer: PeerValue, other: Target | undefined, port: PortValue, description: Value<string> | null, at: Span, direction: Direction): void {
+    for (const g of self.groups) this.addL2(g, direction, peer, port, description, at);
+    if (!other) return;
+    const back: Direction = direction === 'ingress' ? 'egress' : 'ingress';
+    const mine = this.selfPeer(self, at);
+    for (const g of other.groups) this.addL2(g, back, mine, port, description, at);
+  }
+
+  private addL2(group: Group, direction: Direction, peer: PeerValue, port: PortValue, description: Value<string> | null, at: Span): void {
+    for (const p of peer.peers) {
+      const generated = known(`${direction === 'ingress' ? 'from' : 'to'} ${p.label}:${port.label}`, at);
+      this.addRule(group, direction, p, port, description, at, description ? 'cdk-l2' : 'cdk-generated', peer.at, false, generated);
+    }
+  }
+
+  private addRule(group: Group, direction: Direction, p: { peer: Peer; label: string }, port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, peerAt: Span, implicit = false, generated?: Value<string>): void {
+    // allowAllOutbound (the default) already admits everything: CDK drops explicit egress rules on such a group.
+    if (direction === 'egress' && group.allowAllOutbound === true && origin !== 'default' && !implicit) return;
+    const key = `${group.id}|${direction}|${JSON.stringify(p.peer)}|${JSON.stringify([port.protocol, port.from, port.to].map((v) => (v?.k === 'known' ? v.v : v?.k)))}`;
+    if (this.seenRules.has(key)) return;
+    this.seenRules.add(key);
+    this.pushRules({ kind: 'model', id: group.id }, direction, [{ ...p, at: peerAt }], port, description ?? generated ?? null, at, origin, false, implicit);
+  }
+
+  private pushRules(groupRef: GroupRef | null, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {
+    const src = this.ctx.src;
+    const entryId = `cdk:${src.path}#${at.start.line}:${at.start.column}:${direction}:${this.ctx.facts.rules.length}`;
+    const entry = { id: entryId, peerCount: peers.filter((p) => p.peer.kind !== 'none').length, singlePeer, at };
+    peers.forEach((p, i) => {
+      const rule: SgRule = {
+        id: `${entryId}#${i}`,
+        group: null,
+        groupRef,
+        direction,
+        protocol: port.protocol,
+        fromPort: port.from,
+        toPort: port.to,
+        peer: p.peer,
+        peerAt: p.at,
+        description,
+        origin,
+        entry,
+        resource: groupRef?.kind === 'model' ? (this.ctx.facts.groups.find((g) => g.id === groupRef.id)?.address ?? src.path) : src.path,
+        implicit,
+        at,
+      };
+      this.ctx.facts.rules.push(rule);
+    });
+  }
+
+  // ---------- peers and ports ----------
+
+  private peer(expr: ts.Expression | undefined): PeerValue {
+    const src = this.ctx.src;
+    if (!expr) return { peers: [], at: spanOf(src, src.sf, '') };
+    const at = spanOf(src, expr, '');
+    const call = unwrapCall(expr);
+    const name = call ? this.ctx.ev.cdkName(src, call.expression) : null;
+    if (call && name?.path[0] === 'Peer') {
+      const arg = () => this.count(evString(this.ctx.ev.value(src, call.arguments[0]!)));
+      switch (name.path[1]) {
+        case 'anyIpv4':
+          return { peers: [{ peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }], at };
+        case 'anyIpv6':
+          return { peers: [{ peer: { kind: 'cidr6', cidr: known(ANY_IPV6, at) }, label: ANY_IPV6 }], at };
+        case 'ipv4':
+        case 'ipv6': {
+          const v = call.arguments[0] ? arg() : unresolved('unsupported-expression', text(src, expr), at);
+          return { peers: [{ peer: { kind: name.path[1] === 'ipv4' ? 'cidr4' : 'cidr6', cidr: v }, label: v.k === 'known' ? v.v : text(src, call.arguments[0] ?? expr) }], at };
+        }
+        case 'prefixList':
+          return { peers: [{ peer: { kind: 'prefixList', id: arg() }, label: 'prefix list' }], at };
+        case 'securityGroupId':
+          return { peers: [{ peer: { kind: 'securityGroup', ref: { kind: 'external', id: arg() } }, label: 'security group' }], at };
+        default:
+          break;
+      }
+    }
+    const target = this.resolve(expr);
+    if (target) {
+      const peers = [...target.groups.map((g) => ({ peer: { kind: 'securityGroup', ref: { kind: 'model', id: g.id } } as Peer, label: g.label })), ...target.external.map((ref) => ({ peer: { kind: 'securityGroup', ref } as Peer, label: target.label }))];
+      return { peers, at };
+    }
+    // Something we cannot see through (a parameter, a property of another construct): its address is unknown.
+    const v = this.ctx.ev.value(src, expr);
+    const why = v.k === 'unresolved' ? v.why : 'cdk-token';
+    this.ctx.facts.unresolvedCount++;
+    return { peers: [{ peer: { kind: 'cidr4', cidr: unresolved(why, text(src, expr), at) }, label: text(src, expr) }], at };
+  }
+
+  private port(expr: ts.Expression | undefined, depth = 0): PortValue {
+    const src = this.ctx.src;
+    const at = expr ? spanOf(src, expr, '') : spanOf(src, src.sf, '');
+    const unknown = (why: Parameters<typeof unresolved>[0]) => {
+      this.ctx.facts.unresolvedCount++;
+      const u = unresolved(why, expr ? text(src, expr) : 'port', at);
+      return { protocol: u, from: u, to: u, label: expr ? text(src, expr) : '?', at };
+    };
+    if (!expr || depth > 4) return unknown('unsupported-expression');
+    if (ts.isIdentifier(expr)) {
+      const decl = this.ctx.ev.declarationOf(src, expr);
+      if (decl && ts.isVariableDeclaration(decl.node) && decl.kind === 'const' && decl.node.initializer) return { ...this.port(decl.node.initializer, depth + 1), at };
+      return unknown(decl?.kind === 'parameter' ? 'function-parameter' : decl?.kind === 'loop' ? 'loop-variable' : 'unknown-reference');
+    }
+    const name = ts.isPropertyAccessExpression(expr) ? this.ctx.ev.cdkName(src, expr) : null;
+    if (name?.path[0] === 'Port' && name.path[1] && PORT_CONSTANTS[name.path[1]]) return fromSpec(PORT_CONSTANTS[name.path[1]]!, at);
+    if (ts.isNewExpression(expr) && this.ctx.ev.cdkName(src, expr.expression)?.path.at(-1) === 'Port') {
+      const props = this.props(expr.arguments?.[0]);
+      const proto = props.get('protocol');
+      const protoName = proto ? this.ctx.ev.cdkName(src, proto) : null;
+      const protocol = protoName?.path[0] === 'Protocol' && protoName.path[1] ? known(normalizeProtocol(PROTOCOLS[protoName.path[1]] ?? protoName.path[1].toLowerCase()), at) : unresolved('cdk-token', proto ? text(src, proto) : 'protocol', at);
+      const num = (k: string) => (props.get(k) ? this.count(evNumber(this.ctx.ev.value(src, props.get(k)!))) : null);
+      const label = this.str(props.get('stringRepresentation'));
+      return { protocol, from: num('fromPort'), to: num('toPort'), label: label?.k === 'known' ? label.v : '', at };
+    }
+    const call = unwrapCall(expr);
+    const factory = call ? this.ctx.ev.cdkName(src, call.expression) : null;
+    if (!call || factory?.path[0] !== 'Port') return unknown('cdk-token');
+    const n = (i: number) => this.count(evNumber(this.ctx.ev.value(src, call.arguments[i] ?? call)));
+    const lbl = (v: Value<number>) => (v.k === 'known' ? String(v.v) : '?');
+    switch (factory.path[1]) {
+      case 'tcp':
+      case 'udp': {
+        const p = n(0);
+        return { protocol: known<Protocol>(factory.path[1], at), from: p, to: p, label: factory.path[1] === 'udp' ? `UDP ${lbl(p)}` : lbl(p), at };
+      }
+      case 'tcpRange':
+      case 'udpRange': {
+        const [a, b] = [n(0), n(1)];
+        const protocol = factory.path[1] === 'tcpRange' ? 'tcp' : 'udp';
+        return { protocol: known<Protocol>(protocol, at), from: a, to: b, label: `${protocol === 'udp' ? 'UDP ' : ''}${lbl(a)}-${lbl(b)}`, at };
+      }
+      case 'allTcp':
+        return fromSpec({ protocol: 'tcp', from: 0, to: 65535, label: 'ALL PORTS' }, at);
+      case 'allUdp':
+        return fromSpec({ protocol: 'udp', from: 0, to: 65535, label: 'UDP ALL PORTS' }, at);
+      case 'allTraffic':
+        return allTraffic(at);
+      case 'icmpPing':
+        return fromSpec({ protocol: 'icmp', from: 8, to: -1, label: 'ICMP PING' }, at);
+      case 'icmpType': {
+        const t = n(0);
+        return { protocol: known<Protocol>('icmp', at), from: t, to: known(-1, at), label: `ICMP Type ${lbl(t)}`, at };
+      }
+      case 'icmpTypeAndCode': {
+        const [t, c] = [n(0), n(1)];
+        return { protocol: known<Protocol>('icmp', at), from: t, to: c, label: `ICMP Type ${lbl(t)} Code ${lbl(c)}`, at };
+      }
+      case 'allIcmp':
+        return fromSpec({ protocol: 'icmp', from: -1, to: -1, label: 'ALL ICMP' }, at);
+      case 'allIcmpV6':
+        return fromSpec({ protocol: 'icmpv6', from: -1, to: -1, label: 'ALL ICMPv6' }, at);
+      default:
+        return unknown('cdk-token');
+    }
+  }
+}
+
+function unwrapCall(expr: ts.Expression): ts.CallExpression | undefined {
+  let e = expr;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  return ts.isCallExpression(e) ? e : undefined;
+}
+
+function fromSpec(spec: { protocol: string; from: number | null; to: number | null; label: string }, at: Span): PortValue {
+  return {
+    protocol: known(normalizeProtocol(spec.protocol), at),
+    from: spec.from === null ? null : known(spec.from, at),
+    to: spec.to === null ? null : known(spec.to, at),
+    label: spec.label,
+    at,
+  };
+}
+
+function tcpPort(port: number, at: Span): PortValue {
+  return fromSpec({ protocol: 'tcp', from: port, to: port, label: String(port) }, at);
+}
+
+function allTraffic(at: Span): PortValue {
+  return fromSpec({ protocol: '-1', from: null, to: null, label: 'ALL TRAFFIC' }, at);
+}
+
+export type { CdkName, EV };

@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { displayPath } from '../terraform/index.js';
+import { emptyFacts, type FrontEndResult, type ParsedFile } from '../types.js';
+import { RESTRICT_DEFAULT_SG_FLAG } from './catalog.js';
+import { extractCdk } from './constructs.js';
+import { CdkEvaluator, type SourceLoader } from './evaluate.js';
+import { commentsAndConstructs, loadSource, type CdkSource } from './source.js';
+
+export interface CdkOptions {
+  cwd: string;
+}
+
+/**
+ * Reads CDK sources (TypeScript/JavaScript importing aws-cdk-lib or CDK v1 modules) without compiling or running them.
+ * Files that are not CDK are dropped silently; relative imports are read on demand to follow constants.
+ */
+export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult {
+  const result: FrontEndResult = { facts: emptyFacts(), files: [] };
+  const cache = new Map<string, CdkSource | null>();
+  const loader: SourceLoader = {
+    source(abs) {
+      if (!cache.has(abs)) {
+        const loaded = loadSource(abs, displayPath(opts.cwd, abs));
+        cache.set(abs, 'error' in loaded ? null : loaded);
+      }
+      return cache.get(abs) ?? null;
+    },
+  };
+  const ev = new CdkEvaluator(loader);
+  const flags = new Map<string, boolean>();
+  for (const abs of [...candidates].sort()) {
+    if (abs.endsWith('.d.ts')) continue;
+    const path = displayPath(opts.cwd, abs);
+    const loaded = loadSource(abs, path);
+    if ('error' in loaded) {
+      if (/\.(ts|tsx)$/.test(abs) && !loaded.error.includes('binary')) result.files.push({ path, format: 'cdk', text: '', comments: [], constructs: [], diagnostics: [{ line: 1, column: 1, message: loaded.error }], analyzed: false });
+      continue;
+    }
+    cache.set(abs, loaded);
+    if (!loaded.isCdk) continue;
+    const { comments, constructs } = commentsAndConstructs(loaded);
+    result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true } satisfies ParsedFile);
+    result.facts.files.push({ path, format: 'cdk' });
+    extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags) });
+  }
+  return result;
+}
+
+/** The `@aws-cdk/aws-ec2:restrictDefaultSecurityGroup` flag of the nearest cdk.json (new projects set it true). */
+function featureFlag(dir: string, cache: Map<string, boolean>): boolean {
+  const cached = cache.get(dir);
+  if (cached !== undefined) return cached;
+  let value = false;
+  const file = join(dir, 'cdk.json');
+  if (existsSync(file)) {
+    try {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
+      value = json.context?.[RESTRICT_DEFAULT_SG_FLAG] === true;
+    } catch {
+      value = false;
+    }
+  } else if (dirname(dir) !== dir) value = featureFlag(dirname(dir), cache);
+  cache.set(dir, value);
+  return value;
+}
