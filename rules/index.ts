@@ -13,6 +13,7 @@ import ruleDescriptionInvalid from './rule-description-invalid.js';
 import ruleMissingDescription from './rule-missing-description.js';
 import rulePortRangeWide from './rule-port-range-wide.js';
 import ruleShapeInvalid from './rule-shape-invalid.js';
+import ruleIpReputation from './rule-ip-reputation.js';
 
 /**
  * The rule registry, in precedence order: the world-exposure family comes first and in the order RULES.md gives
@@ -34,4 +35,5 @@ export const RULES: RuleModule<any>[] = [
   groupDescriptionInvalid,
   groupDefaultRestrictAll,
   ruleShapeInvalid,
+  ruleIpReputation,
 ];

@@ -14,11 +14,11 @@ const ADJUSTMENTS: Record<PresetName, Record<string, LevelSetting>> = {
 const OFF_BY_DEFAULT = new Set(['unresolved-value']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function presetLevels(preset: PresetName, registry: readonly RuleModule<any>[]): Map<string, LevelSetting> {
+export function presetLevels(preset: PresetName, registry: readonly RuleModule<any>[], online = false): Map<string, LevelSetting> {
   const adjust = ADJUSTMENTS[preset];
   return new Map(
     registry.map((rule) => {
-      const level: LevelSetting = rule.online || OFF_BY_DEFAULT.has(rule.id) ? 'off' : (adjust[rule.id] ?? rule.level);
+      const level: LevelSetting = (rule.online && !online) || OFF_BY_DEFAULT.has(rule.id) ? 'off' : (adjust[rule.id] ?? rule.level);
       return [rule.id, level];
     }),
   );

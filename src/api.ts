@@ -6,6 +6,8 @@ import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } fro
 import { discover, kindOf } from './discover/discover.js';
 import type { LevelSetting, RuleModule } from './engine/define-rule.js';
 import type { Finding, Result, RunError, Stats } from './engine/result.js';
+import { runOnlinePass } from './engine/online/pass.js';
+import { onlineSettings, type OnlineOptions } from './engine/online/settings.js';
 import { loadPlugins, type PluginSpec } from './engine/plugins.js';
 import { runRules, unresolvedValues } from './engine/run.js';
 import { isExpired, type Suppression } from './engine/suppress.js';
@@ -40,6 +42,8 @@ export interface LintOptions {
   today?: string;
   /** Rules to run instead of the built-in registry (tests run one rule at a time). */
   registry?: RuleModule<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The online pass: --online, --offline, --dry-run, key, cache (it runs only when enabled here or in the config). */
+  online?: OnlineOptions;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,7 +75,9 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const registry = [...base, ...plugins];
   const cliRules: Record<string, LevelSetting> = { ...(options.rules ?? {}) };
   if (options.reportUnresolved) cliRules['unresolved-value'] ??= 'note';
-  const cli: CliRuleInputs = { rules: cliRules, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}) };
+  const onlineConfig = configs.online();
+  const online = onlineSettings(onlineConfig?.config.online, onlineConfig?.dir ?? cwd, options.online ?? {}, cwd);
+  const cli: CliRuleInputs = { rules: cliRules, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}), online: online !== null };
   const resolver = new RuleResolver(registry, cli);
   configs.check(resolver);
 
@@ -116,17 +122,23 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const model = link(facts);
   const today = options.today ?? todayUtc();
   const settingsFor = (file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file));
+  // Only addresses in reported files for which an online rule is on may leave the machine.
+  const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
+  const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
+  const pass = online ? await runOnlinePass(model, online, wanted, options.online?.runtime) : undefined;
+  if (pass) errors.push(...pass.errors);
   const run = runRules({
     model,
     files,
     registry,
     settingsFor,
     today,
+    ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
   });
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
-  return { findings, errors, stats: stats(model, files, started), files };
+  return { findings, errors, stats: stats(model, files, started), files, ...(pass ? { online: pass.summary } : {}) };
 }
 
 /** Every Terraform file of a module directory: a file is always evaluated with its whole module. */
@@ -175,6 +187,12 @@ class ConfigSource {
   /** The `plugins` of every config loaded so far (the configs of the selected files). */
   pluginSpecs(): PluginSpec[] {
     return [...this.loaded.values()].flatMap((l) => (l.config.plugins ?? []).map((spec) => ({ spec, baseDir: l.dir, configFile: l.file ?? '' })));
+  }
+
+  /** The config whose `online` settings apply: of the loaded ones (`-c`, or the analyzed files'), the current directory's, else the first by path. */
+  online(): LoadedConfig | undefined {
+    const withOnline = [...this.loaded.values()].filter((l) => l.config.online).sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : 1));
+    return withOnline.find((l) => l.dir === this.cwd) ?? withOnline[0];
   }
 
   /** Validates rule ids and options of every loaded config against the registry (plugins included). */

@@ -21,6 +21,8 @@ export interface CliRuleInputs {
   rules: Record<string, LevelSetting>;
   /** `--env name`: this environment profile for every file. */
   env?: string;
+  /** The online pass runs: online rules get their preset level instead of off. */
+  online?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -84,7 +86,7 @@ export class RuleResolver {
     const c = loaded.config;
     const rel = relative(loaded.dir, absFile).split('\\').join('/');
     const rules = new Map<string, EffectiveRule>();
-    const levels = presetLevels(this.cli.preset ?? c.preset ?? 'recommended', this.registry);
+    const levels = presetLevels(this.cli.preset ?? c.preset ?? 'recommended', this.registry, this.cli.online);
     for (const rule of this.registry) rules.set(rule.id, { level: levels.get(rule.id) ?? 'off', options: { ...rule.options.defaults } });
     const apply = (settings: RuleSettings | undefined) => {
       for (const [id, setting] of Object.entries(settings ?? {})) {

@@ -1,6 +1,8 @@
 import type { Span } from '../model/location.js';
+import type { Cidr } from '../model/net.js';
 import type { Model, SourceFormat } from '../model/types.js';
 import type { Unresolved } from '../model/value.js';
+import type { Verdict } from './online/provider.js';
 
 export type Level = 'error' | 'warning' | 'note';
 export type LevelSetting = Level | 'off';
@@ -33,6 +35,8 @@ export interface ReportDescriptor {
   yieldsTo?: { rule: string; claim: string };
   /** A cap on this finding's level, below the rule's configured one (e.g. `ingress-world-icmp` on broad sources). */
   levelOverride?: Level;
+  /** Extra data for machine-readable reports (JSON and SARIF `properties`), e.g. a reputation provider's details. */
+  properties?: Record<string, unknown>;
 }
 
 export interface RuleContext<O> {
@@ -45,13 +49,25 @@ export interface RuleContext<O> {
   environmentsOf(file: string): readonly string[];
 }
 
+/** The online pass's verdicts (ARCHITECTURE.md 3.8). Only rules marked `online: true` get it. */
+export interface OnlineLookup {
+  /** Who gave the verdicts, as messages name it: "MetaDefender", "AbuseIPDB", "the blocklist lists/drop.txt". */
+  readonly provider: string;
+  /** The verdicts for the public host addresses of a CIDR the pass checked; none for special, world and wide ranges. */
+  verdicts(cidr: Cidr): { address: string; verdict: Verdict }[];
+}
+
+export interface OnlineRuleContext<O> extends RuleContext<O> {
+  readonly online: OnlineLookup;
+}
+
 export interface RuleOptionsSpec<O> {
   /** JSON Schema (draft-07) of the options object; compiled with ajv strict mode. */
   schema: Record<string, unknown>;
   defaults: O;
 }
 
-export interface RuleModule<O = Record<string, never>> {
+interface RuleMeta<O> {
   id: string;
   title: string;
   description: string;
@@ -61,15 +77,26 @@ export interface RuleModule<O = Record<string, never>> {
   tags: string[];
   /** Formats the rule applies to; default all. */
   formats?: SourceFormat[];
-  online?: boolean;
   /** Rules that report the same problem in different words share a family; see ReportDescriptor.claim. */
   exclusive?: 'world-exposure';
   /** Which RULES.md practice (1-6) the rule comes from. */
   practice: number;
   options: RuleOptionsSpec<O>;
   messages: Record<string, string>;
+}
+
+export interface OfflineRule<O> extends RuleMeta<O> {
+  online?: false;
   check(ctx: RuleContext<O>): void;
 }
+
+/** A rule that needs the network: it runs only when the online pass ran, and only it sees `ctx.online`. */
+export interface OnlineRule<O> extends RuleMeta<O> {
+  online: true;
+  check(ctx: OnlineRuleContext<O>): void;
+}
+
+export type RuleModule<O = Record<string, never>> = OfflineRule<O> | OnlineRule<O>;
 
 // eslint-style identity helper: gives rule files type inference for their options.
 export function defineRule<O>(rule: RuleModule<O>): RuleModule<O> {

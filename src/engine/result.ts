@@ -2,6 +2,7 @@ import type { Span } from '../model/location.js';
 import type { SourceFormat } from '../model/types.js';
 import type { ParsedFile } from '../parsers/types.js';
 import type { Level } from './define-rule.js';
+import type { OnlineSummary } from './online/pass.js';
 import type { Suppression } from './suppress.js';
 
 export interface Finding {
@@ -16,6 +17,8 @@ export interface Finding {
   related: { at: Span; message: string }[];
   fingerprint: string;
   suppressed?: Suppression;
+  /** Extra data for machine-readable reports (JSON and SARIF `properties`). */
+  properties?: Record<string, unknown>;
 }
 
 export interface RunError {
@@ -43,6 +46,8 @@ export interface Result {
   stats: Stats;
   /** The files read, with their text, for code frames. */
   files: ParsedFile[];
+  /** What the online pass did, when it ran (also with --dry-run). */
+  online?: OnlineSummary;
 }
 
 export const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };

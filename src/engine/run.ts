@@ -5,7 +5,7 @@ import { peerValue, type Model } from '../model/types.js';
 import { alternatives, type Unresolved, type Value } from '../model/value.js';
 import type { ParsedFile } from '../parsers/types.js';
 import { BUILTIN_MESSAGES } from './builtins.js';
-import type { Level, ReportDescriptor, RuleContext, RuleModule } from './define-rule.js';
+import type { Level, OnlineLookup, ReportDescriptor, RuleContext, RuleModule } from './define-rule.js';
 import { LEVEL_RANK, type Finding, type RunError } from './result.js';
 import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
 
@@ -21,6 +21,8 @@ export interface EngineInput {
   /** Config `ignore` entries (and later the baseline), asked for each finding inline directives did not cover. */
   externalSuppression?(finding: Finding): Suppression | undefined;
   today: string;
+  /** The online pass's verdicts: online rules run only when it is given, and only they see it. */
+  online?: OnlineLookup;
 }
 
 interface Pending extends ReportDescriptor {
@@ -35,8 +37,9 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   const unresolved = new Map<string, { value: Unresolved; rules: Set<string> }>();
   const files = [...new Set(input.files.map((f) => f.path))];
 
+  const online = input.online;
   for (const rule of input.registry) {
-    if (rule.online) continue;
+    if (rule.online && !online) continue;
     for (const batch of optionBatches(rule.id, files, input)) {
       const ctx: RuleContext<Record<string, unknown>> = {
         model: input.model,
@@ -57,7 +60,8 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
         environmentsOf: (file) => input.settingsFor(file).environments,
       };
       try {
-        rule.check(ctx);
+        if (rule.online) rule.check({ ...ctx, online: online! });
+        else rule.check(ctx);
       } catch (e) {
         errors.push({ kind: 'internal', message: `rule ${rule.id} threw: ${(e as Error).stack ?? String(e)}` });
       }
@@ -122,6 +126,7 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     const template = rule.messages[p.messageId] ?? p.messageId;
     const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, p.at, p.resource, p.key, template, p.when);
     if (p.group) f.group = p.group;
+    if (p.properties) f.properties = p.properties;
     // The call chain (nested stacks, module calls) that led to the value, outermost first.
     const calls = (p.at.via ?? []).map((at) => ({ at, message: 'reached through this call' }));
     f.related = [...(p.related ?? []), ...calls];

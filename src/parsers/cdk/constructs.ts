@@ -50,6 +50,7 @@ export interface CdkContext {
   restrictDefaultGroups: boolean;
 }
 
+const MAX_UNROLL = 64;
 const GROUP_FACTORIES = new Set(['fromSecurityGroupId', 'fromLookupById', 'fromLookupByName', 'fromLookup']);
 const CONNECTION_METHODS = new Set([
   'allowFrom', 'allowTo', 'allowFromAnyIpv4', 'allowToAnyIpv4', 'allowDefaultPortFrom', 'allowDefaultPortFromAnyIpv4',
@@ -81,7 +82,38 @@ class FileAnalysis {
     for (const n of news) this.construct(n);
     for (const c of calls) this.factory(c);
     for (const n of news) this.l1Rule(n);
-    for (const c of calls) this.method(c);
+    for (const c of calls) this.unrolled(c, () => this.method(c));
+  }
+
+  /**
+   * Reads a call once per element of each enclosing `for (const x of [..])` over a list this file knows (bounded),
+   * so a loop over ports adds one rule per port, as running it would. Other loops leave the variable unknown.
+   */
+  private unrolled(node: ts.Node, fn: () => void): void {
+    const loops: { decl: ts.Node; elements: ts.Expression[] }[] = [];
+    for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+      if (!ts.isForOfStatement(n) || !ts.isVariableDeclarationList(n.initializer)) continue;
+      const decl = n.initializer.declarations[0];
+      const list = this.arrayElements(n.expression);
+      if (decl && ts.isIdentifier(decl.name) && list) loops.push({ decl, elements: list });
+    }
+    const run = (i: number): void => {
+      if (i === loops.length) return fn();
+      for (const el of loops[i]!.elements) this.ctx.ev.withLoopElement(loops[i]!.decl, el, () => run(i + 1));
+    };
+    const combinations = loops.reduce((n, l) => n * l.elements.length, 1);
+    if (loops.length === 0 || combinations > MAX_UNROLL) fn();
+    else run(0);
+  }
+
+  private arrayElements(expr: ts.Expression, depth = 0): ts.Expression[] | null {
+    if (ts.isArrayLiteralExpression(expr)) return expr.elements.some((e) => ts.isSpreadElement(e)) ? null : [...expr.elements];
+    if (ts.isIdentifier(expr) && depth < 4) {
+      const decl = this.ctx.ev.declarationOf(this.ctx.src, expr);
+      const init = decl?.kind === 'const' && ts.isVariableDeclaration(decl.node) ? decl.node.initializer : undefined;
+      return init ? this.arrayElements(init, depth + 1) : null;
+    }
+    return null;
   }
 
   // ---------- bindings: which variable or property holds which target ----------
@@ -573,6 +605,8 @@ class FileAnalysis {
     if (!expr || depth > 4) return unknown('unsupported-expression');
     if (ts.isIdentifier(expr)) {
       const decl = this.ctx.ev.declarationOf(src, expr);
+      const element = decl?.kind === 'loop' ? this.ctx.ev.loopElement(decl.node) : undefined;
+      if (element) return { ...this.port(element, depth + 1), at };
       if (decl && ts.isVariableDeclaration(decl.node) && decl.kind === 'const' && decl.node.initializer) return { ...this.port(decl.node.initializer, depth + 1), at };
       return unknown(decl?.kind === 'parameter' ? 'function-parameter' : decl?.kind === 'loop' ? 'loop-variable' : 'unknown-reference');
     }

@@ -25,6 +25,23 @@ const MAX_DEPTH = 32;
 export class CdkEvaluator {
   private readonly declarations = new WeakMap<ts.SourceFile, Map<string, Declaration[]>>();
   private readonly reassigned = new WeakMap<ts.SourceFile, Set<string>>();
+  /** While a loop body is read once per element, the element each loop variable stands for. */
+  private readonly loopElements = new Map<ts.Node, ts.Expression>();
+
+  /** Runs `fn` with the loop variable declared by `decl` standing for `element`. */
+  withLoopElement<T>(decl: ts.Node, element: ts.Expression, fn: () => T): T {
+    this.loopElements.set(decl, element);
+    try {
+      return fn();
+    } finally {
+      this.loopElements.delete(decl);
+    }
+  }
+
+  /** The element a loop variable stands for at the moment, if its loop is being unrolled. */
+  loopElement(decl: ts.Node): ts.Expression | undefined {
+    return this.loopElements.get(decl);
+  }
 
   constructor(private readonly loader: SourceLoader) {}
 
@@ -97,7 +114,10 @@ export class CdkEvaluator {
     const decl = this.declarationOf(src, id);
     if (decl) {
       if (decl.kind === 'parameter') return unresolved('function-parameter', id.text, at);
-      if (decl.kind === 'loop') return unresolved('loop-variable', id.text, at);
+      if (decl.kind === 'loop') {
+        const element = this.loopElements.get(decl.node);
+        return element ? this.value(src, element, depth + 1) : unresolved('loop-variable', id.text, at);
+      }
       if (decl.kind === 'let' && this.reassignedNames(src).has(id.text)) return unresolved('unsupported-expression', `${id.text} (reassigned)`, at);
       const init = (decl.node as ts.VariableDeclaration).initializer;
       return init ? this.value(src, init, depth + 1) : unresolved('unknown-reference', id.text, at);

@@ -1,0 +1,51 @@
+// Which addresses the online pass may look up: the public hosts of every hard-coded CIDR (both directions, every
+// known alternative of a value). World, private and other special-purpose ranges never leave the machine.
+import { formatCidr, hostAddresses, parseCidr, specialPurposeRange, type Cidr } from '../../model/net.js';
+import type { Model } from '../../model/types.js';
+import { alternatives } from '../../model/value.js';
+
+export const DEFAULT_MAX_ADDRESSES_PER_CIDR = 16;
+
+export type HostPlan = { kind: 'hosts'; hosts: string[] } | { kind: 'special'; range: string } | { kind: 'wide' };
+
+/** The public host addresses of a CIDR to check, or why it is not checked. */
+export function planCidr(cidr: Cidr, maxAddresses: number): HostPlan {
+  const range = specialPurposeRange(cidr);
+  if (range !== null) return { kind: 'special', range };
+  const hosts = hostAddresses(cidr, maxAddresses);
+  if (hosts === null) return { kind: 'wide' };
+  // A small block may still hold a special address (`::/126` holds `::1`).
+  return { kind: 'hosts', hosts: hosts.filter((h) => specialPurposeRange(parseCidr(h)!) === null) };
+}
+
+export interface Collected {
+  /** Public host addresses to check: canonical text, de-duplicated, sorted. */
+  addresses: string[];
+  /** Public CIDRs wider than the limit, listed in the summary as not checked (canonical, de-duplicated, sorted). */
+  notChecked: string[];
+}
+
+/** Every public address of the rules whose file `wanted` accepts (the files an online rule is enabled for). */
+export function collectAddresses(model: Model, maxAddresses: number, wanted: (file: string) => boolean = () => true): Collected {
+  const addresses = new Set<string>();
+  const wide = new Set<string>();
+  for (const rule of model.rules.values()) {
+    if (rule.implicit || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') || !wanted(rule.peerAt.file)) continue;
+    for (const alt of alternatives(rule.peer.cidr)) {
+      if (alt.value.k !== 'known') continue;
+      const cidr = parseCidr(alt.value.v);
+      if (!cidr) continue;
+      const plan = planCidr(cidr, maxAddresses);
+      if (plan.kind === 'hosts') for (const h of plan.hosts) addresses.add(h);
+      else if (plan.kind === 'wide') wide.add(formatCidr(cidr));
+    }
+  }
+  return { addresses: [...addresses].sort(compareAddresses), notChecked: [...wide].sort(compareAddresses) };
+}
+
+/** IPv4 before IPv6, then numerically. */
+function compareAddresses(a: string, b: string): number {
+  const x = parseCidr(a)!;
+  const y = parseCidr(b)!;
+  return x.family - y.family || (x.addr < y.addr ? -1 : x.addr > y.addr ? 1 : x.prefix - y.prefix);
+}
