@@ -16,7 +16,7 @@ export default defineRule({
   messages: {
     unrestricted: 'Egress to {destination} allows {traffic} from group `{group}`',
     implicit: "Group `{group}` keeps AWS's implicit allow-all egress to 0.0.0.0/0: no egress rule is written, so nothing removes the default",
-    cdkDefault: 'Group `{group}` allows all outbound traffic: allowAllOutbound is left at its default (true)',
+    cdkDefault: 'Group `{group}` allows all outbound traffic to {destination}: CDK adds this rule for {setting}',
   },
   check(ctx) {
     for (const e of worldExposures(ctx.model, 'egress')) {
@@ -27,7 +27,12 @@ export default defineRule({
       if (owner?.isDefault) continue;
       const group = groupLabel(ctx.model, rule);
       const traffic = e.reach.allProtocols ? 'all traffic' : describeReach({ ...e.reach, icmp: [], icmpv6: [], protocols: [] });
-      if (rule.implicit) reportExposure(ctx, e, owner?.format === 'cdk' ? 'cdkDefault' : 'implicit', { group }, { claim: undefined });
+      // CDK renders allowAllOutbound (true unless set to false) and allowAllIpv6Outbound as a written rule with this text.
+      const cdkReason = owner?.format === 'cdk' && rule.description?.k === 'known' ? rule.description.v : undefined;
+      if (rule.implicit && cdkReason) {
+        const setting = /ipv6/i.test(cdkReason) ? 'allowAllIpv6Outbound: true' : 'allowAllOutbound (true unless set to false)';
+        reportExposure(ctx, e, 'cdkDefault', { group, destination: exposureSource(e), setting }, { claim: undefined });
+      } else if (rule.implicit) reportExposure(ctx, e, 'implicit', { group }, { claim: undefined });
       else reportExposure(ctx, e, 'unrestricted', { destination: exposureSource(e), traffic, group }, { claim: undefined });
     }
     reportWorldUnknowns(ctx, 'egress', (r) => r.allProtocols || r.tcp.isAll() || r.udp.isAll());

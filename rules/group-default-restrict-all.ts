@@ -11,7 +11,7 @@ export default defineRule({
   practice: 1,
   options: noOptions,
   messages: {
-    hasRules: 'Default security group `{group}` has {count} ({directions}); the default group should allow no traffic',
+    hasRules: 'Default security group `{group}` has {count} ({directions}): anything launched without a group of its own gets this access',
   },
   check(ctx) {
     for (const group of ctx.model.groups.values()) {

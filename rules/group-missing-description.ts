@@ -19,6 +19,7 @@ export default defineRule({
     empty: 'Group `{group}` has a blank description',
     toolDefault: 'Group `{group}` has only the tool default description "{text}"',
     constructPath: 'Group `{group}` has only the description CDK generates from its construct path ("{text}")',
+    cdkConstructPath: 'Group `{group}` has no description: CDK will write its construct path ({text}) instead',
   },
   check(ctx) {
     for (const group of ctx.model.groups.values()) {
@@ -28,7 +29,7 @@ export default defineRule({
       if (!group.description) {
         const fallback = toolDefault
           ? ` (Terraform sets "${toolDefault}")`
-          : group.format === 'cloudformation' && !group.generatedDescription
+          : (group.format === 'cloudformation' || group.format === 'cdk') && !group.generatedDescription
             ? ' (CloudFormation requires GroupDescription)'
             : '';
         ctx.report({ ...base, at: group.at, messageId: 'missing', data: { ...base.data, fallback }, key: 'missing' });
@@ -43,7 +44,7 @@ export default defineRule({
         const when = alt.when.length > 0 ? { when: alt.when } : {};
         if (text.trim() === '') ctx.report({ ...base, at: alt.value.at, messageId: 'empty', key: 'empty', ...when });
         else if (text === toolDefault || text === group.generatedDescription) {
-          const messageId = text === toolDefault ? 'toolDefault' : 'constructPath';
+          const messageId = text === toolDefault ? 'toolDefault' : group.format === 'cdk' ? 'cdkConstructPath' : 'constructPath';
           ctx.report({ ...base, at: alt.value.at, messageId, data: { ...base.data, text }, key: `default|${text}`, ...when });
         }
       }

@@ -25,7 +25,7 @@ export default defineRule({
     portOutOfRange: 'Port {port} on group `{group}` is outside 0 to 65535',
     icmpOutOfRange: '{protocol} {field} {value} on group `{group}` is outside -1 to 255',
     icmpAnyTypeWithCode: '{protocol} type -1 (all types) with code {code} on group `{group}`: a code needs a specific type',
-    invalidCidr: '"{cidr}" is not a valid {family} CIDR',
+    invalidCidr: '"{cidr}" on group `{group}` is not a valid {family} CIDR',
     noPeer: 'This {direction} rule on group `{group}` names no {peers} (no CIDR, prefix list or security group): AWS rejects it or silently creates nothing',
     missingProtocol: 'This {direction} rule on group `{group}` has no protocol',
     severalPeers: 'This {direction} rule on group `{group}` lists {count} {peers}, but AWS allows only one in this kind of rule',
@@ -38,8 +38,8 @@ export default defineRule({
       const group = groupAddress(ctx.model, rule);
       const report = (p: Problem) =>
         ctx.report({ messageId: p.messageId, data: p.data, at: p.at, resource: rule.resource, ...(group ? { group } : {}), ...(p.when.length > 0 ? { when: p.when } : {}), key: `${p.messageId}|${JSON.stringify(p.data)}|${p.when.join('&')}` });
-      for (const r of rules) for (const p of cidrProblems(r)) report(p);
       const label = groupLabel(ctx.model, rule);
+      for (const r of rules) for (const p of cidrProblems(r, label)) report(p);
       for (const p of entryProblems(rule, label)) report(p);
       for (const p of peerProblems(rules, label)) report(p);
     }
@@ -59,14 +59,14 @@ function peerProblems(rules: SgRule[], group: string): Problem[] {
   return out;
 }
 
-function cidrProblems(rule: SgRule): Problem[] {
+function cidrProblems(rule: SgRule, group: string): Problem[] {
   if (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') return [];
   const family = rule.peer.kind === 'cidr4' ? 4 : 6;
   return alternatives(rule.peer.cidr).flatMap((alt) => {
     if (alt.value.k !== 'known') return [];
     const cidr = parseCidr(alt.value.v);
     if (cidr && cidr.family === family) return [];
-    return [{ messageId: 'invalidCidr', data: { cidr: alt.value.v, family: family === 4 ? 'IPv4' : 'IPv6' }, at: rule.peerAt, when: alt.when }];
+    return [{ messageId: 'invalidCidr', data: { cidr: alt.value.v, group, family: family === 4 ? 'IPv4' : 'IPv6' }, at: rule.peerAt, when: alt.when }];
   });
 }
 
@@ -106,7 +106,8 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
           continue;
         }
         const outOfRange = (n: number) => n < 0 || n > 65535 || !Number.isInteger(n);
-        for (const [n, at] of [[f, fromAt], [t, toAt]] as const) if (outOfRange(n)) out.push({ messageId: 'portOutOfRange', data: { port: n, group }, at, when });
+        const same = f === t && fromAt.start.line === toAt.start.line && fromAt.start.column === toAt.start.column;
+        for (const [n, at] of (same ? [[f, fromAt]] : [[f, fromAt], [t, toAt]]) as [number, Span][]) if (outOfRange(n)) out.push({ messageId: 'portOutOfRange', data: { port: n, group }, at, when });
         if (!outOfRange(f) && !outOfRange(t) && f > t) out.push({ messageId: 'reversedPorts', data: { from: f, to: t, group }, at: fromAt, when });
       }
     }

@@ -1,7 +1,8 @@
 // npm run bench [-- dir]: lints a directory (default ../shared/corpus) in fresh processes (cold) and several times in one
 // process (warm), times the bare parsers on the same files, and prints one JSON line (CONTRACTS.md "Benchmark").
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseHcl } from '@cdktf/hcl2json';
@@ -77,6 +78,116 @@ for (let i = 0; i < RUNS + 1; i++) {
   if (i > 0) warm.push(performance.now() - start);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A generated 100-file CDK project (stacks with groups, rules, connections and L2 constructs), linted warm. */
+async function cdkProject() {
+  const work = mkdtempSync(join(tmpdir(), 'sg-bench-cdk-'));
+  mkdirSync(join(work, 'lib'));
+  writeFileSync(join(work, 'lib', 'config.ts'), "export const OFFICE = '198.51.100.0/24';\nexport const PORTS = { app: 8080, admin: 22 };\n");
+  for (let i = 0; i < 99; i++) {
+    writeFileSync(
+      join(work, 'lib', `stack-${i}.ts`),
+      `import * as cdk from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_rds as rds } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { OFFICE, PORTS } from './config';
+
+export class Stack${i} extends cdk.Stack {
+  constructor(scope: cdk.App, id: string, props: cdk.StackProps & { partner: string }) {
+    super(scope, id, props);
+    const vpc = new ec2.Vpc(this, 'Vpc', { restrictDefaultSecurityGroup: true });
+    const app = new ec2.SecurityGroup(this, 'App', { vpc, description: 'app tier ${i}', allowAllOutbound: false });
+    app.addIngressRule(ec2.Peer.ipv4(OFFICE), ec2.Port.tcp(PORTS.admin), 'ssh from the office');
+    app.addIngressRule(ec2.Peer.ipv4(props.partner), ec2.Port.tcpRange(9000, 9100));
+    app.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.HTTPS, 'https inside');
+    for (const port of [7000, 7001, 7199]) app.addIngressRule(app, ec2.Port.tcp(port));
+    const lb = new elbv2.ApplicationLoadBalancer(this, 'Lb', { vpc, internetFacing: true });
+    lb.addListener('Http', { port: ${i % 2 ? 80 : 8080} });
+    app.connections.allowFrom(lb, ec2.Port.tcp(PORTS.app));
+    const db = new rds.DatabaseInstance(this, 'Db', { vpc, engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }) });
+    db.connections.allowDefaultPortFrom(app);
+    ${i % 10 === 0 ? 'db.connections.allowDefaultPortFromAnyIpv4();' : ''}
+  }
+}
+`,
+    );
+  }
+  await lint([work], { cwd: work });
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await lint([work], { cwd: work });
+    runs.push(performance.now() - start);
+  }
+  rmSync(work, { recursive: true, force: true });
+  return Math.round(median(runs));
+}
+
+/**
+ * The online pass with the offline `file` provider over a generated 10,000-entry blocklist, against the same lint
+ * without it (runs interleaved, so both see the same noise); the requirement is under 10% overhead. Measured over the
+ * corpus (which holds almost no public address) and over a generated project of 50 Terraform files with 2,000 public
+ * addresses, a tenth of them listed.
+ */
+async function onlineFile() {
+  const work = mkdtempSync(join(tmpdir(), 'sg-bench-online-'));
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const ip = (n) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+  const publicAddress = () => {
+    for (;;) {
+      const a = Math.floor(rand() * 2 ** 32) >>> 0;
+      if (a >>> 24 >= 1 && a >>> 24 < 224 && ![10, 100, 127, 169, 172, 192, 198, 203].includes(a >>> 24)) return a;
+    }
+  };
+  const project = join(work, 'project');
+  mkdirSync(project);
+  const listed = [];
+  for (let f = 0; f < 50; f++) {
+    const rules = [];
+    for (let r = 0; r < 20; r++) {
+      const cidrs = [publicAddress(), publicAddress()].map((a) => `"${ip(a)}/32"`);
+      if (r % 5 === 0) listed.push(cidrs[0].slice(1, -4));
+      rules.push(`  ingress {\n    description = "partner ${r}"\n    from_port   = 443\n    to_port     = 443\n    protocol    = "tcp"\n    cidr_blocks = [${cidrs.join(', ')}, "10.${f}.${r}.0/24"]\n  }\n`);
+    }
+    writeFileSync(join(project, `sg${f}.tf`), `resource "aws_security_group" "sg${f}" {\n  description = "group ${f}"\n${rules.join('')}}\n`);
+  }
+  const lines = ['# generated for npm run bench: 10,000 entries', ...listed];
+  for (let i = lines.length - 1; i < 10_000; i++) {
+    const prefix = [32, 32, 24, 28, 16][i % 5];
+    lines.push(`${ip((publicAddress() & ~(2 ** (32 - prefix) - 1)) >>> 0)}/${prefix}${i % 7 === 0 ? ` ; SBL${i}` : ''}`);
+  }
+  const file = join(work, 'blocklist.txt');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const online = { enable: true, settings: { provider: 'file', file } };
+
+  const compare = async (target) => {
+    await lint([target], { cwd: target, online });
+    const offlineRuns = [];
+    const onlineRuns = [];
+    let summary;
+    for (let i = 0; i < 2 * RUNS; i++) {
+      let start = performance.now();
+      await lint([target], { cwd: target });
+      offlineRuns.push(performance.now() - start);
+      start = performance.now();
+      summary = (await lint([target], { cwd: target, online })).online;
+      onlineRuns.push(performance.now() - start);
+    }
+    const offlineMs = median(offlineRuns);
+    const onlineMs = median(onlineRuns);
+    return {
+      addresses: summary.addresses,
+      flagged: summary.flagged,
+      offlineWarmMs: Math.round(offlineMs),
+      warmMs: Math.round(onlineMs),
+      overheadPct: Math.round(((onlineMs - offlineMs) / offlineMs) * 1000) / 10,
+    };
+  };
+  const result = { entries: 10_000, corpus: await compare(dir), generated50Files: await compare(project) };
+  rmSync(work, { recursive: true, force: true });
+  return result;
+}
 const warmMs = median(warm);
 console.log(
   JSON.stringify({
@@ -92,5 +203,7 @@ console.log(
     parseOnlyMs: Math.round(median(parse.map((p) => p.terraform + p.cloudformation))),
     terraform: { warmMs: Math.round(median(perFormat.terraform)), parseOnlyMs: Math.round(median(parse.map((p) => p.terraform))) },
     cloudformation: { warmMs: Math.round(median(perFormat.cloudformation)), parseOnlyMs: Math.round(median(parse.map((p) => p.cloudformation))) },
+    cdk100FilesWarmMs: await cdkProject(),
+    onlineFile: await onlineFile(),
   }),
 );

@@ -7,7 +7,7 @@ import { RuleResolver } from './config/resolve.js';
 import type { Level, LevelSetting } from './engine/define-rule.js';
 import { LEVEL_RANK, type Result } from './engine/result.js';
 import { formatJson } from './reporters/json.js';
-import { formatText, summaryLine } from './reporters/text.js';
+import { formatText, onlineSummary, summaryLine } from './reporters/text.js';
 import { packageRoot, packageVersion } from './util/package-files.js';
 import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
 
@@ -36,15 +36,24 @@ Terraform:
 CloudFormation:
       --parameter <Key=Value>   set a template parameter (repeatable)
       --parameters-file <file>  Key=Value lines, or the AWS CLI's [{"ParameterKey", "ParameterValue"}] JSON
+Online pass (IP reputation; nothing touches the network without --online):
+      --online                  look up hard-coded public addresses (rule-ip-reputation); config online.enabled does the same
+      --offline                 never touch the network, even when the config enables the online pass
+      --online-required         a failed online pass (no key, rejected key, network, quota) exits 2
+      --dry-run                 with --online: print the addresses that would be sent, and send nothing
+      --mdcloud-apikey <key>    MetaDefender Cloud key (prefer MDCLOUD_APIKEY: a flag shows in the process list)
+      --cache-dir <dir>         online-pass cache (default: $XDG_CACHE_HOME/sg-lint or ~/.cache/sg-lint)
+      --no-cache                neither read nor write the online-pass cache
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation
       --version, --help
 
-Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or internal error.`;
+Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or internal error (and a failed
+online pass with --online-required).`;
 
 const LEVELS: LevelSetting[] = ['error', 'warning', 'note', 'off'];
-const NOT_YET = ['plan', 'baseline', 'write-baseline', 'prune-baseline', 'changed-since', 'online', 'online-required', 'dry-run', 'mdcloud-apikey', 'cache-dir', 'no-cache'];
+const NOT_YET = ['plan', 'baseline', 'write-baseline', 'prune-baseline', 'changed-since'];
 const FORMATS = ['text', 'json'];
 
 class UsageError extends Error {}
@@ -77,11 +86,17 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         'parameters-file': { type: 'string', multiple: true },
         'report-unresolved': { type: 'boolean' },
         offline: { type: 'boolean' },
+        online: { type: 'boolean' },
+        'online-required': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        'mdcloud-apikey': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean' },
         'list-rules': { type: 'boolean' },
         explain: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(NOT_YET.map((n) => [n, { type: ['online', 'online-required', 'dry-run', 'no-cache', 'prune-baseline'].includes(n) ? 'boolean' : 'string' } as const])),
+        ...Object.fromEntries(NOT_YET.map((n) => [n, { type: n === 'prune-baseline' ? 'boolean' : 'string' } as const])),
       },
     });
   } catch (e) {
@@ -97,13 +112,21 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const pending = NOT_YET.filter((n) => (v as Record<string, unknown>)[n] !== undefined);
     if (pending.length > 0) throw new UsageError(`--${pending[0]} is not available in this version of sg-lint yet`);
 
-    const options = { ...lintOptions(v), cwd };
+    let progressShown = false;
+    const onProgress = (done: number, total: number) => {
+      progressShown = true;
+      err(`\r\u001b[Ksg-lint: online lookups ${done}/${total}`);
+    };
+    const options = { ...lintOptions(v, io.stderr.isTTY ? onProgress : undefined), cwd };
     if (v['print-config'] !== undefined) return out(printConfig(v['print-config'], options)), 0;
     const outputs = parseFormats(v.format ?? [], v.output);
     const failOn = parseChoice(v['fail-on'] ?? 'error', ['error', 'warning', 'note', 'none'], '--fail-on');
     const maxWarnings = v['max-warnings'] === undefined ? undefined : parseCount(v['max-warnings']);
 
     let result = await lint(args.positionals, options);
+    if (progressShown) err('\r\u001b[K');
+    const onlineRequired = Boolean(v['online-required']);
+    if (v['dry-run']) return dryRun(result, onlineRequired, out, err);
     if (v.quiet) result = { ...result, findings: result.findings.filter((f) => f.level === 'error') };
     const version = packageVersion();
     let writeFailed = false;
@@ -120,7 +143,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       } else out(text);
     }
     if (outputs.every((o) => o.file)) err(summaryLine(result));
-    return exitCode(result, failOn as Level | 'none', maxWarnings, writeFailed);
+    else if (result.online && !outputs.some((o) => !o.file && o.format === 'text')) err(onlineSummary(result.online) + '\n');
+    return exitCode(result, failOn as Level | 'none', maxWarnings, writeFailed, onlineRequired);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`sg-lint: ${e.message}\nRun sg-lint --help for usage.\n`);
@@ -135,15 +159,27 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
 }
 
-export function exitCode(result: Result, failOn: Level | 'none', maxWarnings: number | undefined, writeFailed = false): number {
+export function exitCode(result: Result, failOn: Level | 'none', maxWarnings: number | undefined, writeFailed = false, onlineRequired = false): number {
   if (writeFailed || result.errors.some((e) => e.kind === 'config' || e.kind === 'internal' || (e.kind === 'io' && e.message === 'no such file or directory'))) return 2;
+  if (onlineRequired && result.errors.some((e) => e.kind === 'online')) return 2;
   const active = result.findings.filter((f) => !f.suppressed);
   if (failOn !== 'none' && active.some((f) => LEVEL_RANK[f.level] >= LEVEL_RANK[failOn])) return 1;
   if (maxWarnings !== undefined && active.filter((f) => f.level === 'warning').length > maxWarnings) return 1;
   return 0;
 }
 
-function lintOptions(v: Record<string, unknown>): LintOptions {
+/** --dry-run: the addresses that would be sent, one a line on stdout; what the pass would do on stderr. Nothing is linted into a report. */
+function dryRun(result: Result, onlineRequired: boolean, out: (s: string) => void, err: (s: string) => void): number {
+  if (!result.online) throw new UsageError('--dry-run works with --online (or online.enabled in the config), and not with --offline');
+  const list = result.online.wouldSend ?? [];
+  out(list.map((a) => `${a}\n`).join(''));
+  const problems = result.errors.filter((e) => e.kind === 'online');
+  for (const e of problems) err(`online error ${e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : ''}${e.message}\n`);
+  err(onlineSummary(result.online) + '\n');
+  return onlineRequired && problems.length > 0 ? 2 : 0;
+}
+
+function lintOptions(v: Record<string, unknown>, onProgress?: (done: number, total: number) => void): LintOptions {
   const rules: Record<string, LevelSetting> = {};
   for (const r of (v.rule as string[] | undefined) ?? []) {
     const m = /^([^=]+)=(.+)$/.exec(r);
@@ -174,6 +210,15 @@ function lintOptions(v: Record<string, unknown>): LintOptions {
     parameters,
     parametersFiles: (v['parameters-file'] as string[] | undefined) ?? [],
     reportUnresolved: Boolean(v['report-unresolved']),
+    online: {
+      enable: Boolean(v.online),
+      offline: Boolean(v.offline),
+      dryRun: Boolean(v['dry-run']),
+      noCache: Boolean(v['no-cache']),
+      ...(v['mdcloud-apikey'] ? { mdcloudApiKey: v['mdcloud-apikey'] as string } : {}),
+      ...(v['cache-dir'] ? { cacheDir: v['cache-dir'] as string } : {}),
+      ...(onProgress ? { runtime: { onProgress } } : {}),
+    },
   };
 }
 

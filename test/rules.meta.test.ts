@@ -84,6 +84,10 @@ for (const rule of [...BUILTIN_RULES, ...RULES]) {
 
     it('has doc examples that behave as stated', async () => {
       const list = examples(doc).filter((e) => FENCE_FORMAT[e.lang]);
+      // An online rule's examples run with the offline `file` provider over the page's ```text blocklist fence.
+      const blocklist = /```text blocklist\n([\s\S]*?)```/.exec(doc)?.[1];
+      if (rule.online) expect(blocklist, 'an online rule needs a ```text blocklist fence for its examples').toBeDefined();
+      const online = rule.online ? { online: { settings: { enabled: true, provider: 'file' as const, file: 'blocklist.txt' } } } : {};
       for (const format of IMPLEMENTED_FORMATS.filter((f) => !rule.formats || rule.formats.includes(f))) {
         const mine = list.filter((e) => FENCE_FORMAT[e.lang]!.format === format);
         expect(mine.some((e) => e.kind === 'fail') && mine.some((e) => e.kind === 'pass'), `one failing and one passing ${format} example`).toBe(true);
@@ -93,7 +97,9 @@ for (const rule of [...BUILTIN_RULES, ...RULES]) {
         try {
           mkdirSync(dirname(join(work, FENCE_FORMAT[ex.lang]!.file)), { recursive: true });
           writeFileSync(join(work, FENCE_FORMAT[ex.lang]!.file), ex.code);
-          const result = await lint(['.'], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY });
+          if (rule.online) writeFileSync(join(work, 'blocklist.txt'), blocklist ?? '');
+          const result = await lint(['.'], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY, ...online });
+          if (rule.online) expect(result.errors, ex.code).toEqual([]);
           expect(result.findings.filter((f) => f.ruleId === 'parse-error'), ex.code).toEqual([]);
           const hits = result.findings.filter((f) => f.ruleId === rule.id);
           if (ex.kind === 'fail') expect(hits.length, `failing example reports nothing:\n${ex.code}`).toBeGreaterThan(0);

@@ -22,6 +22,7 @@ export function toJsonReport(result: Result, version: string) {
       fingerprint: f.fingerprint,
       related: f.related.map((r) => ({ file: r.at.file, line: r.at.start.line, column: r.at.start.column, message: r.message })),
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
+      ...(f.properties ? { properties: f.properties } : {}),
     })),
     errors: result.errors.map((e) => ({ kind: e.kind, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line, column: e.column ?? 1 } : {}), message: e.message })),
     stats: {

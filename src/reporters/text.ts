@@ -1,3 +1,4 @@
+import type { OnlineSummary } from '../engine/online/pass.js';
 import type { Finding, Result } from '../engine/result.js';
 
 export interface TextOptions {
@@ -53,7 +54,31 @@ function summary(result: Result, paint: (c: Color, s: string) => string): string
   const tail = suppressed > 0 ? `, ${suppressed} suppressed` : '';
   const s = result.stats;
   const unresolved = s.unresolvedValues > 0 ? `; ${s.unresolvedValues} value${s.unresolvedValues === 1 ? '' : 's'} unresolved (${Object.entries(s.unresolvedByReason).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')})` : '';
-  return `${head} (${parts.join(', ')}${tail})\n${paint('gray', `${s.files} file${s.files === 1 ? '' : 's'}, ${s.groups} group${s.groups === 1 ? '' : 's'}, ${s.rules} security group rule${s.rules === 1 ? '' : 's'} analyzed${unresolved}`)}`;
+  const online = result.online ? `\n${paint('gray', onlineSummary(result.online))}` : '';
+  return `${head} (${parts.join(', ')}${tail})\n${paint('gray', `${s.files} file${s.files === 1 ? '' : 's'}, ${s.groups} group${s.groups === 1 ? '' : 's'}, ${s.rules} security group rule${s.rules === 1 ? '' : 's'} analyzed${unresolved}`)}${online}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
+
+/** What the online pass did: addresses checked, sent, cached, not checked, quota used; then its warnings, one a line. */
+export function onlineSummary(o: OnlineSummary): string {
+  const service = o.provider === 'metadefender' ? 'MetaDefender' : o.provider === 'abuseipdb' ? 'AbuseIPDB' : `the blocklist ${o.target}`;
+  const wide = o.notChecked.length === 0 ? '' : `; ${plural(o.notChecked.length, 'range')} not checked (wider than ${o.maxAddressesPerCidr} addresses): ${o.notChecked.slice(0, 5).join(', ')}${o.notChecked.length > 5 ? ` and ${o.notChecked.length - 5} more` : ''}`;
+  let line: string;
+  if (o.dryRun) {
+    const would = o.wouldSend?.length ?? 0;
+    line = o.provider === 'file'
+      ? `online dry run: ${plural(would, 'public address')} would be checked against ${service} (locally: nothing leaves the machine)${wide}`
+      : `online dry run: ${plural(would, 'public address')} would be sent to ${service} (${o.target})${o.fromCache > 0 ? `, ${o.fromCache} more answered from the cache` : ''}; nothing was sent${wide}`;
+  } else {
+    const how = o.provider === 'file' ? 'looked up locally, nothing sent' : `${o.sent} sent, ${o.fromCache} from cache`;
+    const unanswered = o.unanswered > 0 ? `, ${o.unanswered} unanswered` : '';
+    const q = o.quota;
+    const left = q?.remaining !== undefined ? ` (${q.remaining}${q.limit !== undefined ? ` of ${q.limit}` : ''} left)` : '';
+    const quota = q ? `; quota used ${q.usedByRun}${left}` : '';
+    line = `online: ${plural(o.checked, 'public address')} checked with ${service} (${how}), ${o.flagged} flagged${unanswered}${wide}${quota}`;
+  }
+  return [line, ...o.warnings.map((w) => `online warning: ${w}`)].join('\n');
 }
 
 function codeFrame(text: string, f: Finding, paint: (c: Color, s: string) => string): string {

@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { lint } from '../../src/api.js';
+import { CONFIG_NAMES } from '../../src/config/load.js';
 import type { RuleModule } from '../../src/engine/define-rule.js';
 import type { Result } from '../../src/engine/result.js';
 import type { SourceFormat } from '../../src/model/types.js';
@@ -128,7 +130,15 @@ export async function runCase(c: FixtureCase, rule: RuleModule<any>): Promise<{ 
     const target = join(work, c.name);
     cpSync(c.path, target, { recursive: true });
     const options = c.optionsFile ? (JSON.parse(readFileSync(c.optionsFile, 'utf8')) as Record<string, unknown>) : undefined;
-    writeFileSync(join(work, '.sg-lint.json'), JSON.stringify({ rules: { [rule.id]: options ? [rule.level, options] : rule.level } }));
+    const setting = options ? [rule.level, options] : rule.level;
+    writeFileSync(join(work, '.sg-lint.json'), JSON.stringify({ rules: { [rule.id]: setting } }));
+    // A case folder may bring its own config (e.g. the online pass's `file` provider). The nearest config wins whole,
+    // so the rule's setting is merged into it.
+    const own = c.isDir ? CONFIG_NAMES.map((n) => join(target, n)).find((f) => existsSync(f)) : undefined;
+    if (own) {
+      const config = (parseYaml(readFileSync(own, 'utf8')) ?? {}) as { rules?: Record<string, unknown> };
+      writeFileSync(own, JSON.stringify({ ...config, rules: { ...config.rules, [rule.id]: setting } }));
+    }
     const result = await lint([c.name], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY });
     const files = (c.isDir ? filesUnder(target) : [target]).map((f) => ({ rel: relative(work, f).split('\\').join('/'), text: readFileSync(f, 'utf8') }));
     return { result, files };

@@ -14,8 +14,20 @@ export function planCidr(cidr: Cidr, maxAddresses: number): HostPlan {
   if (range !== null) return { kind: 'special', range };
   const hosts = hostAddresses(cidr, maxAddresses);
   if (hosts === null) return { kind: 'wide' };
+  if (hosts.length === 1) return { kind: 'hosts', hosts };
   // A small block may still hold a special address (`::/126` holds `::1`).
   return { kind: 'hosts', hosts: hosts.filter((h) => specialPurposeRange(parseCidr(h)!) === null) };
+}
+
+/** planCidr with a memory: the pass plans each CIDR once for collecting and again for every rule that asks. */
+export function planner(maxAddresses: number): (cidr: Cidr) => HostPlan {
+  const plans = new Map<string, HostPlan>();
+  return (cidr) => {
+    const key = `${cidr.family}/${cidr.addr}/${cidr.prefix}`;
+    let plan = plans.get(key);
+    if (!plan) plans.set(key, (plan = planCidr(cidr, maxAddresses)));
+    return plan;
+  };
 }
 
 export interface Collected {
@@ -26,7 +38,7 @@ export interface Collected {
 }
 
 /** Every public address of the rules whose file `wanted` accepts (the files an online rule is enabled for). */
-export function collectAddresses(model: Model, maxAddresses: number, wanted: (file: string) => boolean = () => true): Collected {
+export function collectAddresses(model: Model, plan: (cidr: Cidr) => HostPlan, wanted: (file: string) => boolean = () => true): Collected {
   const addresses = new Set<string>();
   const wide = new Set<string>();
   for (const rule of model.rules.values()) {
@@ -35,9 +47,9 @@ export function collectAddresses(model: Model, maxAddresses: number, wanted: (fi
       if (alt.value.k !== 'known') continue;
       const cidr = parseCidr(alt.value.v);
       if (!cidr) continue;
-      const plan = planCidr(cidr, maxAddresses);
-      if (plan.kind === 'hosts') for (const h of plan.hosts) addresses.add(h);
-      else if (plan.kind === 'wide') wide.add(formatCidr(cidr));
+      const p = plan(cidr);
+      if (p.kind === 'hosts') for (const h of p.hosts) addresses.add(h);
+      else if (p.kind === 'wide') wide.add(formatCidr(cidr));
     }
   }
   return { addresses: [...addresses].sort(compareAddresses), notChecked: [...wide].sort(compareAddresses) };

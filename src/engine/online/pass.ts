@@ -5,7 +5,7 @@ import type { RunError } from '../result.js';
 import type { Model } from '../../model/types.js';
 import { abuseipdb } from './abuseipdb.js';
 import { VerdictCache } from './cache.js';
-import { collectAddresses, planCidr } from './collect.js';
+import { collectAddresses, planner } from './collect.js';
 import { fileProvider } from './file.js';
 import { HttpClient } from './http.js';
 import { metadefender } from './metadefender.js';
@@ -49,7 +49,8 @@ const NAMES: Record<ProviderName, string> = { metadefender: 'MetaDefender', abus
 
 /** `wanted(file)`: whether an online rule is enabled for a file; addresses of other files are never collected. */
 export async function runOnlinePass(model: Model, s: OnlineSettings, wanted: (file: string) => boolean, runtime: OnlineRuntime = {}): Promise<OnlinePass> {
-  const { addresses, notChecked } = collectAddresses(model, s.maxAddressesPerCidr, wanted);
+  const plan = planner(s.maxAddressesPerCidr);
+  const { addresses, notChecked } = collectAddresses(model, plan, wanted);
   const summary: OnlineSummary = {
     provider: s.provider,
     target: s.provider === 'file' ? (s.file?.display ?? '') : s.baseUrl,
@@ -120,9 +121,9 @@ export async function runOnlinePass(model: Model, s: OnlineSettings, wanted: (fi
   const lookup: OnlineLookup = {
     provider: label,
     verdicts(cidr) {
-      const plan = planCidr(cidr, s.maxAddressesPerCidr);
-      if (plan.kind !== 'hosts') return [];
-      return plan.hosts.flatMap((address) => {
+      const p = plan(cidr);
+      if (p.kind !== 'hosts') return [];
+      return p.hosts.flatMap((address) => {
         const verdict = verdicts.get(address);
         return verdict ? [{ address, verdict }] : [];
       });

@@ -54,6 +54,8 @@ export interface ConstructKind {
   groupProps: string[];
   /** Description CDK writes for the group it creates itself; undefined when the construct makes none. */
   ownGroup?: (id: string) => string;
+  /** allowAllOutbound of the group the construct creates (aws-cdk-lib: false for load balancers, true otherwise). */
+  ownGroupAllowsAllOutbound?: boolean;
   defaultPort?: 'engine' | 'listener' | number;
 }
 
@@ -61,7 +63,7 @@ export const CONSTRUCTS: Record<string, ConstructKind> = {
   Instance: { modules: ['aws-ec2'], kind: 'instance', groupProps: ['securityGroup'], ownGroup: (id) => `${id}/InstanceSecurityGroup` },
   LaunchTemplate: { modules: ['aws-ec2'], kind: 'launch-template', groupProps: ['securityGroup'] },
   AutoScalingGroup: { modules: ['aws-autoscaling'], kind: 'launch-configuration', groupProps: ['securityGroup'], ownGroup: (id) => `${id}/InstanceSecurityGroup` },
-  ApplicationLoadBalancer: { modules: ['aws-elasticloadbalancingv2'], kind: 'load-balancer', groupProps: ['securityGroup'], ownGroup: (id) => `Automatically created Security Group for ELB ${id}` },
+  ApplicationLoadBalancer: { modules: ['aws-elasticloadbalancingv2'], kind: 'load-balancer', groupProps: ['securityGroup'], ownGroup: (id) => `Automatically created Security Group for ELB ${id}`, ownGroupAllowsAllOutbound: false },
   NetworkLoadBalancer: { modules: ['aws-elasticloadbalancingv2'], kind: 'load-balancer', groupProps: ['securityGroups'] },
   LoadBalancer: { modules: ['aws-elasticloadbalancing'], kind: 'load-balancer', groupProps: ['securityGroup'] },
   DatabaseInstance: { modules: ['aws-rds'], kind: 'db-instance', groupProps: ['securityGroups'], ownGroup: (id) => `Security group for ${id} database`, defaultPort: 'engine' },

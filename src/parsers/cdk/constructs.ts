@@ -27,6 +27,8 @@ interface Target {
   attachment?: { groups: AttachedGroup[] };
   /** A load balancer: listeners open ports on its groups. */
   loadBalancer?: boolean;
+  /** An imported group (fromSecurityGroupId …) whose allowAllOutbound is true: CDK drops egress rules added to it. */
+  externalAllowsAllOutbound?: boolean;
 }
 
 interface PortValue {
@@ -218,7 +220,7 @@ class FileAnalysis {
       format: 'cdk',
       name: null,
       namePrefix: null,
-      description: options.fixedDescription || !blank ? description : known(generated, at),
+      description: options.fixedDescription || !blank ? description : known(generated, description?.at ?? at),
       vpc: null,
       isDefault: false,
       implicitEgress: false,
@@ -243,8 +245,11 @@ class FileAnalysis {
     return v.k === 'known' && typeof v.v === 'boolean' ? v.v : null;
   }
 
-  private str(expr: ts.Expression | undefined): Value<string> | null {
-    return expr ? this.count(evString(this.ctx.ev.value(this.ctx.src, expr))) : null;
+  /** A string prop; `undefined`/`null` count as not given, as they do for CDK. */
+  private str(expr: ts.Expression | undefined, src: CdkSource = this.ctx.src): Value<string> | null {
+    if (!expr) return null;
+    const v = this.ctx.ev.value(src, expr);
+    return v.k === 'known' && v.v === null ? null : this.count(evString(v));
   }
 
   private count<T>(v: Value<T>): Value<T> {
@@ -313,7 +318,8 @@ class FileAnalysis {
     }
     const createsGroup = kind.ownGroup && !given && (!NEEDS_VPC_FOR_GROUP.has(cls) || props.has('vpc'));
     if (createsGroup) {
-      const group = this.newGroup(node, `${constructId}/SecurityGroup`, known(kind.ownGroup!(constructId), at), { allowAllOutbound: this.bool(props.get('allowAllOutbound'), true), fixedDescription: true });
+      const allowAllOutbound = this.bool(props.get('allowAllOutbound'), kind.ownGroupAllowsAllOutbound ?? true);
+      const group = this.newGroup(node, `${constructId}/SecurityGroup`, known(kind.ownGroup!(constructId), at), { allowAllOutbound, fixedDescription: true });
       groups.push(group);
       attached.push({ ref: { kind: 'model', id: group.id }, at });
     }
@@ -334,7 +340,8 @@ class FileAnalysis {
     if (typeof kind.defaultPort === 'number') return tcpPort(kind.defaultPort, at);
     if (kind.defaultPort === 'engine') {
       const engine = props.get('engine');
-      const engineText = engine ? engine.getText(this.ctx.src.sf) : '';
+      const followed = engine ? this.ctx.ev.follow(this.ctx.src, engine) : undefined;
+      const engineText = followed ? followed.expr.getText(followed.src.sf) : '';
       const port = ENGINE_PORTS.find(([re]) => re.test(engineText))?.[1];
       if (port) return tcpPort(port, at);
       const u = unresolved('cdk-token', engine ? text(this.ctx.src, engine) : 'engine', at);
@@ -347,12 +354,15 @@ class FileAnalysis {
   private loadBalancedService(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): void {
     const at = spanOf(this.ctx.src, node, `${this.ctx.src.path}#${constructId}`);
     if (this.bool(props.get('publicLoadBalancer'), true) === false) return;
-    const lb = this.newGroup(node, `${constructId}/LB/SecurityGroup`, known(`Automatically created Security Group for ELB ${constructId}LB`, at), { fixedDescription: true });
+    const lb = this.newGroup(node, `${constructId}/LB/SecurityGroup`, known(`Automatically created Security Group for ELB ${constructId}LB`, at), { fixedDescription: true, allowAllOutbound: false });
+    const service = this.newGroup(node, `${constructId}/Service/SecurityGroup`, known(`${constructId}/Service/SecurityGroup`, at), { fixedDescription: true });
     const listenerPort = props.get('listenerPort');
     const https = props.has('certificate') || props.has('domainName') || /HTTPS/.test(props.get('protocol')?.getText(this.ctx.src.sf) ?? '');
     const port = listenerPort ? this.portFromNumber(listenerPort) : tcpPort(https ? 443 : 80, at);
     this.addRule(lb, 'ingress', { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }, port, known(`Allow from anyone on port ${port.label}`, at), at, 'cdk-generated', at);
     this.ctx.facts.attachments.push({ target: { kind: 'load-balancer', address: `${this.ctx.src.path}#${constructId}/LB`, at }, groups: [{ ref: { kind: 'model', id: lb.id }, at }], complete: true, additive: false, at });
+    this.ctx.facts.attachments.push({ target: { kind: 'ecs-service', address: `${this.ctx.src.path}#${constructId}/Service`, at }, groups: [{ ref: { kind: 'model', id: service.id }, at }], complete: true, additive: false, at });
+    this.bind(node, { groups: [service], external: [], defaultPort: null, label: constructId });
   }
 
   private portFromNumber(expr: ts.Expression): PortValue {
@@ -368,7 +378,8 @@ class FileAnalysis {
     const idArg = name.path[1] === 'fromSecurityGroupId' ? call.arguments[2] : undefined;
     const id: Value<string> = idArg ? this.count(evString(this.ctx.ev.value(this.ctx.src, idArg))) : unresolved('cdk-token', text(this.ctx.src, call), spanOf(this.ctx.src, call, ''));
     const label = id.k === 'known' ? id.v : text(this.ctx.src, call);
-    this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label });
+    const allowAll = this.bool(this.props(call.arguments[3]).get('allowAllOutbound'), true);
+    this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label, externalAllowsAllOutbound: allowAll !== false });
   }
 
   // ---------- rules ----------
@@ -428,7 +439,7 @@ class FileAnalysis {
       const peer = this.peer(args[0]);
       const port = this.port(args[1]);
       const description = args[2] ? this.str(args[2]) : null;
-      for (const g of target.groups) this.addL2(g, direction, peer, port, description, at);
+      this.addToTarget(target, direction, peer, port, description, at);
       return;
     }
     if (method === 'addSecurityGroup') {
@@ -465,7 +476,8 @@ class FileAnalysis {
     const listener: Target = { groups: lb.groups, external: [], defaultPort: port, label: lb.label };
     this.bind(call, listener);
     if (this.bool(props.get('open'), true) === true) {
-      for (const g of lb.groups) this.addL2(g, 'ingress', { peers: [{ peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }], at }, port, known(`Allow from anyone on port ${port.label}`, at), at);
+      const world = { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) } as Peer, label: ANY_IPV4 };
+      for (const g of lb.groups) this.addRule(g, 'ingress', world, port, known(`Allow from anyone on port ${port.label}`, at), at, 'cdk-generated', at);
     }
   }
 
@@ -501,15 +513,27 @@ class FileAnalysis {
   }
 
   private selfPeer(self: Target, at: Span): PeerValue {
-    return { peers: self.groups.map((g) => ({ peer: { kind: 'securityGroup', ref: { kind: 'model', id: g.id } } as Peer, label: g.label })), at };
+    const external = self.external.map((ref) => ({ peer: { kind: 'securityGroup', ref } as Peer, label: self.label }));
+    return { peers: [...self.groups.map((g) => ({ peer: { kind: 'securityGroup', ref: { kind: 'model', id: g.id } } as Peer, label: g.label })), ...external], at };
   }
 
   private connect(self: Target, peer: PeerValue, other: Target | undefined, port: PortValue, description: Value<string> | null, at: Span, direction: Direction): void {
-    for (const g of self.groups) this.addL2(g, direction, peer, port, description, at);
+    this.addToTarget(self, direction, peer, port, description, at);
     if (!other) return;
     const back: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-    const mine = this.selfPeer(self, at);
-    for (const g of other.groups) this.addL2(g, back, mine, port, description, at);
+    this.addToTarget(other, back, this.selfPeer(self, at), port, description, at);
+  }
+
+  /** Rules on a target's own groups, and on groups it imports (CDK renders those as standalone rules on the imported id). */
+  private addToTarget(target: Target, direction: Direction, peer: PeerValue, port: PortValue, description: Value<string> | null, at: Span): void {
+    for (const g of target.groups) this.addL2(g, direction, peer, port, description, at);
+    if (direction === 'egress' && target.externalAllowsAllOutbound !== false) return;
+    for (const ref of target.external) {
+      for (const p of peer.peers) {
+        const generated = known(`${direction === 'ingress' ? 'from' : 'to'} ${p.label}:${port.label}`, at);
+        this.pushRules(ref, direction, [{ ...p, at: peer.at }], port, description ?? generated, at, description ? 'cdk-l2' : 'cdk-generated', false);
+      }
+    }
   }
 
   private addL2(group: Group, direction: Direction, peer: PeerValue, port: PortValue, description: Value<string> | null, at: Span): void {
@@ -556,14 +580,15 @@ class FileAnalysis {
 
   // ---------- peers and ports ----------
 
-  private peer(expr: ts.Expression | undefined): PeerValue {
-    const src = this.ctx.src;
-    if (!expr) return { peers: [], at: spanOf(src, src.sf, '') };
-    const at = spanOf(src, expr, '');
+  private peer(original: ts.Expression | undefined): PeerValue {
+    if (!original) return { peers: [], at: spanOf(this.ctx.src, this.ctx.src.sf, '') };
+    const at = spanOf(this.ctx.src, original, '');
+    // A Peer held in a const (here or in a relative import) is read where it is made, and reported where it is used.
+    const { src, expr } = this.ctx.ev.follow(this.ctx.src, original);
     const call = unwrapCall(expr);
     const name = call ? this.ctx.ev.cdkName(src, call.expression) : null;
     if (call && name?.path[0] === 'Peer') {
-      const arg = () => this.count(evString(this.ctx.ev.value(src, call.arguments[0]!)));
+      const arg = (): Value<string> => ({ ...this.count(evString(this.ctx.ev.value(src, call.arguments[0]!))), at }) as Value<string>;
       switch (name.path[1]) {
         case 'anyIpv4':
           return { peers: [{ peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }], at };
@@ -582,32 +607,30 @@ class FileAnalysis {
           break;
       }
     }
-    const target = this.resolve(expr);
+    const target = this.resolve(original);
     if (target) {
       const peers = [...target.groups.map((g) => ({ peer: { kind: 'securityGroup', ref: { kind: 'model', id: g.id } } as Peer, label: g.label })), ...target.external.map((ref) => ({ peer: { kind: 'securityGroup', ref } as Peer, label: target.label }))];
       return { peers, at };
     }
     // Something we cannot see through (a parameter, a property of another construct): its address is unknown.
-    const v = this.ctx.ev.value(src, expr);
+    const v = this.ctx.ev.value(this.ctx.src, original);
     const why = v.k === 'unresolved' ? v.why : 'cdk-token';
     this.ctx.facts.unresolvedCount++;
-    return { peers: [{ peer: { kind: 'cidr4', cidr: unresolved(why, text(src, expr), at) }, label: text(src, expr) }], at };
+    return { peers: [{ peer: { kind: 'cidr4', cidr: unresolved(why, text(this.ctx.src, original), at) }, label: text(this.ctx.src, original) }], at };
   }
 
-  private port(expr: ts.Expression | undefined, depth = 0): PortValue {
-    const src = this.ctx.src;
-    const at = expr ? spanOf(src, expr, '') : spanOf(src, src.sf, '');
+  private port(original: ts.Expression | undefined): PortValue {
+    const at = original ? spanOf(this.ctx.src, original, '') : spanOf(this.ctx.src, this.ctx.src.sf, '');
     const unknown = (why: Parameters<typeof unresolved>[0]) => {
       this.ctx.facts.unresolvedCount++;
-      const u = unresolved(why, expr ? text(src, expr) : 'port', at);
-      return { protocol: u, from: u, to: u, label: expr ? text(src, expr) : '?', at };
+      const u = unresolved(why, original ? text(this.ctx.src, original) : 'port', at);
+      return { protocol: u, from: u, to: u, label: original ? text(this.ctx.src, original) : '?', at };
     };
-    if (!expr || depth > 4) return unknown('unsupported-expression');
+    if (!original) return unknown('unsupported-expression');
+    // A Port held in a const (here or in a relative import) is read where it is made, and reported where it is used.
+    const { src, expr } = this.ctx.ev.follow(this.ctx.src, original);
     if (ts.isIdentifier(expr)) {
       const decl = this.ctx.ev.declarationOf(src, expr);
-      const element = decl?.kind === 'loop' ? this.ctx.ev.loopElement(decl.node) : undefined;
-      if (element) return { ...this.port(element, depth + 1), at };
-      if (decl && ts.isVariableDeclaration(decl.node) && decl.kind === 'const' && decl.node.initializer) return { ...this.port(decl.node.initializer, depth + 1), at };
       return unknown(decl?.kind === 'parameter' ? 'function-parameter' : decl?.kind === 'loop' ? 'loop-variable' : 'unknown-reference');
     }
     const name = ts.isPropertyAccessExpression(expr) ? this.ctx.ev.cdkName(src, expr) : null;
@@ -617,14 +640,15 @@ class FileAnalysis {
       const proto = props.get('protocol');
       const protoName = proto ? this.ctx.ev.cdkName(src, proto) : null;
       const protocol = protoName?.path[0] === 'Protocol' && protoName.path[1] ? known(normalizeProtocol(PROTOCOLS[protoName.path[1]] ?? protoName.path[1].toLowerCase()), at) : unresolved('cdk-token', proto ? text(src, proto) : 'protocol', at);
-      const num = (k: string) => (props.get(k) ? this.count(evNumber(this.ctx.ev.value(src, props.get(k)!))) : null);
-      const label = this.str(props.get('stringRepresentation'));
+      const num = (k: string): Value<number> | null => (props.get(k) ? ({ ...this.count(evNumber(this.ctx.ev.value(src, props.get(k)!))), at } as Value<number>) : null);
+      const label = this.str(props.get('stringRepresentation'), src);
       return { protocol, from: num('fromPort'), to: num('toPort'), label: label?.k === 'known' ? label.v : '', at };
     }
     const call = unwrapCall(expr);
     const factory = call ? this.ctx.ev.cdkName(src, call.expression) : null;
     if (!call || factory?.path[0] !== 'Port') return unknown('cdk-token');
-    const n = (i: number) => this.count(evNumber(this.ctx.ev.value(src, call.arguments[i] ?? call)));
+    // Port findings point at the Port.* call (RULES.md), so its numbers take the call's span.
+    const n = (i: number): Value<number> => ({ ...this.count(evNumber(this.ctx.ev.value(src, call.arguments[i] ?? call))), at }) as Value<number>;
     const lbl = (v: Value<number>) => (v.k === 'known' ? String(v.v) : '?');
     switch (factory.path[1]) {
       case 'tcp':

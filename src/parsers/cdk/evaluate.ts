@@ -65,6 +65,29 @@ export class CdkEvaluator {
     return { module, path };
   }
 
+  /**
+   * Follows an identifier to the expression it stands for: a loop element being unrolled, a same-file const, or a
+   * const exported by a relative import (then in that file). Anything else is returned as it is.
+   */
+  follow(src: CdkSource, expr: ts.Expression, depth = 0): { src: CdkSource; expr: ts.Expression } {
+    let e = expr;
+    while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    if (!ts.isIdentifier(e) || depth > 6) return { src, expr: e };
+    const decl = this.declarationOf(src, e);
+    if (decl?.kind === 'loop') {
+      const element = this.loopElements.get(decl.node);
+      return element ? this.follow(src, element, depth + 1) : { src, expr: e };
+    }
+    if (decl?.kind === 'const' && ts.isVariableDeclaration(decl.node) && decl.node.initializer) return this.follow(src, decl.node.initializer, depth + 1);
+    const imported = !decl ? src.imports.get(e.text) : undefined;
+    if (imported?.kind === 'relative') {
+      const other = this.loader.source(imported.file);
+      const init = other ? exportedConst(other, imported.name) : undefined;
+      if (other && init) return this.follow(other, init, depth + 1);
+    }
+    return { src, expr: e };
+  }
+
   value(src: CdkSource, node: ts.Expression, depth = 0): EV {
     const at = spanOf(src, node, '');
     if (depth > MAX_DEPTH) return unresolved('unsupported-expression', text(src, node), at);
@@ -106,7 +129,8 @@ export class CdkEvaluator {
     }
     if (ts.isIdentifier(node)) return relocate(this.identifier(src, node, depth), at);
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return relocate(this.member(src, node, depth), at);
-    return unresolved(ts.isCallExpression(node) ? 'cdk-token' : 'unsupported-expression', text(src, node), at);
+    if (ts.isCallExpression(node)) return unresolved(this.cdkName(src, node.expression) ? 'cdk-token' : 'function-call', text(src, node), at);
+    return unresolved('unsupported-expression', text(src, node), at);
   }
 
   private identifier(src: CdkSource, id: ts.Identifier, depth: number): EV {

@@ -65,6 +65,9 @@ export function loadSource(abs: string, path: string): CdkSource | { error: stri
       const named = clause.namedBindings;
       if (named && ts.isNamespaceImport(named)) bind(spec, named.name.text);
       else if (named) for (const el of named.elements) bind(spec, el.name.text, (el.propertyName ?? el.name).text);
+    } else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference) && ts.isStringLiteral(st.moduleReference.expression)) {
+      // import cdk = require('aws-cdk-lib');
+      bind(st.moduleReference.expression.text, st.name.text);
     } else if (ts.isVariableStatement(st)) {
       // const ec2 = require('aws-cdk-lib/aws-ec2'); const { SecurityGroup } = require('aws-cdk-lib/aws-ec2')
       for (const d of st.declarationList.declarations) {
