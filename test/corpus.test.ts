@@ -18,7 +18,7 @@ const INVALID: Record<string, RegExp> = {
 
 // Real-world IaC from public repositories: nothing may crash and every valid file must parse.
 describe.skipIf(!present)('corpus smoke test (../shared/corpus)', () => {
-  it('lints every Terraform and CloudFormation file with no crash, no run error and no parse error on valid files', { timeout: 300_000 }, async () => {
+  it('lints every Terraform, CloudFormation and CDK file with no crash, no run error and no parse error on valid files', { timeout: 300_000 }, async () => {
     const result = await lint([CORPUS], { cwd: CORPUS, preset: 'all' });
     expect(result.errors).toEqual([]);
     const parseErrors = result.findings.filter((f) => f.ruleId === 'parse-error');
@@ -26,6 +26,8 @@ describe.skipIf(!present)('corpus smoke test (../shared/corpus)', () => {
     expect(parseErrors.map((f) => f.at.file).sort()).toEqual(Object.keys(INVALID).sort());
     expect(result.stats.byFormat.terraform).toBe(632);
     expect(result.stats.byFormat.cloudformation).toBe(130);
+    // The CDK example apps' TypeScript: 58 files import aws-cdk-lib; handlers and tests that do not are skipped.
+    expect(result.stats.byFormat.cdk).toBe(58);
     console.log(
       `corpus: ${result.stats.files} files (${JSON.stringify(result.stats.byFormat)}), ${result.stats.groups} groups, ${result.stats.rules} rules, ` +
         `${result.findings.length} findings; ${result.stats.unresolvedValues} values unresolved: ${JSON.stringify(result.stats.unresolvedByReason)}`,
