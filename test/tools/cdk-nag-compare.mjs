@@ -60,7 +60,7 @@ for (const app of APPS) {
     const missing = resolve(work, found);
     if (/\.[a-z]+$/.test(missing)) {
       mkdirSync(resolve(missing, '..'), { recursive: true });
-      writeFileSync(missing, missing.endsWith('.json') ? '{}' : '');
+      writeFileSync(missing, missing.endsWith('.json') ? '{}' : '# placeholder\n');
     } else mkdirSync(missing, { recursive: true });
     nag = measured(process.execPath, ['--import', 'tsx', '--import', preload, entry], { cwd: work, env });
   }
@@ -70,11 +70,12 @@ for (const app of APPS) {
   const lint = measured(process.execPath, [join(root, 'dist', 'cli.js'), '.', '-f', 'json', '--fail-on', 'none', '--exclude', 'cdk.out/**', '--exclude', 'test/**'], { cwd: work });
   const report = JSON.parse(lint.out.slice(0, lint.out.lastIndexOf('TIME')));
   const ours = report.findings.filter((f) => WORLD.has(f.ruleId)).map((f) => `${f.group ?? f.resource}: ${f.message.replace(/ on group .*/, '')}`);
-  rows.push({ app, nag: { violations: nagCount, paths: nagPaths, seconds: nag.seconds, peakMb: nag.peakMb, status: nag.status }, sgLint: { findings: ours, seconds: lint.seconds, peakMb: lint.peakMb } });
+  const synthFailed = !/Validation Report|Acknowledge with|validation-report/.test(nag.out) && nag.status !== 0 ? (/«(\w+)»/.exec(nag.out)?.[1] ?? 'error') : null;
+  rows.push({ app, nag: { violations: nagCount, paths: nagPaths, seconds: nag.seconds, peakMb: nag.peakMb, status: nag.status, synthFailed }, sgLint: { findings: ours, seconds: lint.seconds, peakMb: lint.peakMb } });
 }
 for (const r of rows) {
   console.log(`\n${r.app}`);
-  console.log(`  cdk-nag EC23: ${r.nag.violations} violation(s); synth + checks ${r.nag.seconds}s, ${r.nag.peakMb} MB${r.nag.paths.length ? `\n    ${r.nag.paths.join('\n    ')}` : ''}`);
+  console.log(`  cdk-nag EC23: ${r.nag.synthFailed ? `synth failed (${r.nag.synthFailed}), no report` : `${r.nag.violations} violation(s)`}; synth + checks ${r.nag.seconds}s, ${r.nag.peakMb} MB${r.nag.paths.length ? `\n    ${r.nag.paths.join('\n    ')}` : ''}`);
   console.log(`  sg-lint world ingress: ${r.sgLint.findings.length}; ${r.sgLint.seconds}s, ${r.sgLint.peakMb} MB${r.sgLint.findings.length ? `\n    ${r.sgLint.findings.join('\n    ')}` : ''}`);
 }
 const sum = (k, f) => rows.reduce((n, r) => n + r[k][f], 0);
