@@ -85,7 +85,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const files: ParsedFile[] = [];
   const moduleDirs = new Map<string, string[]>();
   for (const f of selected) {
-    if (f.kind !== 'terraform') continue;
+    if (f.kind !== 'terraform' && !(f.kind === 'terraform-vars' && f.explicit)) continue;
     const dir = dirname(f.abs);
     if (!moduleDirs.has(dir)) moduleDirs.set(dir, siblingsOf(dir));
   }
@@ -118,6 +118,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
   for (const f of files) if (f.format === 'cloudformation') reportable.add(f.path);
+  // A .tfvars file named on its own (a pre-commit hook passes just the changed files) stands for the module it sets values in.
+  for (const f of selected) if (f.kind === 'terraform-vars' && f.explicit) for (const tf of moduleDirs.get(dirname(f.abs)) ?? []) reportable.add(displayPath(cwd, tf));
   const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
   const model = link(facts);
   const today = options.today ?? todayUtc();
@@ -138,7 +140,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   });
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
-  return { findings, errors, stats: stats(model, files, started), files, ...(pass ? { online: pass.summary } : {}) };
+  return { findings, errors, stats: stats(model, files, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
 }
 
 /** Every Terraform file of a module directory: a file is always evaluated with its whole module. */

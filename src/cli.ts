@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, fullRegistry, lint, type LintOptions } from './api.js';
@@ -6,8 +6,11 @@ import { findConfig, readConfig } from './config/load.js';
 import { RuleResolver } from './config/resolve.js';
 import type { Level, LevelSetting } from './engine/define-rule.js';
 import { LEVEL_RANK, type Result } from './engine/result.js';
-import { formatJson } from './reporters/json.js';
-import { formatText, onlineSummary, summaryLine } from './reporters/text.js';
+import { appendStepSummary, reportContext, writeFileAtomic } from './cli-output.js';
+import { baselineStep, BaselineError, changedSince, keepChanged, readBaselineFile, type LoadedBaseline } from './postprocess.js';
+import { FORMATS, renderReport, type FormatName } from './reporters/index.js';
+import { onlineSummary, summaryLine } from './reporters/text.js';
+import { GitError, type ChangedLines } from './util/git.js';
 import { packageRoot, packageVersion } from './util/package-files.js';
 import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
 
@@ -16,7 +19,8 @@ const HELP = `Usage: sg-lint [paths...] [options]
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
 Output:
-  -f, --format <name>[=<file>]  text (default) | json; repeatable, name=file writes that format to a file
+  -f, --format <name>[=<file>]  text (default) | json | sarif | github | junit | markdown; repeatable,
+                                name=file writes that format to a file
   -o, --output <file>           write the format that has no file there instead of stdout
   -q, --quiet                   report and count only findings at level error
 Rules and config:
@@ -30,6 +34,11 @@ Rules and config:
       --include <glob>          only files matching (repeatable)
       --exclude <glob>          skip files matching (repeatable)
       --report-unresolved       report values that kept a rule from deciding (rule unresolved-value)
+Baseline and pull requests:
+      --baseline <file>         mark findings recorded in this baseline as suppressed (kind baseline)
+      --write-baseline <file>   record the current findings there; in this run they then count as baselined
+      --prune-baseline          with --baseline: rewrite it without entries that no longer match (never adds)
+      --changed-since <ref>     report only findings on lines \`git diff --merge-base <ref>\` shows as added or changed
 Terraform:
       --var <k=v>               set a variable (repeatable)
       --var-file <file>         load a .tfvars file (repeatable)
@@ -53,12 +62,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config
 online pass with --online-required).`;
 
 const LEVELS: LevelSetting[] = ['error', 'warning', 'note', 'off'];
-const NOT_YET = ['plan', 'baseline', 'write-baseline', 'prune-baseline', 'changed-since'];
-const FORMATS = ['text', 'json'];
+const NOT_YET = ['plan'];
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd()): Promise<number> {
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd(), env: Record<string, string | undefined> = process.env): Promise<number> {
   const out = (s: string) => io.stdout.write(s);
   const err = (s: string) => io.stderr.write(s);
   let args;
@@ -85,6 +93,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         parameter: { type: 'string', multiple: true },
         'parameters-file': { type: 'string', multiple: true },
         'report-unresolved': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
+        'prune-baseline': { type: 'boolean' },
+        'changed-since': { type: 'string' },
         offline: { type: 'boolean' },
         online: { type: 'boolean' },
         'online-required': { type: 'boolean' },
@@ -96,7 +108,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         explain: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(NOT_YET.map((n) => [n, { type: n === 'prune-baseline' ? 'boolean' : 'string' } as const])),
+        ...Object.fromEntries(NOT_YET.map((n) => [n, { type: 'string' } as const])),
       },
     });
   } catch (e) {
@@ -122,27 +134,50 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const outputs = parseFormats(v.format ?? [], v.output);
     const failOn = parseChoice(v['fail-on'] ?? 'error', ['error', 'warning', 'note', 'none'], '--fail-on');
     const maxWarnings = v['max-warnings'] === undefined ? undefined : parseCount(v['max-warnings']);
+    // Baseline and git problems stop the run before anything is linted or written.
+    if (v['prune-baseline'] && v.baseline === undefined) throw new UsageError('--prune-baseline needs --baseline <file>');
+    if (v['prune-baseline'] && v['write-baseline'] !== undefined) throw new UsageError('--prune-baseline and --write-baseline do not go together: prune only shrinks a baseline');
+    const loaded: LoadedBaseline | undefined = v.baseline !== undefined ? readBaselineFile(v.baseline, cwd) : undefined;
+    const changedRef = v['changed-since'];
+    const changed: ChangedLines | undefined = changedRef !== undefined ? changedSince(changedRef, cwd) : undefined;
 
     let result = await lint(args.positionals, options);
     if (progressShown) err('\r\u001b[K');
     const onlineRequired = Boolean(v['online-required']);
     if (v['dry-run']) return dryRun(result, onlineRequired, out, err);
+    const baseline = baselineStep(result, cwd, { ...(loaded ? { loaded } : {}), ...(v['write-baseline'] !== undefined ? { writeTo: v['write-baseline'] } : {}), prune: Boolean(v['prune-baseline']) });
+    result = baseline.result;
+    if (changed) result = keepChanged(result, changed, cwd);
     if (v.quiet) result = { ...result, findings: result.findings.filter((f) => f.level === 'error') };
-    const version = packageVersion();
+    const github = outputs.some((o) => o.format === 'github');
+    const ctx = reportContext(result, { cwd, env, version: packageVersion(), github, ...(changed ? { changed } : {}), ...(changedRef ? { changedRef } : {}) });
     let writeFailed = false;
+    const write = (file: string, text: string, what: string, shown = file) => {
+      try {
+        writeFileAtomic(resolve(cwd, file), text);
+        return true;
+      } catch (e) {
+        err(`sg-lint: cannot write ${what} ${shown}: ${(e as Error).message}\n`);
+        writeFailed = true;
+        return false;
+      }
+    };
     for (const o of outputs) {
-      const color = !o.file && Boolean(io.stdout.isTTY) && !process.env.NO_COLOR;
-      const text = o.format === 'json' ? formatJson(result, version) : formatText(result, { color, codeFrames: true });
-      if (o.file) {
-        try {
-          writeFileSync(resolve(cwd, o.file), text);
-        } catch (e) {
-          err(`sg-lint: cannot write ${o.file}: ${(e as Error).message}\n`);
-          writeFailed = true;
-        }
-      } else out(text);
+      const color = !o.file && Boolean(io.stdout.isTTY) && !env.NO_COLOR;
+      const text = renderReport(o.format, result, { ...ctx, color });
+      if (o.file) write(o.file, text, 'report');
+      else out(text);
     }
-    if (outputs.every((o) => o.file)) err(summaryLine(result));
+    if (ctx.summary && env.GITHUB_STEP_SUMMARY) {
+      try {
+        appendStepSummary(env.GITHUB_STEP_SUMMARY, result, ctx);
+      } catch (e) {
+        err(`sg-lint: warning: job summary not written: ${(e as Error).message}\n`);
+      }
+    }
+    if (baseline.write && write(baseline.write.file, baseline.write.text, 'baseline', baseline.write.label)) err(`sg-lint: ${baseline.write.note}\n`);
+    if (baseline.unmatched > 0) err(`sg-lint: ${baseline.unmatched} finding${baseline.unmatched === 1 ? '' : 's'} recorded in ${v.baseline} no longer occur; remove them with --prune-baseline\n`);
+    if (outputs.every((o) => o.file) || (github && outputs.every((o) => o.file || o.format === 'github'))) err(summaryLine(result));
     else if (result.online && !outputs.some((o) => !o.file && o.format === 'text')) err(onlineSummary(result.online) + '\n');
     return exitCode(result, failOn as Level | 'none', maxWarnings, writeFailed, onlineRequired);
   } catch (e) {
@@ -150,7 +185,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       err(`sg-lint: ${e.message}\nRun sg-lint --help for usage.\n`);
       return 2;
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof BaselineError || e instanceof GitError) {
       err(`sg-lint: ${e.message}\n`);
       return 2;
     }
@@ -222,11 +257,12 @@ function lintOptions(v: Record<string, unknown>, onProgress?: (done: number, tot
   };
 }
 
-function parseFormats(specs: string[], output: string | undefined): { format: string; file?: string }[] {
+function parseFormats(specs: string[], output: string | undefined): { format: FormatName; file?: string }[] {
   const list = (specs.length > 0 ? specs : ['text']).map((s) => {
     const i = s.indexOf('=');
-    const format = i < 0 ? s : s.slice(0, i);
+    const format = (i < 0 ? s : s.slice(0, i)) as FormatName;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}" (available: ${FORMATS.join(', ')})`);
+    if (i >= 0 && i === s.length - 1) throw new UsageError(`--format ${s} names no file`);
     return i < 0 ? { format } : { format, file: s.slice(i + 1) };
   });
   const bare = list.filter((o) => !o.file);

@@ -1,7 +1,7 @@
 import type { Span } from '../model/location.js';
 import type { SourceFormat } from '../model/types.js';
 import type { ParsedFile } from '../parsers/types.js';
-import type { Level } from './define-rule.js';
+import type { Level, RuleModule } from './define-rule.js';
 import type { OnlineSummary } from './online/pass.js';
 import type { Suppression } from './suppress.js';
 
@@ -48,6 +48,9 @@ export interface Result {
   files: ParsedFile[];
   /** What the online pass did, when it ran (also with --dry-run). */
   online?: OnlineSummary;
+  /** The rules of this run (built-ins, registry, plugins), for reporters that describe them (SARIF). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  rules?: RuleModule<any>[];
 }
 
 export const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };

@@ -33,8 +33,13 @@ export interface JsonReport {
   stats: { files: number; unresolvedValues: number; unresolvedByReason: Record<string, number> };
 }
 
+/** The environment without GitHub Actions' variables, so tests behave the same in and out of a workflow run. */
+export function plainEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITHUB_') && !k.startsWith('INPUT_')));
+}
+
 /** Runs the CLI in-process in `cwd`, capturing its output. */
-export async function runCli(cwd: string, args: string[]): Promise<CliRun> {
+export async function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = plainEnv()): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(
@@ -44,6 +49,7 @@ export async function runCli(cwd: string, args: string[]): Promise<CliRun> {
       stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream,
     },
     cwd,
+    env,
   );
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as JsonReport };
 }

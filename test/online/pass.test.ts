@@ -177,12 +177,26 @@ describe('failures', () => {
     const wrong = 'wrong-key-fedcba9876543210';
     const result = await online(dir, { runtime: { env: { MDCLOUD_APIKEY: wrong } }, settings: { baseUrl: server.metadefenderUrl, concurrency: 1 } });
     expect(server.requests).toHaveLength(1);
+    expect(result.online).toMatchObject({ sent: 50, checked: 0, unanswered: 120 });
     expect(result.errors).toEqual([
       { kind: 'online', message: 'online pass (metadefender): MetaDefender rejected the API key (HTTP 401: Invalid apikey); the online pass stopped; 120 of 120 addresses not checked' },
     ]);
     expect(result.findings.map((f) => f.ruleId)).toContain('ingress-world-admin-port');
     const everything = formatJson(result, '0.0.0') + formatText(result, { color: false, codeFrames: true }) + JSON.stringify(result.online);
     expect(everything).not.toContain(wrong);
+  });
+
+  it('trims a key read with its trailing newline, and never shows a key fetch refuses', async () => {
+    const dir = workspace({ 'main.tf': group('web', rule('ingress', 443, '["45.155.205.233/32"]')) });
+    const trimmed = await online(dir, { noCache: true, runtime: { env: { MDCLOUD_APIKEY: `${server.key}\n` } } });
+    expect(trimmed.errors).toEqual([]);
+    expect(server.requests[0]!.headers.apikey).toBe(server.key);
+    const bad = 'bad\u0007key-with-a-control-character';
+    const refused = await online(dir, { noCache: true, mdcloudApiKey: bad });
+    expect(refused.errors).toEqual([
+      { kind: 'online', message: 'online pass (metadefender): the request to MetaDefender could not be made (UND_ERR_INVALID_ARG): check the API key and online.baseUrl; 1 of 1 addresses not checked' },
+    ]);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('a malformed answer is an online error, never a crash', async () => {

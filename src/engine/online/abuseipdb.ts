@@ -13,7 +13,7 @@ export function abuseipdb(client: HttpClient, baseUrl: string, apiKey: string, m
   const headers = { Key: apiKey, accept: 'application/json' };
   const check = async (address: string, signal: AbortSignal): Promise<Map<string, Verdict>> => {
     const url = `${base}/check?ipAddress=${encodeURIComponent(address)}&maxAgeInDays=${MAX_AGE_DAYS}`;
-    const body = (await client.json(url, { headers }, signal)) as { data?: Record<string, unknown> } | null;
+    const body = (await client.json(url, { headers, addresses: [address] }, signal)) as { data?: Record<string, unknown> } | null;
     const data = body?.data;
     const score = data?.abuseConfidenceScore;
     if (typeof score !== 'number') throw new OnlineError('response', `AbuseIPDB answer for ${address} has no data.abuseConfidenceScore`);
@@ -46,5 +46,6 @@ export function abuseipdb(client: HttpClient, baseUrl: string, apiKey: string, m
     cacheId: `abuseipdb/min${minConfidence}`,
     lookup: (addresses, signal, progress) => inBatches(addresses, 1, ([address]) => check(address!, signal), progress),
     quota: () => ({ ...client.quota }),
+    sent: () => client.disclosed.size,
   };
 }

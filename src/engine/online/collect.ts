@@ -41,8 +41,10 @@ export interface Collected {
 export function collectAddresses(model: Model, plan: (cidr: Cidr) => HostPlan, wanted: (file: string) => boolean = () => true): Collected {
   const addresses = new Set<string>();
   const wide = new Set<string>();
+  const byFile = new Map<string, boolean>();
+  const fileWanted = (file: string) => byFile.get(file) ?? byFile.set(file, wanted(file)).get(file)!;
   for (const rule of model.rules.values()) {
-    if (rule.implicit || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') || !wanted(rule.peerAt.file)) continue;
+    if (rule.implicit || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') || !fileWanted(rule.peerAt.file)) continue;
     for (const alt of alternatives(rule.peer.cidr)) {
       if (alt.value.k !== 'known') continue;
       const cidr = parseCidr(alt.value.v);
@@ -52,12 +54,13 @@ export function collectAddresses(model: Model, plan: (cidr: Cidr) => HostPlan, w
       else if (p.kind === 'wide') wide.add(formatCidr(cidr));
     }
   }
-  return { addresses: [...addresses].sort(compareAddresses), notChecked: [...wide].sort(compareAddresses) };
+  return { addresses: sorted(addresses), notChecked: sorted(wide) };
 }
 
 /** IPv4 before IPv6, then numerically. */
-function compareAddresses(a: string, b: string): number {
-  const x = parseCidr(a)!;
-  const y = parseCidr(b)!;
-  return x.family - y.family || (x.addr < y.addr ? -1 : x.addr > y.addr ? 1 : x.prefix - y.prefix);
+function sorted(texts: Set<string>): string[] {
+  return [...texts]
+    .map((text) => ({ text, c: parseCidr(text)! }))
+    .sort(({ c: x }, { c: y }) => x.family - y.family || (x.addr < y.addr ? -1 : x.addr > y.addr ? 1 : x.prefix - y.prefix))
+    .map((e) => e.text);
 }

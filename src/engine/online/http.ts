@@ -28,6 +28,8 @@ export interface JsonRequest {
   body?: unknown;
   /** On a 429 without Retry-After, give up at once instead of backing off (the caller has a better fallback). */
   noBackoffOn429?: boolean;
+  /** The addresses the request discloses, counted when it actually goes out. */
+  addresses?: string[];
 }
 
 const BACKOFF_BASE_MS = 500;
@@ -40,6 +42,8 @@ export class HttpClient {
   readonly quota: Quota = {};
   /** Requests that went out, retries included. */
   sent = 0;
+  /** Distinct addresses that left the machine. */
+  readonly disclosed = new Set<string>();
   private active = 0;
   private readonly queue: (() => void)[] = [];
   private stopped: OnlineError | null = null;
@@ -108,6 +112,7 @@ export class HttpClient {
     let headers: Headers;
     try {
       this.sent++;
+      for (const a of req.addresses ?? []) this.disclosed.add(a);
       const res = await (this.runtime.fetch ?? globalThis.fetch)(url, {
         method: req.method ?? 'GET',
         headers: req.body === undefined ? req.headers : { ...req.headers, 'content-type': 'application/json' },
@@ -123,6 +128,9 @@ export class HttpClient {
       if (signal.aborted) return { ok: false, error: new OnlineError('budget', 'the online pass was cancelled'), retry: false };
       if (timeout.aborted) return { ok: false, error: new OnlineError('timeout', `${this.service} did not answer within ${timeoutMs} ms (${where})`), retry: true };
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      if (cause?.code === 'UND_ERR_INVALID_ARG') {
+        return { ok: false, error: new OnlineError('config', `the request to ${this.service} could not be made (${cause.code}): check the API key and online.baseUrl`), retry: false };
+      }
       const detail = cause?.code ?? cause?.message ?? (e as Error).message;
       return { ok: false, error: new OnlineError('network', this.redact(`cannot reach ${this.service} at ${where}: ${detail}`)), retry: true };
     }

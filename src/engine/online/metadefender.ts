@@ -20,14 +20,14 @@ export function metadefender(client: HttpClient, baseUrl: string, apiKey: string
   const headers = { apikey: apiKey, accept: 'application/json' };
 
   const single = async (address: string, signal: AbortSignal): Promise<Map<string, Verdict>> => {
-    const body = (await client.json(`${base}/ip/${encodeURIComponent(address)}`, { headers }, signal)) as IpRecord | null;
+    const body = (await client.json(`${base}/ip/${encodeURIComponent(address)}`, { headers, addresses: [address] }, signal)) as IpRecord | null;
     return new Map([[address, verdictOf(body, address)]]);
   };
 
   const bulk = async (batch: string[], signal: AbortSignal): Promise<Map<string, Verdict>> => {
     let body: unknown;
     try {
-      body = await client.json(`${base}/ip`, { method: 'POST', headers, body: { address: batch }, noBackoffOn429: true }, signal);
+      body = await client.json(`${base}/ip`, { method: 'POST', headers, body: { address: batch }, addresses: batch, noBackoffOn429: true }, signal);
     } catch (e) {
       // Bulk calls are throttled per hour, single lookups only count against the daily quota: fall back to those.
       if (e instanceof OnlineError && e.reason === 'rate-limit' && (e.code === THROTTLED || e.code === undefined)) {
@@ -53,6 +53,7 @@ export function metadefender(client: HttpClient, baseUrl: string, apiKey: string
     lookup: (addresses, signal, progress) =>
       inBatches(addresses, BULK_MAX, (batch) => (batch.length === 1 ? single(batch[0]!, signal) : bulk(batch, signal)), progress),
     quota: () => ({ ...client.quota }),
+    sent: () => client.disclosed.size,
   };
 }
 

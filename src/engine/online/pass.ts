@@ -22,7 +22,7 @@ export interface OnlineSummary {
   /** Addresses with a verdict: from the cache or from the provider. */
   checked: number;
   fromCache: number;
-  /** Addresses the provider answered in this run (the blocklist: looked up locally, nothing sent). */
+  /** Distinct addresses that left the machine in this run (none with the blocklist). */
   sent: number;
   /** Addresses that got no verdict because the pass failed. */
   unanswered: number;
@@ -107,11 +107,11 @@ export async function runOnlinePass(model: Model, s: OnlineSettings, wanted: (fi
       verdicts.set(address, verdict);
       if (cache) cache.set(provider.cacheId!, address, verdict);
     }
-    summary.sent = fetched.size;
+    summary.sent = provider.sent?.() ?? 0;
     summary.unanswered = toSend.length - fetched.size;
     cache?.save();
     const quota = provider.quota?.();
-    if (quota) summary.quota = { ...quota, usedByRun: fetched.size };
+    if (quota && (fetched.size > 0 || Object.keys(quota).length > 0)) summary.quota = { ...quota, usedByRun: fetched.size };
   }
   summary.warnings.push(...(cache?.warnings ?? []));
   summary.checked = verdicts.size;

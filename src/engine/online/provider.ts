@@ -42,6 +42,8 @@ export interface Provider {
   lookup(addresses: string[], signal: AbortSignal, progress?: (done: number) => void): Promise<Map<string, Verdict>>;
   /** The quota the service reported last, if it reports one. */
   quota?(): Quota;
+  /** How many distinct addresses were sent to the service (none for a local provider). */
+  sent?(): number;
 }
 
 export type FailureReason = 'config' | 'auth' | 'quota' | 'rate-limit' | 'network' | 'timeout' | 'budget' | 'response';

@@ -63,7 +63,8 @@ export function onlineSettings(config: OnlineConfig | undefined, configDir: stri
   const env = opts.runtime?.env ?? process.env;
   const provider = merged.provider ?? 'metadefender';
   const filePath = merged.file === undefined ? undefined : resolve(opts.settings?.file !== undefined ? cwd : configDir, merged.file);
-  const apiKey = provider === 'metadefender' ? opts.mdcloudApiKey || env.MDCLOUD_APIKEY : provider === 'abuseipdb' ? env.ABUSEIPDB_API_KEY : undefined;
+  // A key read from a file often ends in a newline, which fetch rejects in a message that would quote the key.
+  const apiKey = (provider === 'metadefender' ? opts.mdcloudApiKey || env.MDCLOUD_APIKEY : provider === 'abuseipdb' ? env.ABUSEIPDB_API_KEY : undefined)?.trim();
   const ttlHours = merged.cacheTtlHours ?? 24;
   const cacheDir = opts.cacheDir ? resolve(cwd, opts.cacheDir) : defaultCacheDir(env, opts.runtime?.homedir);
   return {

@@ -1,0 +1,70 @@
+import { appendFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Result } from './engine/result.js';
+import { fullRegistry } from './api.js';
+import { jobSummary, reportRules, type ReportContext } from './reporters/index.js';
+import { STEP_SUMMARY_BYTES } from './reporters/markdown.js';
+import { changedLines, isChanged, repositoryRoot, type ChangedLines } from './util/git.js';
+import { blobLinker, pullRequestBase } from './util/github-env.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Everything the reporters need besides the Result (CLI side: git root, GitHub environment, changed lines). */
+export function reportContext(result: Result, opts: { cwd: string; env: Env; version: string; github: boolean; changed?: ChangedLines; changedRef?: string }): ReportContext {
+  const repoRoot = repositoryRoot(opts.cwd);
+  // Annotations on lines the pull request changed come first: from --changed-since, or from the PR base in Actions.
+  let changed = opts.changed;
+  if (!changed && opts.github && opts.env.GITHUB_ACTIONS === 'true') {
+    const base = pullRequestBase(opts.env);
+    if (base) {
+      try {
+        changed = changedLines(base, opts.cwd);
+      } catch {
+        changed = undefined; // a shallow clone without the base: plain report order
+      }
+    }
+  }
+  const link = blobLinker(opts.env);
+  return {
+    version: opts.version,
+    cwd: opts.cwd,
+    repoRoot,
+    rules: reportRules(result.rules ?? fullRegistry()),
+    color: false,
+    ...(changed ? { changed: (repoPath: string, line: number) => isChanged(changed, join(repoRoot, repoPath), line) } : {}),
+    summary: opts.github && Boolean(opts.env.GITHUB_STEP_SUMMARY),
+    ...(link ? { link } : {}),
+    ...(opts.changedRef ? { scope: `Only findings on lines changed since \`${opts.changedRef}\` are reported.` } : {}),
+  };
+}
+
+/** Appends the job summary to $GITHUB_STEP_SUMMARY, keeping the step's file under GitHub's 1 MiB cap. */
+export function appendStepSummary(file: string, result: Result, ctx: ReportContext): void {
+  let used = 0;
+  try {
+    used = statSync(file).size;
+  } catch {
+    used = 0;
+  }
+  const budget = STEP_SUMMARY_BYTES - used;
+  if (budget < 2_000) throw new Error(`${file} is already ${used} bytes, too close to GitHub's 1 MiB step summary limit`);
+  appendFileSync(file, jobSummary(result, ctx, budget));
+}
+
+/** Writes a file whole or not at all: a temporary file beside it, then a rename (devices and pipes are written directly). */
+export function writeFileAtomic(path: string, text: string): void {
+  const abs = resolve(path);
+  const existing = statSync(abs, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    writeFileSync(abs, text);
+    return;
+  }
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, abs);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}

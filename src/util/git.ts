@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Lines added or changed, by absolute file path. */
+export type ChangedLines = Map<string, Set<number>>;
+
+export class GitError extends Error {}
+
+function git(args: string[], cwd: string): string {
+  return execFileSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+}
+
+const realOrSame = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/** The root of the git work tree holding `cwd`, or `cwd` itself when there is none (or git is missing). */
+export function repositoryRoot(cwd: string): string {
+  try {
+    const top = git(['rev-parse', '--show-toplevel'], cwd).trim();
+    if (top) return top;
+  } catch {
+    // not a repository, or no git: paths stay relative to the current directory
+  }
+  return resolve(cwd);
+}
+
+/**
+ * The lines `git diff --merge-base <ref>` shows as added or changed (the working tree against the merge base of `ref` and
+ * HEAD), plus every line of untracked files that are not ignored. Throws GitError with git's own message on failure.
+ */
+export function changedLines(ref: string, cwd: string): ChangedLines {
+  if (ref.startsWith('-')) throw new GitError(`"${ref}" is not a git revision`);
+  let root: string;
+  let diff: string;
+  let untracked: string;
+  try {
+    root = git(['rev-parse', '--show-toplevel'], cwd).trim();
+    diff = git(['diff', '--unified=0', '--no-color', '--no-ext-diff', '--diff-filter=AMRC', '--merge-base', '--end-of-options', ref, '--'], root);
+    untracked = git(['ls-files', '--others', '--exclude-standard', '-z'], root);
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+    throw new GitError(stderr.split('\n').filter(Boolean).pop() ?? (e as Error).message);
+  }
+  // Keys use the real path so that a cwd reached through a symbolic link (macOS /tmp) still matches.
+  const base = realOrSame(root);
+  const changed = parseUnifiedDiff(diff, base);
+  for (const rel of untracked.split('\0').filter(Boolean)) changed.set(join(base, rel), ALL_LINES);
+  return changed;
+}
+
+/** Marks a file whose every line counts as changed (an untracked file). */
+export const ALL_LINES: Set<number> = new Set<number>();
+
+export function isChanged(changed: ChangedLines, absFile: string, line: number): boolean {
+  const lines = changed.get(absFile) ?? changed.get(realOrSame(absFile));
+  return lines !== undefined && (lines === ALL_LINES || lines.has(line));
+}
+
+/** Added lines per file from `git diff --unified=0` output (paths joined to `root`). */
+export function parseUnifiedDiff(diff: string, root: string): ChangedLines {
+  const changed: ChangedLines = new Map();
+  let current: Set<number> | null = null;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('+++ ')) {
+      const target = line.slice(4).replace(/\t$/, '');
+      if (target === '/dev/null') {
+        current = null;
+        continue;
+      }
+      const path = target.startsWith('"') ? unquote(target) : target;
+      const rel = path.startsWith('b/') ? path.slice(2) : path;
+      const abs = join(root, rel);
+      current = changed.get(abs) ?? new Set<number>();
+      changed.set(abs, current);
+      continue;
+    }
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (hunk && current) {
+      const start = Number(hunk[1]);
+      const count = hunk[2] === undefined ? 1 : Number(hunk[2]);
+      for (let n = start; n < start + count; n++) current.add(n);
+    }
+  }
+  return changed;
+}
+
+/** git's C-style quoting of unusual paths ("b/caf\303\251.tf"). */
+function unquote(s: string): string {
+  const inner = s.slice(1, -1);
+  const bytes: number[] = [];
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = inner[++i]!;
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(inner.slice(i, i + 3), 8));
+      i += 2;
+    } else bytes.push(({ n: 10, t: 9, '"': 34, '\\': 92 } as Record<string, number>)[next] ?? next.charCodeAt(0));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
