@@ -10,11 +10,16 @@ import { blobLinker, pullRequestBase } from './util/github-env.js';
 type Env = Record<string, string | undefined>;
 
 /** Everything the reporters need besides the Result (CLI side: git root, GitHub environment, changed lines). */
-export function reportContext(result: Result, opts: { cwd: string; env: Env; version: string; github: boolean; changed?: ChangedLines; changedRef?: string }): ReportContext {
-  const repoRoot = repositoryRoot(opts.cwd);
+export function reportContext(
+  result: Result,
+  opts: { cwd: string; env: Env; version: string; formats: readonly string[]; changed?: ChangedLines; changedRef?: string },
+): ReportContext {
+  const github = opts.formats.includes('github');
+  // Only SARIF, `github` and the markdown links use repository paths: other formats need not ask git.
+  const repoRoot = github || opts.formats.includes('sarif') || opts.formats.includes('markdown') ? repositoryRoot(opts.cwd) : resolve(opts.cwd);
   // Annotations on lines the pull request changed come first: from --changed-since, or from the PR base in Actions.
   let changed = opts.changed;
-  if (!changed && opts.github && opts.env.GITHUB_ACTIONS === 'true') {
+  if (!changed && github && opts.env.GITHUB_ACTIONS === 'true') {
     const base = pullRequestBase(opts.env);
     if (base) {
       try {
@@ -32,7 +37,7 @@ export function reportContext(result: Result, opts: { cwd: string; env: Env; ver
     rules: reportRules(result.rules ?? fullRegistry()),
     color: false,
     ...(changed ? { changed: (repoPath: string, line: number) => isChanged(changed, join(repoRoot, repoPath), line) } : {}),
-    summary: opts.github && Boolean(opts.env.GITHUB_STEP_SUMMARY),
+    summary: github && Boolean(opts.env.GITHUB_STEP_SUMMARY),
     ...(link ? { link } : {}),
     ...(opts.changedRef ? { scope: `Only findings on lines changed since \`${opts.changedRef}\` are reported.` } : {}),
   };

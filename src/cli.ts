@@ -150,7 +150,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     if (changed) result = keepChanged(result, changed, cwd);
     if (v.quiet) result = { ...result, findings: result.findings.filter((f) => f.level === 'error') };
     const github = outputs.some((o) => o.format === 'github');
-    const ctx = reportContext(result, { cwd, env, version: packageVersion(), github, ...(changed ? { changed } : {}), ...(changedRef ? { changedRef } : {}) });
+    const ctx = reportContext(result, { cwd, env, version: packageVersion(), formats: outputs.map((o) => o.format), ...(changed ? { changed } : {}), ...(changedRef ? { changedRef } : {}) });
     let writeFailed = false;
     const write = (file: string, text: string, what: string, shown = file) => {
       try {

@@ -41,7 +41,7 @@ export function formatMarkdown(result: Result, opts: MarkdownOptions): string {
     const text = `\`${path}:${f.at.start.line}:${f.at.start.column}\``;
     return opts.link ? `[${text}](${opts.link(f.at.file, f.at.start.line)})` : text;
   };
-  const activeRows = active.map((f) => `| ${ICON[f.level]} | ${rule(f.ruleId)} | ${where(f)} | ${cell(f.message)}${f.resource ? ` <sub>${cell(f.resource)}</sub>` : ''} |`);
+  const activeRows = active.map((f) => `| ${ICON[f.level]} | ${rule(f.ruleId)} | ${where(f)} | ${cell(f.message)} |`);
   const suppressedRows = suppressed.map((f) => `| ${rule(f.ruleId)} | ${where(f)} | ${f.suppressed!.kind} | ${cell(f.suppressed!.reason)}${f.suppressed!.until ? ` (until ${f.suppressed!.until})` : ''} |`);
 
   // Fill rows while they fit; the active findings come first, then the suppressed ones.

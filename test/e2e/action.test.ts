@@ -91,6 +91,22 @@ describe('GitHub Action', () => {
     expect(Object.keys(action.outputs).sort()).toEqual(['exit-code', 'findings', 'sarif-file']);
   });
 
+  it('the README shows a complete workflow that uses only real inputs and grants security-events: write to the upload job alone', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = (marker: string) => parseYaml(/```yaml\n(# [^\n]*\n[\s\S]*?)```/g.exec(readme.slice(readme.indexOf(marker) - 8))![1]!);
+    const workflow = block('# .github/workflows/sg-lint.yml');
+    const inputs = Object.keys(parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')).inputs);
+    const step = workflow.jobs.lint.steps.find((s: { uses?: string }) => s.uses?.startsWith('sg-lint/sg-lint@'));
+    expect(Object.keys(step.with).every((k) => inputs.includes(k))).toBe(true);
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(workflow.jobs.lint.permissions).toBeUndefined();
+    expect(workflow.jobs['code-scanning'].permissions['security-events']).toBe('write');
+    expect(workflow.jobs['code-scanning'].steps.map((s: { uses: string }) => s.uses.split('@')[0])).toContain('github/codeql-action/upload-sarif');
+    const precommit = block('# .pre-commit-config.yaml');
+    const hookIds = (parseYaml(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string }[]).map((h) => h.id);
+    expect(precommit.repos[0].hooks.every((h: { id: string }) => hookIds.includes(h.id))).toBe(true);
+  });
+
   it('annotates (changed lines first), writes the job summary, SARIF and outputs, prints the report, and fails the step', () => {
     const { dir } = pullRequest();
     const run = runAction(dir, { paths: 'infra' });
