@@ -50,6 +50,8 @@ export interface CdkContext {
   facts: Facts;
   /** cdk.json says new Vpc()s restrict their default group. */
   restrictDefaultGroups: boolean;
+  /** The file's path from its CDK app's root (the directory of the nearest cdk.json), used in resource names. */
+  appPath: string;
 }
 
 const MAX_UNROLL = 64;
@@ -208,8 +210,8 @@ class FileAnalysis {
    */
   private newGroup(node: ts.Node, constructId: string, description: Value<string> | null, options: { extra?: Partial<SecurityGroup>; allowAllOutbound?: boolean | null; fixedDescription?: boolean } = {}): Group {
     const src = this.ctx.src;
-    const at = spanOf(src, node, `${src.path}#${constructId}`);
-    const address = `${src.path}#${constructId}`;
+    const address = `${this.ctx.appPath}#${constructId}`;
+    const at = spanOf(src, node, address);
     const id = `cdk:${address}@${at.start.line}:${at.start.column}`;
     const generated = `…/${constructId}`;
     const allowAllOutbound = options.allowAllOutbound === undefined ? true : options.allowAllOutbound;
@@ -284,14 +286,14 @@ class FileAnalysis {
     // The VPC's default group keeps AWS's default rules: all traffic from its own members, all traffic out.
     const description = known('default VPC security group', spanOf(this.ctx.src, node, ''));
     const group = this.newGroup(node, `${constructId}/DefaultSecurityGroup`, description, { extra: { isDefault: true }, allowAllOutbound: false, fixedDescription: true });
-    const at = spanOf(this.ctx.src, node, `${this.ctx.src.path}#${constructId}`);
+    const at = spanOf(this.ctx.src, node, `${this.ctx.appPath}#${constructId}`);
     this.addRule(group, 'ingress', { peer: { kind: 'self' }, label: 'self' }, allTraffic(at), null, at, 'default', at, true);
     this.addRule(group, 'egress', { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }, allTraffic(at), null, at, 'default', at, true);
   }
 
   private ownerConstruct(node: ts.NewExpression, cls: string, kind: ConstructKind, constructId: string, props: Map<string, ts.Expression>): Target {
     const src = this.ctx.src;
-    const at = spanOf(src, node, `${src.path}#${constructId}`);
+    const at = spanOf(src, node, `${this.ctx.appPath}#${constructId}`);
     const attached: AttachedGroup[] = [];
     const groups: Group[] = [];
     const external: GroupRef[] = [];
@@ -325,7 +327,7 @@ class FileAnalysis {
     }
     const target: Target = { groups, external, defaultPort: this.defaultPort(kind, props, at), label: constructId, attachment: { groups: attached }, loadBalancer: kind.kind === 'load-balancer' };
     if (attached.length > 0 || kind.groupProps.length > 0) {
-      this.ctx.facts.attachments.push({ target: { kind: kind.kind as TargetKind, address: `${src.path}#${constructId}`, at }, groups: attached, complete, additive: false, at });
+      this.ctx.facts.attachments.push({ target: { kind: kind.kind as TargetKind, address: `${this.ctx.appPath}#${constructId}`, at }, groups: attached, complete, additive: false, at });
       target.attachment = this.ctx.facts.attachments[this.ctx.facts.attachments.length - 1]!;
     }
     return target;
@@ -352,7 +354,7 @@ class FileAnalysis {
 
   /** ApplicationLoadBalancedFargateService/Ec2Service: a load balancer whose listener is open to the world by default. */
   private loadBalancedService(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): void {
-    const at = spanOf(this.ctx.src, node, `${this.ctx.src.path}#${constructId}`);
+    const at = spanOf(this.ctx.src, node, `${this.ctx.appPath}#${constructId}`);
     if (this.bool(props.get('publicLoadBalancer'), true) === false) return;
     const lb = this.newGroup(node, `${constructId}/LB/SecurityGroup`, known(`Automatically created Security Group for ELB ${constructId}LB`, at), { fixedDescription: true, allowAllOutbound: false });
     const service = this.newGroup(node, `${constructId}/Service/SecurityGroup`, known(`${constructId}/Service/SecurityGroup`, at), { fixedDescription: true });
@@ -360,8 +362,8 @@ class FileAnalysis {
     const https = props.has('certificate') || props.has('domainName') || /HTTPS/.test(props.get('protocol')?.getText(this.ctx.src.sf) ?? '');
     const port = listenerPort ? this.portFromNumber(listenerPort) : tcpPort(https ? 443 : 80, at);
     this.addRule(lb, 'ingress', { peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }, port, known(`Allow from anyone on port ${port.label}`, at), at, 'cdk-generated', at);
-    this.ctx.facts.attachments.push({ target: { kind: 'load-balancer', address: `${this.ctx.src.path}#${constructId}/LB`, at }, groups: [{ ref: { kind: 'model', id: lb.id }, at }], complete: true, additive: false, at });
-    this.ctx.facts.attachments.push({ target: { kind: 'ecs-service', address: `${this.ctx.src.path}#${constructId}/Service`, at }, groups: [{ ref: { kind: 'model', id: service.id }, at }], complete: true, additive: false, at });
+    this.ctx.facts.attachments.push({ target: { kind: 'load-balancer', address: `${this.ctx.appPath}#${constructId}/LB`, at }, groups: [{ ref: { kind: 'model', id: lb.id }, at }], complete: true, additive: false, at });
+    this.ctx.facts.attachments.push({ target: { kind: 'ecs-service', address: `${this.ctx.appPath}#${constructId}/Service`, at }, groups: [{ ref: { kind: 'model', id: service.id }, at }], complete: true, additive: false, at });
     this.bind(node, { groups: [service], external: [], defaultPort: null, label: constructId });
   }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { displayPath } from '../terraform/index.js';
 import { emptyFacts, type FrontEndResult, type ParsedFile } from '../types.js';
 import { RESTRICT_DEFAULT_SG_FLAG } from './catalog.js';
@@ -29,6 +29,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   };
   const ev = new CdkEvaluator(loader);
   const flags = new Map<string, boolean>();
+  const roots = new Map<string, string | null>();
   for (const abs of [...candidates].sort()) {
     if (abs.endsWith('.d.ts')) continue;
     const path = displayPath(opts.cwd, abs);
@@ -42,9 +43,21 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
     const { comments, constructs } = commentsAndConstructs(loaded);
     result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true } satisfies ParsedFile);
     result.facts.files.push({ path, format: 'cdk' });
-    extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags) });
+    const root = appRoot(dirname(abs), opts.cwd, roots);
+    const appPath = root ? relative(root, abs).split('\\').join('/') : path;
+    extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags), appPath });
   }
   return result;
+}
+
+/** The directory of the nearest cdk.json (the CDK app's root) at or below `top` (the working directory), or null. */
+function appRoot(dir: string, top: string, cache: Map<string, string | null>): string | null {
+  const cached = cache.get(dir);
+  if (cached !== undefined) return cached;
+  const inside = dir === top || dir.startsWith(`${top}/`);
+  const found = !inside ? null : existsSync(join(dir, 'cdk.json')) ? dir : dir === top ? null : appRoot(dirname(dir), top, cache);
+  cache.set(dir, found);
+  return found;
 }
 
 /** The `@aws-cdk/aws-ec2:restrictDefaultSecurityGroup` flag of the nearest cdk.json (new projects set it true). */
