@@ -49,7 +49,7 @@ export function formatSarif(result: Result, opts: SarifOptions): string {
 
   // Rank: error > warning > note > suppressed; the stable order keeps report order within a rank.
   const rank = (f: Finding) => (f.suppressed ? 0 : LEVEL_RANK[f.level]);
-  const byRank = result.findings.map((f, i) => i).sort((a, b) => rank(result.findings[b]!) - rank(result.findings[a]!) || a - b);
+  const byRank = result.findings.map((_f, i) => i).sort((a, b) => rank(result.findings[b]!) - rank(result.findings[a]!) || a - b);
   let keep = Math.min(results.length, limits.maxResults);
   for (;;) {
     const keptSet = new Set(byRank.slice(0, keep));

@@ -110,7 +110,7 @@ export function evaluate(raw: unknown, path: string, spanAt: (path: string) => S
   const at = spanAt(path);
   if (depth > 64) return unresolved('unsupported-expression', '(too deeply nested)', at);
   if (raw === null || typeof raw === 'number' || typeof raw === 'boolean') return known(raw, at);
-  if (typeof raw === 'string') return evaluateString(raw, at, scope, depth);
+  if (typeof raw === 'string') return evaluateString(raw, at, scope);
   if (Array.isArray(raw)) return known(raw.map((item, i) => evaluate(item, `${path}[${i}]`, spanAt, scope, depth + 1)), at);
   if (typeof raw === 'object') {
     const out: Record<string, EV> = {};
@@ -120,19 +120,19 @@ export function evaluate(raw: unknown, path: string, spanAt: (path: string) => S
   return unresolved('unsupported-expression', String(raw), at);
 }
 
-function evaluateString(raw: string, at: Span, scope: Scope, depth: number): EV {
+function evaluateString(raw: string, at: Span, scope: Scope): EV {
   const parts = templateParts(raw);
   if (!parts) return unresolved('unsupported-expression', raw, at);
   const only = parts.length === 1 ? parts[0]! : undefined;
   if (only && 'literal' in only) return known(only.literal, at);
-  if (only && 'expr' in only) return evaluateExpression(only.expr, at, scope, depth);
+  if (only && 'expr' in only) return evaluateExpression(only.expr, at, scope);
   let text = '';
   for (const part of parts) {
     if ('literal' in part) {
       text += part.literal;
       continue;
     }
-    const v = evaluateExpression(part.expr, at, scope, depth);
+    const v = evaluateExpression(part.expr, at, scope);
     if (v.k !== 'known') return v.k === 'unresolved' ? { ...v, expr: raw } : unresolved('conditional', raw, at);
     if (typeof v.v === 'string' || typeof v.v === 'number' || typeof v.v === 'boolean') text += String(v.v);
     else return unresolved('wrong-type', raw, at);
@@ -140,7 +140,7 @@ function evaluateString(raw: string, at: Span, scope: Scope, depth: number): EV 
   return known(text, at);
 }
 
-function evaluateExpression(expr: string, at: Span, scope: Scope, depth: number): EV {
+function evaluateExpression(expr: string, at: Span, scope: Scope): EV {
   const steps = traversalSteps(expr);
   const [root, name, ...rest] = steps ?? [];
   if (steps && (root === 'var' || root === 'local') && typeof name === 'string') {

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { readSource } from '../read.js';
 import { emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
@@ -184,8 +184,4 @@ async function cliValue(v: string): Promise<unknown> {
   if (!t.startsWith('[') && !t.startsWith('{')) return v;
   const hcl = await parseHcl('--var', `value = ${t}\n`);
   return hcl.ok ? hcl.body.value : v;
-}
-
-export function isVarFile(name: string): boolean {
-  return ANY_VARS.test(basename(name));
 }

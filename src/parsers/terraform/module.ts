@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Span } from '../../model/location.js';
-import { unresolved, type Value } from '../../model/value.js';
+import { unresolved } from '../../model/value.js';
 import { relocate, type EV } from '../values.js';
 import { evaluate, type Scope } from './expr.js';
 import type { HclBody } from './hcl.js';
