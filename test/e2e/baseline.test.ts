@@ -1,20 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { group, ingress } from '../helpers/terraform-snippets.js';
 import { runCli, workspace } from '../helpers/workspace.js';
-
-const group = (name: string, body: string) => `resource "aws_security_group" "${name}" {
-  description = "${name} tier"
-${body}
-}
-`;
-const ingress = (port: number, cidr: string, description = 'access') => `  ingress {
-    description = "${description}"
-    from_port   = ${port}
-    to_port     = ${port}
-    protocol    = "tcp"
-    cidr_blocks = ["${cidr}"]
-  }`;
 
 const legacy = group('web', `${ingress(22, '0.0.0.0/0')}\n${ingress(8080, '0.0.0.0/0')}`) + group('db', ingress(5432, '0.0.0.0/0'));
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));

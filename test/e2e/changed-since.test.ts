@@ -3,20 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseUnifiedDiff } from '../../src/util/git.js';
 import { commitAll, git, initRepo } from '../helpers/git.js';
+import { group, ingress } from '../helpers/terraform-snippets.js';
 import { runCli, workspace } from '../helpers/workspace.js';
-
-const group = (name: string, body: string) => `resource "aws_security_group" "${name}" {
-  description = "${name} tier"
-${body}
-}
-`;
-const ingress = (port: number, cidr: string) => `  ingress {
-    description = "access"
-    from_port   = ${port}
-    to_port     = ${port}
-    protocol    = "tcp"
-    cidr_blocks = ["${cidr}"]
-  }`;
 
 const child = `AWSTemplateFormatVersion: "2010-09-09"
 Parameters:

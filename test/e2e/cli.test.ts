@@ -3,22 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { group, ingress } from '../helpers/terraform-snippets.js';
 import { runCli, workspace } from '../helpers/workspace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-const group = (name: string, ingress: string) => `resource "aws_security_group" "${name}" {
-  description = "${name} tier"
-${ingress}
-}
-`;
-const ingress = (port: number, cidr: string, description = 'access') => `  ingress {
-    description = "${description}"
-    from_port   = ${port}
-    to_port     = ${port}
-    protocol    = "tcp"
-    cidr_blocks = ["${cidr}"]
-  }`;
 
 describe('exit codes and output selection', () => {
   it('exits 1 on an error finding, 0 with --fail-on none, and honours --fail-on warning and --max-warnings', async () => {
