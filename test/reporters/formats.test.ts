@@ -1,31 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding, Result } from '../../src/engine/result.js';
+import type { Finding } from '../../src/engine/result.js';
 import { formatJunit } from '../../src/reporters/junit.js';
 import { cell, formatMarkdown } from '../../src/reporters/markdown.js';
+import { finding as findingAt, resultOf } from '../helpers/results.js';
 import { runCli } from '../helpers/workspace.js';
 
 const E2E = join(import.meta.dirname, '..', '..', 'fixtures', '_e2e');
 
-const finding = (i: number, extra: Partial<Finding> = {}): Finding => ({
-  ruleId: 'ingress-world-open-port',
-  level: 'warning',
-  messageId: 'openPort',
-  data: {},
-  message: `Ingress from 0.0.0.0/0 reaches TCP ${i} on group \`g|${i}\``,
-  at: { file: 'main.tf', start: { line: i, column: 3 }, end: { line: i, column: 9 }, path: '' },
-  resource: 'aws_security_group.g',
-  related: [],
-  fingerprint: String(i),
-  ...extra,
-});
-
-const resultOf = (findings: Finding[]): Result => ({
-  findings,
-  errors: [],
-  files: [],
-  stats: { files: 1, byFormat: { terraform: 1, cloudformation: 0, cdk: 0, aws: 0 }, groups: 1, rules: 1, unresolvedValues: 0, unresolvedByReason: {}, durationMs: 0 },
-});
+const finding = (i: number, extra: Partial<Finding> = {}) => findingAt(i, { message: `Ingress from 0.0.0.0/0 reaches TCP ${i} on group \`g|${i}\``, ...extra });
 
 describe('junit and markdown', () => {
   it('match their snapshots for the mixed e2e project', async () => {

@@ -1,32 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding, Result } from '../../src/engine/result.js';
+import type { Finding } from '../../src/engine/result.js';
 import { escapeData, escapeProperty, formatGithub } from '../../src/reporters/github.js';
+import { finding as findingAt, resultOf } from '../helpers/results.js';
 import { plainEnv, runCli, workspace } from '../helpers/workspace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const E2E = join(ROOT, 'fixtures', '_e2e');
 
-const finding = (i: number, level: Finding['level'], extra: Partial<Finding> = {}): Finding => ({
-  ruleId: 'ingress-world-open-port',
-  level,
-  messageId: 'openPort',
-  data: {},
-  message: `${level} ${i}`,
-  at: { file: 'main.tf', start: { line: i, column: 3 }, end: { line: i, column: 9 }, path: '' },
-  resource: 'aws_security_group.g',
-  related: [],
-  fingerprint: String(i),
-  ...extra,
-});
-
-const resultOf = (findings: Finding[]): Result => ({
-  findings,
-  errors: [],
-  files: [],
-  stats: { files: 1, byFormat: { terraform: 1, cloudformation: 0, cdk: 0, aws: 0 }, groups: 1, rules: 1, unresolvedValues: 0, unresolvedByReason: {}, durationMs: 0 },
-});
+const finding = (i: number, level: Finding['level'], extra: Partial<Finding> = {}) => findingAt(i, { level, message: `${level} ${i}`, ...extra });
 
 /** The annotations' level and message data, one per line. */
 const parse = (out: string) =>

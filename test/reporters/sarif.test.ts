@@ -6,9 +6,10 @@ import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
-import type { Finding, Result } from '../../src/engine/result.js';
+import type { Finding } from '../../src/engine/result.js';
 import { reportRules } from '../../src/reporters/index.js';
 import { formatSarif, sarifTemplate } from '../../src/reporters/sarif.js';
+import { resultOf } from '../helpers/results.js';
 import { runCli } from '../helpers/workspace.js';
 
 const Ajv04 = Ajv04Module.default;
@@ -134,12 +135,6 @@ describe('SARIF within GitHub limits', () => {
     related: [],
     fingerprint: i.toString(16).padStart(32, '0'),
     ...(suppressed ? { suppressed: { kind: 'inline' as const, reason: 'ok' } } : {}),
-  });
-  const resultOf = (findings: Finding[]): Result => ({
-    findings,
-    errors: [],
-    files: [],
-    stats: { files: 0, byFormat: { terraform: 0, cloudformation: 0, cdk: 0, aws: 0 }, groups: 0, rules: 0, unresolvedValues: 0, unresolvedByReason: {}, durationMs: 0 },
   });
   const rules = reportRules(RULES);
 
