@@ -45,8 +45,8 @@ export async function runCli(cwd: string, args: string[], env: Record<string, st
   const code = await main(
     args,
     {
-      stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as unknown as NodeJS.WriteStream,
-      stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WriteStream,
+      stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as unknown as typeof process.stdout,
+      stderr: { write: (s: string) => ((stderr += s), true) } as unknown as typeof process.stderr,
     },
     cwd,
     env,
