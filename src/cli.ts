@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, fullRegistry, lint, type LintOptions } from './api.js';
 import { findConfig, readConfig } from './config/load.js';
@@ -11,7 +10,7 @@ import { baselineStep, BaselineError, changedSince, keepChanged, readBaselineFil
 import { FORMATS, renderReport, type FormatName } from './reporters/index.js';
 import { onlineSummary, summaryLine } from './reporters/text.js';
 import { GitError, type ChangedLines } from './util/git.js';
-import { packageRoot, packageVersion } from './util/package-files.js';
+import { packageVersion, ruleDoc } from './util/package-files.js';
 import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
 
 const HELP = `Usage: sg-lint [paths...] [options]
@@ -288,9 +287,9 @@ function listRules(): string {
 }
 
 function explain(id: string): string {
-  const file = join(packageRoot, 'rules', `${id}.md`);
-  if (!/^[a-z0-9-]+$/.test(id) || !existsSync(file)) throw new UsageError(`unknown rule "${id}" (see --list-rules)`);
-  return readFileSync(file, 'utf8');
+  const doc = ruleDoc(id);
+  if (doc === undefined) throw new UsageError(`unknown rule "${id}" (see --list-rules)`);
+  return doc;
 }
 
 function printConfig(file: string, options: LintOptions & { cwd: string }): string {

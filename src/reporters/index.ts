@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { docsUrl, type RuleModule } from '../engine/define-rule.js';
 import type { Result } from '../engine/result.js';
-import { packageRoot } from '../util/package-files.js';
+import { ruleDoc } from '../util/package-files.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
@@ -73,7 +71,7 @@ function markdownReport(result: Result, ctx: ReportContext, maxBytes: number, pa
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function reportRules(rules: RuleModule<any>[]): RuleInfo[] {
   return ruleInfos(rules, (id) => {
-    const file = join(packageRoot, 'rules', `${id}.md`);
-    return /^[a-z0-9-]+$/.test(id) && existsSync(file) ? { uri: docsUrl(id), markdown: readFileSync(file, 'utf8') } : undefined;
+    const markdown = ruleDoc(id);
+    return markdown === undefined ? undefined : { uri: docsUrl(id), markdown };
   });
 }

@@ -14,3 +14,9 @@ export function loadJson(relative: string): Record<string, unknown> {
 }
 
 export const packageVersion = (): string => String(loadJson('package.json').version ?? '0.0.0');
+
+/** A built-in rule's doc page (`rules/<id>.md`), or undefined when `id` names none. */
+export function ruleDoc(id: string): string | undefined {
+  const file = join(packageRoot, 'rules', `${id}.md`);
+  return /^[a-z0-9-]+$/.test(id) && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
