@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { BUILTIN_RULES } from './engine/builtins.js';
 import { ConfigError, findConfig, readConfig, type LoadedConfig } from './config/load.js';
 import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } from './config/resolve.js';
@@ -21,6 +21,7 @@ import { displayPath, parseTerraformModule } from './parsers/terraform/index.js'
 import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
 import type { PresetName } from '../rules/presets.js';
+import { posixRelative } from './util/paths.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -64,7 +65,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     if (options.include?.length && !matchesGlobs(options.include, rel)) return false;
     if (options.exclude?.length && matchesGlobs(options.exclude, rel)) return false;
     const loaded = configs.forFile(f.abs);
-    const relToConfig = relative(loaded.dir, f.abs).split('\\').join('/');
+    const relToConfig = posixRelative(loaded.dir, f.abs);
     if (loaded.config.include?.length && !matchesGlobs(loaded.config.include, relToConfig)) return false;
     if (loaded.config.exclude?.length && matchesGlobs(loaded.config.exclude, relToConfig)) return false;
     return true;
@@ -215,7 +216,7 @@ class ConfigSource {
   ignoreFor(f: Finding, abs: string, today: string): Suppression | undefined {
     if (f.ruleId === 'parse-error' || f.ruleId === 'suppression-invalid') return undefined;
     const loaded = this.forFile(abs);
-    const rel = relative(loaded.dir, abs).split('\\').join('/');
+    const rel = posixRelative(loaded.dir, abs);
     for (const entry of loaded.config.ignore ?? []) {
       if (entry.rule !== f.ruleId) continue;
       if (entry.files && !matchesGlobs(entry.files, rel)) continue;

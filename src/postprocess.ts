@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { applyBaseline, baselineOf, BaselineError, parseBaseline, pruneBaseline, serializeBaseline, unmatchedCount, type Baseline } from './engine/baseline.js';
 import type { Result } from './engine/result.js';
 import { changedLines, isChanged, type ChangedLines } from './util/git.js';
+import { posixRelative } from './util/paths.js';
 
 /**
  * What happens to a Result between lint() and the reporters: the baseline (CONTRACTS.md `--baseline`,
@@ -33,7 +34,7 @@ export function readBaselineFile(label: string, cwd: string): LoadedBaseline {
 /** Baseline entries name files relative to the baseline file's directory, so the file can live anywhere. */
 export function baselineFileKey(cwd: string, baselineFile: string): (file: string) => string {
   const dir = dirname(baselineFile);
-  return (file) => relative(dir, resolve(cwd, file)).split(sep).join('/');
+  return (file) => posixRelative(dir, resolve(cwd, file));
 }
 
 export interface BaselineOutcome {

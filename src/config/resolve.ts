@@ -1,9 +1,9 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { relative } from 'node:path';
 import picomatch from 'picomatch';
 import type { LevelSetting, RuleModule } from '../engine/define-rule.js';
 import { presetLevels, type PresetName } from '../../rules/presets.js';
 import { ConfigError, type LoadedConfig, type RuleSetting, type RuleSettings } from './load.js';
+import { posixRelative } from '../util/paths.js';
 
 export interface EffectiveRule {
   level: LevelSetting;
@@ -84,7 +84,7 @@ export class RuleResolver {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const c = loaded.config;
-    const rel = relative(loaded.dir, absFile).split('\\').join('/');
+    const rel = posixRelative(loaded.dir, absFile);
     const rules = new Map<string, EffectiveRule>();
     const levels = presetLevels(this.cli.preset ?? c.preset ?? 'recommended', this.registry, this.cli.online);
     for (const rule of this.registry) rules.set(rule.id, { level: levels.get(rule.id) ?? 'off', options: { ...rule.options.defaults } });

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { posixRelative } from '../util/paths.js';
 
 const real = (p: string) => {
   try {
@@ -21,7 +22,7 @@ export function pathMapper(cwd: string, root: string): (file: string) => string 
   return (file) => {
     let out = cache.get(file);
     if (out === undefined) {
-      out = relative(top, resolve(base, file)).split(sep).join('/');
+      out = posixRelative(top, resolve(base, file));
       cache.set(file, out);
     }
     return out;

@@ -1,5 +1,5 @@
 // The online pass's effective settings: defaults, then the config's `online`, then the API's and CLI's options.
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { OnlineConfig } from '../../config/load.js';
 import { ABUSEIPDB_URL, DEFAULT_MIN_CONFIDENCE } from './abuseipdb.js';
 import { defaultCacheDir } from './cache.js';
@@ -7,6 +7,7 @@ import { DEFAULT_MAX_ADDRESSES_PER_CIDR } from './collect.js';
 import type { HttpRuntime } from './http.js';
 import { METADEFENDER_URL } from './metadefender.js';
 import type { ProviderName } from './provider.js';
+import { posixRelative } from '../../util/paths.js';
 
 /** What the CLI flags (and API callers) say about the online pass. */
 export interface OnlineOptions {
@@ -75,7 +76,7 @@ export function onlineSettings(config: OnlineConfig | undefined, configDir: stri
     concurrency: merged.concurrency ?? 4,
     maxAddressesPerCidr: merged.maxAddressesPerCidr ?? DEFAULT_MAX_ADDRESSES_PER_CIDR,
     minConfidence: merged.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
-    ...(filePath ? { file: { path: filePath, display: relative(cwd, filePath).split(sep).join('/') } } : {}),
+    ...(filePath ? { file: { path: filePath, display: posixRelative(cwd, filePath) } } : {}),
     ...(apiKey ? { apiKey } : {}),
     cache: opts.noCache || ttlHours <= 0 ? null : { dir: cacheDir, ttlMs: ttlHours * 3_600_000 },
     dryRun: Boolean(opts.dryRun),

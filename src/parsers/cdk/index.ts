@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { displayPath } from '../terraform/index.js';
 import { emptyFacts, type FrontEndResult, type ParsedFile } from '../types.js';
 import { RESTRICT_DEFAULT_SG_FLAG } from './catalog.js';
 import { extractCdk } from './constructs.js';
 import { CdkEvaluator, type SourceLoader } from './evaluate.js';
 import { commentsAndConstructs, loadSource, type CdkSource } from './source.js';
+import { posixRelative } from '../../util/paths.js';
 
 export interface CdkOptions {
   cwd: string;
@@ -44,7 +45,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
     result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true } satisfies ParsedFile);
     result.facts.files.push({ path, format: 'cdk' });
     const root = appRoot(dirname(abs), opts.cwd, roots);
-    const appPath = root ? relative(root, abs).split('\\').join('/') : path;
+    const appPath = root ? posixRelative(root, abs) : path;
     extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags), appPath });
   }
   return result;
