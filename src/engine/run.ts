@@ -45,8 +45,8 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
         model: input.model,
         options: batch.options,
         report: (d) => {
-          const settings = batch.levels.get(d.at.file) ?? levelFor(rule.id, d.at.file, input);
-          if (settings === undefined || settings === 'off' || (batch.files && !batch.files.has(d.at.file))) return;
+          const settings = batch.levels.get(d.at.file);
+          if (settings === undefined) return;
           // A finding may cap its own level (e.g. broad rather than world sources); it never raises the configured one.
           const level = d.levelOverride && LEVEL_RANK[d.levelOverride] < LEVEL_RANK[settings] ? d.levelOverride : settings;
           pending.push({ ...d, ruleId: rule.id, level });
@@ -85,20 +85,18 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   return { findings, errors };
 }
 
-/** Groups files by the options a rule has for them, so a rule runs once per distinct options object. */
-function optionBatches(ruleId: string, files: string[], input: EngineInput): { options: Record<string, unknown>; files: Set<string> | null; levels: Map<string, Level> }[] {
-  const batches = new Map<string, { options: Record<string, unknown>; files: Set<string>; levels: Map<string, Level> }>();
+/** Groups files by the options a rule has for them, so a rule runs once per distinct options object; `levels` holds the files it is on for. */
+function optionBatches(ruleId: string, files: string[], input: EngineInput): { options: Record<string, unknown>; levels: Map<string, Level> }[] {
+  const batches = new Map<string, { options: Record<string, unknown>; levels: Map<string, Level> }>();
   for (const file of files) {
     const eff = input.settingsFor(file).rules.get(ruleId);
     if (!eff || eff.level === 'off') continue;
     const key = JSON.stringify(eff.options);
-    const batch = batches.get(key) ?? { options: eff.options, files: new Set<string>(), levels: new Map<string, Level>() };
-    batch.files.add(file);
+    const batch = batches.get(key) ?? { options: eff.options, levels: new Map<string, Level>() };
     batch.levels.set(file, eff.level);
     batches.set(key, batch);
   }
-  const list = [...batches.values()];
-  return list.length === 1 ? [{ ...list[0]!, files: list[0]!.files }] : list;
+  return [...batches.values()];
 }
 
 function levelFor(ruleId: string, file: string, input: EngineInput): Level | 'off' | undefined {
