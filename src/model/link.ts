@@ -13,7 +13,6 @@ export function link(all: Facts[]): Model {
     for (const g of facts.groups) if (!model.groups.has(g.id)) model.groups.set(g.id, { ...g, ingress: [], egress: [] });
     model.attachments.push(...facts.attachments);
     model.files.push(...facts.files);
-    model.unresolvedCount += facts.unresolvedCount;
     model.unresolved.push(...facts.unresolved);
   }
   const rules = all.flatMap((f) => f.rules).sort((a, b) => compareSpans(a.at, b.at) || compareSpans(a.peerAt, b.peerAt));

@@ -130,15 +130,13 @@ export interface Model {
   attachments: Attachment[];
   /** Rules whose group could not be resolved or is not defined in the analyzed configuration. */
   orphanRules: string[];
-  /** Every unresolved value the front ends produced, for statistics. */
-  unresolvedCount: number;
   /** Unknowns outside any rule that kept whole parts of the configuration from being analyzed (a remote nested stack). */
   unresolved: Unresolved[];
   files: SourceFile[];
 }
 
 export function emptyModel(): Model {
-  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolvedCount: 0, unresolved: [], files: [] };
+  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolved: [], files: [] };
 }
 
 /** What one front end produces for its files; model/link.ts merges facts into a Model. */
@@ -147,7 +145,6 @@ export interface Facts {
   rules: SgRule[];
   attachments: Attachment[];
   files: SourceFile[];
-  unresolvedCount: number;
   unresolved: Unresolved[];
 }
 

@@ -44,7 +44,7 @@ export interface FrontEndResult {
 }
 
 export function emptyFacts(): Facts {
-  return { groups: [], rules: [], attachments: [], files: [], unresolvedCount: 0, unresolved: [] };
+  return { groups: [], rules: [], attachments: [], files: [], unresolved: [] };
 }
 
 export function diagnosticFile(path: string, format: SourceFormat, text: string, diagnostics: Diagnostic[]): ParsedFile {

@@ -251,12 +251,7 @@ class FileAnalysis {
   private str(expr: ts.Expression | undefined, src: CdkSource = this.ctx.src): Value<string> | null {
     if (!expr) return null;
     const v = this.ctx.ev.value(src, expr);
-    return v.k === 'known' && v.v === null ? null : this.count(evString(v));
-  }
-
-  private count<T>(v: Value<T>): Value<T> {
-    if (v.k === 'unresolved') this.ctx.facts.unresolvedCount++;
-    return v;
+    return v.k === 'known' && v.v === null ? null : evString(v);
   }
 
   private securityGroup(node: ts.NewExpression, constructId: string, props: Map<string, ts.Expression>): Target {
@@ -312,7 +307,7 @@ class FileAnalysis {
           attached.push(...t.groups.map((g) => ({ ref: { kind: 'model', id: g.id } as GroupRef, at: spanOf(src, item, '') })), ...t.external.map((ref) => ({ ref, at: spanOf(src, item, '') })));
         } else {
           complete = false;
-          const ref: GroupRef = { kind: 'external', id: this.count(evString(this.ctx.ev.value(src, item as ts.Expression))) };
+          const ref: GroupRef = { kind: 'external', id: evString(this.ctx.ev.value(src, item as ts.Expression)) };
           external.push(ref);
           attached.push({ ref, at: spanOf(src, item, '') });
         }
@@ -336,7 +331,7 @@ class FileAnalysis {
   private defaultPort(kind: ConstructKind, props: Map<string, ts.Expression>, at: Span): PortValue | null {
     const portExpr = props.get('port');
     if (portExpr) {
-      const v = this.count(evNumber(this.ctx.ev.value(this.ctx.src, portExpr)));
+      const v = evNumber(this.ctx.ev.value(this.ctx.src, portExpr));
       return { protocol: known<Protocol>('tcp', at), from: v, to: v, label: v.k === 'known' ? String(v.v) : text(this.ctx.src, portExpr), at };
     }
     if (typeof kind.defaultPort === 'number') return tcpPort(kind.defaultPort, at);
@@ -368,7 +363,7 @@ class FileAnalysis {
   }
 
   private portFromNumber(expr: ts.Expression): PortValue {
-    const v = this.count(evNumber(this.ctx.ev.value(this.ctx.src, expr)));
+    const v = evNumber(this.ctx.ev.value(this.ctx.src, expr));
     const at = spanOf(this.ctx.src, expr, '');
     return { protocol: known<Protocol>('tcp', at), from: v, to: v, label: v.k === 'known' ? String(v.v) : text(this.ctx.src, expr), at };
   }
@@ -378,7 +373,7 @@ class FileAnalysis {
     const name = this.ctx.ev.cdkName(this.ctx.src, call.expression);
     if (!name || name.path[0] !== 'SecurityGroup' || !GROUP_FACTORIES.has(name.path[1] ?? '')) return;
     const idArg = name.path[1] === 'fromSecurityGroupId' ? call.arguments[2] : undefined;
-    const id: Value<string> = idArg ? this.count(evString(this.ctx.ev.value(this.ctx.src, idArg))) : unresolved('cdk-token', text(this.ctx.src, call), spanOf(this.ctx.src, call, ''));
+    const id: Value<string> = idArg ? evString(this.ctx.ev.value(this.ctx.src, idArg)) : unresolved('cdk-token', text(this.ctx.src, call), spanOf(this.ctx.src, call, ''));
     const label = id.k === 'known' ? id.v : text(this.ctx.src, call);
     const allowAll = this.bool(this.props(call.arguments[3]).get('allowAllOutbound'), true);
     this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label, externalAllowsAllOutbound: allowAll !== false });
@@ -402,8 +397,8 @@ class FileAnalysis {
     const src = this.ctx.src;
     const at = spanOf(src, node, '');
     const protocolExpr = props.get('ipProtocol');
-    const protocol: Value<Protocol> = protocolExpr ? mapValue(this.count(evString(this.ctx.ev.value(src, protocolExpr))), (p, pAt) => known(normalizeProtocol(p), pAt)) : known<Protocol>({ invalid: '' }, at);
-    const num = (k: string) => (props.get(k) ? this.count(evNumber(this.ctx.ev.value(src, props.get(k)!))) : null);
+    const protocol: Value<Protocol> = protocolExpr ? mapValue(evString(this.ctx.ev.value(src, protocolExpr)), (p, pAt) => known(normalizeProtocol(p), pAt)) : known<Protocol>({ invalid: '' }, at);
+    const num = (k: string) => (props.get(k) ? evNumber(this.ctx.ev.value(src, props.get(k)!)) : null);
     const port: PortValue = { protocol, from: num('fromPort'), to: num('toPort'), label: '', at: props.get('fromPort') ? spanOf(src, props.get('fromPort')!, '') : at };
     const keys: [string, (v: Value<string>) => Peer][] = [
       ['cidrIp', (cidr) => ({ kind: 'cidr4', cidr })],
@@ -413,17 +408,17 @@ class FileAnalysis {
     const peers: { peer: Peer; label: string; at: Span }[] = [];
     for (const [key, make] of keys) {
       const e = props.get(key);
-      if (e) peers.push({ peer: make(this.count(evString(this.ctx.ev.value(src, e)))), label: key, at: spanOf(src, e, '') });
+      if (e) peers.push({ peer: make(evString(this.ctx.ev.value(src, e))), label: key, at: spanOf(src, e, '') });
     }
     const groupKey = direction === 'ingress' ? 'sourceSecurityGroupId' : 'destinationSecurityGroupId';
     const groupPeer = props.get(groupKey);
     if (groupPeer) {
       const t = this.resolve(groupPeer);
-      const refs: GroupRef[] = t ? [...t.groups.map((g) => ({ kind: 'model', id: g.id }) as GroupRef), ...t.external] : [{ kind: 'external', id: this.count(evString(this.ctx.ev.value(src, groupPeer))) }];
+      const refs: GroupRef[] = t ? [...t.groups.map((g) => ({ kind: 'model', id: g.id }) as GroupRef), ...t.external] : [{ kind: 'external', id: evString(this.ctx.ev.value(src, groupPeer)) }];
       for (const ref of refs) peers.push({ peer: { kind: 'securityGroup', ref }, label: groupKey, at: spanOf(src, groupPeer, '') });
     }
     const description = this.str(props.get('description'));
-    const groupRef: GroupRef | null = group ? { kind: 'model', id: group.id } : groupExpr ? { kind: 'external', id: this.count(evString(this.ctx.ev.value(src, groupExpr))) } : null;
+    const groupRef: GroupRef | null = group ? { kind: 'model', id: group.id } : groupExpr ? { kind: 'external', id: evString(this.ctx.ev.value(src, groupExpr)) } : null;
     this.pushRules(groupRef, direction, peers.length > 0 ? peers : [{ peer: { kind: 'none' }, label: '', at }], port, description, at, 'cdk-l1', true);
   }
 
@@ -465,7 +460,6 @@ class FileAnalysis {
   private unseen(recv: ts.Expression, at: Span): void {
     const v = this.ctx.ev.value(this.ctx.src, recv);
     this.ctx.facts.unresolved.push(unresolved(v.k === 'unresolved' ? v.why : 'cdk-token', text(this.ctx.src, recv), at));
-    this.ctx.facts.unresolvedCount++;
   }
 
   /** `lb.addListener('L', { port, open })`: open (the default) admits the world on the listener's port. */
@@ -590,7 +584,7 @@ class FileAnalysis {
     const call = unwrapCall(expr);
     const name = call ? this.ctx.ev.cdkName(src, call.expression) : null;
     if (call && name?.path[0] === 'Peer') {
-      const arg = (): Value<string> => ({ ...this.count(evString(this.ctx.ev.value(src, call.arguments[0]!))), at }) as Value<string>;
+      const arg = (): Value<string> => ({ ...evString(this.ctx.ev.value(src, call.arguments[0]!)), at }) as Value<string>;
       switch (name.path[1]) {
         case 'anyIpv4':
           return { peers: [{ peer: { kind: 'cidr4', cidr: known(ANY_IPV4, at) }, label: ANY_IPV4 }], at };
@@ -617,14 +611,12 @@ class FileAnalysis {
     // Something we cannot see through (a parameter, a property of another construct): its address is unknown.
     const v = this.ctx.ev.value(this.ctx.src, original);
     const why = v.k === 'unresolved' ? v.why : 'cdk-token';
-    this.ctx.facts.unresolvedCount++;
     return { peers: [{ peer: { kind: 'cidr4', cidr: unresolved(why, text(this.ctx.src, original), at) }, label: text(this.ctx.src, original) }], at };
   }
 
   private port(original: ts.Expression | undefined): PortValue {
     const at = original ? spanOf(this.ctx.src, original, '') : spanOf(this.ctx.src, this.ctx.src.sf, '');
     const unknown = (why: Parameters<typeof unresolved>[0]) => {
-      this.ctx.facts.unresolvedCount++;
       const u = unresolved(why, original ? text(this.ctx.src, original) : 'port', at);
       return { protocol: u, from: u, to: u, label: original ? text(this.ctx.src, original) : '?', at };
     };
@@ -642,7 +634,7 @@ class FileAnalysis {
       const proto = props.get('protocol');
       const protoName = proto ? this.ctx.ev.cdkName(src, proto) : null;
       const protocol = protoName?.path[0] === 'Protocol' && protoName.path[1] ? known(normalizeProtocol(PROTOCOLS[protoName.path[1]] ?? protoName.path[1].toLowerCase()), at) : unresolved('cdk-token', proto ? text(src, proto) : 'protocol', at);
-      const num = (k: string): Value<number> | null => (props.get(k) ? ({ ...this.count(evNumber(this.ctx.ev.value(src, props.get(k)!))), at } as Value<number>) : null);
+      const num = (k: string): Value<number> | null => (props.get(k) ? ({ ...evNumber(this.ctx.ev.value(src, props.get(k)!)), at } as Value<number>) : null);
       const label = this.str(props.get('stringRepresentation'), src);
       return { protocol, from: num('fromPort'), to: num('toPort'), label: label?.k === 'known' ? label.v : '', at };
     }
@@ -650,7 +642,7 @@ class FileAnalysis {
     const factory = call ? this.ctx.ev.cdkName(src, call.expression) : null;
     if (!call || factory?.path[0] !== 'Port') return unknown('cdk-token');
     // Port findings point at the Port.* call (RULES.md), so its numbers take the call's span.
-    const n = (i: number): Value<number> => ({ ...this.count(evNumber(this.ctx.ev.value(src, call.arguments[i] ?? call))), at }) as Value<number>;
+    const n = (i: number): Value<number> => ({ ...evNumber(this.ctx.ev.value(src, call.arguments[i] ?? call)), at }) as Value<number>;
     const lbl = (v: Value<number>) => (v.k === 'known' ? String(v.v) : '?');
     switch (factory.path[1]) {
       case 'tcp':

@@ -76,7 +76,6 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       if (ev.resources.get(call.logicalId) === undefined) continue;
       const site = ev.span(call.keyNode, `Resources.${call.logicalId}`);
       if (!call.local) {
-        result.facts.unresolvedCount++;
         result.facts.unresolved.push(unresolved('remote-template', call.url, site));
         continue;
       }

@@ -145,7 +145,7 @@ function prop(ctx: CfnResourceContext, r: Resource, key: string): EV | null {
 
 function stringProp(ctx: CfnResourceContext, r: Resource, key: string): Value<string> | null {
   const v = prop(ctx, r, key);
-  return v && count(ctx, under(r.when, evString(v)));
+  return v && under(r.when, evString(v));
 }
 
 /** The description CDK writes for a rule that has none: "from 0.0.0.0/0:22", "to sg-123:ALL TRAFFIC". */
@@ -161,16 +161,11 @@ function describedOrBlank(v: EV, written: boolean): EV | null {
   return blank(v);
 }
 
-function count<T>(ctx: CfnResourceContext, v: Value<T>): Value<T> {
-  if (v.k === 'unresolved') ctx.facts.unresolvedCount++;
-  return v;
-}
-
 function extractGroup(ctx: CfnResourceContext, r: Resource): SecurityGroup {
   const id = groupId(ctx, r.logicalId);
   const raw = r.props?.get('GroupDescription', true) as Node | undefined;
   const blankable = describedOrBlank(ctx.ev.evaluate(raw, `${r.path}.Properties.GroupDescription`), raw !== undefined);
-  const description = blankable && count(ctx, under(r.when, evString(blankable)));
+  const description = blankable && under(r.when, evString(blankable));
   const group: SecurityGroup = {
     id,
     address: r.address,
@@ -244,7 +239,7 @@ function groupRefOf(ctx: CfnResourceContext, v: EV | null): GroupRef | null {
     const byName = ctx.groupsByName.get(v.v);
     if (byName) return { kind: 'model', id: byName };
   }
-  return { kind: 'external', id: count(ctx, evString(v)) };
+  return { kind: 'external', id: evString(v) };
 }
 
 const PEER_KEYS: Record<Direction, [string, (v: Value<string>, ref: GroupRef | null) => Peer][]> = {
@@ -276,15 +271,15 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
     const v = value(key);
     if (!v) continue;
     const ref = key.includes('SecurityGroup') ? groupRefOf(ctx, v) : null;
-    peers.push({ peer: make(count(ctx, under(when, evString(v))), ref), at: ev.span(node.get(key, true) as Node, `${path}.${key}`) });
+    peers.push({ peer: make(under(when, evString(v)), ref), at: ev.span(node.get(key, true) as Node, `${path}.${key}`) });
   }
   const protocolRaw = value('IpProtocol');
   const protocol: Value<Protocol> = protocolRaw
-    ? mapValue(count(ctx, evString(protocolRaw)), (p, pAt) => known(normalizeProtocol(p), pAt))
+    ? mapValue(evString(protocolRaw), (p, pAt) => known(normalizeProtocol(p), pAt))
     : known<Protocol>({ invalid: '' }, at);
   const port = (key: string): Value<number> | null => {
     const v = value(key);
-    return v ? count(ctx, evNumber(v)) : null;
+    return v ? evNumber(v) : null;
   };
   const description = describedOrBlank(ev.evaluate(node.get('Description', true) as Node | undefined, `${path}.Description`), node.has('Description'));
   // Only peers that are there in every deployment count toward "more than one peer"; a conditional one may be the only one.
@@ -310,7 +305,7 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
       toPort: port('ToPort'),
       peer: p.peer,
       peerAt: p.at,
-      description: description ? count(ctx, under(when, evString(description))) : null,
+      description: description ? under(when, evString(description)) : null,
       origin: r.address !== r.logicalId && description?.k === 'known' && typeof description.v === 'string' && CDK_GENERATED.test(description.v) ? 'cdk-generated' : origin,
       entry,
       resource: r.address,

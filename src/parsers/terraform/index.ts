@@ -35,7 +35,6 @@ export async function parseTerraformModule(dir: string, filePaths: string[], opt
   const scope = new ModuleScope(tfFiles, inputs);
   const moduleDir = displayPath(opts.cwd, dir) || '.';
   for (const file of tfFiles) extractResources({ file, scope, moduleDir, facts: result.facts });
-  result.facts.unresolvedCount += scope.unresolvedCount;
   return result;
 }
 

@@ -55,7 +55,6 @@ export class ModuleScope implements Scope {
   private readonly locals = new Map<string, { file: TfFile; path: string; raw: unknown }>();
   private readonly localValues = new Map<string, EV>();
   private readonly evaluating = new Set<string>();
-  unresolvedCount = 0;
 
   constructor(
     files: TfFile[],
@@ -95,7 +94,6 @@ export class ModuleScope implements Scope {
       if (name in source.values) return relocate(this.sourceValue(source, name), at);
     }
     if ('default' in decl.body) return relocate(evaluate(decl.body.default, `${decl.path}.default`, (p) => spanIn(decl.file, p), this), at);
-    this.unresolvedCount++;
     return unresolved('variable-no-default', `var.${name}`, at);
   }
 

@@ -105,17 +105,12 @@ function optionalValue(ctx: ResourceContext, body: Record<string, unknown>, key:
 
 function optionalString(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<string> | null {
   const v = optionalValue(ctx, body, key, path);
-  return v && count(ctx, evString(v));
+  return v && evString(v);
 }
 
 function optionalNumber(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<number> | null {
   const v = optionalValue(ctx, body, key, path);
-  return v && count(ctx, evNumber(v));
-}
-
-function count<T>(ctx: ResourceContext, v: Value<T>): Value<T> {
-  if (v.k === 'unresolved') ctx.facts.unresolvedCount++;
-  return v;
+  return v && evNumber(v);
 }
 
 function protocolValue(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<Protocol> {
@@ -152,7 +147,6 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
       if (forEach.k === 'known' && isEmptyCollection(forEach.v)) return;
       const at = span(ctx, path);
       const unknown = unresolved('dynamic-block', `dynamic "${direction}"`, at);
-      ctx.facts.unresolvedCount++;
       pushRule(ctx, {
         direction,
         groupRef: ref,
@@ -197,7 +191,6 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
   ];
   const self = 'self' in body ? evalAt(ctx, body.self, `${path}.self`) : null;
   if (self?.k === 'known' && self.v === true) peers.push({ peer: { kind: 'self' }, at: span(ctx, `${path}.self`) });
-  else if (self && self.k !== 'known') count(ctx, self);
   const unknownPeers = (self !== null && self.k !== 'known') || peers.some((p) => peerValue(p.peer)?.k === 'unresolved');
   pushRule(ctx, {
     direction: spec.direction,
@@ -218,7 +211,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
 function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string, make: (v: Value<string>) => Peer): PeerAt[] {
   const list = optionalValue(ctx, body, key, path);
   if (!list) return [];
-  return evList(list).filter((item) => !(item.k === 'known' && item.v === null)).map((item, i) => ({ peer: make(count(ctx, evString(item))), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
+  return evList(list).filter((item) => !(item.k === 'known' && item.v === null)).map((item, i) => ({ peer: make(evString(item)), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
 }
 
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
@@ -239,12 +232,12 @@ function groupRefs(ctx: ResourceContext, raw: unknown, path: string): AttachedGr
   const at = span(ctx, path);
   if (direct) return [{ ref: direct, at }];
   const value = evalAt(ctx, raw, path);
-  if (value.k === 'known' && Array.isArray(value.v)) return value.v.map((item) => ({ ref: externalRef(ctx, item), at }));
-  return [{ ref: externalRef(ctx, value), at }];
+  if (value.k === 'known' && Array.isArray(value.v)) return value.v.map((item) => ({ ref: externalRef(item), at }));
+  return [{ ref: externalRef(value), at }];
 }
 
-function externalRef(ctx: ResourceContext, v: EV): GroupRef {
-  return { kind: 'external', id: count(ctx, evString(v)) };
+function externalRef(v: EV): GroupRef {
+  return { kind: 'external', id: evString(v) };
 }
 
 /** `${aws_security_group.web.id}` (also `[0]`/`["k"]` instances and `.name`) points at a group of this module. */
@@ -266,10 +259,7 @@ function singleGroupRef(ctx: ResourceContext, body: Record<string, unknown>, key
 function extractSgRule(ctx: ResourceContext, block: Block): void {
   const type = evString(evalAt(ctx, block.body.type, `${block.path}.type`));
   const directions: Direction[] = type.k === 'known' && (type.v === 'ingress' || type.v === 'egress') ? [type.v] : [];
-  if (directions.length === 0) {
-    count(ctx, type);
-    return;
-  }
+  if (directions.length === 0) return;
   const source = 'source_security_group_id' in block.body ? groupRefs(ctx, block.body.source_security_group_id, `${block.path}.source_security_group_id`) : [];
   extractRuleEntry(
     ctx,
