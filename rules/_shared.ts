@@ -27,13 +27,13 @@ export function namedFromSpecs(specs: readonly PortSpec[], defaults: readonly Na
   });
 }
 
-export function groupLabel(model: Model, rule: SgRule): string {
-  const group = rule.group ? model.groups.get(rule.group) : undefined;
-  return group?.address ?? rule.resource;
-}
-
 export function groupAddress(model: Model, rule: SgRule): string | undefined {
   return rule.group ? model.groups.get(rule.group)?.address : undefined;
+}
+
+/** The rule's group address for messages, or the rule's own resource when its group is not in the model. */
+export function groupLabel(model: Model, rule: SgRule): string {
+  return groupAddress(model, rule) ?? rule.resource;
 }
 
 /** "0.0.0.0/0", or for a union "0.0.0.0/1 + 128.0.0.0/1 (together all of IPv4)". */
