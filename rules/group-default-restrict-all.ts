@@ -22,7 +22,18 @@ export default defineRule({
       if (entries.size === 0) continue;
       const directions = (['ingress', 'egress'] as const).filter((d) => rules.some((r) => r.direction === d)).join(' and ');
       const count = `${entries.size} rule${entries.size === 1 ? '' : 's'}`;
-      ctx.report({ messageId: 'hasRules', data: { group: group.address, count, directions }, at: group.at, resource: group.address, group: group.address, key: `default|${directions}` });
+      // A group created only under a condition (`count = c ? 1 : 0`) has rules only under it.
+      const when = rules[0]!.entry.when ?? [];
+      const shared = rules.every((r) => (r.entry.when ?? []).join('&') === when.join('&'));
+      ctx.report({
+        messageId: 'hasRules',
+        data: { group: group.address, count, directions },
+        at: group.at,
+        resource: group.address,
+        group: group.address,
+        key: `default|${directions}`,
+        ...(shared && when.length > 0 ? { when } : {}),
+      });
     }
   },
 });

@@ -17,7 +17,7 @@ import type { Facts } from './model/types.js';
 import { parseCdk } from './parsers/cdk/index.js';
 import { parseCloudFormation } from './parsers/cloudformation/index.js';
 import { readParametersFile } from './parsers/cloudformation/parameters.js';
-import { displayPath, parseTerraformModule } from './parsers/terraform/index.js';
+import { displayPath, parseTerraform, type TerraformDir } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
 import type { PresetName } from '../rules/presets.js';
@@ -90,12 +90,15 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const dir = dirname(f.abs);
     if (!moduleDirs.has(dir)) moduleDirs.set(dir, siblingsOf(dir));
   }
-  for (const [dir, tfFiles] of [...moduleDirs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const terraformDirs: TerraformDir[] = [...moduleDirs].map(([dir, tfFiles]) => {
     const loaded = configs.forFile(join(dir, '_'));
     const tf = loaded.config.terraform ?? {};
     const varFiles = [...(tf.varFiles ?? []).map((v) => resolve(loaded.dir, v)), ...(options.varFiles ?? []).map((v) => resolve(cwd, v))];
     const vars = { ...Object.fromEntries(Object.entries(tf.vars ?? {}).map(([k, v]) => [k, String(v)])), ...(options.vars ?? {}) };
-    const parsed = await parseTerraformModule(dir, tfFiles, { cwd, vars, varFiles });
+    return { dir, files: tfFiles, options: { vars, varFiles } };
+  });
+  if (terraformDirs.length > 0) {
+    const parsed = await parseTerraform(terraformDirs, cwd);
     facts.push(parsed.facts);
     files.push(...parsed.files);
   }
@@ -118,7 +121,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   }
 
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
-  for (const f of files) if (f.format === 'cloudformation') reportable.add(f.path);
+  // Nested stacks, and modules reached only through calls, are reported where their findings are, with the call chain.
+  for (const f of files) if (f.format === 'cloudformation' || (f.format === 'terraform' && !moduleDirs.has(dirname(resolve(cwd, f.path))))) reportable.add(f.path);
   // A .tfvars file named on its own (a pre-commit hook passes just the changed files) stands for the module it sets values in.
   for (const f of selected) if (f.kind === 'terraform-vars' && f.explicit) for (const tf of moduleDirs.get(dirname(f.abs)) ?? []) reportable.add(displayPath(cwd, tf));
   const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));

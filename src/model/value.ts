@@ -22,6 +22,7 @@ export type UnresolvedReason =
   | 'get-att'
   | 'unsupported-function'
   | 'remote-template'
+  | 'remote-module'
   | 'function-parameter'
   | 'loop-variable'
   | 'cdk-token';
@@ -47,6 +48,11 @@ export type Value<T> = Known<T> | Unresolved | OneOf<T>;
 
 export const known = <T>(v: T, at: Span): Known<T> => ({ k: 'known', v, at });
 export const unresolved = (why: UnresolvedReason, expr: string, at: Span): Unresolved => ({ k: 'unresolved', why, expr, at });
+
+/** Wraps a value so it holds only under the given conditions (a resource's `Condition`, a conditional `count`). */
+export function under<T>(when: readonly string[], v: Value<T>): Value<T> {
+  return when.length === 0 ? v : { k: 'oneOf', at: v.at, options: [{ when: when.join(' and '), value: v }] };
+}
 
 export function mapValue<T, U>(value: Value<T>, fn: (v: T, at: Span) => Value<U>): Value<U> {
   switch (value.k) {

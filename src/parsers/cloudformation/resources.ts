@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
-import { alternatives, known, mapValue, type Value } from '../../model/value.js';
+import { alternatives, known, mapValue, under, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type EV } from '../values.js';
 import { keyOf } from './document.js';
 import { GROUP_MARK, intrinsicCall, type TemplateEvaluator } from './intrinsics.js';
@@ -131,11 +131,6 @@ function cdkPathOf(ev: TemplateEvaluator, node: YAMLMap): string | undefined {
   const metadata = ev.deref(node.get('Metadata', true) as Node | undefined);
   const path = isMap(metadata) ? metadata.get('aws:cdk:path') : undefined;
   return typeof path === 'string' ? path : undefined;
-}
-
-/** Wraps a value so it holds only under the resource's conditions. */
-function under<T>(when: string[], v: Value<T>): Value<T> {
-  return when.length === 0 ? v : { k: 'oneOf', at: v.at, options: [{ when: when.join(' and '), value: v }] };
 }
 
 function prop(ctx: CfnResourceContext, r: Resource, key: string): EV | null {

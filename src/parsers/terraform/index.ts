@@ -1,11 +1,12 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
 import { emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type Located } from './locator.js';
-import { ModuleScope, type ModuleInputs, type TfFile, type VarSource } from './module.js';
-import { extractResources } from './resources.js';
+import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
+import { extractInstance } from './resources.js';
 import { parseTfJson } from './tfjson.js';
 
 export interface TerraformOptions {
@@ -17,25 +18,135 @@ export interface TerraformOptions {
   varFiles: string[];
 }
 
+export interface TerraformDir {
+  /** Absolute path of a module directory with files selected for analysis. */
+  dir: string;
+  files: string[];
+  options: Omit<TerraformOptions, 'cwd'>;
+}
+
 const AUTO_VARS = /^(terraform\.tfvars(\.json)?|.*\.auto\.tfvars(\.json)?)$/;
 const ANY_VARS = /\.tfvars(\.json)?$/;
+const CONFIG_FILE = /\.tf(\.json)?$/;
 
-/** Parses one Terraform module directory: every `.tf`/`.tf.json` file in it, with its variables, locals and var files. */
+/** Parses one Terraform module directory as a root (tests and single-directory callers). */
 export async function parseTerraformModule(dir: string, filePaths: string[], opts: TerraformOptions): Promise<FrontEndResult> {
+  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles } }], opts.cwd);
+}
+
+/**
+ * Parses the selected module directories and every local or downloaded module they call (each directory once), then
+ * evaluates each root: a selected directory that no selected directory calls (RULES.md "Roots and calls").
+ */
+export async function parseTerraform(selected: TerraformDir[], cwd: string): Promise<FrontEndResult> {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
-  const tfFiles: TfFile[] = [];
-  for (const abs of [...filePaths].sort()) {
-    const loaded = await loadConfigFile(abs, opts.cwd);
-    result.files.push(loaded.parsed);
-    result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
-    if (loaded.file) tfFiles.push(loaded.file);
+  const modules = new Map<string, ModuleDir>();
+  const manifests = new Map<string, Map<string, string>>();
+  const load = async (abs: string, files?: string[]): Promise<void> => {
+    if (modules.has(abs)) return;
+    const tfFiles: TfFile[] = [];
+    const paths = files ?? configFilesIn(abs);
+    const placeholder = indexModule(abs, displayPath(cwd, abs) || '.', []);
+    modules.set(abs, placeholder);
+    for (const file of [...paths].sort()) {
+      const loaded = await loadConfigFile(file, cwd);
+      result.files.push(loaded.parsed);
+      result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
+      if (loaded.file) tfFiles.push(loaded.file);
+    }
+    reportDuplicates(tfFiles, result.files);
+    modules.set(abs, indexModule(abs, placeholder.display, tfFiles));
+  };
+
+  const queue = [...selected.map((s) => s.dir)];
+  for (const s of selected) await load(s.dir, s.files);
+  for (const s of selected) {
+    const manifest = readManifest(s.dir);
+    manifests.set(s.dir, manifest);
+    queue.push(...manifest.values());
   }
-  reportDuplicates(tfFiles, result.files);
-  const inputs = await moduleInputs(dir, opts, result);
-  const scope = new ModuleScope(tfFiles, inputs);
-  const moduleDir = displayPath(opts.cwd, dir) || '.';
-  for (const file of tfFiles) extractResources({ file, scope, moduleDir, facts: result.facts });
+  const calledBySelected = new Set<string>();
+  const selectedDirs = new Set(selected.map((s) => s.dir));
+  while (queue.length > 0) {
+    const abs = queue.shift()!;
+    await load(abs);
+    for (const decl of modules.get(abs)!.calls.values()) {
+      const target = localSource(abs, decl.body.source);
+      if (!target) continue;
+      if (selectedDirs.has(abs)) calledBySelected.add(target);
+      if (!modules.has(target) && isDirectory(target)) queue.push(target);
+    }
+  }
+
+  const reached = new Set<string>();
+  const diagnostic = (file: string, at: Span, message: string) => {
+    result.files.find((f) => f.path === file)?.diagnostics.push({ line: at.start.line, column: at.start.column, message });
+  };
+  const analyze = async (root: TerraformDir) => {
+    reached.add(root.dir);
+    const mod = modules.get(root.dir)!;
+    const manifest = manifests.get(root.dir) ?? new Map<string, string>();
+    const world: World = {
+      moduleAt: (abs) => modules.get(abs),
+      resolveCall: (caller, name, source) => {
+        const local = localSource(caller.mod.abs, source);
+        const key = caller.ctx.callKey ? `${caller.ctx.callKey}.${name}` : name;
+        const abs = local ?? manifest.get(key);
+        const dir = abs ? modules.get(abs) : undefined;
+        if (dir && isDirectory(dir.abs)) {
+          reached.add(dir.abs);
+          return { dir };
+        }
+        if (local) return { why: 'module-output', detail: `module "${name}": ${source} is not a directory` };
+        return { why: 'remote-module', detail: `module "${name}": ${source}` };
+      },
+    };
+    const inputs = await moduleInputs(root.dir, { cwd, ...root.options }, result);
+    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir] });
+    extractInstance(instance, result.facts, diagnostic);
+  };
+  const sorted = [...selected].sort((a, b) => (a.dir < b.dir ? -1 : 1));
+  for (const root of sorted) if (!calledBySelected.has(root.dir)) await analyze(root);
+  // Directories that only call each other in a cycle have no root: analyze them on their own rather than not at all.
+  for (const root of sorted) if (!reached.has(root.dir)) await analyze(root);
+  for (const f of result.files) f.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return result;
+}
+
+function configFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((n) => CONFIG_FILE.test(n))
+      .map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The directory a `./…` or `../…` module source names. */
+function localSource(callerDir: string, source: unknown): string | null {
+  if (typeof source !== 'string' || !/^\.\.?[\\/]/.test(source)) return null;
+  return resolve(callerDir, source);
+}
+
+/** `.terraform/modules/modules.json` written by `terraform init`: module call key ("a.b") to the absolute directory of its copy. */
+function readManifest(rootDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  try {
+    const json = JSON.parse(readFileSync(join(rootDir, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: { Key?: string; Dir?: string }[] };
+    for (const m of json.Modules ?? []) if (m.Key && m.Dir) out.set(m.Key, resolve(rootDir, m.Dir));
+  } catch {
+    // No manifest (or an unreadable one): registry and git modules stay unresolved, with their reason.
+  }
+  return out;
 }
 
 export function displayPath(cwd: string, abs: string): string {

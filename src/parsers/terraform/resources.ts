@@ -1,12 +1,11 @@
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
-import { known, mapValue, unresolved, type Value } from '../../model/value.js';
-import { evList, evNumber, evString, type EV } from '../values.js';
-import { evaluate, traversalSteps } from './expr.js';
-import { asRecord, blocksOf, spanIn, type ModuleScope, type TfFile } from './module.js';
-
-const GROUP_TYPES = new Set(['aws_security_group', 'aws_default_security_group']);
+import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
+import { evList, evNumber, evString, type Data, type EV } from '../values.js';
+import { entriesOf, ID_MARKER, isIdMarker } from './evaluate.js';
+import { parseValueString, type Node } from './syntax.js';
+import { asRecord, blocksOf, GROUP_TYPES, type Instance, type TfFile } from './module.js';
 
 /** Attribute paths (inside the resource body, nested blocks by name) that list the groups a resource carries. */
 const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
@@ -41,10 +40,12 @@ const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
 
 export interface ResourceContext {
   file: TfFile;
-  scope: ModuleScope;
-  /** Module directory as displayed, used to make group ids unique across root modules. */
-  moduleDir: string;
+  instance: Instance;
   facts: Facts;
+  /** `count`/`each` of the resource instance being read, and `dynamic` iterators inside it. */
+  bindings: ReadonlyMap<string, EV>;
+  /** Conditions under which this resource instance exists (module and resource `count = c ? 1 : 0`). */
+  when: string[];
 }
 
 interface Block {
@@ -52,55 +53,63 @@ interface Block {
   name: string;
   body: Record<string, unknown>;
   path: string;
+  /** Full address: module path, type, name and instance key (`module.sg.aws_security_group.this[0]`). */
   address: string;
+  /** Address within its module (`aws_security_group.this[0]`), for group ids. */
+  local: string;
 }
 
-export function groupId(moduleDir: string, address: string): string {
-  return `tf:${moduleDir}#${address}`;
-}
-
-export function extractResources(ctx: ResourceContext): void {
-  for (const [type, byName] of Object.entries(asRecord(ctx.file.body.resource))) {
-    for (const [name, list] of Object.entries(asRecord(byName))) {
-      const body = Array.isArray(list) ? asRecord(list[0]) : {};
-      const block: Block = { type, name, body, path: `resource.${type}.${name}[0]`, address: `${type}.${name}` };
-      if (createsNothing(ctx, block)) continue;
-      if (GROUP_TYPES.has(type)) extractGroup(ctx, block);
-      else if (type === 'aws_security_group_rule') extractSgRule(ctx, block);
-      else if (type === 'aws_vpc_security_group_ingress_rule') extractVpcRule(ctx, block, 'ingress');
-      else if (type === 'aws_vpc_security_group_egress_rule') extractVpcRule(ctx, block, 'egress');
-      else if (type === 'aws_network_interface_sg_attachment') extractSgAttachment(ctx, block);
-      const attachment = ATTACHMENTS[type];
-      if (attachment) extractAttachment(ctx, block, attachment.kind, attachment.paths);
+/** Reads every resource of a module instance, then the modules it calls, each instance with what its call passes. */
+export function extractInstance(instance: Instance, facts: Facts, diagnostics: (file: string, at: Span, message: string) => void): void {
+  for (const decl of instance.mod.resources.values()) {
+    for (const expansion of instance.expand(decl)) {
+      const local = `${decl.type}.${decl.name}${expansion.suffix}`;
+      const block: Block = { type: decl.type, name: decl.name, body: decl.body, path: decl.path, address: `${instance.ctx.prefix}${local}`, local };
+      const ctx: ResourceContext = { file: decl.file, instance, facts, bindings: expansion.bindings, when: [...instance.ctx.when, ...expansion.when] };
+      extractResource(ctx, block);
     }
   }
-}
-
-/** `count = 0` or an empty `for_each` map: the resource does not exist. Anything unknown keeps it (never guess). */
-function createsNothing(ctx: ResourceContext, block: Block): boolean {
-  for (const meta of ['count', 'for_each'] as const) {
-    if (!(meta in block.body)) continue;
-    const v = evalAt(ctx, block.body[meta], `${block.path}.${meta}`);
-    if (v.k !== 'known') continue;
-    if (meta === 'count' && v.v === 0) return true;
-    if (meta === 'for_each' && isEmptyCollection(v.v)) return true;
+  for (const [name, decl] of instance.mod.calls) {
+    const site = instance.span(decl.file, decl.path);
+    const target = instance.callTarget(name, decl);
+    if (!('dir' in target)) {
+      facts.unresolved.push(unresolved(target.why, target.detail, site));
+      continue;
+    }
+    if (instance.ctx.stack.includes(target.dir.abs) || instance.ctx.stack.length > MAX_MODULE_DEPTH) {
+      const why = instance.ctx.stack.includes(target.dir.abs) ? 'the module calls itself' : 'modules nested too deeply';
+      diagnostics(decl.file.path, site, `module "${name}": ${why}; the call was not analyzed`);
+      continue;
+    }
+    for (const expansion of instance.expand(decl)) extractInstance(instance.child(name, decl, target.dir, expansion), facts, diagnostics);
   }
-  return false;
 }
 
-const isEmptyCollection = (v: unknown) => (Array.isArray(v) && v.length === 0) || (!!v && typeof v === 'object' && Object.keys(v).length === 0);
-const span = (ctx: ResourceContext, path: string): Span => spanIn(ctx.file, path);
-const evalAt = (ctx: ResourceContext, raw: unknown, path: string): EV => evaluate(raw, path, (p) => span(ctx, p), ctx.scope);
+const MAX_MODULE_DEPTH = 32;
+
+function extractResource(ctx: ResourceContext, block: Block): void {
+  const type = block.type;
+  if (GROUP_TYPES.has(type)) extractGroup(ctx, block);
+  else if (type === 'aws_security_group_rule') extractSgRule(ctx, block);
+  else if (type === 'aws_vpc_security_group_ingress_rule') extractVpcRule(ctx, block, 'ingress');
+  else if (type === 'aws_vpc_security_group_egress_rule') extractVpcRule(ctx, block, 'egress');
+  else if (type === 'aws_network_interface_sg_attachment') extractSgAttachment(ctx, block);
+  const attachment = ATTACHMENTS[type];
+  if (attachment) extractAttachment(ctx, block, attachment.kind, attachment.paths);
+}
+
+const span = (ctx: ResourceContext, path: string): Span => ctx.instance.span(ctx.file, path);
+const evalAt = (ctx: ResourceContext, raw: unknown, path: string): EV => ctx.instance.evaluate(ctx.file, raw, path, 'normal', ctx.bindings);
 function headerSpan(ctx: ResourceContext, path: string): Span {
   const h = ctx.file.header?.(path);
-  return h ? { file: ctx.file.path, start: h.start, end: h.end, path } : span(ctx, path);
+  return h ? { ...span(ctx, path), start: h.start, end: h.end } : span(ctx, path);
 }
 
 /** The value of an optional attribute; null when it is absent or evaluates to null (Terraform's "not set"). */
 function optionalValue(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): EV | null {
   if (!(key in body) || body[key] === null) return null;
   const v = evalAt(ctx, body[key], `${path}.${key}`);
-  return v.k === 'known' && v.v === null ? null : v;
+  return v.k === 'known' && v.v === null ? null : markerFree(v);
 }
 
 function optionalString(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<string> | null {
@@ -120,14 +129,15 @@ function protocolValue(ctx: ResourceContext, body: Record<string, unknown>, key:
 }
 
 function extractGroup(ctx: ResourceContext, block: Block): void {
-  const id = groupId(ctx.moduleDir, block.address);
+  const id = ctx.instance.groupId(block.local);
+  const guard = <T>(v: Value<T> | null): Value<T> | null => v && under(ctx.when, v);
   const group: SecurityGroup = {
     id,
     address: block.address,
     format: 'terraform',
-    name: optionalString(ctx, block.body, 'name', block.path),
-    namePrefix: optionalString(ctx, block.body, 'name_prefix', block.path),
-    description: optionalString(ctx, block.body, 'description', block.path),
+    name: guard(optionalString(ctx, block.body, 'name', block.path)),
+    namePrefix: guard(optionalString(ctx, block.body, 'name_prefix', block.path)),
+    description: guard(optionalString(ctx, block.body, 'description', block.path)),
     vpc: optionalString(ctx, block.body, 'vpc_id', block.path),
     isDefault: block.type === 'aws_default_security_group',
     implicitEgress: false,
@@ -143,31 +153,57 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
     });
     blocksOf(asRecord(block.body.dynamic), direction).forEach((dynamic, i) => {
       const path = `${block.path}.dynamic.${direction}[${i}]`;
-      const forEach = evalAt(ctx, dynamic.for_each, `${path}.for_each`);
-      if (forEach.k === 'known' && isEmptyCollection(forEach.v)) return;
-      const at = span(ctx, path);
-      const unknown = unresolved('dynamic-block', `dynamic "${direction}"`, at);
-      pushRule(ctx, {
-        direction,
-        groupRef: ref,
-        resource: block.address,
-        origin: 'tf-inline',
-        path,
-        protocol: unknown,
-        fromPort: unknown,
-        toPort: unknown,
-        description: unknown,
-        peers: [{ peer: { kind: 'cidr4', cidr: unknown }, at }],
-        singlePeer: false,
-        uncertain: true,
-      });
+      const content = blocksOf(dynamic, 'content')[0];
+      if (!content) return;
+      const iterator = iteratorName(dynamic.iterator) ?? direction;
+      for (const item of dynamicItems(evalAt(ctx, dynamic.for_each, `${path}.for_each`))) {
+        const inner: ResourceContext = { ...ctx, bindings: new Map([...ctx.bindings, [iterator, known<Data>({ key: item.key, value: item.value }, item.key.at)]]), when: [...ctx.when, ...item.when] };
+        const spec: EntrySpec = { body: content, path: `${path}.content[0]`, key: item.suffix, direction, groupRef: ref, resource: block.address, origin: 'tf-inline' };
+        extractRuleEntry(inner, item.unknown ? { ...spec, uncertain: true } : spec);
+      }
     });
   }
+}
+
+/** `iterator = rule` reaches us as the expression `${rule}`. */
+function iteratorName(raw: unknown): string | null {
+  const m = typeof raw === 'string' ? /^\$\{\s*([A-Za-z_][\w-]*)\s*\}$|^([A-Za-z_][\w-]*)$/.exec(raw) : null;
+  return m ? (m[1] ?? m[2]!) : null;
+}
+
+interface DynamicItem {
+  key: EV;
+  value: EV;
+  suffix: string;
+  when: string[];
+  unknown?: boolean;
+}
+
+/** The elements a `dynamic` block's `for_each` produces; one unknown element when the collection is not known. */
+function dynamicItems(forEach: EV): DynamicItem[] {
+  const out: DynamicItem[] = [];
+  for (const alt of alternatives(forEach)) {
+    if (alt.value.k === 'unresolved') {
+      const unknown = { ...alt.value, why: 'dynamic-block' as const };
+      out.push({ key: unknown, value: unknown, suffix: '[*]', when: alt.when, unknown: true });
+      continue;
+    }
+    for (const [key, item] of entriesOf(alt.value.v, alt.value.at) ?? []) {
+      for (const element of alternatives(item)) {
+        const k = (key as { v: Data }).v;
+        out.push({ key, value: element.value, suffix: typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`, when: [...alt.when, ...element.when] });
+      }
+    }
+  }
+  return out;
 }
 
 interface EntrySpec {
   body: Record<string, unknown>;
   path: string;
+  /** Element key of a `dynamic` block (`["ssh"]`), to tell its entries apart. */
+  key?: string;
+  uncertain?: boolean;
   direction: Direction;
   groupRef: GroupRef | null;
   resource: string;
@@ -198,6 +234,8 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
     resource: spec.resource,
     origin: spec.origin,
     path,
+    ...(spec.key ? { key: spec.key } : {}),
+    ...(spec.uncertain ? { uncertain: true } : {}),
     protocol: protocolValue(ctx, body, 'protocol', path),
     fromPort: optionalNumber(ctx, body, 'from_port', path),
     toPort: optionalNumber(ctx, body, 'to_port', path),
@@ -227,28 +265,28 @@ function groupListPeers(ctx: ResourceContext, body: Record<string, unknown>, key
 /** Group references in an attribute that holds one group id or a list of them. */
 function groupRefs(ctx: ResourceContext, raw: unknown, path: string): AttachedGroup[] {
   if (raw === undefined || raw === null) return [];
-  if (Array.isArray(raw)) return raw.flatMap((item, i) => groupRefs(ctx, item, `${path}[${i}]`).map((g) => ({ ...g, at: elementSpan(ctx, path, i, g.at) })));
-  const direct = typeof raw === 'string' ? modelGroupReference(ctx, raw) : null;
-  const at = span(ctx, path);
-  if (direct) return [{ ref: direct, at }];
   const value = evalAt(ctx, raw, path);
-  if (value.k === 'known' && Array.isArray(value.v)) return value.v.map((item) => ({ ref: externalRef(item), at }));
-  return [{ ref: externalRef(value), at }];
+  const listed = Array.isArray(raw) || (value.k === 'known' && Array.isArray(value.v));
+  const items = listed ? evList(value) : [value];
+  return items.flatMap((item, i) => {
+    if (item.k === 'known' && item.v === null) return [];
+    return [{ ref: groupRefOf(item), at: Array.isArray(raw) ? elementSpan(ctx, path, i, item.at) : item.at }];
+  });
 }
 
-function externalRef(v: EV): GroupRef {
-  return { kind: 'external', id: evString(v) };
+/** A group of this configuration when the value is its id (in every alternative); otherwise an id known or not. */
+function groupRefOf(v: EV): GroupRef {
+  const ids = alternatives(v).map((a) => (a.value.k === 'known' && isIdMarker(a.value.v) ? a.value.v.slice(ID_MARKER.length) : null));
+  if (ids[0] && ids.every((id) => id === ids[0])) return { kind: 'model', id: ids[0] };
+  return { kind: 'external', id: evString(markerFree(v)) };
 }
 
-/** `${aws_security_group.web.id}` (also `[0]`/`["k"]` instances and `.name`) points at a group of this module. */
-function modelGroupReference(ctx: ResourceContext, raw: string): GroupRef | null {
-  const m = /^\$\{\s*([^}]*?)\s*\}$/.exec(raw);
-  const steps = m ? traversalSteps(m[1]!) : null;
-  if (!steps || steps.length < 3) return null;
-  const [type, name] = steps;
-  const attr = steps[steps.length - 1];
-  if (typeof type !== 'string' || !GROUP_TYPES.has(type) || typeof name !== 'string' || (attr !== 'id' && attr !== 'name')) return null;
-  return { kind: 'model', id: groupId(ctx.moduleDir, `${type}.${name}`) };
+/** A resource id where text is expected (a CIDR list, a description) is an attribute only apply knows. */
+function markerFree(v: EV): EV {
+  if (v.k === 'known' && isIdMarker(v.v)) return unresolved('resource-attribute', v.v.slice(v.v.indexOf('#') + 1).concat('.id'), v.at);
+  if (v.k === 'known' && Array.isArray(v.v) && v.v.some((x) => x.k !== 'known' || isIdMarker(x.v))) return { ...v, v: v.v.map(markerFree) };
+  if (v.k === 'oneOf') return { ...v, options: v.options.map((o) => ({ when: o.when, value: markerFree(o.value) })) };
+  return v;
 }
 
 function singleGroupRef(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): GroupRef | null {
@@ -259,7 +297,11 @@ function singleGroupRef(ctx: ResourceContext, body: Record<string, unknown>, key
 function extractSgRule(ctx: ResourceContext, block: Block): void {
   const type = evString(evalAt(ctx, block.body.type, `${block.path}.type`));
   const directions: Direction[] = type.k === 'known' && (type.v === 'ingress' || type.v === 'egress') ? [type.v] : [];
-  if (directions.length === 0) return;
+  if (directions.length === 0) {
+    // Neither direction can be checked; an invalid literal is AWS's to reject, an unknown one is reported as unknown.
+    if (type.k !== 'known') ctx.facts.unresolved.push(type.k === 'unresolved' ? type : unresolved('conditional', `${block.address}.type`, type.at));
+    return;
+  }
   const source = 'source_security_group_id' in block.body ? groupRefs(ctx, block.body.source_security_group_id, `${block.path}.source_security_group_id`) : [];
   extractRuleEntry(
     ctx,
@@ -310,6 +352,7 @@ interface RuleSpec {
   resource: string;
   origin: RuleOrigin;
   path: string;
+  key?: string;
   protocol: Value<Protocol>;
   fromPort: Value<number> | null;
   toPort: Value<number> | null;
@@ -323,7 +366,18 @@ interface RuleSpec {
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
   const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
-  const entry: RuleEntry = { id: `tf:${ctx.file.path}#${spec.path}`, peerCount: definite.length, singlePeer: spec.singlePeer, ...(spec.uncertain ? { uncertain: true } : {}), ...(spec.unknownPeers ? { unknownPeers: true } : {}), at };
+  // One written block yields an entry per module instance, resource instance and dynamic element.
+  const instance = /^module\.|\]$/.test(spec.resource) ? `@${spec.resource}` : '';
+  const entry: RuleEntry = {
+    id: `tf:${ctx.file.path}#${spec.path}${spec.key ?? ''}${instance}`,
+    peerCount: definite.length,
+    singlePeer: spec.singlePeer,
+    ...(spec.uncertain ? { uncertain: true } : {}),
+    ...(spec.unknownPeers ? { unknownPeers: true } : {}),
+    ...(ctx.when.length > 0 ? { when: ctx.when } : {}),
+    at,
+  };
+  const guard = <T>(v: Value<T>): Value<T> => under(ctx.when, v);
   const peers = spec.peers.length > 0 ? spec.peers : [{ peer: { kind: 'none' } as Peer, at }];
   peers.forEach((p, i) => {
     const rule: SgRule = {
@@ -331,12 +385,12 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
       group: null,
       groupRef: spec.groupRef,
       direction: spec.direction,
-      protocol: spec.protocol,
-      fromPort: spec.fromPort,
-      toPort: spec.toPort,
-      peer: p.peer,
+      protocol: guard(spec.protocol),
+      fromPort: spec.fromPort && guard(spec.fromPort),
+      toPort: spec.toPort && guard(spec.toPort),
+      peer: guardPeer(p.peer, guard),
       peerAt: p.at,
-      description: spec.description,
+      description: spec.description && guard(spec.description),
       origin: spec.origin,
       entry,
       resource: spec.resource,
@@ -347,15 +401,46 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   });
 }
 
+function guardPeer(peer: Peer, guard: <T>(v: Value<T>) => Value<T>): Peer {
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return { ...peer, cidr: guard(peer.cidr) };
+    case 'prefixList':
+      return { ...peer, id: guard(peer.id) };
+    case 'securityGroup':
+      return peer.ref.kind === 'external' ? { ...peer, ref: { ...peer.ref, id: guard(peer.ref.id) } } : peer;
+    default:
+      return peer;
+  }
+}
+
 function extractSgAttachment(ctx: ResourceContext, block: Block): void {
   const groups = groupRefs(ctx, block.body.security_group_id, `${block.path}.security_group_id`);
-  const eni = block.body.network_interface_id;
-  const m = typeof eni === 'string' ? /^\$\{\s*([^}]*?)\s*\}$/.exec(eni) : null;
-  const steps = m ? traversalSteps(m[1]!) : null;
-  const target =
-    steps && typeof steps[0] === 'string' && typeof steps[1] === 'string' && steps[0].startsWith('aws_') ? `${steps[0]}.${steps[1]}` : block.address;
+  const target = referencedResource(ctx, block.body.network_interface_id) ?? block.address;
   const at = headerSpan(ctx, block.path);
   ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at }, groups, complete: true, additive: true, at });
+}
+
+/** `aws_instance.web.primary_network_interface_id` names the resource `aws_instance.web` (with this instance's module path). */
+function referencedResource(ctx: ResourceContext, raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  let node: Node;
+  try {
+    node = parseValueString(raw);
+  } catch {
+    return null;
+  }
+  const chain: Node[] = [];
+  while (node.t === 'attr' || node.t === 'index') {
+    chain.unshift(node);
+    node = node.obj;
+  }
+  const name = chain[0];
+  if (node.t !== 'var' || !node.name.includes('_') || name?.t !== 'attr') return null;
+  const key = chain[1]?.t === 'index' && chain[1].key.t === 'lit' ? chain[1].key.v : undefined;
+  const suffix = typeof key === 'number' ? `[${key}]` : typeof key === 'string' ? `[${JSON.stringify(key)}]` : '';
+  return `${ctx.instance.ctx.prefix}${node.name}.${name.name}${suffix}`;
 }
 
 function extractAttachment(ctx: ResourceContext, block: Block, kind: TargetKind, paths: string[][]): void {

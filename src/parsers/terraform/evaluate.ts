@@ -1,0 +1,482 @@
+import type { Span } from '../../model/location.js';
+import { consistent, known, unresolved, type Unresolved, type UnresolvedReason } from '../../model/value.js';
+import type { Data, EV } from '../values.js';
+import { callFunction } from './functions.js';
+import { parseValueString, SyntaxError as HclSyntaxError, type Node } from './syntax.js';
+
+/**
+ * `normal` evaluates as Terraform would with every value it has; `explicit` treats variable defaults as unknown. A
+ * condition decides a conditional only when it is known in `explicit` mode (RULES.md "Unknown values": a condition that
+ * depends on a default alone is a deployment variant, so both branches are judged).
+ */
+export type Mode = 'normal' | 'explicit';
+export type Step = { attr: string } | { index: EV };
+
+export interface ReferenceScope {
+  /** Resolves a reference whose root the evaluator does not bind itself (`var`, `local`, `module`, `data`, resources…). */
+  reference(root: string, steps: Step[], mode: Mode, at: Span): EV;
+}
+
+export interface Env {
+  scope: ReferenceScope;
+  mode: Mode;
+  /** Names bound by `for` expressions, `dynamic` iterators and instance keys (`each`, `count`). */
+  bindings?: ReadonlyMap<string, EV>;
+}
+
+/**
+ * A resource's `id` (`aws_security_group.web.id`) stays a reference to that resource: a marker string, holding the
+ * group id sg-lint gives it, that no CIDR or text can equal (templates and text functions treat it as unknown).
+ */
+export const ID_MARKER = '\u0000tf-id:';
+export const idMarker = (id: string): string => `${ID_MARKER}${id}`;
+export const isIdMarker = (v: unknown): v is string => typeof v === 'string' && v.startsWith(ID_MARKER);
+
+const MAX_OPTIONS = 64;
+const MAX_DEPTH = 48;
+
+/** Evaluates the JSON hcl2json produced for an attribute; `spanAt(path)` locates any sub-path. */
+export function evaluateRaw(raw: unknown, path: string, spanAt: (path: string) => Span, env: Env, depth = 0): EV {
+  const at = spanAt(path);
+  if (depth > MAX_DEPTH) return unresolved('unsupported-expression', '(too deeply nested)', at);
+  if (raw === null || typeof raw === 'number' || typeof raw === 'boolean') return known(raw, at);
+  if (typeof raw === 'string') {
+    if (!raw.includes('${') && !raw.includes('%{')) return known(raw, at);
+    let node: Node;
+    try {
+      node = parseValueString(raw);
+    } catch (e) {
+      return unresolved('unsupported-expression', e instanceof HclSyntaxError ? raw : String(e), at);
+    }
+    return new Evaluator(raw, at, env).eval(node, env.bindings ?? EMPTY, 0);
+  }
+  if (Array.isArray(raw)) return known(raw.map((item, i) => evaluateRaw(item, `${path}[${i}]`, spanAt, env, depth + 1)), at);
+  if (typeof raw === 'object') {
+    const out: Record<string, EV> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = evaluateRaw(v, `${path}.${k}`, spanAt, env, depth + 1);
+    return known(out, at);
+  }
+  return unresolved('unsupported-expression', String(raw), at);
+}
+
+const EMPTY: ReadonlyMap<string, EV> = new Map();
+
+/** Evaluates one parsed expression; `src` is its text, for messages and condition labels. */
+export function evaluateNode(node: Node, src: string, at: Span, env: Env): EV {
+  return new Evaluator(src, at, env).eval(node, env.bindings ?? EMPTY, 0);
+}
+
+class Evaluator {
+  constructor(
+    private readonly src: string,
+    private readonly at: Span,
+    private readonly env: Env,
+  ) {}
+
+  private text(node: Node): string {
+    return this.src.slice(node.s, node.e).replace(/\s+/g, ' ').trim() || this.src;
+  }
+
+  private fail(why: UnresolvedReason, node: Node): Unresolved {
+    return unresolved(why, this.text(node), this.at);
+  }
+
+  eval(node: Node, b: ReadonlyMap<string, EV>, depth: number): EV {
+    if (depth > MAX_DEPTH) return this.fail('unsupported-expression', node);
+    const d = depth + 1;
+    switch (node.t) {
+      case 'lit':
+        return known(node.v, this.at);
+      case 'tpl':
+        return this.template(node, b, d);
+      case 'tif':
+      case 'tfor':
+        return this.template({ t: 'tpl', parts: [node], s: node.s, e: node.e }, b, d);
+      case 'var':
+      case 'attr':
+      case 'index':
+        return this.traversal(node, b, d);
+      case 'splat':
+        return this.splat(node, b, d);
+      case 'item':
+        return b.get('\u0000item') ?? this.fail('unsupported-expression', node);
+      case 'call':
+        return this.call(node, b, d);
+      case 'tuple':
+        return known(
+          node.items.map((item) => this.eval(item, b, d)),
+          this.at,
+        );
+      case 'object':
+        return this.object(node, b, d);
+      case 'for':
+        return this.forExpression(node, b, d);
+      case 'cond':
+        return this.conditional(node, b, d);
+      case 'bin':
+        return this.binary(node, b, d);
+      case 'un':
+        return lift([this.eval(node.operand, b, d)], this.at, ([v]) => {
+          if (node.op === '!') return typeof v === 'boolean' ? known(!v, this.at) : this.fail('wrong-type', node);
+          const n = toNumber(v!);
+          return n === null ? this.fail('wrong-type', node) : known(-n, this.at);
+        });
+    }
+  }
+
+  private template(node: Extract<Node, { t: 'tpl' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    const pieces: EV[] = [];
+    for (const part of node.parts) {
+      if (part.t === 'lit') pieces.push(known(String(part.v ?? ''), this.at));
+      else if (part.t === 'tif') pieces.push(this.templateIf(part, b, d));
+      else if (part.t === 'tfor') pieces.push(this.templateFor(part, b, d));
+      else pieces.push(this.eval(part, b, d));
+    }
+    return lift(pieces, this.at, (values) => {
+      let out = '';
+      for (const v of values) {
+        const s = toText(v);
+        if (s === null) return this.fail(isIdMarker(v) ? 'resource-attribute' : 'wrong-type', node);
+        out += s;
+      }
+      return known(out, this.at);
+    });
+  }
+
+  private templateIf(node: Extract<Node, { t: 'tif' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    const empty: Node = { t: 'lit', v: '', s: node.e, e: node.e };
+    return this.choose(node.cond, node.then, node.else ?? empty, b, d);
+  }
+
+  private templateFor(node: Extract<Node, { t: 'tfor' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    return lift([this.eval(node.coll, b, d)], this.at, ([coll]) => {
+      const entries = entriesOf(coll!);
+      if (!entries) return this.fail('wrong-type', node);
+      const pieces = entries.map(([k, v]) => this.eval(node.body, bind(b, node.key, k, node.value, v), d));
+      return lift(pieces, this.at, (texts) => known(texts.map((t) => toText(t) ?? '').join(''), this.at));
+    });
+  }
+
+  private traversal(node: Node, b: ReadonlyMap<string, EV>, d: number): EV {
+    const chain: Node[] = [];
+    let root: Node = node;
+    while (root.t === 'attr' || root.t === 'index') {
+      chain.unshift(root);
+      root = root.obj;
+    }
+    const steps: Step[] = chain.map((n) => (n.t === 'attr' ? { attr: n.name } : { index: this.eval((n as Extract<Node, { t: 'index' }>).key, b, d) }));
+    if (root.t === 'var') {
+      const bound = b.get(root.name);
+      if (bound) return accessAll(bound, steps, this.at, this.text(node));
+      const value = this.env.scope.reference(root.name, steps, this.env.mode, this.at);
+      return value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.text(node) } : value;
+    }
+    return accessAll(this.eval(root, b, d), steps, this.at, this.text(node));
+  }
+
+  private splat(node: Extract<Node, { t: 'splat' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    return lift([this.eval(node.obj, b, d)], this.at, ([v]) => {
+      const items: EV[] = Array.isArray(v) ? v : v === null ? [] : [known(v!, this.at)];
+      return known(
+        items.map((item) => this.eval(node.each, withBinding(b, '\u0000item', item), d)),
+        this.at,
+      );
+    });
+  }
+
+  private object(node: Extract<Node, { t: 'object' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    const out: Record<string, EV> = {};
+    for (const item of node.items) {
+      const key = this.eval(item.key, b, d);
+      const k = key.k === 'known' ? toText(key.v) : null;
+      if (k === null) return key.k === 'known' ? this.fail('wrong-type', item.key) : key.k === 'unresolved' ? key : this.fail('conditional', item.key);
+      out[k] = this.eval(item.value, b, d);
+    }
+    return known(out, this.at);
+  }
+
+  private forExpression(node: Extract<Node, { t: 'for' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    return lift([this.eval(node.coll, b, d)], this.at, ([coll]) => {
+      const entries = entriesOf(coll!);
+      if (!entries) return this.fail('wrong-type', node);
+      const list: EV[] = [];
+      const map: Record<string, EV> = {};
+      for (const [k, v] of entries) {
+        const inner = bind(b, node.key, k, node.value, v);
+        let presence: string | null = null;
+        if (node.cond) {
+          const decided = this.decide(node.cond, inner, d);
+          if (decided === false) continue;
+          if (decided === null) return this.fail('conditional', node.cond);
+          if (decided !== true) presence = decided;
+        }
+        const value = this.eval(node.body, inner, d);
+        const element: EV = presence ? { k: 'oneOf', at: this.at, options: [{ when: presence, value }] } : value;
+        if (!node.keyExpr) {
+          list.push(element);
+          continue;
+        }
+        const key = this.eval(node.keyExpr, inner, d);
+        const keyText = key.k === 'known' ? toText(key.v) : null;
+        if (keyText === null) return key.k === 'unresolved' ? key : this.fail('wrong-type', node.keyExpr);
+        if (presence) return this.fail('conditional', node.cond!);
+        if (node.group) {
+          const group = map[keyText];
+          map[keyText] = known([...(group && group.k === 'known' && Array.isArray(group.v) ? group.v : []), element], this.at);
+        } else map[keyText] = element;
+      }
+      return known(node.keyExpr ? map : list, this.at);
+    });
+  }
+
+  /**
+   * true/false when the condition is decided by explicitly given values; a label ("var.x is true") when it is not (a
+   * deployment variant, or a value only apply would know); null when it cannot be a boolean at all.
+   */
+  private decide(cond: Node, b: ReadonlyMap<string, EV>, d: number): boolean | string | null {
+    const explicit = this.env.mode === 'explicit' ? this.eval(cond, b, d) : new Evaluator(this.src, this.at, { ...this.env, mode: 'explicit' }).eval(cond, b, d);
+    if (explicit.k === 'known') {
+      const v = toBool(explicit.v);
+      return v;
+    }
+    if (this.env.mode === 'explicit') return null;
+    return `${this.text(cond)} is true`;
+  }
+
+  private choose(cond: Node, then: Node, otherwise: Node, b: ReadonlyMap<string, EV>, d: number): EV {
+    const explicit = this.env.mode === 'explicit' ? this.eval(cond, b, d) : new Evaluator(this.src, this.at, { ...this.env, mode: 'explicit' }).eval(cond, b, d);
+    if (explicit.k !== 'unresolved') {
+      // Alternatives from var files are explicit too: each picks its own branch.
+      return lift([explicit], this.at, ([c]) => {
+        const v = toBool(c!);
+        return v === null ? this.fail('wrong-type', cond) : this.eval(v ? then : otherwise, b, d);
+      });
+    }
+    if (this.env.mode === 'explicit') return this.fail('conditional', cond);
+    const label = this.text(cond);
+    return {
+      k: 'oneOf',
+      at: this.at,
+      options: [
+        { when: `${label} is true`, value: this.eval(then, b, d) },
+        { when: `${label} is false`, value: this.eval(otherwise, b, d) },
+      ],
+    };
+  }
+
+  private conditional(node: Extract<Node, { t: 'cond' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    return this.choose(node.cond, node.then, node.else, b, d);
+  }
+
+  private binary(node: Extract<Node, { t: 'bin' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    const left = this.eval(node.left, b, d);
+    // Terraform evaluates both sides, but a known false/true on the left already decides && and ||.
+    if ((node.op === '&&' || node.op === '||') && left.k === 'known' && typeof left.v === 'boolean' && left.v === (node.op === '||')) return left;
+    const right = this.eval(node.right, b, d);
+    if ((node.op === '&&' || node.op === '||') && right.k === 'known' && typeof right.v === 'boolean' && right.v === (node.op === '||')) return right;
+    return lift([left, right], this.at, ([l, r]) => {
+      const op = node.op;
+      if (op === '==' || op === '!=') {
+        const eq = dataEqual(l!, r!);
+        if (eq === null) return this.fail('unsupported-expression', node);
+        return known(op === '==' ? eq : !eq, this.at);
+      }
+      if (op === '&&' || op === '||') {
+        const lb = toBool(l!);
+        const rb = toBool(r!);
+        if (lb === null || rb === null) return this.fail('wrong-type', node);
+        return known(op === '&&' ? lb && rb : lb || rb, this.at);
+      }
+      const ln = toNumber(l!);
+      const rn = toNumber(r!);
+      if (ln === null || rn === null) return this.fail('wrong-type', node);
+      switch (op) {
+        case '+':
+          return known(ln + rn, this.at);
+        case '-':
+          return known(ln - rn, this.at);
+        case '*':
+          return known(ln * rn, this.at);
+        case '/':
+          return rn === 0 ? this.fail('wrong-type', node) : known(ln / rn, this.at);
+        case '%':
+          return rn === 0 ? this.fail('wrong-type', node) : known(ln % rn, this.at);
+        case '<':
+          return known(ln < rn, this.at);
+        case '<=':
+          return known(ln <= rn, this.at);
+        case '>':
+          return known(ln > rn, this.at);
+        default:
+          return known(ln >= rn, this.at);
+      }
+    });
+  }
+
+  private call(node: Extract<Node, { t: 'call' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    const name = node.name.replace(/^core::/, '');
+    if (name === 'try' || name === 'can') return this.tryOrCan(name, node, b, d);
+    let args = node.args.map((a) => this.eval(a, b, d));
+    if (node.expand && args.length > 0) {
+      const last = args[args.length - 1]!;
+      if (last.k !== 'known' || !Array.isArray(last.v)) return last.k === 'unresolved' ? last : this.fail('function-call', node);
+      args = [...args.slice(0, -1), ...last.v];
+    }
+    const result = callFunction(name, args, this.at);
+    if (result === undefined) return this.fail('unsupported-function', node);
+    return result.k === 'unresolved' && result.expr === '' ? { ...result, expr: this.text(node) } : result;
+  }
+
+  private tryOrCan(name: 'try' | 'can', node: Extract<Node, { t: 'call' }>, b: ReadonlyMap<string, EV>, d: number): EV {
+    for (const arg of node.args) {
+      const v = this.eval(arg, b, d);
+      const failed = hasError(v);
+      if (name === 'can') return failed ? known(false, this.at) : isWhollyKnown(v) ? known(true, this.at) : this.fail('function-call', node);
+      if (!failed) return v;
+    }
+    return this.fail('wrong-type', node);
+  }
+}
+
+/** An evaluation error (Terraform would fail the plan): what `try` skips and `can` reports as false. */
+function hasError(v: EV): boolean {
+  if (v.k === 'unresolved') return v.why === 'wrong-type' || v.why === 'unsupported-expression';
+  if (v.k === 'oneOf') return v.options.some((o) => hasError(o.value));
+  return false;
+}
+
+function isWhollyKnown(v: EV): boolean {
+  if (v.k !== 'known') return false;
+  if (Array.isArray(v.v)) return v.v.every(isWhollyKnown);
+  if (v.v && typeof v.v === 'object') return Object.values(v.v).every(isWhollyKnown);
+  return true;
+}
+
+function withBinding(b: ReadonlyMap<string, EV>, name: string, value: EV): ReadonlyMap<string, EV> {
+  const next = new Map(b);
+  next.set(name, value);
+  return next;
+}
+
+function bind(b: ReadonlyMap<string, EV>, keyName: string | null, key: EV, valueName: string, value: EV): ReadonlyMap<string, EV> {
+  const next = new Map(b);
+  if (keyName) next.set(keyName, key);
+  next.set(valueName, value);
+  return next;
+}
+
+/** [key, value] pairs of a list (index keys) or map (string keys, in lexical order, as Terraform iterates). */
+export function entriesOf(v: Data, at?: Span): [EV, EV][] | null {
+  const where = at ?? { file: '', start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: '' };
+  if (Array.isArray(v)) return v.map((item, i) => [known(i, item.at ?? where), item]);
+  if (v && typeof v === 'object') return Object.keys(v).sort().map((k) => [known(k, v[k]!.at ?? where), v[k]!]);
+  return null;
+}
+
+/** Applies attribute and index steps. */
+export function accessAll(value: EV, steps: Step[], at: Span, expr: string): EV {
+  let current = value;
+  for (const step of steps) current = access(current, step, at, expr);
+  return current;
+}
+
+export function access(value: EV, step: Step, at: Span, expr: string): EV {
+  if ('index' in step) {
+    return lift([value, step.index], at, ([container, key]) => member(container!, key!, at, expr));
+  }
+  return lift([value], at, ([container]) => member(container!, step.attr, at, expr));
+}
+
+function member(container: Data, key: Data, at: Span, expr: string): EV {
+  if (Array.isArray(container)) {
+    const i = typeof key === 'number' ? key : typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : NaN;
+    const item = Number.isInteger(i) ? container[i] : undefined;
+    return item ?? unresolved('wrong-type', expr, at);
+  }
+  if (container && typeof container === 'object' && (typeof key === 'string' || typeof key === 'number')) {
+    const item = Object.prototype.hasOwnProperty.call(container, String(key)) ? container[String(key)] : undefined;
+    if (item) return item;
+    return unresolved(COMPUTED.has(container) ? 'resource-attribute' : 'wrong-type', expr, at);
+  }
+  return unresolved('wrong-type', expr, at);
+}
+
+/** Objects that stand for a resource: a missing attribute is one the provider computes at apply time. */
+export const COMPUTED = new WeakSet<object>();
+
+/**
+ * Applies `fn` to the known values of `args`. An unresolved argument makes the result unresolved; alternatives are
+ * distributed (each option is evaluated on its own and keeps its condition), up to a bound.
+ */
+export function lift(args: EV[], at: Span, fn: (values: Data[]) => EV, when: string[] = []): EV {
+  const first = args.findIndex((a) => a.k !== 'known');
+  if (first < 0) return fn(args.map((a) => (a as { v: Data }).v));
+  const arg = args[first]!;
+  if (arg.k === 'unresolved') return arg.at === at ? arg : { ...arg, at };
+  if (arg.k !== 'oneOf') return fn([]);
+  if (arg.options.length > MAX_OPTIONS) return unresolved('conditional', '(too many alternatives)', at);
+  const options: { when: string; value: EV }[] = [];
+  for (const o of arg.options) {
+    const path = o.when ? [...when, o.when] : when;
+    if (o.when && !consistent(path)) continue;
+    const rest = [...args];
+    rest[first] = o.value;
+    options.push({ when: o.when, value: lift(rest, at, fn, path) });
+    if (options.length > MAX_OPTIONS) return unresolved('conditional', '(too many alternatives)', at);
+  }
+  if (options.length === 1 && !options[0]!.when) return options[0]!.value;
+  return { k: 'oneOf', at, options };
+}
+
+export function toBool(v: Data): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return null;
+}
+
+export function toNumber(v: Data): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return null;
+}
+
+/** The string form Terraform gives a primitive; null for null, collections and group markers. */
+export function toText(v: Data): string | null {
+  if (typeof v === 'string') return isIdMarker(v) ? null : v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return null;
+}
+
+/** Deep equality of known data; null when an unknown part keeps it from being decided. */
+export function dataEqual(a: Data, b: Data): boolean | null {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return false;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      if (x.k !== 'known' || y.k !== 'known') return null;
+      const eq = dataEqual(x.v, y.v);
+      if (eq !== true) return eq;
+    }
+    return true;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join('\u0000') !== kb.join('\u0000')) return false;
+    for (const k of ka) {
+      const x = a[k]!;
+      const y = b[k]!;
+      if (x.k !== 'known' || y.k !== 'known') return null;
+      const eq = dataEqual(x.v, y.v);
+      if (eq !== true) return eq;
+    }
+    return true;
+  }
+  if (typeof a === 'number' && typeof b === 'string') return String(a) === b;
+  if (typeof a === 'string' && typeof b === 'number') return a === String(b);
+  return a === b;
+}

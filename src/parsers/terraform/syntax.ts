@@ -1,0 +1,509 @@
+/**
+ * HCL native expression syntax (the HCL spec's "Expressions" section) parsed into trees. hcl2json hands every
+ * non-literal value over as a template string (`"${…}"`, `"a-${…}"`, `"%{if …}…%{endif}"`), whose `${…}` parts are
+ * source text; this parser reads that text. Its own `getExpressionAst` costs ~2 ms a call through WASM and drops
+ * object keys and operators, so the evaluator parses here (each distinct string once, cached).
+ */
+
+export type Node =
+  | { t: 'lit'; v: string | number | boolean | null; s: number; e: number }
+  | { t: 'tpl'; parts: Node[]; s: number; e: number }
+  | { t: 'tif'; cond: Node; then: Node; else: Node | null; s: number; e: number }
+  | { t: 'tfor'; key: string | null; value: string; coll: Node; body: Node; s: number; e: number }
+  | { t: 'var'; name: string; s: number; e: number }
+  | { t: 'attr'; obj: Node; name: string; s: number; e: number }
+  | { t: 'index'; obj: Node; key: Node; s: number; e: number }
+  | { t: 'splat'; obj: Node; each: Node; s: number; e: number }
+  | { t: 'item'; s: number; e: number }
+  | { t: 'call'; name: string; args: Node[]; expand: boolean; s: number; e: number }
+  | { t: 'tuple'; items: Node[]; s: number; e: number }
+  | { t: 'object'; items: { key: Node; value: Node }[]; s: number; e: number }
+  | { t: 'for'; key: string | null; value: string; coll: Node; keyExpr: Node | null; body: Node; cond: Node | null; group: boolean; s: number; e: number }
+  | { t: 'cond'; cond: Node; then: Node; else: Node; s: number; e: number }
+  | { t: 'bin'; op: string; left: Node; right: Node; s: number; e: number }
+  | { t: 'un'; op: '!' | '-'; operand: Node; s: number; e: number };
+
+export class SyntaxError extends Error {}
+
+const BINARY: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+const OPERATORS = ['...', '=>', '==', '!=', '<=', '>=', '&&', '||', '::', '+', '-', '*', '/', '%', '<', '>', '!', '?', ':', '(', ')', '[', ']', '{', '}', ',', '.', '='];
+
+const cache = new Map<string, Node | SyntaxError>();
+
+/** Parses a string as hcl2json delivers it: template text with decoded literal parts and `${…}`/`%{…}` in source form. */
+export function parseTemplateString(text: string): Node {
+  let hit = cache.get(text);
+  if (!hit) {
+    try {
+      hit = new Parser(text).wholeTemplate();
+    } catch (e) {
+      hit = e instanceof SyntaxError ? e : new SyntaxError(String(e));
+    }
+    if (cache.size > 50_000) cache.clear();
+    cache.set(text, hit);
+  }
+  if (hit instanceof SyntaxError) throw hit;
+  return hit;
+}
+
+/** Parses one expression in source form (a `--var` value, a test). */
+export function parseExpression(text: string): Node {
+  const p = new Parser(text);
+  const node = p.expression();
+  p.skipSpace();
+  if (!p.atEnd()) p.fail('unexpected text after the expression');
+  return node;
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly src: string) {}
+
+  atEnd(): boolean {
+    return this.i >= this.src.length;
+  }
+
+  fail(message: string): never {
+    throw new SyntaxError(`${message} at offset ${this.i} of ${JSON.stringify(this.src.length > 80 ? `${this.src.slice(0, 80)}…` : this.src)}`);
+  }
+
+  skipSpace(): void {
+    const s = this.src;
+    while (this.i < s.length) {
+      const c = s[this.i]!;
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
+      else if (c === '#' || (c === '/' && s[this.i + 1] === '/')) while (this.i < s.length && s[this.i] !== '\n') this.i++;
+      else if (c === '/' && s[this.i + 1] === '*') {
+        const end = s.indexOf('*/', this.i + 2);
+        this.i = end < 0 ? s.length : end + 2;
+      } else break;
+    }
+  }
+
+  private peekOp(): string | null {
+    this.skipSpace();
+    for (const op of OPERATORS) if (this.src.startsWith(op, this.i)) return op;
+    return null;
+  }
+
+  private eat(op: string): boolean {
+    if (this.peekOp() !== op) return false;
+    this.i += op.length;
+    return true;
+  }
+
+  private expect(op: string): void {
+    if (!this.eat(op)) this.fail(`expected "${op}"`);
+  }
+
+  private identifier(): string | null {
+    this.skipSpace();
+    const m = /^[A-Za-z_][\w-]*/.exec(this.src.slice(this.i, this.i + 256));
+    if (!m) return null;
+    this.i += m[0].length;
+    return m[0];
+  }
+
+  private peekKeyword(word: string): boolean {
+    this.skipSpace();
+    return this.src.startsWith(word, this.i) && !/[\w-]/.test(this.src[this.i + word.length] ?? '');
+  }
+
+  wholeTemplate(): Node {
+    const node = this.templateBody(null);
+    if (!this.atEnd()) this.fail('unexpected text');
+    return node;
+  }
+
+  expression(): Node {
+    const start = this.i;
+    const cond = this.binary(0);
+    if (!this.eat('?')) return cond;
+    const then = this.expression();
+    this.expect(':');
+    const otherwise = this.expression();
+    return { t: 'cond', cond, then, else: otherwise, s: start, e: this.i };
+  }
+
+  private binary(minPrec: number): Node {
+    const start = this.i;
+    let left = this.unary();
+    for (;;) {
+      const op = this.peekOp();
+      const prec = op ? BINARY[op] : undefined;
+      if (!op || prec === undefined || prec <= minPrec) return left;
+      this.i += op.length;
+      const right = this.binary(prec);
+      left = { t: 'bin', op, left, right, s: start, e: this.i };
+    }
+  }
+
+  private unary(): Node {
+    const start = this.i;
+    const op = this.peekOp();
+    if (op === '!' || op === '-') {
+      this.i++;
+      const operand = this.unary();
+      if (op === '-' && operand.t === 'lit' && typeof operand.v === 'number') return { ...operand, v: -operand.v, s: start };
+      return { t: 'un', op, operand, s: start, e: this.i };
+    }
+    return this.postfix(this.term());
+  }
+
+  private postfix(base: Node): Node {
+    let node = base;
+    for (;;) {
+      const traversed = this.traversal(node);
+      if (traversed) {
+        node = traversed;
+        continue;
+      }
+      const op = this.peekOp();
+      if (op === '[' && this.src.slice(this.i).match(/^\[\s*\*\s*\]/)) {
+        this.i = this.src.indexOf(']', this.i) + 1;
+        node = { t: 'splat', obj: node, each: this.splatRest(), s: node.s, e: this.i };
+        continue;
+      }
+      if (op === '.' && /^\.\s*\*/.test(this.src.slice(this.i))) {
+        this.i = this.src.indexOf('*', this.i) + 1;
+        node = { t: 'splat', obj: node, each: this.splatRest(true), s: node.s, e: this.i };
+        continue;
+      }
+      return node;
+    }
+  }
+
+  /** `.name`, `.0` or `[key]` after a node; null when none follows. */
+  private traversal(node: Node): Node | null {
+    const save = this.i;
+    const op = this.peekOp();
+    if (op === '.') {
+      this.i++;
+      this.skipSpace();
+      const digits = /^\d+/.exec(this.src.slice(this.i, this.i + 20));
+      if (digits) {
+        this.i += digits[0].length;
+        return { t: 'index', obj: node, key: { t: 'lit', v: Number(digits[0]), s: save, e: this.i }, s: node.s, e: this.i };
+      }
+      const name = this.identifier();
+      if (name === null) {
+        this.i = save;
+        return null;
+      }
+      return { t: 'attr', obj: node, name, s: node.s, e: this.i };
+    }
+    if (op === '[' && !/^\[\s*\*\s*\]/.test(this.src.slice(this.i))) {
+      this.i++;
+      const key = this.expression();
+      this.expect(']');
+      return { t: 'index', obj: node, key, s: node.s, e: this.i };
+    }
+    return null;
+  }
+
+  /** The traversal applied to each element after a splat: attributes only for the legacy `.*`, indexes too for `[*]`. */
+  private splatRest(legacy = false): Node {
+    let each: Node = { t: 'item', s: this.i, e: this.i };
+    for (;;) {
+      const save = this.i;
+      const op = this.peekOp();
+      if (legacy && op === '[') return each;
+      const next = this.traversal(each);
+      if (!next) {
+        this.i = save;
+        return each;
+      }
+      each = next;
+    }
+  }
+
+  private term(): Node {
+    this.skipSpace();
+    const start = this.i;
+    const s = this.src;
+    const c = s[this.i];
+    if (c === undefined) this.fail('unexpected end of expression');
+    if (c === '"') {
+      this.i++;
+      const node = this.templateBody('"');
+      this.i++;
+      return simplify({ ...node, s: start, e: this.i });
+    }
+    if (c === '<' && s.startsWith('<<', this.i)) return this.heredoc();
+    const num = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(s.slice(this.i, this.i + 64));
+    if (num) {
+      this.i += num[0].length;
+      return { t: 'lit', v: Number(num[0]), s: start, e: this.i };
+    }
+    if (c === '(') {
+      this.i++;
+      const inner = this.expression();
+      this.expect(')');
+      return inner;
+    }
+    if (c === '[') return this.tupleOrFor();
+    if (c === '{') return this.objectOrFor();
+    let name = this.identifier();
+    if (name === null) this.fail('unexpected character');
+    if (name === 'true' || name === 'false') return { t: 'lit', v: name === 'true', s: start, e: this.i };
+    if (name === 'null') return { t: 'lit', v: null, s: start, e: this.i };
+    while (this.src.startsWith('::', this.i)) {
+      this.i += 2;
+      name += `::${this.identifier() ?? this.fail('expected a name after "::"')}`;
+    }
+    const end = this.i;
+    this.skipSpace();
+    if (this.src[this.i] === '(') return this.call(name, start);
+    this.i = end;
+    return { t: 'var', name, s: start, e: this.i };
+  }
+
+  private call(name: string, start: number): Node {
+    this.i++;
+    const args: Node[] = [];
+    let expand = false;
+    while (!this.eat(')')) {
+      args.push(this.expression());
+      if (this.eat('...')) expand = true;
+      if (this.eat(')')) break;
+      this.expect(',');
+    }
+    return { t: 'call', name, args, expand, s: start, e: this.i };
+  }
+
+  private tupleOrFor(): Node {
+    const start = this.i;
+    this.i++;
+    if (this.peekKeyword('for')) {
+      const head = this.forHead();
+      const body = this.expression();
+      const cond = this.forCondition();
+      this.expect(']');
+      return { t: 'for', ...head, keyExpr: null, body, cond, group: false, s: start, e: this.i };
+    }
+    const items: Node[] = [];
+    while (!this.eat(']')) {
+      items.push(this.expression());
+      if (this.eat(']')) break;
+      this.expect(',');
+    }
+    return { t: 'tuple', items, s: start, e: this.i };
+  }
+
+  private objectOrFor(): Node {
+    const start = this.i;
+    this.i++;
+    if (this.peekKeyword('for')) {
+      const head = this.forHead();
+      const keyExpr = this.expression();
+      this.expect('=>');
+      const body = this.expression();
+      const group = this.eat('...');
+      const cond = this.forCondition();
+      this.expect('}');
+      return { t: 'for', ...head, keyExpr, body, cond, group, s: start, e: this.i };
+    }
+    const items: { key: Node; value: Node }[] = [];
+    while (!this.eat('}')) {
+      this.skipSpace();
+      const parenthesized = this.src[this.i] === '(';
+      let key = this.expression();
+      // A bare name as a key is the name itself, not a variable (`{ cidr = … }`); `(name)` is the variable.
+      if (key.t === 'var' && !parenthesized) key = { t: 'lit', v: key.name, s: key.s, e: key.e };
+      if (!this.eat('=')) this.expect(':');
+      const value = this.expression();
+      items.push({ key, value });
+      this.eat(',');
+    }
+    return { t: 'object', items, s: start, e: this.i };
+  }
+
+  private forHead(): { key: string | null; value: string; coll: Node } {
+    this.identifier();
+    const first = this.identifier() ?? this.fail('expected a name after "for"');
+    let key: string | null = null;
+    let value = first;
+    if (this.eat(',')) {
+      key = first;
+      value = this.identifier() ?? this.fail('expected a second name');
+    }
+    if (!this.peekKeyword('in')) this.fail('expected "in"');
+    this.identifier();
+    const coll = this.expression();
+    this.expect(':');
+    return { key, value, coll };
+  }
+
+  private forCondition(): Node | null {
+    if (!this.peekKeyword('if')) return null;
+    this.identifier();
+    return this.expression();
+  }
+
+  private heredoc(): Node {
+    const start = this.i;
+    const m = /^<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(this.src.slice(this.i));
+    if (!m) this.fail('bad heredoc');
+    const bodyStart = this.i + m[0].length;
+    const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*$`, 'm');
+    const rest = this.src.slice(bodyStart);
+    const found = close.exec(rest);
+    if (!found) this.fail('unterminated heredoc');
+    let body = rest.slice(0, found.index);
+    if (m[1] === '-') {
+      const lines = body.split('\n');
+      const indents = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
+      const cut = indents.length > 0 ? Math.min(...indents) : 0;
+      body = lines.map((l) => l.slice(cut)).join('\n');
+    }
+    this.i = bodyStart + found.index + found[0].length;
+    const node = parseTemplateString(body);
+    return { ...node, s: start, e: this.i } as Node;
+  }
+
+  /** Template text up to `terminator` (a quote) or the end; literal parts are decoded when inside quotes. */
+  private templateBody(terminator: '"' | null, stopAtDirective = false): Node {
+    const start = this.i;
+    const parts: Node[] = [];
+    let text = '';
+    const s = this.src;
+    const flush = () => {
+      if (text) parts.push({ t: 'lit', v: text, s: start, e: this.i });
+      text = '';
+    };
+    while (this.i < s.length) {
+      const c = s[this.i]!;
+      if (terminator && c === terminator) break;
+      if (terminator && c === '\\') {
+        text += unescape(s, this.i);
+        this.i += escapeLength(s, this.i);
+        continue;
+      }
+      if ((c === '$' || c === '%') && s[this.i + 1] === c && s[this.i + 2] === '{') {
+        text += `${c}{`;
+        this.i += 3;
+        continue;
+      }
+      if (c === '$' && s[this.i + 1] === '{') {
+        flush();
+        this.i += 2;
+        this.eat('~');
+        parts.push(this.expression());
+        this.eat('~');
+        this.expect('}');
+        continue;
+      }
+      if (c === '%' && s[this.i + 1] === '{') {
+        const save = this.i;
+        this.i += 2;
+        this.eat('~');
+        const word = this.identifier();
+        if (stopAtDirective && (word === 'else' || word === 'endif' || word === 'endfor')) {
+          this.i = save;
+          break;
+        }
+        flush();
+        parts.push(this.directive(word, save, terminator));
+        continue;
+      }
+      text += c;
+      this.i++;
+    }
+    if (terminator && s[this.i] !== terminator) this.fail('unterminated string');
+    flush();
+    return { t: 'tpl', parts, s: start, e: this.i };
+  }
+
+  private directive(word: string | null, start: number, terminator: '"' | null): Node {
+    const close = () => {
+      this.eat('~');
+      this.expect('}');
+    };
+    const endOf = (name: string) => {
+      this.i += 2;
+      this.eat('~');
+      if (this.identifier() !== name) this.fail(`expected %{${name}}`);
+      close();
+    };
+    if (word === 'if') {
+      const cond = this.expression();
+      close();
+      const then = this.templateBody(terminator, true);
+      let otherwise: Node | null = null;
+      const save = this.i;
+      this.i += 2;
+      this.eat('~');
+      if (this.identifier() === 'else') {
+        close();
+        otherwise = this.templateBody(terminator, true);
+      } else this.i = save;
+      endOf('endif');
+      return { t: 'tif', cond, then, else: otherwise, s: start, e: this.i };
+    }
+    if (word === 'for') {
+      const head = this.forHeadInDirective();
+      close();
+      const body = this.templateBody(terminator, true);
+      endOf('endfor');
+      return { t: 'tfor', ...head, body, s: start, e: this.i };
+    }
+    return this.fail('unknown template directive');
+  }
+
+  private forHeadInDirective(): { key: string | null; value: string; coll: Node } {
+    const first = this.identifier() ?? this.fail('expected a name after "for"');
+    let key: string | null = null;
+    let value = first;
+    if (this.eat(',')) {
+      key = first;
+      value = this.identifier() ?? this.fail('expected a second name');
+    }
+    if (!this.peekKeyword('in')) this.fail('expected "in"');
+    this.identifier();
+    return { key, value, coll: this.expression() };
+  }
+}
+
+/** A template that is one interpolation and nothing else yields that value unchanged (`"${var.list}"` stays a list). */
+function simplify(node: Node): Node {
+  if (node.t === 'tpl' && node.parts.length === 1 && node.parts[0]!.t !== 'lit' && node.parts[0]!.t !== 'tif' && node.parts[0]!.t !== 'tfor') return node.parts[0]!;
+  if (node.t === 'tpl' && node.parts.length === 0) return { t: 'lit', v: '', s: node.s, e: node.e };
+  if (node.t === 'tpl' && node.parts.length === 1 && node.parts[0]!.t === 'lit') return { ...node.parts[0]!, s: node.s, e: node.e };
+  return node;
+}
+
+function escapeLength(s: string, i: number): number {
+  const c = s[i + 1];
+  if (c === 'u') return 6;
+  if (c === 'U') return 10;
+  return 2;
+}
+
+function unescape(s: string, i: number): string {
+  const c = s[i + 1];
+  switch (c) {
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case 'u':
+    case 'U': {
+      const hex = s.slice(i + 2, i + escapeLength(s, i));
+      const code = Number.parseInt(hex, 16);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    }
+    default:
+      return c ?? '';
+  }
+}
+
+/** The top level of an hcl2json string: a template; a lone `${…}` is its expression. */
+export function parseValueString(text: string): Node {
+  return simplify(parseTemplateString(text));
+}
