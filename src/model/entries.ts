@@ -29,5 +29,9 @@ export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: n
     assignments = assignments.flatMap((a) => [...set].map((v) => [...a, `${name} is ${v}`]));
     if (assignments.length > MAX_ASSIGNMENTS) return [{ when: [], count: peers.filter((_, i) => presence[i]!.some((w) => w.length === 0)).length }];
   }
-  return assignments.map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistent([...w, ...when]))).length }));
+  // Variants in which the entry itself does not exist (its resource's count is 0 there) have nothing to count.
+  const exists = rules[0]?.entry.when ?? [];
+  return assignments
+    .filter((when) => consistent([...exists, ...when]))
+    .map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistent([...w, ...when]))).length }));
 }

@@ -219,7 +219,7 @@ class Evaluator {
         const key = this.eval(node.keyExpr, inner, d);
         const keyText = key.k === 'known' ? toText(key.v) : null;
         if (keyText === null) return key.k === 'unresolved' ? key : this.fail('wrong-type', node.keyExpr);
-        if (presence) return this.fail('conditional', node.cond!);
+        if (presence && node.group) return this.fail('conditional', node.cond!);
         if (node.group) {
           const group = map[keyText];
           map[keyText] = known([...(group && group.k === 'known' && Array.isArray(group.v) ? group.v : []), element], this.at);

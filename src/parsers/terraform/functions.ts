@@ -36,6 +36,8 @@ function knownItems(list: EV[], at: Span): Data[] | Unresolved {
 }
 
 const isList = (d: Data): d is EV[] => Array.isArray(d);
+/** A member that exists only under a condition (from a `for … if` filter): a oneOf with a single option. */
+const hasConditionalMember = (m: Record<string, EV>): boolean => Object.values(m).some((x) => x.k === 'oneOf' && x.options.length === 1);
 const isMap = (d: Data): d is Record<string, EV> => !!d && typeof d === 'object' && !Array.isArray(d);
 const text = (d: Data | undefined): string | null => (d === undefined ? null : toText(d));
 const isUnresolved = (x: unknown): x is Unresolved => !!x && typeof x === 'object' && (x as { k?: string }).k === 'unresolved';
@@ -327,10 +329,15 @@ const FUNCTIONS: Record<string, Fn> = {
     return known(allText ? [...out].sort((a, b) => ((a as { v: string }).v < (b as { v: string }).v ? -1 : 1)) : out, at);
   }, [1, 1]),
   tomap: lifted((values, at) => (isMap(values[0]!) ? known(values[0], at) : error(at)), [1, 1]),
-  keys: lifted((values, at) => (isMap(values[0]!) ? known(Object.keys(values[0]).sort().map((k) => known(k, at)), at) : error(at)), [1, 1]),
+  keys: lifted((values, at) => {
+    const m = values[0]!;
+    if (!isMap(m)) return error(at);
+    return hasConditionalMember(m) ? unresolved('conditional', '', at) : known(Object.keys(m).sort().map((k) => known(k, at)), at);
+  }, [1, 1]),
   values: lifted((values, at) => {
     const m = values[0]!;
-    return isMap(m) ? known(Object.keys(m).sort().map((k) => m[k]!), at) : error(at);
+    if (!isMap(m)) return error(at);
+    return hasConditionalMember(m) ? unresolved('conditional', '', at) : known(Object.keys(m).sort().map((k) => m[k]!), at);
   }, [1, 1]),
   contains: lifted((values, at) => {
     const list = asList(values[0]!);

@@ -421,7 +421,11 @@ function instanceKeys(v: Data, isCount: boolean, at: Span): InstanceKey[] {
     }
     return out;
   }
-  if (v && typeof v === 'object') return Object.keys(v).sort().map((k) => [known(k, at), v[k]!, []]);
+  if (v && typeof v === 'object') {
+    return Object.keys(v)
+      .sort()
+      .flatMap((k) => alternatives(v[k]!).map((alt): InstanceKey => [known(k, at), alt.value, alt.when]));
+  }
   return [];
 }
 

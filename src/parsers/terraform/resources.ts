@@ -227,7 +227,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
   ];
   const self = 'self' in body ? evalAt(ctx, body.self, `${path}.self`) : null;
   if (self?.k === 'known' && self.v === true) peers.push({ peer: { kind: 'self' }, at: span(ctx, `${path}.self`) });
-  const unknownPeers = (self !== null && self.k !== 'known') || peers.some((p) => peerValue(p.peer)?.k === 'unresolved');
+  const unknownPeers = (self !== null && self.k !== 'known') || peers.some((p) => mayBeAbsent(peerValue(p.peer)));
   pushRule(ctx, {
     direction: spec.direction,
     groupRef: spec.groupRef,
@@ -241,7 +241,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
     toPort: optionalNumber(ctx, body, 'to_port', path),
     description: optionalString(ctx, body, 'description', path),
     peers,
-    singlePeer: spec.origin === 'tf-sg-rule' && ('source_security_group_id' in body || self?.k === 'known' && self.v === true),
+    singlePeer: spec.origin === 'tf-sg-rule' && (extra.length > 0 || (self?.k === 'known' && self.v === true)),
     unknownPeers,
   });
 }
@@ -274,10 +274,17 @@ function groupRefs(ctx: ResourceContext, raw: unknown, path: string): AttachedGr
   });
 }
 
-/** A group of this configuration when the value is its id (in every alternative); otherwise an id known or not. */
+/**
+ * A group of this configuration when the value is its id. Alternatives that name groups of the configuration and
+ * otherwise only ids not known (`create_sg ? concat(aws_security_group.this.*.id, …)[0] : var.security_group_id`, where
+ * `this` and `this_name_prefix` exclude each other) are read as the first group's: one model rule has one group, and
+ * the groups' own conditions say when each exists.
+ */
 function groupRefOf(v: EV): GroupRef {
-  const ids = alternatives(v).map((a) => (a.value.k === 'known' && isIdMarker(a.value.v) ? a.value.v.slice(ID_MARKER.length) : null));
-  if (ids[0] && ids.every((id) => id === ids[0])) return { kind: 'model', id: ids[0] };
+  const alts = alternatives(v);
+  const marked = alts.find((a) => a.value.k === 'known' && isIdMarker(a.value.v));
+  const others = alts.filter((a) => !(a.value.k === 'known' && isIdMarker(a.value.v)));
+  if (marked && others.every((a) => a.value.k !== 'known' || a.value.v === '' || a.value.v === null)) return { kind: 'model', id: (marked.value as { v: string }).v.slice(ID_MARKER.length) };
   return { kind: 'external', id: evString(markerFree(v)) };
 }
 
@@ -343,7 +350,13 @@ function extractVpcRule(ctx: ResourceContext, block: Block, direction: Direction
     description: optionalString(ctx, b, 'description', p),
     peers,
     singlePeer: true,
+    unknownPeers: peers.some((p) => mayBeAbsent(peerValue(p.peer))),
   });
+}
+
+/** A peer value not known in some alternative may turn out to be null, so the entry's peer count is not known. */
+function mayBeAbsent(v: Value<string> | null): boolean {
+  return !!v && alternatives(v).some((a) => a.value.k === 'unresolved');
 }
 
 interface RuleSpec {
