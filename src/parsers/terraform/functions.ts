@@ -2,7 +2,7 @@ import type { Span } from '../../model/location.js';
 import { familyBits, formatAddress, parseCidr } from '../../model/net.js';
 import { known, unresolved, type Unresolved } from '../../model/value.js';
 import type { Data, EV } from '../values.js';
-import { dataEqual, lift, toBool, toNumber, toText } from './evaluate.js';
+import { dataEqual, isIdMarker, lift, toBool, toNumber, toText } from './evaluate.js';
 
 type Fn = (args: EV[], at: Span) => EV;
 
@@ -16,12 +16,19 @@ export function callFunction(name: string, args: EV[], at: Span): EV | undefined
   return fn ? fn(args, at) : undefined;
 }
 
+/** A resource id used as text (`join(",", [aws_x.y.id])`): an attribute only apply knows, not an error. */
+const idAsText = (at: Span): Unresolved => unresolved('resource-attribute', '', at);
+const hasId = (values: Data[]): boolean => values.some((v) => isIdMarker(v) || (Array.isArray(v) && v.some((x) => x.k === 'known' && isIdMarker(x.v))));
+
 /** Lifts a function over alternatives and unknowns of its top-level arguments. */
 const lifted =
   (fn: (values: Data[], at: Span, args: EV[]) => EV, arity?: [number, number]): Fn =>
   (args, at) => {
     if (arity && (args.length < arity[0] || args.length > arity[1])) return error(at);
-    return lift(args, at, (values) => fn(values, at, args));
+    return lift(args, at, (values) => {
+      const out = fn(values, at, args);
+      return out.k === 'unresolved' && out.why === 'wrong-type' && hasId(values) ? idAsText(at) : out;
+    });
   };
 
 /** Elements of a list whose members are all known; the first unknown member (or a conditional one) otherwise. */
@@ -290,6 +297,7 @@ const FUNCTIONS: Record<string, Fn> = {
     }
     return s.split(find).join(by);
   }),
+  chomp: stringFn((s) => s.replace(/(\r?\n)+$/, '')),
   lower: stringFn((s) => s.toLowerCase()),
   upper: stringFn((s) => s.toUpperCase()),
   title: stringFn((s) => s.replace(/\b\w/g, (c) => c.toUpperCase())),

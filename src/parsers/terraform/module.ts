@@ -5,6 +5,7 @@ import { relocate, type Data, type EV } from '../values.js';
 import { accessAll, COMPUTED, evaluateRaw, idMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type Step } from './evaluate.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
+import { convertToType } from './types.js';
 
 /** A parsed Terraform file: its values (hcl2json's JSON shape) and a locator for source positions. */
 export interface TfFile {
@@ -201,7 +202,11 @@ export class Instance implements ReferenceScope {
     const decl = this.mod.variables.get(name);
     if (!decl) return undefined;
     const at = this.span(decl.file, decl.path);
-    return this.cached(`var.${name}@${mode}`, at, () => {
+    return this.cached(`var.${name}@${mode}`, at, () => convertToType(this.uncheckedVariable(name, decl, mode, at), decl.body.type, this.env(mode)));
+  }
+
+  private uncheckedVariable(name: string, decl: Declared, mode: Mode, at: Span): EV {
+    {
       const passed = this.ctx.args?.get(name);
       if (passed) {
         const v = passed(mode);
@@ -216,7 +221,7 @@ export class Instance implements ReferenceScope {
         at,
         options: inputs.alternatives.map((s) => ({ when: `with ${basename(s.label)}`, value: name in s.values ? this.sourceValue(s, name) : base })),
       };
-    });
+    }
   }
 
   private defaultOf(decl: Declared, mode: Mode, name: string): EV {
