@@ -400,7 +400,8 @@ class Parser {
         const word = this.identifier();
         if (stopAtDirective && (word === 'else' || word === 'endif' || word === 'endfor')) {
           this.i = save;
-          break;
+          flush();
+          return { t: 'tpl', parts, s: start, e: this.i };
         }
         flush();
         parts.push(this.directive(word, save, terminator));

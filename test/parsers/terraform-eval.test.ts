@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '../../src/model/location.js';
+import { alternatives, unresolved } from '../../src/model/value.js';
+import { accessAll, evaluateRaw, type Mode, type ReferenceScope, type Step } from '../../src/parsers/terraform/evaluate.js';
+import { fromPlain } from '../../src/parsers/terraform/functions.js';
+import { parseExpression } from '../../src/parsers/terraform/syntax.js';
+import { convertToType } from '../../src/parsers/terraform/types.js';
+import { plain, type EV } from '../../src/parsers/values.js';
+
+const AT: Span = { file: 'main.tf', start: { line: 1, column: 1 }, end: { line: 1, column: 2 }, path: 'x' };
+
+/** `explicit` variables are given for this run (tfvars, --var, a module argument); `defaults` come from declarations only. */
+function scope(explicit: Record<string, unknown> = {}, defaults: Record<string, unknown> = {}): ReferenceScope {
+  return {
+    reference(root: string, steps: Step[], mode: Mode, at: Span): EV {
+      const [first, ...rest] = steps;
+      const name = first && 'attr' in first ? first.attr : '';
+      if (root === 'var') {
+        if (name in explicit) return accessAll(fromPlain(explicit[name], at), rest, at, '');
+        if (name in defaults) return mode === 'explicit' ? unresolved('variable-no-default', '', at) : accessAll(fromPlain(defaults[name], at), rest, at, '');
+        return unresolved('variable-no-default', '', at);
+      }
+      if (root === 'data') return unresolved('data-source', '', at);
+      return unresolved('unknown-reference', '', at);
+    },
+  };
+}
+
+function run(expr: string, s = scope()): EV {
+  return evaluateRaw(`\${${expr}}`, 'x', () => AT, { scope: s, mode: 'normal' });
+}
+
+/** The value as plain JSON; unknown parts as `?why`. */
+function show(v: EV): unknown {
+  if (v.k === 'unresolved') return `?${v.why}`;
+  if (v.k === 'oneOf') return alternatives(v).map((a) => [a.when.join(' & '), show(a.value)]);
+  if (Array.isArray(v.v)) return v.v.map(show);
+  if (v.v && typeof v.v === 'object') return Object.fromEntries(Object.entries(v.v).map(([k, x]) => [k, show(x)]));
+  return v.v;
+}
+
+describe('HCL expression syntax', () => {
+  it.each([
+    ['1 + 2 * 3', 7],
+    ['(1 + 2) * 3', 9],
+    ['10 % 4 - -2', 4],
+    ['!true || 1 < 2 && 3 >= 3', true],
+    ['"a" == "a" && 1 != 2', true],
+    ['[1, 2, 3][1]', 2],
+    ['{ a = 1, "b" = 2, c: 3 }.c', 3],
+    ['{ a = { b = ["x", "y"] } }.a.b.1', 'y'],
+    ['"ports ${22}-${23}"', 'ports 22-23'],
+    ['"tab\\tquote\\" $${literal} %%{literal}"', 'tab\tquote" ${literal} %{literal}'],
+    ['"%{ if true }yes%{ else }no%{ endif }"', 'yes'],
+    ['"%{ for p in [22, 80] }${p},%{ endfor }"', '22,80,'],
+    ['[for s in ["a", "b", "c"] : upper(s) if s != "b"]', ['A', 'C']],
+    ['{ for k, v in { x = 1, y = 2 } : v => k }', { 1: 'x', 2: 'y' }],
+    ['{ for s in ["a", "b", "a"] : s => s... }', { a: ['a', 'a'], b: ['b'] }],
+    ['[{ p = 22 }, { p = 80 }][*].p', [22, 80]],
+    ['[{ p = 22 }, { p = 80 }].*.p', [22, 80]],
+    ['null[*]', []],
+    ['try({ a = 1 }.b, "fallback")', 'fallback'],
+    ['can({ a = 1 }.b)', false],
+    ['can({ a = 1 }.a)', true],
+  ])('%s', (expr, expected) => {
+    expect(show(run(expr))).toEqual(expected);
+  });
+
+  it('reads a heredoc inside an expression, with its indentation stripped', () => {
+    const v = evaluateRaw('${trimspace(<<-EOT\n    10.0.0.0/8\n    EOT\n)}', 'x', () => AT, { scope: scope(), mode: 'normal' });
+    expect(show(v)).toBe('10.0.0.0/8');
+  });
+
+  it('rejects malformed expressions with the offset of the problem', () => {
+    expect(() => parseExpression('[1, 2')).toThrow(/offset 5/);
+    expect(() => parseExpression('a ? b')).toThrow(/expected ":"/);
+    expect(show(evaluateRaw('${[1, 2}', 'x', () => AT, { scope: scope(), mode: 'normal' }))).toBe('?unsupported-expression');
+  });
+});
+
+describe('functions', () => {
+  it.each([
+    ['concat(["a"], ["b", "c"])', ['a', 'b', 'c']],
+    ['flatten([["a"], [["b"]], []])', ['a', 'b']],
+    ['merge({ a = 1, b = 2 }, { b = 3 }, null)', { a: 1, b: 3 }],
+    ['lookup({ ssh = 22 }, "ssh", 0)', 22],
+    ['lookup({ ssh = 22 }, "rdp", 0)', 0],
+    ['element(["a", "b"], 3)', 'b'],
+    ['distinct(["a", "b", "a"])', ['a', 'b']],
+    ['compact(["a", "", null, "b"])', ['a', 'b']],
+    ['split(",", "a,b")', ['a', 'b']],
+    ['join("-", ["a", "b"], ["c"])', 'a-b-c'],
+    ['format("%s:%d %q %5s|%-3s|%03d %%", "tcp", 22, "x", "r", "l", 7)', 'tcp:22 "x"     r|l  |007 %'],
+    ['formatlist("%s/32", ["10.0.0.1", "10.0.0.2"])', ['10.0.0.1/32', '10.0.0.2/32']],
+    ['replace("a-b-c", "-", "_")', 'a_b_c'],
+    ['replace("10.0.0.0/8", "/\\\\/\\\\d+$/", "")', '10.0.0.0'],
+    ['lower("ABC")', 'abc'],
+    ['upper("abc")', 'ABC'],
+    ['tolist(["a"])', ['a']],
+    ['toset(["b", "a", "b"])', ['a', 'b']],
+    ['tomap({ a = 1 })', { a: 1 }],
+    ['keys({ b = 1, a = 2 })', ['a', 'b']],
+    ['values({ b = 1, a = 2 })', [2, 1]],
+    ['contains(["a", "b"], "b")', true],
+    ['contains(["a", "b"], "c")', false],
+    ['length("héllo")', 5],
+    ['length({ a = 1 })', 1],
+    ['range(3)', [0, 1, 2]],
+    ['range(1, 7, 3)', [1, 4]],
+    ['zipmap(["ssh", "rdp"], [22, 3389])', { ssh: 22, rdp: 3389 }],
+    ['coalesce("", null, "x")', 'x'],
+    ['coalescelist([], ["a"])', ['a']],
+    ['cidrsubnet("10.0.0.0/16", 8, 2)', '10.0.2.0/24'],
+    ['cidrsubnet("fd00::/56", 8, 255)', 'fd00:0:0:ff::/64'],
+    ['cidrsubnets("10.0.0.0/16", 8, 4)', ['10.0.0.0/24', '10.0.16.0/20']],
+    ['cidrhost("10.0.1.0/24", 5)', '10.0.1.5'],
+    ['cidrhost("10.0.1.0/24", -1)', '10.0.1.255'],
+    ['cidrnetmask("10.0.0.0/12")', '255.240.0.0'],
+    ['jsondecode("{\\"cidr\\": [\\"0.0.0.0/0\\"]}")', { cidr: ['0.0.0.0/0'] }],
+    ['jsonencode({ a = [1] })', '{"a":[1]}'],
+    ['sort(["b", "a"])', ['a', 'b']],
+    ['slice(["a", "b", "c"], 1, 3)', ['b', 'c']],
+    ['one(["x"])', 'x'],
+    ['max(1, 5, 3)', 5],
+    ['alltrue([true, "true"])', true],
+    ['chomp("x\\n")', 'x'],
+    ['tonumber("22")', 22],
+    ['trimprefix("sg-123", "sg-")', '123'],
+  ])('%s', (expr, expected) => {
+    expect(show(run(expr))).toEqual(expected);
+  });
+
+  it('makes only the value that depends on an unknown function or value unknown', () => {
+    expect(show(run('[upper("a"), sha256("x"), data.aws_vpc.main.cidr_block]'))).toEqual(['A', '?unsupported-function', '?data-source']);
+    expect(show(run('concat(["10.0.0.0/8"], var.unset)'))).toEqual(['10.0.0.0/8', '?variable-no-default']);
+    expect(show(run('cidrsubnet(var.unset, 8, 1)'))).toBe('?variable-no-default');
+  });
+
+  it('reports wrong arguments as errors that try() skips', () => {
+    expect(show(run('cidrsubnet("10.0.0.0/30", 8, 1)'))).toBe('?wrong-type');
+    expect(show(run('try(cidrsubnet("10.0.0.0/30", 8, 1), "10.0.0.0/30")'))).toBe('10.0.0.0/30');
+    expect(show(run('try(data.x.y.z, "fallback")'))).toBe('?data-source');
+  });
+});
+
+describe('conditionals and explicit values', () => {
+  it('decides a conditional on a value given for this run', () => {
+    const s = scope({ public: true });
+    expect(show(run('var.public ? "0.0.0.0/0" : "10.0.0.0/8"', s))).toBe('0.0.0.0/0');
+  });
+
+  it('judges both branches of a conditional that depends on a default alone, naming the condition', () => {
+    const s = scope({}, { public: false });
+    expect(show(run('var.public ? "0.0.0.0/0" : "10.0.0.0/8"', s))).toEqual([
+      ['var.public is true', '0.0.0.0/0'],
+      ['var.public is false', '10.0.0.0/8'],
+    ]);
+  });
+
+  it('keeps an element a filter on a default may drop, under its condition', () => {
+    const s = scope({}, { open: true });
+    expect(show(run('[for c in ["10.0.0.0/8", "0.0.0.0/0"] : c if c != "0.0.0.0/0" || var.open]', s))).toEqual([
+      '10.0.0.0/8',
+      [['c != "0.0.0.0/0" || var.open is true', '0.0.0.0/0']],
+    ]);
+  });
+
+  it('distributes operations over alternatives', () => {
+    const s = scope({}, { env: 'prod' });
+    expect(show(run('"${var.env == "prod" ? "a" : "b"}-x"', s))).toEqual([
+      ['var.env == "prod" is true', 'a-x'],
+      ['var.env == "prod" is false', 'b-x'],
+    ]);
+  });
+});
+
+describe('variable type constraints', () => {
+  it('fills optional object attributes with their defaults and converts primitives', () => {
+    const value = fromPlain({ ssh: { port: '22' }, web: { port: 443, cidr: '10.0.0.0/8' } }, AT);
+    const type = '${map(object({ port = number, cidr = optional(string, "0.0.0.0/0"), self = optional(bool) }))}';
+    const converted = convertToType(value, type, { scope: scope(), mode: 'normal' });
+    expect(plain((converted as { v: never }).v)).toEqual({
+      ssh: { port: 22, cidr: '0.0.0.0/0', self: null },
+      web: { port: 443, cidr: '10.0.0.0/8', self: null },
+    });
+  });
+});
