@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BUILTIN_RULES } from './engine/builtins.js';
 import { ConfigError, findConfig, readConfig, type LoadedConfig } from './config/load.js';
@@ -34,6 +34,8 @@ export interface LintOptions {
   exclude?: string[];
   vars?: Record<string, string>;
   varFiles?: string[];
+  /** --plan: Terraform plan JSON whose values fill unknowns in the root module of its directory. */
+  plan?: string;
   /** CloudFormation parameter values (--parameter), over config `cloudformation.parameters`. */
   parameters?: Record<string, string>;
   /** --parameters-file: `k=v` lines or the AWS CLI's JSON list. */
@@ -90,6 +92,10 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const dir = dirname(f.abs);
     if (!moduleDirs.has(dir)) moduleDirs.set(dir, siblingsOf(dir));
   }
+  const plan = options.plan ? resolve(cwd, options.plan) : undefined;
+  if (plan && !existsSync(plan)) errors.push({ kind: 'io', file: options.plan!, message: 'no such file or directory' });
+  const planDir = plan && existsSync(plan) ? dirname(plan) : undefined;
+  if (planDir && !moduleDirs.has(planDir)) moduleDirs.set(planDir, siblingsOf(planDir));
   const terraformDirs: TerraformDir[] = [...moduleDirs].map(([dir, tfFiles]) => {
     const loaded = configs.forFile(join(dir, '_'));
     const tf = loaded.config.terraform ?? {};
@@ -98,7 +104,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     return { dir, files: tfFiles, options: { vars, varFiles } };
   });
   if (terraformDirs.length > 0) {
-    const parsed = await parseTerraform(terraformDirs, cwd);
+    const parsed = await parseTerraform(terraformDirs, cwd, planDir ? plan : undefined);
     facts.push(parsed.facts);
     files.push(...parsed.files);
   }
@@ -122,7 +128,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
   // Nested stacks, and modules reached only through calls, are reported where their findings are, with the call chain.
-  for (const f of files) if (f.format === 'cloudformation' || (f.format === 'terraform' && !moduleDirs.has(dirname(resolve(cwd, f.path))))) reportable.add(f.path);
+  const reachedOnlyByCalls = (abs: string) => !moduleDirs.has(dirname(abs)) || dirname(abs) === planDir;
+  for (const f of files) if (f.format === 'cloudformation' || (f.format === 'terraform' && reachedOnlyByCalls(resolve(cwd, f.path)))) reportable.add(f.path);
   // A .tfvars file named on its own (a pre-commit hook passes just the changed files) stands for the module it sets values in.
   for (const f of selected) if (f.kind === 'terraform-vars' && f.explicit) for (const tf of moduleDirs.get(dirname(f.abs)) ?? []) reportable.add(displayPath(cwd, tf));
   const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));

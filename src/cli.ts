@@ -61,7 +61,6 @@ Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config
 online pass with --online-required).`;
 
 const LEVELS: LevelSetting[] = ['error', 'warning', 'note', 'off'];
-const NOT_YET = ['plan'];
 
 class UsageError extends Error {}
 
@@ -107,7 +106,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         explain: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(NOT_YET.map((n) => [n, { type: 'string' } as const])),
+        plan: { type: 'string' },
       },
     });
   } catch (e) {
@@ -120,8 +119,6 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     if (v.version) return out(packageVersion() + '\n'), 0;
     if (v['list-rules']) return out(listRules()), 0;
     if (v.explain !== undefined) return out(explain(v.explain)), 0;
-    const pending = NOT_YET.filter((n) => (v as Record<string, unknown>)[n] !== undefined);
-    if (pending.length > 0) throw new UsageError(`--${pending[0]} is not available in this version of sg-lint yet`);
 
     let progressShown = false;
     const onProgress = (done: number, total: number) => {
@@ -241,6 +238,7 @@ function lintOptions(v: Record<string, unknown>, onProgress?: (done: number, tot
     exclude: (v.exclude as string[] | undefined) ?? [],
     vars,
     varFiles: (v['var-file'] as string[] | undefined) ?? [],
+    ...(v.plan ? { plan: v.plan as string } : {}),
     parameters,
     parametersFiles: (v['parameters-file'] as string[] | undefined) ?? [],
     reportUnresolved: Boolean(v['report-unresolved']),

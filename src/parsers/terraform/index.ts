@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
 import { emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
@@ -7,6 +7,7 @@ import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
+import { loadPlan, type PlanValues } from './plan.js';
 import { parseTfJson } from './tfjson.js';
 
 export interface TerraformOptions {
@@ -38,8 +39,10 @@ export async function parseTerraformModule(dir: string, filePaths: string[], opt
  * Parses the selected module directories and every local or downloaded module they call (each directory once), then
  * evaluates each root: a selected directory that no selected directory calls (RULES.md "Roots and calls").
  */
-export async function parseTerraform(selected: TerraformDir[], cwd: string): Promise<FrontEndResult> {
+export async function parseTerraform(selected: TerraformDir[], cwd: string, planFile?: string): Promise<FrontEndResult> {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
+  const plan = planFile ? readPlan(planFile, cwd, result) : undefined;
+  const planDir = planFile ? dirname(planFile) : undefined;
   const modules = new Map<string, ModuleDir>();
   const manifests = new Map<string, Map<string, string>>();
   const load = async (abs: string, files?: string[]): Promise<void> => {
@@ -102,7 +105,9 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string): Pro
       },
     };
     const inputs = await moduleInputs(root.dir, { cwd, ...root.options }, result);
-    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir] });
+    const withPlan = plan && root.dir === planDir ? plan : undefined;
+    if (withPlan) inputs.sources.push({ label: withPlan.path, values: withPlan.variables, plain: true });
+    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir], ...(withPlan ? { plan: withPlan } : {}) });
     extractInstance(instance, result.facts, diagnostic);
   };
   const sorted = [...selected].sort((a, b) => (a.dir < b.dir ? -1 : 1));
@@ -111,6 +116,18 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string): Pro
   for (const root of sorted) if (!reached.has(root.dir)) await analyze(root);
   for (const f of result.files) f.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return result;
+}
+
+/** The plan file is one of the run's files: a plan that cannot be read is its parse error. */
+function readPlan(abs: string, cwd: string, result: FrontEndResult): PlanValues | undefined {
+  const path = displayPath(cwd, abs);
+  const loaded = loadPlan(abs, path);
+  const parsed: ParsedFile = { path, format: 'terraform', text: '', comments: [], constructs: [], diagnostics: [], analyzed: 'plan' in loaded };
+  result.files.push(parsed);
+  result.facts.files.push({ path, format: 'terraform' });
+  if ('plan' in loaded) return loaded.plan;
+  parsed.diagnostics.push({ line: loaded.line, column: 1, message: loaded.error });
+  return undefined;
 }
 
 function configFilesIn(dir: string): string[] {

@@ -5,6 +5,8 @@ import { relocate, type Data, type EV } from '../values.js';
 import { accessAll, COMPUTED, evaluateRaw, idMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type Step } from './evaluate.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
+import { fromPlain } from './functions.js';
+import type { PlanValues } from './plan.js';
 import { convertToType } from './types.js';
 
 /** A parsed Terraform file: its values (hcl2json's JSON shape) and a locator for source positions. */
@@ -24,6 +26,8 @@ export interface VarSource {
   label: string;
   values: Record<string, unknown>;
   file?: TfFile;
+  /** Values that are plain JSON data (a plan's variables), not hcl2json's expression strings. */
+  plain?: boolean;
 }
 
 export interface ModuleInputs {
@@ -125,6 +129,8 @@ export interface InstanceContext {
   rootInputs?: ModuleInputs;
   /** Arguments of the call, evaluated lazily in the caller per mode. */
   args?: Map<string, (mode: Mode) => EV>;
+  /** Plan-time values (`--plan`) for the configuration this instance belongs to. */
+  plan?: PlanValues;
   /** Module directories from the root down to this one (absolute), to stop a module that calls itself. */
   stack: string[];
 }
@@ -170,7 +176,7 @@ export class Instance implements ReferenceScope {
       case 'module':
         return name === null ? unresolved('unknown-reference', '', at) : reach(this.moduleValue(name, mode, at), rest);
       case 'data':
-        return unresolved('data-source', '', at);
+        return this.dataSource(steps, at);
       case 'count':
         return unresolved('count-index', '', at);
       case 'each':
@@ -185,6 +191,18 @@ export class Instance implements ReferenceScope {
         return reach(this.resourceValue(decl, mode, at), rest);
       }
     }
+  }
+
+  /** A data source's attributes are known only from a plan (`--plan`), which read it. */
+  private dataSource(steps: Step[], at: Span): EV {
+    const [type, name, maybeKey, ...rest] = steps;
+    if (!this.ctx.plan || !type || !name || !('attr' in type) || !('attr' in name)) return unresolved('data-source', '', at);
+    const key = maybeKey && 'index' in maybeKey && maybeKey.index.k === 'known' ? maybeKey.index.v : undefined;
+    const suffix = typeof key === 'number' || typeof key === 'string' ? suffixOf(key) : '';
+    const values = this.ctx.plan.resources.get(`${this.ctx.prefix}data.${type.attr}.${name.attr}${suffix}`);
+    if (!values) return unresolved('data-source', '', at);
+    const remaining = suffix ? rest : [maybeKey, ...rest].filter((s): s is Step => s !== undefined);
+    return relocate(accessAll(planObject(values, at), remaining, at, ''), at);
   }
 
   private cached(key: string, at: Span, compute: () => EV): EV {
@@ -240,6 +258,7 @@ export class Instance implements ReferenceScope {
   private sourceValue(source: VarSource, name: string): EV {
     const file = source.file;
     const spanAt = (p: string): Span => (file ? spanIn(file, p) : { file: source.label, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: p });
+    if (source.plain) return fromPlain(source.values[name], spanAt(name));
     return evaluateRaw(source.values[name], name, spanAt, this.env());
   }
 
@@ -264,6 +283,14 @@ export class Instance implements ReferenceScope {
     const out: Expansion[] = [];
     const alts = alternatives(value);
     for (const alt of alts) {
+      const planned = alt.value.k === 'unresolved' ? this.plannedKeys(decl) : undefined;
+      if (planned) {
+        for (const key of planned) {
+          const unknownValue = unresolved('each-value', 'each.value', alt.value.at);
+          out.push({ suffix: suffixOf(key), bindings: countBindings(known(key, alt.value.at), isCount ? known(key, alt.value.at) : unknownValue, isCount), when: alt.when });
+        }
+        continue;
+      }
       if (alt.value.k === 'unresolved') {
         const unknown = { ...alt.value, why: isCount ? ('count-index' as const) : ('each-value' as const) };
         out.push({ suffix: '', bindings: countBindings(unknown, unknown, isCount), when: alt.when, unknown });
@@ -286,20 +313,29 @@ export class Instance implements ReferenceScope {
     return out;
   }
 
+  /** Instance keys the plan expanded a resource to, when its own `count`/`for_each` is not known here. */
+  private plannedKeys(decl: Declared): (number | string)[] | undefined {
+    const m = /^resource\.([^.]+)\.([^.[]+)/.exec(decl.path);
+    return m ? this.ctx.plan?.instances.get(`${this.ctx.prefix}${m[1]}.${m[2]}`) : undefined;
+  }
+
   /** The value a reference to a resource yields: its arguments as written, computed attributes unknown, group ids as markers. */
   private resourceValue(decl: Declared & { type: string; name: string }, mode: Mode, at: Span): EV {
     const address = `${decl.type}.${decl.name}`;
     return this.cached(`resource.${address}@${mode}`, at, () => {
       const build = (suffix: string, bindings: ReadonlyMap<string, EV>): EV => {
         const out: Record<string, EV> = {};
+        const planned = this.ctx.plan?.resources.get(`${this.ctx.prefix}${address}${suffix}`);
         for (const key of Object.keys(decl.body)) {
           if (META.has(key)) continue;
           let memo: EV | undefined;
-          Object.defineProperty(out, key, {
-            enumerable: true,
-            get: () => (memo ??= this.evaluate(decl.file, decl.body[key], `${decl.path}.${key}`, mode, bindings)),
-          });
+          const compute = (): EV => {
+            const ours = this.evaluate(decl.file, decl.body[key], `${decl.path}.${key}`, mode, bindings);
+            return planned && key in planned && alternatives(ours).some((a) => a.value.k === 'unresolved') ? fromPlain(planned[key], at) : ours;
+          };
+          Object.defineProperty(out, key, { enumerable: true, get: () => (memo ??= compute()) });
         }
+        for (const [key, value] of Object.entries(planned ?? {})) if (!(key in out) && key !== 'id') out[key] = fromPlain(value, at);
         out.id = known(idMarker(this.groupId(`${address}${suffix}`)), at);
         COMPUTED.add(out);
         return known(out, at);
@@ -373,6 +409,7 @@ export class Instance implements ReferenceScope {
       callKey: this.ctx.callKey ? `${this.ctx.callKey}.${name}` : name,
       when: [...this.ctx.when, ...expansion.when],
       args,
+      ...(this.ctx.plan ? { plan: this.ctx.plan } : {}),
       stack: [...this.ctx.stack, dir.abs],
     });
     this.childInstances.set(key, child);
@@ -388,6 +425,13 @@ export const GROUP_TYPES = new Set(['aws_security_group', 'aws_default_security_
 export function countBindings(key: EV, value: EV, isCount: boolean): Map<string, EV> {
   const data: Record<string, EV> = isCount ? { index: key } : { key, value };
   return new Map([[isCount ? 'count' : 'each', known(data, key.at)]]);
+}
+
+/** Plan values are plain JSON; an attribute the plan leaves out is one only apply knows. */
+function planObject(values: Record<string, unknown>, at: Span): EV {
+  const v = fromPlain(values, at);
+  if (v.k === 'known' && v.v && typeof v.v === 'object') COMPUTED.add(v.v);
+  return v;
 }
 
 const suffixOf = (key: Data): string => (typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`);

@@ -1,0 +1,65 @@
+import { readSource } from '../read.js';
+
+/**
+ * A Terraform plan in JSON (`terraform show -json plan.out`): the values Terraform knew at plan time, by resource
+ * address (`module.sg.aws_security_group_rule.x["ssh"]`, `data.aws_vpc.main`), and the root variables' values.
+ */
+export interface PlanValues {
+  /** Display path of the plan file. */
+  path: string;
+  variables: Record<string, unknown>;
+  /** Attribute values of managed resources (planned) and data sources (read at plan time), by full address. */
+  resources: Map<string, Record<string, unknown>>;
+  /** Instance keys (numbers or strings) of every resource by address without its key, as the plan expanded them. */
+  instances: Map<string, (number | string)[]>;
+}
+
+interface PlanModule {
+  resources?: { address?: string; index?: number | string; values?: Record<string, unknown> }[];
+  child_modules?: PlanModule[];
+}
+
+export type PlanLoad = { plan: PlanValues } | { error: string; line: number };
+
+export function loadPlan(abs: string, display: string): PlanLoad {
+  const source = readSource(abs);
+  if (source.error) return { error: source.error, line: 1 };
+  let json: {
+    format_version?: string;
+    variables?: Record<string, { value?: unknown }>;
+    planned_values?: { root_module?: PlanModule };
+    prior_state?: { values?: { root_module?: PlanModule } };
+  };
+  try {
+    json = JSON.parse(source.text!) as typeof json;
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const line = at ? source.text!.slice(0, Number(at[1])).split('\n').length : 1;
+    return { error: `invalid JSON: ${message}`, line };
+  }
+  if (!json || typeof json !== 'object' || typeof json.format_version !== 'string' || !json.planned_values) {
+    return { error: 'not a Terraform plan in JSON (expected the output of `terraform show -json plan.out`, with format_version and planned_values)', line: 1 };
+  }
+  const plan: PlanValues = { path: display, variables: {}, resources: new Map(), instances: new Map() };
+  for (const [name, v] of Object.entries(json.variables ?? {})) if (v && 'value' in v) plan.variables[name] = v.value;
+  // Data sources read at plan time are in the prior state; planned values win for everything they hold.
+  collect(json.prior_state?.values?.root_module, plan, true);
+  collect(json.planned_values.root_module, plan, false);
+  return { plan };
+}
+
+function collect(mod: PlanModule | undefined, plan: PlanValues, dataOnly: boolean): void {
+  if (!mod) return;
+  for (const r of mod.resources ?? []) {
+    if (!r.address || !r.values || (dataOnly && !/(^|\.)data\./.test(r.address))) continue;
+    plan.resources.set(r.address, r.values);
+    if (r.index !== undefined) {
+      const base = r.address.slice(0, r.address.lastIndexOf('['));
+      const keys = plan.instances.get(base) ?? [];
+      if (!keys.includes(r.index)) keys.push(r.index);
+      plan.instances.set(base, keys);
+    }
+  }
+  for (const child of mod.child_modules ?? []) collect(child, plan, dataOnly);
+}

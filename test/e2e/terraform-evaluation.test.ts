@@ -1,0 +1,158 @@
+import { describe, expect, it, vi } from 'vitest';
+import * as hcl from '../../src/parsers/terraform/hcl.js';
+import { lint } from '../../src/api.js';
+import { runCli, workspace } from '../helpers/workspace.js';
+
+const BASTION_MODULE = `variable "cidr" {
+  type = string
+}
+
+resource "aws_security_group" "this" {
+  description = "Bastion"
+  ingress {
+    description = "SSH"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.cidr]
+  }
+}
+
+output "id" {
+  value = aws_security_group.this.id
+}
+`;
+
+describe('Terraform plan JSON (--plan)', () => {
+  const config = {
+    'infra/main.tf': `variable "admin_cidr" {
+  type = string
+}
+
+data "aws_ip_ranges" "partner" {
+  regions  = ["eu-west-1"]
+  services = ["ec2"]
+}
+
+resource "aws_security_group" "admin" {
+  description = "Administration"
+  ingress {
+    description = "SSH from the admin network"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.admin_cidr]
+  }
+  ingress {
+    description = "PostgreSQL from the partner"
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = data.aws_ip_ranges.partner.cidr_blocks
+  }
+}
+`,
+  };
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.0',
+    variables: { admin_cidr: { value: '0.0.0.0/0' } },
+    planned_values: { root_module: { resources: [{ address: 'aws_security_group.admin', mode: 'managed', type: 'aws_security_group', name: 'admin', values: { description: 'Administration' } }] } },
+    prior_state: {
+      values: {
+        root_module: {
+          resources: [{ address: 'data.aws_ip_ranges.partner', mode: 'data', type: 'aws_ip_ranges', name: 'partner', values: { cidr_blocks: ['0.0.0.0/0', '203.0.113.0/24'] } }],
+        },
+      },
+    },
+  };
+
+  it('leaves variables without values and data sources unknown without a plan', async () => {
+    const dir = workspace(config);
+    const run = await runCli(dir, ['infra', '-f', 'json']);
+    expect(run.json().findings).toEqual([]);
+    expect(run.json().stats.unresolvedByReason).toEqual({ 'variable-no-default': 1, 'data-source': 1 });
+  });
+
+  it('fills them from the plan and reports at the .tf source', async () => {
+    const dir = workspace({ ...config, 'infra/plan.json': JSON.stringify(plan) });
+    const run = await runCli(dir, ['infra', '--plan', 'infra/plan.json', '-f', 'json']);
+    expect(run.code).toBe(1);
+    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual([
+      'ingress-world-admin-port infra/main.tf:17',
+      'ingress-broad-source infra/main.tf:24',
+      'ingress-world-sensitive-port infra/main.tf:24',
+    ]);
+    expect(run.json().stats.unresolvedValues).toBe(0);
+  });
+
+  it('reports a file that is not a plan as a parse error of that file, and a missing plan as a usage error', async () => {
+    const dir = workspace({ ...config, 'infra/plan.json': '{"resources": []}' });
+    const run = await runCli(dir, ['infra', '--plan', 'infra/plan.json', '-f', 'json']);
+    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['parse-error infra/plan.json:1']);
+    expect(run.json().findings[0]!.message).toMatch(/terraform show -json/);
+    const missing = await runCli(dir, ['infra', '--plan', 'infra/nope.json', '-f', 'json']);
+    expect(missing.code).toBe(2);
+  });
+});
+
+describe('module calls', () => {
+  it('parses a module called 50 times through for_each once', async () => {
+    const envs = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`env${i}`, i === 7 ? '0.0.0.0/0' : `10.${i}.0.0/16`]));
+    const dir = workspace({
+      'main.tf': `module "bastion" {
+  source   = "./modules/bastion"
+  for_each = ${JSON.stringify(envs).replace(/":/g, '" =')}
+  cidr     = each.value
+}
+`,
+      'modules/bastion/main.tf': BASTION_MODULE,
+    });
+    const spy = vi.spyOn(hcl, 'parseHcl');
+    const result = await lint(['.'], { cwd: dir });
+    const parsed = spy.mock.calls.map((c) => c[0]);
+    spy.mockRestore();
+    expect(parsed.filter((f) => f === 'modules/bastion/main.tf')).toHaveLength(1);
+    expect(result.stats.groups).toBe(50);
+    const findings = result.findings.filter((f) => f.ruleId === 'ingress-world-admin-port');
+    expect(findings.map((f) => `${f.at.file}:${f.at.start.line} ${f.resource}`)).toEqual(['modules/bastion/main.tf:12 module.bastion["env7"].aws_security_group.this']);
+    expect(findings[0]!.related.map((r) => `${r.at.file}:${r.at.start.line}`)).toEqual(['main.tf:1']);
+  });
+
+  it('uses the copy terraform init downloaded, and leaves a module without one unresolved', async () => {
+    const files = {
+      'main.tf': `module "edge" {
+  source  = "example-corp/bastion/aws"
+  version = "1.2.0"
+  cidr    = "0.0.0.0/0"
+}
+`,
+      '.terraform/modules/edge/main.tf': BASTION_MODULE,
+    };
+    const withCopy = workspace({ ...files, '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'edge', Source: 'registry.terraform.io/example-corp/bastion/aws', Version: '1.2.0', Dir: '.terraform/modules/edge' }] }) });
+    const run = await runCli(withCopy, ['.', '-f', 'json']);
+    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.resource}`)).toEqual(['ingress-world-admin-port .terraform/modules/edge/main.tf:12 module.edge.aws_security_group.this']);
+
+    const without = workspace(files);
+    const quiet = await runCli(without, ['.', '-f', 'json', '--report-unresolved']);
+    expect(quiet.json().findings.filter((f) => f.ruleId !== 'unresolved-value')).toEqual([]);
+    expect(quiet.json().stats.unresolvedByReason).toEqual({ 'remote-module': 1 });
+  });
+
+  it('analyzes a module nobody calls on its own, and a module that calls itself once, with a diagnostic', async () => {
+    const dir = workspace({
+      'main.tf': `module "loop" {
+  source = "./"
+}
+resource "aws_security_group" "x" {
+  description = "x"
+}
+`,
+    });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    const errors = run.json().findings.filter((f) => f.ruleId === 'parse-error');
+    expect(errors.map((f) => `${f.file}:${f.line}`)).toEqual(['main.tf:1']);
+    expect(errors[0]!.message).toMatch(/module "loop": the module calls itself; the call was not analyzed/);
+    expect(run.json().stats).toMatchObject({ files: 1 });
+  });
+});
