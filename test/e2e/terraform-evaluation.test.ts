@@ -94,6 +94,13 @@ resource "aws_security_group" "admin" {
     const missing = await runCli(dir, ['infra', '--plan', 'infra/nope.json', '-f', 'json']);
     expect(missing.code).toBe(2);
   });
+
+  it('says so when the plan has no configuration beside it, rather than reporting nothing', async () => {
+    const dir = workspace({ 'plans/plan.json': JSON.stringify(plan) });
+    const run = await runCli(dir, ['--plan', 'plans/plan.json', '-f', 'json']);
+    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['parse-error plans/plan.json:1']);
+    expect(run.json().findings[0]!.message).toMatch(/no Terraform configuration/);
+  });
 });
 
 describe('module calls', () => {
@@ -139,7 +146,7 @@ describe('module calls', () => {
     expect(quiet.json().stats.unresolvedByReason).toEqual({ 'remote-module': 1 });
   });
 
-  it('analyzes a module nobody calls on its own, and a module that calls itself once, with a diagnostic', async () => {
+  it('analyzes a directory that only calls itself once, with a diagnostic at the call', async () => {
     const dir = workspace({
       'main.tf': `module "loop" {
   source = "./"

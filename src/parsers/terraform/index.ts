@@ -110,6 +110,10 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir], ...(withPlan ? { plan: withPlan } : {}) });
     extractInstance(instance, result.facts, diagnostic);
   };
+  if (plan && planDir && (modules.get(planDir)?.files.length ?? 0) === 0) {
+    const file = result.files.find((f) => f.path === plan.path);
+    file?.diagnostics.push({ line: 1, column: 1, message: 'no Terraform configuration (.tf files) beside the plan: sg-lint reads a plan together with the configuration in its directory' });
+  }
   const sorted = [...selected].sort((a, b) => (a.dir < b.dir ? -1 : 1));
   for (const root of sorted) if (!calledBySelected.has(root.dir)) await analyze(root);
   // Directories that only call each other in a cycle have no root: analyze them on their own rather than not at all.
