@@ -122,15 +122,22 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
   return (p) => {
     const rule = byId.get(p.ruleId)!;
     const template = rule.messages[p.messageId] ?? p.messageId;
-    const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, p.at, p.resource, p.key, template, p.when);
+    // Inside a downloaded module (not part of the repository) a finding points at the outermost call site in the
+    // repository, with the in-module location related (RULES.md "Where a finding points").
+    const outside = isDownloaded(p.at.file) ? (p.at.via ?? []).find((call) => !isDownloaded(call.file)) : undefined;
+    const at = outside ?? p.at;
+    const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, at, p.resource, p.key, template, p.when);
     if (p.group) f.group = p.group;
     if (p.properties) f.properties = p.properties;
     // The call chain (nested stacks, module calls) that led to the value, outermost first.
-    const calls = (p.at.via ?? []).map((at) => ({ at, message: 'reached through this call' }));
-    f.related = [...(p.related ?? []), ...calls];
+    const calls = (p.at.via ?? []).filter((call) => call !== outside).map((call) => ({ at: call, message: 'reached through this call' }));
+    const inModule = outside ? [{ at: p.at, message: 'inside the downloaded module' }] : [];
+    f.related = [...inModule, ...(p.related ?? []), ...calls];
     return f;
   };
 }
+
+const isDownloaded = (file: string) => file.split('/').includes('.terraform');
 
 export function render(template: string, data: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));

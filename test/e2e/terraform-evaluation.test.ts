@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as hcl from '../../src/parsers/terraform/hcl.js';
 import { lint } from '../../src/api.js';
-import { runCli, workspace } from '../helpers/workspace.js';
+import { runCli, workspace, type JsonReport } from '../helpers/workspace.js';
+
+type JsonFinding = JsonReport['findings'][number];
 
 const BASTION_MODULE = `variable "cidr" {
   type = string
@@ -138,7 +140,10 @@ describe('module calls', () => {
     };
     const withCopy = workspace({ ...files, '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'edge', Source: 'registry.terraform.io/example-corp/bastion/aws', Version: '1.2.0', Dir: '.terraform/modules/edge' }] }) });
     const run = await runCli(withCopy, ['.', '-f', 'json']);
-    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.resource}`)).toEqual(['ingress-world-admin-port .terraform/modules/edge/main.tf:12 module.edge.aws_security_group.this']);
+    // A downloaded module is not part of the repository: the finding points at the call, the module's line is related.
+    const findings = run.json().findings as (JsonFinding & { related: { file: string; line: number; message: string }[] })[];
+    expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.resource}`)).toEqual(['ingress-world-admin-port main.tf:1 module.edge.aws_security_group.this']);
+    expect(findings[0]!.related.map((r) => `${r.file}:${r.line} ${r.message}`)).toEqual(['.terraform/modules/edge/main.tf:12 inside the downloaded module']);
 
     const without = workspace(files);
     const quiet = await runCli(without, ['.', '-f', 'json', '--report-unresolved']);

@@ -179,7 +179,8 @@ describe('variable type constraints', () => {
     const value = fromPlain({ ssh: { port: '22' }, web: { port: 443, cidr: '10.0.0.0/8' } }, AT);
     const type = '${map(object({ port = number, cidr = optional(string, "0.0.0.0/0"), self = optional(bool) }))}';
     const converted = convertToType(value, type, { scope: scope(), mode: 'normal' });
-    expect(plain((converted as { v: never }).v)).toEqual({
+    expect(converted.k).toBe('known');
+    expect(plain((converted as Extract<EV, { k: 'known' }>).v)).toEqual({
       ssh: { port: 22, cidr: '0.0.0.0/0', self: null },
       web: { port: 443, cidr: '10.0.0.0/8', self: null },
     });

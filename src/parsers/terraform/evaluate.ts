@@ -1,6 +1,6 @@
 import type { Span } from '../../model/location.js';
 import { consistent, known, unresolved, type Unresolved, type UnresolvedReason } from '../../model/value.js';
-import type { Data, EV } from '../values.js';
+import { relocate, type Data, type EV } from '../values.js';
 import { callFunction } from './functions.js';
 import { parseValueString, SyntaxError as HclSyntaxError, type Node } from './syntax.js';
 
@@ -166,8 +166,9 @@ class Evaluator {
     }
     const steps: Step[] = chain.map((n) => (n.t === 'attr' ? { attr: n.name } : { index: this.eval((n as Extract<Node, { t: 'index' }>).key, b, d) }));
     if (root.t === 'var') {
+      // A value bound by `for`, `each`, `count` or an iterator is reported where it is used, like a variable.
       const bound = b.get(root.name);
-      if (bound) return accessAll(bound, steps, this.at, this.text(node));
+      if (bound) return relocate(accessAll(bound, steps, this.at, this.text(node)), this.at);
       const value = this.env.scope.reference(root.name, steps, this.env.mode, this.at);
       return value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.text(node) } : value;
     }
