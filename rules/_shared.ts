@@ -5,6 +5,7 @@ import type { Span } from '../src/model/location.js';
 import { formatCidr, isWorld, namePorts, parsePortSpec, PortSet, type NamedPorts } from '../src/model/net.js';
 import { describeReach, ruleTraffic, type Reach } from '../src/model/traffic.js';
 import type { Direction, Model, SgRule } from '../src/model/types.js';
+import { alternatives } from '../src/model/value.js';
 
 export type PortSpec = number | string;
 
@@ -76,6 +77,10 @@ export function reportExposure(
 ): void {
   const first = e.variants[0]!.rule;
   const related = e.variants.slice(1).map((v) => ({ at: peerSpan(v), message: `${v.cidrValue.v} is part of the union that covers the whole address space` }));
+  // Ports looked up elsewhere (a map of named rules such as `ssh-tcp = [22, 22, "tcp", …]`) point there too.
+  const port = first.fromPort && alternatives(first.fromPort).find((a) => a.value.k === 'known')?.value.at.defined;
+  const peerAt = peerSpan(e.variants[0]!);
+  if (port && port.file !== peerAt.file && port.file !== peerAt.defined?.file) related.push({ at: port, message: 'the port is written here' });
   ctx.report({
     messageId,
     data,

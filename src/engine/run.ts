@@ -132,7 +132,8 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     // The call chain (nested stacks, module calls) that led to the value, outermost first.
     const calls = (p.at.via ?? []).filter((call) => call !== outside).map((call) => ({ at: call, message: 'reached through this call' }));
     const inModule = outside ? [{ at: p.at, message: 'inside the downloaded module' }] : [];
-    f.related = [...inModule, ...(p.related ?? []), ...calls];
+    const defined = p.at.defined ? [{ at: p.at.defined, message: 'the value is written here' }] : [];
+    f.related = [...inModule, ...defined, ...(p.related ?? []), ...calls];
     return f;
   };
 }

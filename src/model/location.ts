@@ -8,6 +8,8 @@ export interface Pos {
  * A source range: 1-based, start inclusive, end exclusive (the position just after the last character).
  * `path` is the stable logical address of the thing (e.g. `resource.aws_security_group.web[0].ingress[1].cidr_blocks[0]`).
  * `via` is the chain of call sites (module calls, nested stacks) through which this value was reached, outermost first.
+ * `defined` is where a value reached through a reference was first written (a Terraform variable default, a module
+ * argument, an entry of a map of named rules), when that is somewhere else.
  */
 export interface Span {
   file: string;
@@ -15,6 +17,7 @@ export interface Span {
   end: Pos;
   path: string;
   via?: Span[];
+  defined?: Span;
 }
 
 export function comparePos(a: Pos, b: Pos): number {

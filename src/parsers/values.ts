@@ -47,19 +47,27 @@ export function plain(d: Data): unknown {
  * A value reached through a reference is reported where the reference is written (RULES.md: at `var.ssh_cidr`, never at
  * the variable's default), so every part of it takes the reference's span.
  */
-export function relocate(value: EV, at: Span): EV {
+export function relocate(value: EV, at: Span, keepOrigin = false): EV {
+  const here = keepOrigin ? withOrigin(at, value.at) : at;
   switch (value.k) {
     case 'unresolved':
-      return { ...value, at };
+      return { ...value, at: here };
     case 'oneOf':
-      return { ...value, at, options: value.options.map((o) => ({ when: o.when, value: relocate(o.value, at) })) };
+      return { ...value, at: here, options: value.options.map((o) => ({ when: o.when, value: relocate(o.value, at, keepOrigin) })) };
     case 'known': {
       const data = value.v;
-      if (Array.isArray(data)) return known(data.map((d) => relocate(d, at)), at);
-      if (data && typeof data === 'object') return known(Object.fromEntries(Object.entries(data).map(([k, d]) => [k, relocate(d, at)])), at);
-      return known(data, at);
+      if (Array.isArray(data)) return known(data.map((d) => relocate(d, at, keepOrigin)), here);
+      if (data && typeof data === 'object') return known(Object.fromEntries(Object.entries(data).map(([k, d]) => [k, relocate(d, at, keepOrigin)])), here);
+      return known(data, here);
     }
   }
+}
+
+/** The reference site, remembering where the value was first written (a default, a module argument, a named rule). */
+export function withOrigin(at: Span, from: Span): Span {
+  const origin = from.defined ?? from;
+  const same = origin.file === at.file && origin.start.line === at.start.line && origin.start.column === at.start.column;
+  return same ? at : { ...at, defined: { file: origin.file, start: origin.start, end: origin.end, path: origin.path, ...(origin.via ? { via: origin.via } : {}) } };
 }
 
 /** Drops null (AWS::NoValue, Terraform null) alternatives: the value exists only under the other conditions; null if none remain. */

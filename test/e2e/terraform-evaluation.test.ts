@@ -125,7 +125,7 @@ describe('module calls', () => {
     expect(result.stats.groups).toBe(50);
     const findings = result.findings.filter((f) => f.ruleId === 'ingress-world-admin-port');
     expect(findings.map((f) => `${f.at.file}:${f.at.start.line} ${f.resource}`)).toEqual(['modules/bastion/main.tf:12 module.bastion["env7"].aws_security_group.this']);
-    expect(findings[0]!.related.map((r) => `${r.at.file}:${r.at.start.line}`)).toEqual(['main.tf:1']);
+    expect(findings[0]!.related.map((r) => `${r.at.file}:${r.at.start.line} ${r.message}`)).toEqual(['main.tf:3 the value is written here', 'main.tf:1 reached through this call']);
   });
 
   it('uses the copy terraform init downloaded, and leaves a module without one unresolved', async () => {
@@ -143,7 +143,7 @@ describe('module calls', () => {
     // A downloaded module is not part of the repository: the finding points at the call, the module's line is related.
     const findings = run.json().findings as (JsonFinding & { related: { file: string; line: number; message: string }[] })[];
     expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.resource}`)).toEqual(['ingress-world-admin-port main.tf:1 module.edge.aws_security_group.this']);
-    expect(findings[0]!.related.map((r) => `${r.file}:${r.line} ${r.message}`)).toEqual(['.terraform/modules/edge/main.tf:12 inside the downloaded module']);
+    expect(findings[0]!.related.map((r) => `${r.file}:${r.line} ${r.message}`)).toEqual(['.terraform/modules/edge/main.tf:12 inside the downloaded module', 'main.tf:4 the value is written here']);
 
     const without = workspace(files);
     const quiet = await runCli(without, ['.', '-f', 'json', '--report-unresolved']);

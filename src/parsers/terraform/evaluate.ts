@@ -168,7 +168,7 @@ class Evaluator {
     if (root.t === 'var') {
       // A value bound by `for`, `each`, `count` or an iterator is reported where it is used, like a variable.
       const bound = b.get(root.name);
-      if (bound) return relocate(accessAll(bound, steps, this.at, this.text(node)), this.at);
+      if (bound) return relocate(accessAll(bound, steps, this.at, this.text(node)), this.at, true);
       const value = this.env.scope.reference(root.name, steps, this.env.mode, this.at);
       return value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.text(node) } : value;
     }

@@ -1,7 +1,7 @@
 import type { Span } from '../../model/location.js';
 import { familyBits, formatAddress, parseCidr } from '../../model/net.js';
 import { known, unresolved, type Unresolved } from '../../model/value.js';
-import type { Data, EV } from '../values.js';
+import { withOrigin, type Data, type EV } from '../values.js';
 import { dataEqual, isIdMarker, lift, toBool, toNumber, toText } from './evaluate.js';
 
 type Fn = (args: EV[], at: Span) => EV;
@@ -147,13 +147,16 @@ function asList(d: Data): EV[] | null {
   return null;
 }
 
+/** A function of one string; what it makes of the string keeps the string's origin (`split(",", var.cidrs)`). */
 function stringFn(fn: (s: string, rest: Data[], at: Span) => Data | null): Fn {
-  return lifted((values, at) => {
-    const s = text(values[0]);
-    if (s === null) return error(at);
-    const out = fn(s, values.slice(1), at);
-    return out === null ? error(at) : known(out, at);
-  });
+  return (args, at) =>
+    lifted((values) => {
+      const s = text(values[0]);
+      if (s === null) return error(at);
+      const from = args[0] && args[0].k === 'known' ? withOrigin(at, args[0].at) : at;
+      const out = fn(s, values.slice(1), from);
+      return out === null ? error(at) : known(out, from);
+    })(args, at);
 }
 
 function regexFrom(pattern: string): RegExp | null {

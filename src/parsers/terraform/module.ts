@@ -167,7 +167,7 @@ export class Instance implements ReferenceScope {
   reference(root: string, steps: Step[], mode: Mode, at: Span): EV {
     const [first, ...rest] = steps;
     const name = first && 'attr' in first ? first.attr : null;
-    const reach = (base: EV | undefined, remaining: Step[]): EV => (base ? relocate(accessAll(base, remaining, at, ''), at) : unresolved('unknown-reference', '', at));
+    const reach = (base: EV | undefined, remaining: Step[]): EV => (base ? relocate(accessAll(base, remaining, at, ''), at, true) : unresolved('unknown-reference', '', at));
     switch (root) {
       case 'var':
         return name === null ? unresolved('unknown-reference', '', at) : reach(this.variable(name, mode), rest);

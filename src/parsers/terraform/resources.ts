@@ -3,7 +3,7 @@ import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, type Data, type EV } from '../values.js';
-import { entriesOf, ID_MARKER, isIdMarker } from './evaluate.js';
+import { entriesOf, ID_MARKER, isIdMarker, toBool } from './evaluate.js';
 import { parseValueString, type Node } from './syntax.js';
 import { asRecord, blocksOf, GROUP_TYPES, type Instance, type TfFile } from './module.js';
 
@@ -226,7 +226,9 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
     ...extra,
   ];
   const self = 'self' in body ? evalAt(ctx, body.self, `${path}.self`) : null;
-  if (self?.k === 'known' && self.v === true) peers.push({ peer: { kind: 'self' }, at: span(ctx, `${path}.self`) });
+  // A `map(string)` variable turns `self = true` into "true"; the provider reads it as the boolean.
+  const isSelf = self?.k === 'known' && toBool(self.v) === true;
+  if (isSelf) peers.push({ peer: { kind: 'self' }, at: span(ctx, `${path}.self`) });
   const unknownPeers = (self !== null && self.k !== 'known') || peers.some((p) => mayBeAbsent(peerValue(p.peer)));
   pushRule(ctx, {
     direction: spec.direction,
@@ -241,7 +243,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
     toPort: optionalNumber(ctx, body, 'to_port', path),
     description: optionalString(ctx, body, 'description', path),
     peers,
-    singlePeer: spec.origin === 'tf-sg-rule' && (extra.length > 0 || (self?.k === 'known' && self.v === true)),
+    singlePeer: spec.origin === 'tf-sg-rule' && (extra.length > 0 || isSelf),
     unknownPeers,
   });
 }
