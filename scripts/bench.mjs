@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parseDocument } from 'yaml';
 import { lint } from '../dist/src/api.js';
+import { terraformValueShare } from './terraform-values.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = resolve(process.argv[2] ?? join(root, '..', 'shared', 'corpus'));
@@ -204,6 +205,7 @@ console.log(
     parseOnlyMs: Math.round(median(parse.map((p) => p.terraform + p.cloudformation))),
     terraform: { warmMs: Math.round(median(perFormat.terraform)), parseOnlyMs: Math.round(median(parse.map((p) => p.terraform))) },
     cloudformation: { warmMs: Math.round(median(perFormat.cloudformation)), parseOnlyMs: Math.round(median(parse.map((p) => p.cloudformation))) },
+    terraformValues: await terraformValueShare(dir),
     cdk100FilesWarmMs: await cdkProject(),
     onlineFile: await onlineFile(),
   }),

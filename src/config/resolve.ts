@@ -80,7 +80,10 @@ export class RuleResolver {
   }
 
   forFile(absFile: string, loaded: LoadedConfig): FileSettings {
-    const key = `${loaded.file ?? ''}\0${absFile}`;
+    // Settings differ between files of one config only through environment and override globs.
+    const c0 = loaded.config;
+    const perFile = (c0.overrides?.length ?? 0) > 0 || (!this.cli.env && Object.keys(c0.environments ?? {}).length > 0);
+    const key = `${loaded.file ?? ''}\0${perFile ? absFile : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const c = loaded.config;

@@ -73,12 +73,18 @@ class Evaluator {
     private readonly env: Env,
   ) {}
 
+  /** The source text of a node on one line, for condition labels. */
   private text(node: Node): string {
     return this.src.slice(node.s, node.e).replace(/\s+/g, ' ').trim() || this.src;
   }
 
+  /** The source text of a node as written, for unresolved values' messages. */
+  private raw(node: Node): string {
+    return this.src.slice(node.s, node.e).trim() || this.src;
+  }
+
   private fail(why: UnresolvedReason, node: Node): Unresolved {
-    return unresolved(why, this.text(node), this.at);
+    return unresolved(why, this.raw(node), this.at);
   }
 
   eval(node: Node, b: ReadonlyMap<string, EV>, depth: number): EV {
@@ -168,11 +174,11 @@ class Evaluator {
     if (root.t === 'var') {
       // A value bound by `for`, `each`, `count` or an iterator is reported where it is used, like a variable.
       const bound = b.get(root.name);
-      if (bound) return relocate(accessAll(bound, steps, this.at, this.text(node)), this.at, true);
+      if (bound) return relocate(accessAll(bound, steps, this.at, this.raw(node)), this.at, true);
       const value = this.env.scope.reference(root.name, steps, this.env.mode, this.at);
-      return value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.text(node) } : value;
+      return value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.raw(node) } : value;
     }
-    return accessAll(this.eval(root, b, d), steps, this.at, this.text(node));
+    return accessAll(this.eval(root, b, d), steps, this.at, this.raw(node));
   }
 
   private splat(node: Extract<Node, { t: 'splat' }>, b: ReadonlyMap<string, EV>, d: number): EV {
@@ -325,7 +331,7 @@ class Evaluator {
     }
     const result = callFunction(name, args, this.at);
     if (result === undefined) return this.fail('unsupported-function', node);
-    return result.k === 'unresolved' && result.expr === '' ? { ...result, expr: this.text(node) } : result;
+    return result.k === 'unresolved' && result.expr === '' ? { ...result, expr: this.raw(node) } : result;
   }
 
   private tryOrCan(name: 'try' | 'can', node: Extract<Node, { t: 'call' }>, b: ReadonlyMap<string, EV>, d: number): EV {
