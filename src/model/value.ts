@@ -8,8 +8,6 @@ export type UnresolvedReason =
   | 'module-output'
   | 'function-call'
   | 'conditional'
-  | 'for-expression'
-  | 'splat'
   | 'count-index'
   | 'each-value'
   | 'dynamic-block'
