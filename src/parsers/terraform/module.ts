@@ -340,11 +340,7 @@ export class Instance implements ReferenceScope {
         COMPUTED.add(out);
         return known(out, at);
       };
-      const body = decl.body;
-      if (!('count' in body) && !('for_each' in body)) return build('', new Map());
-      const isCount = 'count' in body;
-      const meta = this.evaluate(decl.file, isCount ? body.count : body.for_each, `${decl.path}.${isCount ? 'count' : 'for_each'}`, mode);
-      return lift([meta], at, ([v]) => keyed(instanceKeys(v!, isCount, at), isCount, at, build));
+      return this.instancesValue(decl, mode, at, build);
     });
   }
 
@@ -365,12 +361,17 @@ export class Instance implements ReferenceScope {
         COMPUTED.add(out);
         return known(out, at);
       };
-      const body = decl.body;
-      if (!('count' in body) && !('for_each' in body)) return outputsOf('', new Map());
-      const isCount = 'count' in body;
-      const meta = this.evaluate(decl.file, isCount ? body.count : body.for_each, `${decl.path}.${isCount ? 'count' : 'for_each'}`, mode);
-      return lift([meta], at, ([v]) => keyed(instanceKeys(v!, isCount, at), isCount, at, outputsOf));
+      return this.instancesValue(decl, mode, at, outputsOf);
     });
+  }
+
+  /** A resource's or module call's value: one object, or a list (`count`) or map (`for_each`) of instance objects. */
+  private instancesValue(decl: Declared, mode: Mode, at: Span, build: (suffix: string, bindings: ReadonlyMap<string, EV>) => EV): EV {
+    const body = decl.body;
+    if (!('count' in body) && !('for_each' in body)) return build('', new Map());
+    const isCount = 'count' in body;
+    const meta = this.evaluate(decl.file, isCount ? body.count : body.for_each, `${decl.path}.${isCount ? 'count' : 'for_each'}`, mode);
+    return lift([meta], at, ([v]) => keyed(instanceKeys(v!, isCount, at), isCount, at, build));
   }
 
   callTarget(name: string, decl: Declared): { dir: ModuleDir } | { why: UnresolvedReason; detail: string } {

@@ -318,8 +318,16 @@ class Parser {
     return { t: 'object', items, s: start, e: this.i };
   }
 
+  /** `for k, v in coll :` of a `[for …]`/`{for …}` expression. */
   private forHead(): { key: string | null; value: string; coll: Node } {
     this.identifier();
+    const head = this.forBinding();
+    this.expect(':');
+    return head;
+  }
+
+  /** `k, v in coll` (or `v in coll`), after the `for` keyword. */
+  private forBinding(): { key: string | null; value: string; coll: Node } {
     const first = this.identifier() ?? this.fail('expected a name after "for"');
     let key: string | null = null;
     let value = first;
@@ -329,9 +337,7 @@ class Parser {
     }
     if (!this.peekKeyword('in')) this.fail('expected "in"');
     this.identifier();
-    const coll = this.expression();
-    this.expect(':');
-    return { key, value, coll };
+    return { key, value, coll: this.expression() };
   }
 
   private forCondition(): Node | null {
@@ -442,26 +448,13 @@ class Parser {
       return { t: 'tif', cond, then, else: otherwise, s: start, e: this.i };
     }
     if (word === 'for') {
-      const head = this.forHeadInDirective();
+      const head = this.forBinding();
       close();
       const body = this.templateBody(terminator, true);
       endOf('endfor');
       return { t: 'tfor', ...head, body, s: start, e: this.i };
     }
     return this.fail('unknown template directive');
-  }
-
-  private forHeadInDirective(): { key: string | null; value: string; coll: Node } {
-    const first = this.identifier() ?? this.fail('expected a name after "for"');
-    let key: string | null = null;
-    let value = first;
-    if (this.eat(',')) {
-      key = first;
-      value = this.identifier() ?? this.fail('expected a second name');
-    }
-    if (!this.peekKeyword('in')) this.fail('expected "in"');
-    this.identifier();
-    return { key, value, coll: this.expression() };
   }
 }
 
