@@ -168,3 +168,39 @@ resource "aws_security_group" "x" {
     expect(run.json().stats).toMatchObject({ files: 1 });
   });
 });
+
+describe('evaluation limits', () => {
+  it('stops an expression that would take minutes, and the run goes on', async () => {
+    const dir = workspace({
+      'main.tf': `locals {
+  huge = flatten([for a in range(10000) : [for b in range(10000) : "10.0.0.0/8"]])
+}
+
+resource "aws_security_group" "x" {
+  description = "x"
+  ingress {
+    description = "from everywhere"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = concat(["0.0.0.0/0"], local.huge)
+  }
+}
+`,
+    });
+    const started = Date.now();
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.json().findings.map((f) => f.ruleId)).toEqual(['ingress-world-admin-port']);
+  });
+
+  it('stops nested modules that multiply their instances, with a diagnostic', async () => {
+    const level = (next: string | null) =>
+      next ? `module "m" {\n  source = "${next}"\n  count  = 100\n}\n` : `resource "aws_security_group" "g" {\n  description = "leaf"\n}\n`;
+    const dir = workspace({ 'main.tf': level('./a'), 'a/main.tf': level('./b'), 'a/b/main.tf': level('./c'), 'a/b/c/main.tf': level(null) });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    const errors = run.json().findings.filter((f) => f.ruleId === 'parse-error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/more than 100,000 resource and module instances/);
+  });
+});

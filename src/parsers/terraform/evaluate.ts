@@ -34,6 +34,7 @@ export const isIdMarker = (v: unknown): v is string => typeof v === 'string' && 
 
 const MAX_OPTIONS = 64;
 const MAX_DEPTH = 48;
+const MAX_STEPS = 200_000;
 
 /** Evaluates the JSON hcl2json produced for an attribute; `spanAt(path)` locates any sub-path. */
 export function evaluateRaw(raw: unknown, path: string, spanAt: (path: string) => Span, env: Env, depth = 0): EV {
@@ -67,6 +68,9 @@ export function evaluateNode(node: Node, src: string, at: Span, env: Env): EV {
 }
 
 class Evaluator {
+  /** Nodes evaluated so far: a `for` over `range(10000)` inside another stops at MAX_STEPS instead of running for minutes. */
+  private steps = 0;
+
   constructor(
     private readonly src: string,
     private readonly at: Span,
@@ -87,8 +91,12 @@ class Evaluator {
     return unresolved(why, this.raw(node), this.at);
   }
 
+  private get exhausted(): boolean {
+    return this.steps > MAX_STEPS;
+  }
+
   eval(node: Node, b: ReadonlyMap<string, EV>, depth: number): EV {
-    if (depth > MAX_DEPTH) return this.fail('unsupported-expression', node);
+    if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS) return this.fail('unsupported-expression', node);
     const d = depth + 1;
     switch (node.t) {
       case 'lit':
@@ -158,7 +166,11 @@ class Evaluator {
     return lift([this.eval(node.coll, b, d)], this.at, ([coll]) => {
       const entries = entriesOf(coll!);
       if (!entries) return this.fail('wrong-type', node);
-      const pieces = entries.map(([k, v]) => this.eval(node.body, bind(b, node.key, k, node.value, v), d));
+      const pieces: EV[] = [];
+      for (const [k, v] of entries) {
+        if (this.exhausted) return this.fail('unsupported-expression', node);
+        pieces.push(this.eval(node.body, bind(b, node.key, k, node.value, v), d));
+      }
       return lift(pieces, this.at, (texts) => known(texts.map((t) => toText(t) ?? '').join(''), this.at));
     });
   }
@@ -209,6 +221,7 @@ class Evaluator {
       const list: EV[] = [];
       const map: Record<string, EV> = {};
       for (const [k, v] of entries) {
+        if (this.exhausted) return this.fail('unsupported-expression', node);
         const inner = bind(b, node.key, k, node.value, v);
         let presence: string | null = null;
         if (node.cond) {

@@ -29,6 +29,8 @@ export interface TerraformDir {
 const AUTO_VARS = /^(terraform\.tfvars(\.json)?|.*\.auto\.tfvars(\.json)?)$/;
 const ANY_VARS = /\.tfvars(\.json)?$/;
 const CONFIG_FILE = /\.tf(\.json)?$/;
+/** Resource and module instances one run analyzes at most (the SG module's whole corpus needs a few thousand). */
+const MAX_INSTANCES = 100_000;
 
 /** Parses one Terraform module directory as a root (tests and single-directory callers). */
 export async function parseTerraformModule(dir: string, filePaths: string[], opts: TerraformOptions): Promise<FrontEndResult> {
@@ -82,6 +84,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   }
 
   const reached = new Set<string>();
+  const budget = { left: MAX_INSTANCES, limit: MAX_INSTANCES };
   const diagnostic = (file: string, at: Span, message: string) => {
     result.files.find((f) => f.path === file)?.diagnostics.push({ line: at.start.line, column: at.start.column, message });
   };
@@ -90,7 +93,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     const mod = modules.get(root.dir)!;
     const manifest = manifests.get(root.dir) ?? new Map<string, string>();
     const world: World = {
-      moduleAt: (abs) => modules.get(abs),
+      budget,
       resolveCall: (caller, name, source) => {
         const local = localSource(caller.mod.abs, source);
         const key = caller.ctx.callKey ? `${caller.ctx.callKey}.${name}` : name;

@@ -109,7 +109,8 @@ type Unresolved = Extract<EV, { k: 'unresolved' }>;
 
 /** What a module instance needs from the run: other module directories, and what a call's source resolves to. */
 export interface World {
-  moduleAt(abs: string): ModuleDir | undefined;
+  /** Resource and module instances the run may still create: nested `count = 10000` modules stop here. */
+  budget: { left: number; limit: number };
   /** The directory of a module call's source, or why it cannot be analyzed. */
   resolveCall(caller: Instance, name: string, source: string): { dir: ModuleDir } | { why: UnresolvedReason; detail: string };
 }

@@ -5,7 +5,7 @@ import { alternatives, known, mapValue, under, unresolved, type Value } from '..
 import { evList, evNumber, evString, type Data, type EV } from '../values.js';
 import { entriesOf, ID_MARKER, isIdMarker, toBool } from './evaluate.js';
 import { parseValueString, type Node } from './syntax.js';
-import { asRecord, blocksOf, GROUP_TYPES, type Instance, type TfFile } from './module.js';
+import { asRecord, blocksOf, GROUP_TYPES, type Declared, type Instance, type TfFile } from './module.js';
 
 /** Attribute paths (inside the resource body, nested blocks by name) that list the groups a resource carries. */
 const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
@@ -61,8 +61,15 @@ interface Block {
 
 /** Reads every resource of a module instance, then the modules it calls, each instance with what its call passes. */
 export function extractInstance(instance: Instance, facts: Facts, diagnostics: (file: string, at: Span, message: string) => void): void {
+  const budget = instance.ctx.world.budget;
+  const spend = (decl: Declared): boolean => {
+    if (budget.left-- > 0) return true;
+    if (budget.left === -1) diagnostics(decl.file.path, instance.span(decl.file, decl.path), `more than ${budget.limit.toLocaleString('en-US')} resource and module instances: the rest of the configuration was not analyzed`);
+    return false;
+  };
   for (const decl of instance.mod.resources.values()) {
     for (const expansion of instance.expand(decl)) {
+      if (!spend(decl)) return;
       const local = `${decl.type}.${decl.name}${expansion.suffix}`;
       const block: Block = { type: decl.type, name: decl.name, body: decl.body, path: decl.path, address: `${instance.ctx.prefix}${local}`, local };
       const ctx: ResourceContext = { file: decl.file, instance, facts, bindings: expansion.bindings, when: [...instance.ctx.when, ...expansion.when] };
@@ -81,7 +88,10 @@ export function extractInstance(instance: Instance, facts: Facts, diagnostics: (
       diagnostics(decl.file.path, site, `module "${name}": ${why}; the call was not analyzed`);
       continue;
     }
-    for (const expansion of instance.expand(decl)) extractInstance(instance.child(name, decl, target.dir, expansion), facts, diagnostics);
+    for (const expansion of instance.expand(decl)) {
+      if (!spend(decl)) return;
+      extractInstance(instance.child(name, decl, target.dir, expansion), facts, diagnostics);
+    }
   }
 }
 
