@@ -300,6 +300,8 @@ const FUNCTIONS: Record<string, Fn> = {
     }
     return s.split(find).join(by);
   }),
+  sensitive: lifted((values, at, args) => (args[0]!.k === 'known' ? args[0]! : known(values[0]!, at)), [1, 1]),
+  nonsensitive: lifted((values, at, args) => (args[0]!.k === 'known' ? args[0]! : known(values[0]!, at)), [1, 1]),
   chomp: stringFn((s) => s.replace(/(\r?\n)+$/, '')),
   lower: stringFn((s) => s.toLowerCase()),
   upper: stringFn((s) => s.toUpperCase()),
@@ -396,21 +398,15 @@ const FUNCTIONS: Record<string, Fn> = {
     }
     return known(out, at);
   }, [2, 2]),
-  coalesce: (args, at) => {
-    for (const arg of args) {
-      if (arg.k !== 'known') return arg.k === 'unresolved' ? { ...arg, at } : unresolved('conditional', '', at);
-      if (arg.v !== null && arg.v !== '') return arg;
-    }
-    return error(at);
-  },
-  coalescelist: (args, at) => {
-    for (const arg of args) {
-      if (arg.k !== 'known') return arg.k === 'unresolved' ? { ...arg, at } : unresolved('conditional', '', at);
-      if (!isList(arg.v)) return error(at);
-      if (arg.v.length > 0) return arg;
-    }
-    return error(at);
-  },
+  coalesce: lifted((values, at, args) => {
+    const i = values.findIndex((v) => v !== null && v !== '');
+    return i < 0 ? error(at) : args[i]!.k === 'known' ? args[i]! : known(values[i]!, at);
+  }),
+  coalescelist: lifted((values, at, args) => {
+    if (values.some((v) => !isList(v))) return error(at);
+    const i = values.findIndex((v) => (v as EV[]).length > 0);
+    return i < 0 ? error(at) : args[i]!.k === 'known' ? args[i]! : known(values[i]!, at);
+  }),
   cidrsubnet: lifted((values, at) => {
     const [prefix, newbits, netnum] = [values[0]!, toNumber(values[1]!), toNumber(values[2]!)];
     return newbits === null || netnum === null ? error(at) : subnet(prefix, newbits, netnum, at);

@@ -2,7 +2,7 @@ import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
-import { evList, evNumber, evString, type Data, type EV } from '../values.js';
+import { evList, evNumber, evString, presentOnly, type Data, type EV } from '../values.js';
 import { entriesOf, ID_MARKER, isIdMarker, toBool } from './evaluate.js';
 import { parseValueString, type Node } from './syntax.js';
 import { asRecord, blocksOf, GROUP_TYPES, type Declared, type Instance, type TfFile } from './module.js';
@@ -118,8 +118,9 @@ function headerSpan(ctx: ResourceContext, path: string): Span {
 /** The value of an optional attribute; null when it is absent or evaluates to null (Terraform's "not set"). */
 function optionalValue(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): EV | null {
   if (!(key in body) || body[key] === null) return null;
-  const v = evalAt(ctx, body[key], `${path}.${key}`);
-  return v.k === 'known' && v.v === null ? null : markerFree(v);
+  // A null alternative (`use_prefix ? null : local.name`) means the attribute is not set in that variant.
+  const v = presentOnly(evalAt(ctx, body[key], `${path}.${key}`));
+  return v && markerFree(v);
 }
 
 function optionalString(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<string> | null {
