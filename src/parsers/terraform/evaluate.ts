@@ -344,7 +344,7 @@ class Evaluator {
     }
     const result = callFunction(name, args, this.at);
     if (result === undefined) return this.fail('unsupported-function', node);
-    return result.k === 'unresolved' && result.expr === '' ? { ...result, expr: this.raw(node) } : result;
+    return withExpr(result, this.raw(node));
   }
 
   private tryOrCan(name: 'try' | 'can', node: Extract<Node, { t: 'call' }>, b: ReadonlyMap<string, EV>, d: number): EV {
@@ -356,6 +356,13 @@ class Evaluator {
     }
     return this.fail('wrong-type', node);
   }
+}
+
+/** Functions report problems without the source text; the call's text fills it in, in every alternative. */
+function withExpr(v: EV, expr: string): EV {
+  if (v.k === 'unresolved') return v.expr === '' ? { ...v, expr } : v;
+  if (v.k === 'oneOf') return { ...v, options: v.options.map((o) => ({ when: o.when, value: withExpr(o.value, expr) })) };
+  return v;
 }
 
 /** An evaluation error (Terraform would fail the plan): what `try` skips and `can` reports as false. */
