@@ -97,11 +97,43 @@ resource "aws_security_group" "admin" {
     expect(missing.code).toBe(2);
   });
 
-  it('says so when the plan has no configuration beside it, rather than reporting nothing', async () => {
-    const dir = workspace({ 'plans/plan.json': JSON.stringify(plan) });
+  it('analyzes a plan alone when its configuration is not beside it, linking rules to groups through its references', async () => {
+    const alone = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          child_modules: [
+            {
+              address: 'module.edge',
+              resources: [
+                { address: 'module.edge.aws_security_group.this[0]', mode: 'managed', type: 'aws_security_group', name: 'this', index: 0, values: { description: 'Edge ${literally}', ingress: [], egress: [] } },
+                {
+                  address: 'module.edge.aws_security_group_rule.ssh["office"]',
+                  mode: 'managed',
+                  type: 'aws_security_group_rule',
+                  name: 'ssh',
+                  index: 'office',
+                  values: { type: 'ingress', protocol: 'tcp', from_port: 22, to_port: 22, cidr_blocks: ['0.0.0.0/0'], description: 'SSH', self: false },
+                },
+              ],
+            },
+          ],
+        },
+      },
+      configuration: {
+        root_module: {
+          module_calls: {
+            edge: { module: { resources: [{ address: 'aws_security_group_rule.ssh', expressions: { security_group_id: { references: ['aws_security_group.this[0].id', 'aws_security_group.this[0]', 'aws_security_group.this'] } } }] } },
+          },
+        },
+      },
+    };
+    const dir = workspace({ 'plans/plan.json': JSON.stringify(alone) });
     const run = await runCli(dir, ['--plan', 'plans/plan.json', '-f', 'json']);
-    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['parse-error plans/plan.json:1']);
-    expect(run.json().findings[0]!.message).toMatch(/no Terraform configuration/);
+    const findings = run.json().findings as (JsonFinding & { group?: string })[];
+    expect(findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.path} ${f.group}`)).toEqual([
+      'ingress-world-admin-port plans/plan.json:1 module.edge.aws_security_group_rule.ssh["office"].cidr_blocks[0] module.edge.aws_security_group.this[0]',
+    ]);
   });
 });
 

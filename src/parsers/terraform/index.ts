@@ -8,6 +8,7 @@ import { indexHcl, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
+import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
 
 export interface TerraformOptions {
@@ -114,8 +115,8 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     extractInstance(instance, result.facts, diagnostic);
   };
   if (plan && planDir && (modules.get(planDir)?.files.length ?? 0) === 0) {
-    const file = result.files.find((f) => f.path === plan.path);
-    file?.diagnostics.push({ line: 1, column: 1, message: 'no Terraform configuration (.tf files) beside the plan: sg-lint reads a plan together with the configuration in its directory' });
+    reached.add(planDir);
+    extractPlanOnly(plan, planDir, displayPath(cwd, planDir) || '.', { budget, resolveCall: (_, name, source) => ({ why: 'remote-module', detail: `module "${name}": ${source}` }) }, result.facts);
   }
   const sorted = [...selected].sort((a, b) => (a.dir < b.dir ? -1 : 1));
   for (const root of sorted) if (!calledBySelected.has(root.dir)) await analyze(root);

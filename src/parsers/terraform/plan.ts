@@ -12,10 +12,27 @@ export interface PlanValues {
   resources: Map<string, Record<string, unknown>>;
   /** Instance keys (numbers or strings) of every resource by address without its key, as the plan expanded them. */
   instances: Map<string, (number | string)[]>;
+  /** Managed resources as planned, in plan order: what sg-lint analyzes when the configuration is not beside the plan. */
+  managed: PlannedResource[];
+  /** References of each configuration attribute, by resource address without instance keys (`module.sg.aws_x.y`). */
+  references: Map<string, Record<string, string[]>>;
+}
+
+export interface PlannedResource {
+  address: string;
+  type: string;
+  /** Module path with its instance keys and a trailing dot (`module.sg["a"].`), or "". */
+  prefix: string;
+  values: Record<string, unknown>;
+}
+
+interface ConfigModule {
+  resources?: { address?: string; expressions?: Record<string, { references?: string[] }> }[];
+  module_calls?: Record<string, { module?: ConfigModule }>;
 }
 
 interface PlanModule {
-  resources?: { address?: string; index?: number | string; values?: Record<string, unknown> }[];
+  resources?: { address?: string; mode?: string; type?: string; name?: string; index?: number | string; values?: Record<string, unknown> }[];
   child_modules?: PlanModule[];
 }
 
@@ -29,6 +46,7 @@ export function loadPlan(abs: string, display: string): PlanLoad {
     variables?: Record<string, { value?: unknown }>;
     planned_values?: { root_module?: PlanModule };
     prior_state?: { values?: { root_module?: PlanModule } };
+    configuration?: { root_module?: ConfigModule };
   };
   try {
     json = JSON.parse(source.text!) as typeof json;
@@ -41,11 +59,12 @@ export function loadPlan(abs: string, display: string): PlanLoad {
   if (!json || typeof json !== 'object' || typeof json.format_version !== 'string' || !json.planned_values) {
     return { error: 'not a Terraform plan in JSON (expected the output of `terraform show -json plan.out`, with format_version and planned_values)', line: 1 };
   }
-  const plan: PlanValues = { path: display, variables: {}, resources: new Map(), instances: new Map() };
+  const plan: PlanValues = { path: display, variables: {}, resources: new Map(), instances: new Map(), managed: [], references: new Map() };
   for (const [name, v] of Object.entries(json.variables ?? {})) if (v && 'value' in v) plan.variables[name] = v.value;
   // Data sources read at plan time are in the prior state; planned values win for everything they hold.
   collect(json.prior_state?.values?.root_module, plan, true);
   collect(json.planned_values.root_module, plan, false);
+  collectReferences(json.configuration?.root_module, '', plan);
   return { plan };
 }
 
@@ -54,6 +73,10 @@ function collect(mod: PlanModule | undefined, plan: PlanValues, dataOnly: boolea
   for (const r of mod.resources ?? []) {
     if (!r.address || !r.values || (dataOnly && !/(^|\.)data\./.test(r.address))) continue;
     plan.resources.set(r.address, r.values);
+    if (!dataOnly && r.mode === 'managed' && r.type && r.name) {
+      const at = r.address.lastIndexOf(`${r.type}.${r.name}`);
+      plan.managed.push({ address: r.address, type: r.type, prefix: at > 0 ? r.address.slice(0, at) : '', values: r.values });
+    }
     if (r.index !== undefined) {
       const base = r.address.slice(0, r.address.lastIndexOf('['));
       const keys = plan.instances.get(base) ?? [];
@@ -62,4 +85,15 @@ function collect(mod: PlanModule | undefined, plan: PlanValues, dataOnly: boolea
     }
   }
   for (const child of mod.child_modules ?? []) collect(child, plan, dataOnly);
+}
+
+function collectReferences(mod: ConfigModule | undefined, prefix: string, plan: PlanValues): void {
+  if (!mod) return;
+  for (const r of mod.resources ?? []) {
+    if (!r.address) continue;
+    const refs: Record<string, string[]> = {};
+    for (const [attr, e] of Object.entries(r.expressions ?? {})) if (e?.references) refs[attr] = e.references;
+    plan.references.set(`${prefix}${r.address}`, refs);
+  }
+  for (const [name, call] of Object.entries(mod.module_calls ?? {})) collectReferences(call.module, `${prefix}module.${name}.`, plan);
 }

@@ -48,7 +48,7 @@ export interface ResourceContext {
   when: string[];
 }
 
-interface Block {
+export interface Block {
   type: string;
   name: string;
   body: Record<string, unknown>;
@@ -97,7 +97,7 @@ export function extractInstance(instance: Instance, facts: Facts, diagnostics: (
 
 const MAX_MODULE_DEPTH = 32;
 
-function extractResource(ctx: ResourceContext, block: Block): void {
+export function extractResource(ctx: ResourceContext, block: Block): void {
   const type = block.type;
   if (GROUP_TYPES.has(type)) extractGroup(ctx, block);
   else if (type === 'aws_security_group_rule') extractSgRule(ctx, block);
