@@ -34,6 +34,8 @@ export interface LintOptions {
   exclude?: string[];
   vars?: Record<string, string>;
   varFiles?: string[];
+  /** `TF_VAR_*` environment values (the CLI passes them): Terraform's lowest-precedence explicit variable values. */
+  envVars?: Record<string, string>;
   /** --plan: Terraform plan JSON whose values fill unknowns in the root module of its directory. */
   plan?: string;
   /** CloudFormation parameter values (--parameter), over config `cloudformation.parameters`. */
@@ -101,7 +103,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const tf = loaded.config.terraform ?? {};
     const varFiles = [...(tf.varFiles ?? []).map((v) => resolve(loaded.dir, v)), ...(options.varFiles ?? []).map((v) => resolve(cwd, v))];
     const vars = { ...Object.fromEntries(Object.entries(tf.vars ?? {}).map(([k, v]) => [k, String(v)])), ...(options.vars ?? {}) };
-    return { dir, files: tfFiles, options: { vars, varFiles } };
+    return { dir, files: tfFiles, options: { vars, varFiles, envVars: options.envVars ?? {} } };
   });
   if (terraformDirs.length > 0) {
     const parsed = await parseTerraform(terraformDirs, cwd, planDir ? plan : undefined);

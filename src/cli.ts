@@ -64,6 +64,11 @@ const LEVELS: LevelSetting[] = ['error', 'warning', 'note', 'off'];
 
 class UsageError extends Error {}
 
+/** `TF_VAR_name` environment variables, as Terraform reads them (below var files and --var in precedence). */
+function terraformEnvVars(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (k.startsWith('TF_VAR_') && k.length > 7 && v !== undefined ? [[k.slice(7), v]] : [])));
+}
+
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd(), env: Record<string, string | undefined> = process.env): Promise<number> {
   const out = (s: string) => io.stdout.write(s);
   const err = (s: string) => io.stderr.write(s);
@@ -125,7 +130,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       progressShown = true;
       err(`\r\u001b[Ksg-lint: online lookups ${done}/${total}`);
     };
-    const options = { ...lintOptions(v, io.stderr.isTTY ? onProgress : undefined), cwd };
+    const options = { ...lintOptions(v, io.stderr.isTTY ? onProgress : undefined), cwd, envVars: terraformEnvVars(env) };
     if (v['print-config'] !== undefined) return out(printConfig(v['print-config'], options)), 0;
     const outputs = parseFormats(v.format ?? [], v.output);
     const failOn = parseChoice(v['fail-on'] ?? 'error', ['error', 'warning', 'note', 'none'], '--fail-on');

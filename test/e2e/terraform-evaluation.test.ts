@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as hcl from '../../src/parsers/terraform/hcl.js';
 import { lint } from '../../src/api.js';
-import { runCli, workspace, type JsonReport } from '../helpers/workspace.js';
+import { plainEnv, runCli, workspace, type JsonReport } from '../helpers/workspace.js';
 
 type JsonFinding = JsonReport['findings'][number];
 
@@ -234,5 +234,33 @@ resource "aws_security_group" "x" {
     const errors = run.json().findings.filter((f) => f.ruleId === 'parse-error');
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/more than 100,000 resource and module instances/);
+  });
+});
+
+describe('TF_VAR_ environment variables', () => {
+  const files = {
+    'main.tf': `variable "admin_cidr" {
+  type = string
+}
+
+resource "aws_security_group" "admin" {
+  description = "Administration"
+  ingress {
+    description = "SSH"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.admin_cidr]
+  }
+}
+`,
+  };
+
+  it('reads them as Terraform does, below var files', async () => {
+    const env = { ...plainEnv(), TF_VAR_admin_cidr: '0.0.0.0/0' };
+    const fromEnv = await runCli(workspace(files), ['.', '-f', 'json'], env);
+    expect(fromEnv.json().findings.map((f) => `${f.ruleId} ${f.line}`)).toEqual(['ingress-world-admin-port 12']);
+    const overridden = await runCli(workspace({ ...files, 'terraform.tfvars': 'admin_cidr = "10.0.0.5/32"\n' }), ['.', '-f', 'json'], env);
+    expect(overridden.json().findings).toEqual([]);
   });
 });

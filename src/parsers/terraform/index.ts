@@ -18,6 +18,8 @@ export interface TerraformOptions {
   vars: Record<string, string>;
   /** `--var-file` and config `terraform.varFiles`, absolute paths, in precedence order. */
   varFiles: string[];
+  /** `TF_VAR_*` environment values, below every var file and `--var`. */
+  envVars?: Record<string, string>;
 }
 
 export interface TerraformDir {
@@ -35,7 +37,7 @@ const MAX_INSTANCES = 100_000;
 
 /** Parses one Terraform module directory as a root (tests and single-directory callers). */
 export async function parseTerraformModule(dir: string, filePaths: string[], opts: TerraformOptions): Promise<FrontEndResult> {
-  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles } }], opts.cwd);
+  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles, ...(opts.envVars ? { envVars: opts.envVars } : {}) } }], opts.cwd);
 }
 
 /**
@@ -251,6 +253,9 @@ async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEn
   }
   const sources: VarSource[] = [];
   const alternatives: VarSource[] = [];
+  const fromEnv: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts.envVars ?? {})) fromEnv[k] = await cliValue(v);
+  if (Object.keys(fromEnv).length > 0) sources.push({ label: 'TF_VAR_*', values: fromEnv });
   // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
   const auto = names.filter((n) => AUTO_VARS.test(n)).sort((a, b) => Number(b.startsWith('terraform.')) - Number(a.startsWith('terraform.')) || (a < b ? -1 : 1));
   for (const n of auto) pushIf(sources, await loadVarFile(join(dir, n), opts, result));
