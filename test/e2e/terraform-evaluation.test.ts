@@ -160,6 +160,37 @@ describe('module calls', () => {
     expect(findings[0]!.related.map((r) => `${r.at.file}:${r.at.start.line} ${r.message}`)).toEqual(['main.tf:3 the value is written here', 'main.tf:1 reached through this call']);
   });
 
+  it('names the condition of a module created only when a default says so, also when its outputs are used first', async () => {
+    const dir = workspace({
+      'main.tf': `variable "with_bastion" {
+  type    = bool
+  default = true
+}
+
+resource "aws_security_group_rule" "extra" {
+  type              = "ingress"
+  description       = "HTTPS to the bastion"
+  security_group_id = module.bastion[0].id
+  from_port         = 443
+  to_port           = 443
+  protocol          = "tcp"
+  cidr_blocks       = ["10.1.0.0/16"]
+}
+
+module "bastion" {
+  source = "./modules/bastion"
+  count  = var.with_bastion ? 1 : 0
+  cidr   = "0.0.0.0/0"
+}
+`,
+      'modules/bastion/main.tf': BASTION_MODULE,
+    });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.message}`)).toEqual([
+      'ingress-world-admin-port modules/bastion/main.tf:12 Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `module.bastion[0].aws_security_group.this` (when var.with_bastion is true)',
+    ]);
+  });
+
   it('uses the copy terraform init downloaded, and leaves a module without one unresolved', async () => {
     const files = {
       'main.tf': `module "edge" {

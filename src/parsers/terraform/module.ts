@@ -387,7 +387,8 @@ export class Instance implements ReferenceScope {
 
   /** The instance a call creates for one expansion (cached: references and extraction share it). */
   child(name: string, decl: Declared, dir: ModuleDir, expansion: Pick<Expansion, 'suffix' | 'bindings' | 'when'>): Instance {
-    const key = `${name}${expansion.suffix}`;
+    // An instance read for its outputs has no conditions; the one extracted carries its expansion's.
+    const key = `${name}${expansion.suffix}|${expansion.when.join('&')}`;
     let child = this.childInstances.get(key);
     if (child) return child;
     const args = new Map<string, (mode: Mode) => EV>();
