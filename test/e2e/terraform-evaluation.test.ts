@@ -214,6 +214,13 @@ module "bastion" {
     expect(quiet.json().stats.unresolvedByReason).toEqual({ 'remote-module': 1 });
   });
 
+  it('counts a local module source that names no directory as not analyzed (a partial checkout), without failing', async () => {
+    const dir = workspace({ 'main.tf': 'module "gone" {\n  source = "./modules/gone"\n}\n' });
+    const run = await runCli(dir, ['.', '-f', 'json', '--report-unresolved']);
+    expect(run.code).toBe(0);
+    expect(run.json().stats.unresolvedByReason).toEqual({ 'module-output': 1 });
+  });
+
   it('analyzes a directory that only calls itself once, with a diagnostic at the call', async () => {
     const dir = workspace({
       'main.tf': `module "loop" {
