@@ -302,3 +302,27 @@ resource "aws_security_group" "admin" {
     expect(overridden.json().findings).toEqual([]);
   });
 });
+
+describe('rules that cannot be placed', () => {
+  it('counts an aws_security_group_rule whose type is not known as not checked, instead of dropping it', async () => {
+    const dir = workspace({
+      'main.tf': `variable "direction" {
+  type = string
+}
+
+resource "aws_security_group_rule" "either_way" {
+  type              = var.direction
+  security_group_id = "sg-0123456789abcdef0"
+  description       = "SSH"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+}
+`,
+    });
+    const run = await runCli(dir, ['.', '-f', 'json', '--report-unresolved']);
+    expect(run.json().stats.unresolvedByReason).toEqual({ 'variable-no-default': 1 });
+    expect(run.json().findings.map((f) => f.ruleId)).toEqual(['unresolved-value']);
+  });
+});
