@@ -294,7 +294,9 @@ export class Instance implements ReferenceScope {
       }
       if (alt.value.k === 'unresolved') {
         const unknown = { ...alt.value, why: isCount ? ('count-index' as const) : ('each-value' as const) };
-        out.push({ suffix: '', bindings: countBindings(unknown, unknown, isCount), when: alt.when, unknown });
+        // One instance stands for however many there are: what it shows holds whenever there is any.
+        const any = `${alt.value.expr} is ${isCount ? 'not 0' : 'not empty'}`;
+        out.push({ suffix: '', bindings: countBindings(unknown, unknown, isCount), when: [...alt.when, any], unknown });
         continue;
       }
       for (const [key, item, itemWhen] of instanceKeys(alt.value.v, isCount, alt.value.at)) {

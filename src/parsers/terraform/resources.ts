@@ -196,7 +196,7 @@ function dynamicItems(forEach: EV): DynamicItem[] {
   for (const alt of alternatives(forEach)) {
     if (alt.value.k === 'unresolved') {
       const unknown = { ...alt.value, why: 'dynamic-block' as const };
-      out.push({ key: unknown, value: unknown, suffix: '[*]', when: alt.when, unknown: true });
+      out.push({ key: unknown, value: unknown, suffix: '[*]', when: [...alt.when, `${alt.value.expr} is not empty`], unknown: true });
       continue;
     }
     for (const [key, item] of entriesOf(alt.value.v, alt.value.at) ?? []) {
