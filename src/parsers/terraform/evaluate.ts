@@ -358,6 +358,15 @@ class Evaluator {
   }
 }
 
+function membersEqual(pairs: [EV, EV][]): boolean | null {
+  for (const [x, y] of pairs) {
+    if (x.k !== 'known' || y.k !== 'known') return null;
+    const eq = dataEqual(x.v, y.v);
+    if (eq !== true) return eq;
+  }
+  return true;
+}
+
 /** Functions report problems without the source text; the call's text fills it in, in every alternative. */
 function withExpr(v: EV, expr: string): EV {
   if (v.k === 'unresolved') return v.expr === '' ? { ...v, expr } : v;
@@ -479,29 +488,13 @@ export function toText(v: Data): string | null {
 /** Deep equality of known data; null when an unknown part keeps it from being decided. */
 export function dataEqual(a: Data, b: Data): boolean | null {
   if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b)) return false;
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i]!;
-      const y = b[i]!;
-      if (x.k !== 'known' || y.k !== 'known') return null;
-      const eq = dataEqual(x.v, y.v);
-      if (eq !== true) return eq;
-    }
-    return true;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return membersEqual(a.map((x, i) => [x, b[i]!]));
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    if (ka.join('\u0000') !== kb.join('\u0000')) return false;
-    for (const k of ka) {
-      const x = a[k]!;
-      const y = b[k]!;
-      if (x.k !== 'known' || y.k !== 'known') return null;
-      const eq = dataEqual(x.v, y.v);
-      if (eq !== true) return eq;
-    }
-    return true;
+    if (ka.join('\u0000') !== Object.keys(b).sort().join('\u0000')) return false;
+    return membersEqual(ka.map((k) => [a[k]!, b[k]!]));
   }
   if (typeof a === 'number' && typeof b === 'string') return String(a) === b;
   if (typeof a === 'string' && typeof b === 'number') return a === String(b);

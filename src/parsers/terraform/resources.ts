@@ -4,7 +4,7 @@ import { peerValue, type Attachment, type AttachedGroup, type Direction, type Fa
 import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type Data, type EV } from '../values.js';
 import { entriesOf, ID_MARKER, isIdMarker, toBool } from './evaluate.js';
-import { parseValueString, type Node } from './syntax.js';
+import { tryParseValueString, type Node } from './syntax.js';
 import { asRecord, blocksOf, GROUP_TYPES, type Declared, type Instance, type TfFile } from './module.js';
 
 /** Attribute paths (inside the resource body, nested blocks by name) that list the groups a resource carries. */
@@ -450,13 +450,8 @@ function extractSgAttachment(ctx: ResourceContext, block: Block): void {
 
 /** `aws_instance.web.primary_network_interface_id` names the resource `aws_instance.web` (with this instance's module path). */
 function referencedResource(ctx: ResourceContext, raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  let node: Node;
-  try {
-    node = parseValueString(raw);
-  } catch {
-    return null;
-  }
+  let node = typeof raw === 'string' ? tryParseValueString(raw) : null;
+  if (!node) return null;
   const chain: Node[] = [];
   while (node.t === 'attr' || node.t === 'index') {
     chain.unshift(node);

@@ -501,3 +501,12 @@ function unescape(s: string, i: number): string {
 export function parseValueString(text: string): Node {
   return simplify(parseTemplateString(text));
 }
+
+/** The parsed value string, or null when it is not valid HCL (callers that only look for a shape). */
+export function tryParseValueString(text: string): Node | null {
+  try {
+    return parseValueString(text);
+  } catch {
+    return null;
+  }
+}

@@ -2,7 +2,7 @@ import type { Span } from '../../model/location.js';
 import { known } from '../../model/value.js';
 import type { Data, EV } from '../values.js';
 import { evaluateNode, lift, toBool, toNumber, toText, type Env } from './evaluate.js';
-import { parseValueString, type Node } from './syntax.js';
+import { tryParseValueString, type Node } from './syntax.js';
 
 /**
  * A variable's `type` constraint applied to its value, as Terraform converts it: primitives convert (`"22"` to a number),
@@ -10,14 +10,8 @@ import { parseValueString, type Node } from './syntax.js';
  * (or null) when the value leaves them out. Values that do not fit stay as they are: sg-lint does not report type errors.
  */
 export function convertToType(value: EV, typeRaw: unknown, env: Env): EV {
-  if (typeof typeRaw !== 'string') return value;
-  let node: Node;
-  try {
-    node = parseValueString(typeRaw);
-  } catch {
-    return value;
-  }
-  return convert(value, node, typeRaw, env, 0);
+  const node = typeof typeRaw === 'string' ? tryParseValueString(typeRaw) : null;
+  return node ? convert(value, node, typeRaw as string, env, 0) : value;
 }
 
 function convert(value: EV, type: Node, src: string, env: Env, depth: number): EV {
