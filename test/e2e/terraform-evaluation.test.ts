@@ -137,6 +137,34 @@ resource "aws_security_group" "admin" {
   });
 });
 
+describe('a plan alone: attachments', () => {
+  it('links an instance to the groups the configuration references, so a world made by two attached groups is found', async () => {
+    const half = (name: string, cidr: string) => ({
+      address: `aws_security_group.${name}`,
+      mode: 'managed',
+      type: 'aws_security_group',
+      name,
+      values: { description: name, ingress: [{ cidr_blocks: [cidr], description: 'SSH', from_port: 22, to_port: 22, protocol: 'tcp', ipv6_cidr_blocks: [], prefix_list_ids: [], security_groups: [], self: false }], egress: [] },
+    });
+    const plan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [half('low', '0.0.0.0/1'), half('high', '128.0.0.0/1'), { address: 'aws_instance.bastion', mode: 'managed', type: 'aws_instance', name: 'bastion', values: { ami: 'ami-0123456789abcdef0' } }],
+        },
+      },
+      configuration: {
+        root_module: {
+          resources: [{ address: 'aws_instance.bastion', expressions: { vpc_security_group_ids: { references: ['aws_security_group.low.id', 'aws_security_group.low', 'aws_security_group.high.id', 'aws_security_group.high'] } } }],
+        },
+      },
+    };
+    const dir = workspace({ 'plan.json': JSON.stringify(plan) });
+    const run = await runCli(dir, ['--plan', 'plan.json', '-f', 'json']);
+    expect(run.json().findings.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['ingress-world-admin-port aws_security_group.low.ingress[0].cidr_blocks[0]']);
+  });
+});
+
 describe('module calls', () => {
   it('parses a module called 50 times through for_each once', async () => {
     const envs = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`env${i}`, i === 7 ? '0.0.0.0/0' : `10.${i}.0.0/16`]));

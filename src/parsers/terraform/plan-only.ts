@@ -6,6 +6,8 @@ import { extractResource } from './resources.js';
 
 const GROUP_REFERENCE = /^(?:aws_security_group|aws_default_security_group)\.[\w-]+(?:\[[^\]]+\])?/;
 const GROUP_ID_ATTRIBUTES = ['security_group_id', 'source_security_group_id', 'referenced_security_group_id'];
+/** Top-level lists of group ids on the resources that carry groups (nested blocks keep what the plan knows). */
+const GROUP_LIST_ATTRIBUTES = ['vpc_security_group_ids', 'security_groups', 'security_group_ids'];
 
 /**
  * A plan with no configuration beside it: its planned resources are the model, at the plan file (RULES.md: findings then
@@ -27,13 +29,25 @@ function linkGroups(r: PlannedResource, plan: PlanValues, addresses: Set<string>
   const values = { ...r.values };
   const configAddress = `${r.prefix.replace(/\[[^\]]*\]/g, '')}${r.address.slice(r.prefix.length).replace(/\[[^\]]*\]$/, '')}`;
   const refs = plan.references.get(configAddress) ?? {};
+  const groupsOf = (attr: string): string[] => {
+    const named = new Set((refs[attr] ?? []).map((x) => GROUP_REFERENCE.exec(x)?.[0]).filter((x): x is string => x !== undefined));
+    // `aws_security_group.web[0].id` is listed with `aws_security_group.web` too: keep the most precise.
+    const precise = [...named].filter((n) => ![...named].some((m) => m !== n && m.startsWith(`${n}[`)));
+    return precise.flatMap((ref) => {
+      const exact = `${r.prefix}${ref}`;
+      const target = addresses.has(exact) ? exact : [...addresses].find((a) => a.startsWith(`${exact}[`));
+      return target ? [idMarker(`tf:${rootDir}#${target}`)] : [];
+    });
+  };
   for (const attr of GROUP_ID_ATTRIBUTES) {
     if (values[attr] !== undefined && values[attr] !== null) continue;
-    const ref = (refs[attr] ?? []).map((x) => GROUP_REFERENCE.exec(x)?.[0]).find((x) => x !== undefined);
-    if (!ref) continue;
-    const exact = `${r.prefix}${ref}`;
-    const target = addresses.has(exact) ? exact : [...addresses].find((a) => a.startsWith(`${exact}[`));
-    if (target) values[attr] = idMarker(`tf:${rootDir}#${target}`);
+    const [first] = groupsOf(attr);
+    if (first) values[attr] = first;
+  }
+  for (const attr of GROUP_LIST_ATTRIBUTES) {
+    if (Array.isArray(values[attr]) && (values[attr] as unknown[]).length > 0) continue;
+    const linked = groupsOf(attr);
+    if (linked.length > 0) values[attr] = linked;
   }
   return values;
 }
