@@ -219,6 +219,32 @@ module "bastion" {
     ]);
   });
 
+  it('applies a suppression written on a module call to every instance the call creates', async () => {
+    const dir = workspace({
+      'main.tf': `# sg-lint-ignore ingress-world-admin-port -- lab bastions, torn down nightly
+module "lab" {
+  source = "./modules/bastion"
+  count  = 3
+  cidr   = "0.0.0.0/0"
+}
+
+module "prod" {
+  source = "./modules/bastion"
+  cidr   = "0.0.0.0/0"
+}
+`,
+      'modules/bastion/main.tf': BASTION_MODULE,
+    });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    const findings = run.json().findings.filter((f) => f.ruleId === 'ingress-world-admin-port');
+    expect(findings.map((f) => `${f.resource} ${f.suppressed ? 'suppressed' : 'open'}`)).toEqual([
+      'module.lab[0].aws_security_group.this suppressed',
+      'module.lab[1].aws_security_group.this suppressed',
+      'module.lab[2].aws_security_group.this suppressed',
+      'module.prod.aws_security_group.this open',
+    ]);
+  });
+
   it('uses the copy terraform init downloaded, and leaves a module without one unresolved', async () => {
     const files = {
       'main.tf': `module "edge" {
