@@ -40,7 +40,8 @@ Baseline and pull requests:
       --changed-since <ref>     report only findings on lines \`git diff --merge-base <ref>\` shows as added or changed
 Terraform:
       --var <k=v>               set a variable (repeatable)
-      --var-file <file>         load a .tfvars file (repeatable)
+      --var-file <file>         load a .tfvars file (repeatable); TF_VAR_* environment variables are read too
+      --plan <file>             Terraform plan JSON (terraform show -json): fills values only a plan knows
 CloudFormation:
       --parameter <Key=Value>   set a template parameter (repeatable)
       --parameters-file <file>  Key=Value lines, or the AWS CLI's [{"ParameterKey", "ParameterValue"}] JSON
