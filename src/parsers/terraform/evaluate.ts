@@ -49,7 +49,7 @@ export function evaluateRaw(raw: unknown, path: string, spanAt: (path: string) =
     } catch (e) {
       return unresolved('unsupported-expression', e instanceof HclSyntaxError ? raw : String(e), at);
     }
-    return new Evaluator(raw, at, env).eval(node, env.bindings ?? EMPTY, 0);
+    return evaluateNode(node, raw, at, env);
   }
   if (Array.isArray(raw)) return known(raw.map((item, i) => evaluateRaw(item, `${path}[${i}]`, spanAt, env, depth + 1)), at);
   if (typeof raw === 'object') {
@@ -253,8 +253,13 @@ class Evaluator {
    * true/false when the condition is decided by explicitly given values; a label ("var.x is true") when it is not (a
    * deployment variant, or a value only apply would know); null when it cannot be a boolean at all.
    */
+  /** The condition with variable defaults unknown: what values given for this run decide on their own. */
+  private explicitly(cond: Node, b: ReadonlyMap<string, EV>, d: number): EV {
+    return this.env.mode === 'explicit' ? this.eval(cond, b, d) : new Evaluator(this.src, this.at, { ...this.env, mode: 'explicit' }).eval(cond, b, d);
+  }
+
   private decide(cond: Node, b: ReadonlyMap<string, EV>, d: number): boolean | string | null {
-    const explicit = this.env.mode === 'explicit' ? this.eval(cond, b, d) : new Evaluator(this.src, this.at, { ...this.env, mode: 'explicit' }).eval(cond, b, d);
+    const explicit = this.explicitly(cond, b, d);
     if (explicit.k === 'known') {
       const v = toBool(explicit.v);
       return v;
@@ -264,7 +269,7 @@ class Evaluator {
   }
 
   private choose(cond: Node, then: Node, otherwise: Node, b: ReadonlyMap<string, EV>, d: number): EV {
-    const explicit = this.env.mode === 'explicit' ? this.eval(cond, b, d) : new Evaluator(this.src, this.at, { ...this.env, mode: 'explicit' }).eval(cond, b, d);
+    const explicit = this.explicitly(cond, b, d);
     if (explicit.k !== 'unresolved') {
       // Alternatives from var files are explicit too: each picks its own branch.
       return lift([explicit], this.at, ([c]) => {
@@ -402,10 +407,9 @@ function bind(b: ReadonlyMap<string, EV>, keyName: string | null, key: EV, value
 }
 
 /** [key, value] pairs of a list (index keys) or map (string keys, in lexical order, as Terraform iterates). */
-export function entriesOf(v: Data, at?: Span): [EV, EV][] | null {
-  const where = at ?? { file: '', start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: '' };
-  if (Array.isArray(v)) return v.map((item, i) => [known(i, item.at ?? where), item]);
-  if (v && typeof v === 'object') return Object.keys(v).sort().map((k) => [known(k, v[k]!.at ?? where), v[k]!]);
+export function entriesOf(v: Data): [EV, EV][] | null {
+  if (Array.isArray(v)) return v.map((item, i) => [known(i, item.at), item]);
+  if (v && typeof v === 'object') return Object.keys(v).sort().map((k) => [known(k, v[k]!.at), v[k]!]);
   return null;
 }
 
@@ -447,9 +451,8 @@ export const COMPUTED = new WeakSet<object>();
 export function lift(args: EV[], at: Span, fn: (values: Data[]) => EV, when: string[] = []): EV {
   const first = args.findIndex((a) => a.k !== 'known');
   if (first < 0) return fn(args.map((a) => (a as { v: Data }).v));
-  const arg = args[first]!;
+  const arg = args[first] as Exclude<EV, { k: 'known' }>;
   if (arg.k === 'unresolved') return arg.at === at ? arg : { ...arg, at };
-  if (arg.k !== 'oneOf') return fn([]);
   if (arg.options.length > MAX_OPTIONS) return unresolved('conditional', '(too many alternatives)', at);
   const options: { when: string; value: EV }[] = [];
   for (const o of arg.options) {

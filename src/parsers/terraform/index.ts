@@ -54,8 +54,6 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     if (modules.has(abs)) return;
     const tfFiles: TfFile[] = [];
     const paths = files ?? configFilesIn(abs);
-    const placeholder = indexModule(abs, displayPath(cwd, abs) || '.', []);
-    modules.set(abs, placeholder);
     for (const file of [...paths].sort()) {
       const loaded = await loadConfigFile(file, cwd);
       result.files.push(loaded.parsed);
@@ -63,7 +61,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
       if (loaded.file) tfFiles.push(loaded.file);
     }
     reportDuplicates(tfFiles, result.files);
-    modules.set(abs, indexModule(abs, placeholder.display, tfFiles));
+    modules.set(abs, indexModule(abs, displayPath(cwd, abs) || '.', tfFiles));
   };
 
   const queue = [...selected.map((s) => s.dir)];

@@ -225,22 +225,20 @@ export class Instance implements ReferenceScope {
   }
 
   private uncheckedVariable(name: string, decl: Declared, mode: Mode, at: Span): EV {
-    {
-      const passed = this.ctx.args?.get(name);
-      if (passed) {
-        const v = passed(mode);
-        return v.k === 'known' && v.v === null && 'default' in decl.body && decl.body.nullable === false ? this.defaultOf(decl, mode, name) : v;
-      }
-      const inputs = this.ctx.rootInputs;
-      if (!inputs) return this.defaultOf(decl, mode, name);
-      const base = this.rootBase(name, decl, mode, inputs);
-      if (!inputs.alternatives.some((s) => name in s.values)) return base;
-      return {
-        k: 'oneOf',
-        at,
-        options: inputs.alternatives.map((s) => ({ when: `with ${basename(s.label)}`, value: name in s.values ? this.sourceValue(s, name) : base })),
-      };
+    const passed = this.ctx.args?.get(name);
+    if (passed) {
+      const v = passed(mode);
+      return v.k === 'known' && v.v === null && 'default' in decl.body && decl.body.nullable === false ? this.defaultOf(decl, mode, name) : v;
     }
+    const inputs = this.ctx.rootInputs;
+    if (!inputs) return this.defaultOf(decl, mode, name);
+    const base = this.rootBase(name, decl, mode, inputs);
+    if (!inputs.alternatives.some((s) => name in s.values)) return base;
+    return {
+      k: 'oneOf',
+      at,
+      options: inputs.alternatives.map((s) => ({ when: `with ${basename(s.label)}`, value: name in s.values ? this.sourceValue(s, name) : base })),
+    };
   }
 
   private defaultOf(decl: Declared, mode: Mode, name: string): EV {

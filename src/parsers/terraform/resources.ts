@@ -199,7 +199,7 @@ function dynamicItems(forEach: EV): DynamicItem[] {
       out.push({ key: unknown, value: unknown, suffix: '[*]', when: [...alt.when, `${alt.value.expr} is not empty`], unknown: true });
       continue;
     }
-    for (const [key, item] of entriesOf(alt.value.v, alt.value.at) ?? []) {
+    for (const [key, item] of entriesOf(alt.value.v) ?? []) {
       for (const element of alternatives(item)) {
         const k = (key as { v: Data }).v;
         out.push({ key, value: element.value, suffix: typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`, when: [...alt.when, ...element.when] });
