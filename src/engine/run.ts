@@ -8,6 +8,7 @@ import { BUILTIN_MESSAGES } from './builtins.js';
 import type { Level, OnlineLookup, ReportDescriptor, RuleContext, RuleModule } from './define-rule.js';
 import { LEVEL_RANK, type Finding, type RunError } from './result.js';
 import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
+import { isDownloadedModule } from '../util/paths.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRule = RuleModule<any>;
@@ -124,7 +125,7 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     const template = rule.messages[p.messageId] ?? p.messageId;
     // Inside a downloaded module (not part of the repository) a finding points at the outermost call site in the
     // repository, with the in-module location related (RULES.md "Where a finding points").
-    const outside = isDownloaded(p.at.file) ? (p.at.via ?? []).find((call) => !isDownloaded(call.file)) : undefined;
+    const outside = isDownloadedModule(p.at.file) ? (p.at.via ?? []).find((call) => !isDownloadedModule(call.file)) : undefined;
     const at = outside ?? p.at;
     const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, at, p.resource, p.key, template, p.when);
     if (p.group) f.group = p.group;
@@ -137,8 +138,6 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     return f;
   };
 }
-
-const isDownloaded = (file: string) => file.split('/').includes('.terraform');
 
 export function render(template: string, data: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));

@@ -3,6 +3,7 @@ import type * as Sarif from 'sarif';
 import type { Span } from '../model/location.js';
 import { LEVEL_RANK, type Finding, type Result } from '../engine/result.js';
 import type { RuleInfo } from './rule-info.js';
+import { isDownloadedModule } from '../util/paths.js';
 
 export interface SarifOptions {
   version: string;
@@ -167,7 +168,7 @@ function toResult(f: Finding, ruleIndex: number, rule: RuleEntry, repoPath: (fil
   return out;
 }
 
-const inRepository = (repoRelative: string) => !repoRelative.startsWith('../') && !repoRelative.split('/').includes('.terraform');
+const inRepository = (repoRelative: string) => !repoRelative.startsWith('../') && !isDownloadedModule(repoRelative);
 
 /**
  * Where a result points: its own span, unless that lies outside the repository (a downloaded module under .terraform/),
