@@ -4,6 +4,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peerValue } from '../dist/src/model/types.js';
+import { alternatives } from '../dist/src/model/value.js';
 import * as terraform from '../dist/src/parsers/terraform/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,19 +18,6 @@ function moduleDirs(d, out = new Map()) {
     else if (/\.tf(\.json)?$/.test(n)) out.set(d, [...(out.get(d) ?? []), p]);
   }
   return out;
-}
-
-function leaves(value) {
-  if (!value) return [];
-  if (value.k === 'oneOf') return value.options.flatMap((o) => leaves(o.value));
-  return [value];
-}
-
-function peerValue(peer) {
-  if (peer.kind === 'cidr4' || peer.kind === 'cidr6') return peer.cidr;
-  if (peer.kind === 'prefixList') return peer.id;
-  if (peer.kind === 'securityGroup' && peer.ref.kind === 'external') return peer.ref.id;
-  return null;
 }
 
 /** Share of rule values that stay unresolved over the Terraform module directories under `dir`. */
@@ -47,7 +36,7 @@ export async function terraformValueShare(dir) {
       for (const value of [rule.protocol, rule.fromPort, rule.toPort, peerValue(rule.peer), rule.description]) {
         if (!value) continue;
         total++;
-        const open = leaves(value).find((v) => v.k === 'unresolved');
+        const open = alternatives(value).find((a) => a.value.k === 'unresolved')?.value;
         if (!open) continue;
         unresolved++;
         byReason[open.why] = (byReason[open.why] ?? 0) + 1;
