@@ -44,8 +44,9 @@ function knownItems(list: EV[], at: Span): Data[] | Unresolved {
 
 const isList = (d: Data): d is EV[] => Array.isArray(d);
 /** A member that exists only under a condition (from a `for … if` filter): a oneOf with a single option. */
-const hasConditionalMember = (m: Record<string, EV>): boolean => Object.values(m).some((x) => x.k === 'oneOf' && x.options.length === 1);
-const isMap = (d: Data): d is Record<string, EV> => !!d && typeof d === 'object' && !Array.isArray(d);
+const isConditional = (x: EV): boolean => x.k === 'oneOf' && x.options.length === 1;
+const hasConditionalMember = (m: Record<string, EV>): boolean => Object.values(m).some(isConditional);
+export const isMap = (d: Data): d is Record<string, EV> => !!d && typeof d === 'object' && !Array.isArray(d);
 const text = (d: Data | undefined): string | null => (d === undefined ? null : toText(d));
 const isUnresolved = (x: unknown): x is Unresolved => !!x && typeof x === 'object' && (x as { k?: string }).k === 'unresolved';
 
@@ -224,7 +225,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const list = asList(values[0]!);
     const i = toNumber(values[1]!);
     if (!list || i === null || list.length === 0) return error(at);
-    if (list.some((item) => item.k === 'oneOf' && item.options.length === 1)) return unresolved('conditional', '', at);
+    if (list.some(isConditional)) return unresolved('conditional', '', at);
     return list[((Math.trunc(i) % list.length) + list.length) % list.length]!;
   }, [2, 2]),
   distinct: lifted((values, at) => {
@@ -372,7 +373,7 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof v === 'string') return known([...v].length, at);
     const items = isList(v) ? v : isMap(v) ? Object.values(v) : null;
     if (!items) return error(at);
-    if (items.some((i) => i.k === 'oneOf' && i.options.length === 1)) return unresolved('conditional', '', at);
+    if (items.some(isConditional)) return unresolved('conditional', '', at);
     return known(items.length, at);
   }, [1, 1]),
   range: lifted((values, at) => {

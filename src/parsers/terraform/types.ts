@@ -2,6 +2,7 @@ import type { Span } from '../../model/location.js';
 import { known } from '../../model/value.js';
 import type { Data, EV } from '../values.js';
 import { evaluateNode, lift, toBool, toNumber, toText, type Env } from './evaluate.js';
+import { isMap } from './functions.js';
 import { tryParseValueString, type Node } from './syntax.js';
 
 /**
@@ -61,8 +62,6 @@ function objectOf(v: Record<string, EV>, type: Extract<Node, { t: 'object' }>, s
   }
   return out;
 }
-
-const isMap = (d: Data): d is Record<string, EV> => !!d && typeof d === 'object' && !Array.isArray(d);
 
 function mapValues(v: Record<string, EV>, fn: (item: EV) => EV): Record<string, EV> {
   return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, fn(item)]));
