@@ -95,8 +95,9 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     if (!moduleDirs.has(dir)) moduleDirs.set(dir, siblingsOf(dir));
   }
   const plan = options.plan ? resolve(cwd, options.plan) : undefined;
-  if (plan && !existsSync(plan)) errors.push({ kind: 'io', file: options.plan!, message: 'no such file or directory' });
-  const planDir = plan && existsSync(plan) ? dirname(plan) : undefined;
+  const planFound = plan !== undefined && existsSync(plan);
+  if (plan && !planFound) errors.push({ kind: 'io', file: options.plan!, message: 'no such file or directory' });
+  const planDir = planFound ? dirname(plan) : undefined;
   if (planDir && !moduleDirs.has(planDir)) moduleDirs.set(planDir, siblingsOf(planDir));
   const terraformDirs: TerraformDir[] = [...moduleDirs].map(([dir, tfFiles]) => {
     const loaded = configs.forFile(join(dir, '_'));

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
-import { emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
+import { diagnosticFile, emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
@@ -130,12 +130,11 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
 function readPlan(abs: string, cwd: string, result: FrontEndResult): PlanValues | undefined {
   const path = displayPath(cwd, abs);
   const loaded = loadPlan(abs, path);
-  const parsed: ParsedFile = { path, format: 'terraform', text: '', comments: [], constructs: [], diagnostics: [], analyzed: 'plan' in loaded };
+  const parsed = diagnosticFile(path, 'terraform', '', 'plan' in loaded ? [] : [{ line: loaded.line, column: 1, message: loaded.error }]);
+  parsed.analyzed = 'plan' in loaded;
   result.files.push(parsed);
   result.facts.files.push({ path, format: 'terraform' });
-  if ('plan' in loaded) return loaded.plan;
-  parsed.diagnostics.push({ line: loaded.line, column: 1, message: loaded.error });
-  return undefined;
+  return 'plan' in loaded ? loaded.plan : undefined;
 }
 
 function configFilesIn(dir: string): string[] {
