@@ -169,7 +169,7 @@ class Evaluator {
       const pieces: EV[] = [];
       for (const [k, v] of entries) {
         if (this.exhausted) return this.fail('unsupported-expression', node);
-        pieces.push(this.eval(node.body, bind(b, node.key, k, node.value, v), d));
+        pieces.push(this.eval(node.body, withBindings(b, [[node.key, k], [node.value, v]]), d));
       }
       return lift(pieces, this.at, (texts) => known(texts.map((t) => toText(t) ?? '').join(''), this.at));
     });
@@ -197,7 +197,7 @@ class Evaluator {
     return lift([this.eval(node.obj, b, d)], this.at, ([v]) => {
       const items: EV[] = Array.isArray(v) ? v : v === null ? [] : [known(v!, this.at)];
       return known(
-        items.map((item) => this.eval(node.each, withBinding(b, '\u0000item', item), d)),
+        items.map((item) => this.eval(node.each, withBindings(b, [['\u0000item', item]]), d)),
         this.at,
       );
     });
@@ -222,7 +222,7 @@ class Evaluator {
       const map: Record<string, EV> = {};
       for (const [k, v] of entries) {
         if (this.exhausted) return this.fail('unsupported-expression', node);
-        const inner = bind(b, node.key, k, node.value, v);
+        const inner = withBindings(b, [[node.key, k], [node.value, v]]);
         let presence: string | null = null;
         if (node.cond) {
           const decided = this.decide(node.cond, inner, d);
@@ -393,16 +393,10 @@ function isWhollyKnown(v: EV): boolean {
   return true;
 }
 
-function withBinding(b: ReadonlyMap<string, EV>, name: string, value: EV): ReadonlyMap<string, EV> {
+/** The bindings with more names bound (a `for` key and value, a splat item, a `dynamic` iterator); a null name binds nothing. */
+export function withBindings(b: ReadonlyMap<string, EV>, entries: [string | null, EV][]): ReadonlyMap<string, EV> {
   const next = new Map(b);
-  next.set(name, value);
-  return next;
-}
-
-function bind(b: ReadonlyMap<string, EV>, keyName: string | null, key: EV, valueName: string, value: EV): ReadonlyMap<string, EV> {
-  const next = new Map(b);
-  if (keyName) next.set(keyName, key);
-  next.set(valueName, value);
+  for (const [name, value] of entries) if (name) next.set(name, value);
   return next;
 }
 

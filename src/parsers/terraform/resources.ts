@@ -3,7 +3,7 @@ import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type Data, type EV } from '../values.js';
-import { entriesOf, ID_MARKER, isIdMarker, toBool } from './evaluate.js';
+import { entriesOf, ID_MARKER, isIdMarker, toBool, withBindings } from './evaluate.js';
 import { tryParseValueString, type Node } from './syntax.js';
 import { asRecord, blocksOf, GROUP_TYPES, type Declared, type Instance, type TfFile } from './module.js';
 
@@ -168,7 +168,7 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
       if (!content) return;
       const iterator = iteratorName(dynamic.iterator) ?? direction;
       for (const item of dynamicItems(evalAt(ctx, dynamic.for_each, `${path}.for_each`))) {
-        const inner: ResourceContext = { ...ctx, bindings: new Map([...ctx.bindings, [iterator, known<Data>({ key: item.key, value: item.value }, item.key.at)]]), when: [...ctx.when, ...item.when] };
+        const inner: ResourceContext = { ...ctx, bindings: withBindings(ctx.bindings, [[iterator, known<Data>({ key: item.key, value: item.value }, item.key.at)]]), when: [...ctx.when, ...item.when] };
         const spec: EntrySpec = { body: content, path: `${path}.content[0]`, key: item.suffix, direction, groupRef: ref, resource: block.address, origin: 'tf-inline' };
         extractRuleEntry(inner, item.unknown ? { ...spec, uncertain: true } : spec);
       }
