@@ -22,6 +22,8 @@ import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
 import type { PresetName } from '../rules/presets.js';
 import { posixRelative } from './util/paths.js';
+import { repositoryRoot } from './util/git.js';
+import { pathMapper } from './reporters/paths.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -150,6 +152,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     registry,
     settingsFor,
     today,
+    repoPath: pathMapper(cwd, repositoryRoot(cwd)),
     ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
   });

@@ -3,12 +3,14 @@ import { UNSUPPRESSIBLE } from './suppress.js';
 
 /**
  * The baseline (CONTRACTS.md `--baseline`, `--write-baseline`, `--prune-baseline`): like ESLint's bulk suppressions, a
- * file of known findings keyed by file, rule, resource and content fingerprint, with a count and never a line number, so
- * entries survive moved lines, reformatting and unrelated edits. Files are relative to the baseline file's directory.
+ * file of known findings keyed by file, rule and fingerprint (which holds the root, resource and content), with a count
+ * and never a line number, so entries survive moved lines, reformatting and unrelated edits. Files are relative to the
+ * baseline file's directory.
  */
 export interface BaselineEntry {
   file: string;
   rule: string;
+  /** The finding's resource, for readers; matching uses the fingerprint, which holds the instance-free resource and the root. */
   resource: string;
   fingerprint: string;
   count: number;
@@ -20,10 +22,11 @@ export interface Baseline {
 
 export class BaselineError extends Error {}
 
-export const BASELINE_VERSION = 1;
+/** 2: fingerprints hold the finding's root and are independent of the working directory and of instances. */
+export const BASELINE_VERSION = 2;
 const MARKER = 'sgLintBaseline';
 
-const keyOf = (e: { file: string; rule: string; resource: string; fingerprint: string }) => `${e.file}\0${e.rule}\0${e.resource}\0${e.fingerprint}`;
+const keyOf = (e: { file: string; rule: string; fingerprint: string }) => `${e.file}\0${e.rule}\0${e.fingerprint}`;
 
 /** Parses and checks a baseline file; anything else (corrupt JSON, another tool's file, a newer version) is a BaselineError. */
 export function parseBaseline(text: string, label: string): Baseline {
@@ -37,6 +40,7 @@ export function parseBaseline(text: string, label: string): Baseline {
   if (!root || typeof root !== 'object' || Array.isArray(root) || !(MARKER in root)) {
     throw new BaselineError(`${label} is not an sg-lint baseline (no "${MARKER}" version field); create one with --write-baseline`);
   }
+  if (root[MARKER] === 1) throw new BaselineError(`baseline ${label} was written by an earlier sg-lint, whose fingerprints did not tell roots apart; re-create it with --write-baseline`);
   if (root[MARKER] !== BASELINE_VERSION) throw new BaselineError(`baseline ${label} has version ${JSON.stringify(root[MARKER])}; this sg-lint reads version ${BASELINE_VERSION}`);
   const bad = (where: string, what: string) => new BaselineError(`baseline ${label}: ${where} ${what}`);
   const files = root.files;
@@ -94,7 +98,7 @@ export function applyBaseline(findings: Finding[], baseline: Baseline, fileKey: 
   const used = baseline.entries.map(() => 0);
   const out = findings.map((f) => {
     if (!recordable(f)) return f;
-    const candidates = slots.get(keyOf({ file: fileKey(f.at.file), rule: f.ruleId, resource: f.resource, fingerprint: f.fingerprint }));
+    const candidates = slots.get(keyOf({ file: fileKey(f.at.file), rule: f.ruleId, fingerprint: f.fingerprint }));
     const slot = candidates?.find((i) => used[i]! < baseline.entries[i]!.count);
     if (slot === undefined) return f;
     used[slot]!++;

@@ -16,9 +16,22 @@ export interface Finding {
   group?: string;
   related: { at: Span; message: string }[];
   fingerprint: string;
+  /** The deployment unit the finding belongs to (CONTRACTS.md "Finding identity"): a Terraform root module directory, a top-level template, a CDK app. */
+  root: string;
+  /** The instances and variants merged into this finding, when there are several. */
+  instances?: FindingInstance[];
+  /** Every condition under which the finding holds, unshortened (messages shorten long ones). */
+  conditions?: string[];
   suppressed?: Suppression;
   /** Extra data for machine-readable reports (JSON and SARIF `properties`). */
   properties?: Record<string, unknown>;
+}
+
+/** One of the module/resource instances or deployment variants a merged finding stands for. */
+export interface FindingInstance {
+  resource: string;
+  group?: string;
+  conditions?: string[];
 }
 
 export interface RunError {

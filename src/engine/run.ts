@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EffectiveRule } from '../config/resolve.js';
 import { compareSpans, type Span } from '../model/location.js';
 import { peerValue, type Model } from '../model/types.js';
@@ -9,6 +8,7 @@ import type { Level, OnlineLookup, ReportDescriptor, RuleContext, RuleModule } f
 import { LEVEL_RANK, type Finding, type RunError } from './result.js';
 import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
 import { isDownloadedModule } from '../util/paths.js';
+import { conditionSuffix, fingerprint, insideRoot, mergeInstances, rootOf, stableResource, type RootSource, type Unmerged } from './identity.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRule = RuleModule<any>;
@@ -24,6 +24,14 @@ export interface EngineInput {
   today: string;
   /** The online pass's verdicts: online rules run only when it is given, and only they see it. */
   online?: OnlineLookup;
+  /** A file path as findings hold it, relative to the repository root, so fingerprints do not depend on the working directory. */
+  repoPath?: (file: string) => string;
+}
+
+/** What a finding's identity is made of, beyond the finding itself. */
+interface Identity {
+  sources: ReadonlyMap<string, RootSource>;
+  repoPath: (file: string) => string;
 }
 
 interface Pending extends ReportDescriptor {
@@ -39,6 +47,7 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   const files = [...new Set(input.files.map((f) => f.path))];
 
   const online = input.online;
+  const identity: Identity = { sources: new Map(input.files.map((f) => [f.path, { format: f.format, ...(f.root ? { root: f.root } : {}) }])), repoPath: input.repoPath ?? ((f) => f) };
   for (const rule of input.registry) {
     if (rule.online && !online) continue;
     for (const batch of optionBatches(rule.id, files, input)) {
@@ -69,19 +78,20 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
     }
   }
 
-  const findings: Finding[] = applyPrecedence(pending, input.registry).map(toFinding(input.registry));
-  findings.push(...builtinFindings(input, unresolved));
+  const unmerged: Unmerged[] = applyPrecedence(pending, input.registry).map(toFinding(input.registry, identity));
+  unmerged.push(...builtinFindings(input, unresolved, identity));
   const { active, invalid } = collectDirectives(input.files, new Set(input.registry.map((r) => r.id)), input.today);
   for (const d of invalid) {
     const level = levelFor('suppression-invalid', d.file, input);
     if (!level || level === 'off') continue;
     const at: Span = { file: d.file, start: d.at.start, end: d.at.end, path: '' };
-    findings.push(makeFinding('suppression-invalid', level, 'invalid', { detail: d.message }, at, '', `${d.message}|${d.rules.join(',')}`));
+    unmerged.push(makeFinding(identity, 'suppression-invalid', level, 'invalid', { detail: d.message }, at, '', `${d.message}|${d.rules.join(',')}`));
   }
-  for (const f of findings) {
-    const suppression = inlineSuppression(active, f.ruleId, f.at) ?? input.externalSuppression?.(f);
-    if (suppression) f.suppressed = suppression;
+  for (const { finding } of unmerged) {
+    const suppression = inlineSuppression(active, finding.ruleId, finding.at) ?? input.externalSuppression?.(finding);
+    if (suppression) finding.suppressed = suppression;
   }
+  const findings = mergeInstances(unmerged);
   findings.sort(compareFindings);
   return { findings, errors };
 }
@@ -118,7 +128,7 @@ function applyPrecedence(pending: Pending[], registry: AnyRule[]): Pending[] {
   return kept.filter((p) => !p.yieldsTo || !keptClaims.has(`${p.yieldsTo.rule}\0${p.yieldsTo.claim}`));
 }
 
-function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
+function toFinding(registry: AnyRule[], identity: Identity): (p: Pending) => Unmerged {
   const byId = new Map(registry.map((r) => [r.id, r]));
   return (p) => {
     const rule = byId.get(p.ruleId)!;
@@ -127,7 +137,8 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     // repository, with the in-module location related (RULES.md "Where a finding points").
     const outside = isDownloadedModule(p.at.file) ? (p.at.via ?? []).find((call) => !isDownloadedModule(call.file)) : undefined;
     const at = outside ?? p.at;
-    const f = makeFinding(p.ruleId, p.level, p.messageId, p.data ?? {}, at, p.resource, p.key, template, p.when);
+    const u = makeFinding(identity, p.ruleId, p.level, p.messageId, p.data ?? {}, at, p.resource, p.key, template, p.when, rootOf(p.at, identity.sources));
+    const f = u.finding;
     if (p.group) f.group = p.group;
     if (p.properties) f.properties = p.properties;
     // The call chain (nested stacks, module calls) that led to the value, outermost first.
@@ -135,7 +146,7 @@ function toFinding(registry: AnyRule[]): (p: Pending) => Finding {
     const inModule = outside ? [{ at: p.at, message: 'inside the downloaded module' }] : [];
     const defined = p.at.defined ? [{ at: p.at.defined, message: 'the value is written here' }] : [];
     f.related = [...inModule, ...defined, ...(p.related ?? []), ...calls];
-    return f;
+    return u;
   };
 }
 
@@ -144,6 +155,7 @@ export function render(template: string, data: Record<string, string | number>):
 }
 
 function makeFinding(
+  identity: Identity,
   ruleId: string,
   level: Level,
   messageId: string,
@@ -152,32 +164,30 @@ function makeFinding(
   resource: string,
   key: string,
   template = BUILTIN_MESSAGES[ruleId]?.[messageId] ?? messageId,
-  when?: string[],
-): Finding {
-  const labels = [...new Set((when ?? []).flatMap((w) => w.split(' and ')))];
-  const varFiles = labels.filter((w) => w.startsWith('with '));
-  const others = labels.filter((w) => !w.startsWith('with '));
-  const parts = [...(others.length > 0 ? [`when ${others.join(' and ')}`] : []), ...varFiles];
-  const conditions = parts.length > 0 ? ` (${parts.join(', ')})` : '';
-  return {
+  when: string[] = [],
+  root = rootOf(at, identity.sources),
+): Unmerged {
+  // A location outside the root (a shared module, a nested template) names the root, so two roots never read alike.
+  const base = render(template, data) + (insideRoot(at.file, root) ? '' : ` (in ${root})`);
+  const format = identity.sources.get(at.file)?.format;
+  const finding: Finding = {
     ruleId,
     level,
     messageId,
     data,
-    message: render(template, data) + conditions,
+    message: base + conditionSuffix(when),
     at,
     resource,
     related: [],
-    fingerprint: fingerprint(ruleId, at.file, resource, `${key}${conditions}`),
+    root,
+    fingerprint: fingerprint(ruleId, identity.repoPath(root), identity.repoPath(at.file), stableResource(resource, format), key),
+    ...(when.length > 0 ? { conditions: when } : {}),
   };
+  return { finding, base, conditions: when };
 }
 
-export function fingerprint(ruleId: string, file: string, resource: string, key: string): string {
-  return createHash('sha256').update(`${ruleId}\0${file}\0${resource}\0${key}`).digest('hex').slice(0, 32);
-}
-
-function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Unresolved; rules: Set<string> }>): Finding[] {
-  const out: Finding[] = [];
+function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Unresolved; rules: Set<string> }>, identity: Identity): Unmerged[] {
+  const out: Unmerged[] = [];
   for (const file of input.files) {
     if (file.diagnostics.length === 0) continue;
     const level = levelFor('parse-error', file.path, input);
@@ -187,7 +197,7 @@ function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Un
     const detail = diagnostics.map((d) => (diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message)).join('; ');
     const pos = { line: first.line, column: first.column };
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
-    out.push(makeFinding('parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', detail));
+    out.push(makeFinding(identity, 'parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', detail));
   }
   const whole = input.model.unresolved.map((value) => ({ value, rules: null as Set<string> | null }));
   for (const { value, rules } of [...whole, ...unresolved.values()]) {
@@ -195,7 +205,7 @@ function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Un
     if (!level || level === 'off') continue;
     const expr = value.expr.replace(/\s+/g, ' ');
     const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: [...(rules ?? [])].sort().join(', ') };
-    out.push(makeFinding('unresolved-value', level, rules ? 'unresolved' : 'notAnalyzed', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
+    out.push(makeFinding(identity, 'unresolved-value', level, rules ? 'unresolved' : 'notAnalyzed', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
   }
   return out;
 }

@@ -30,6 +30,11 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
   /** False when the file was not analyzed (e.g. it did not parse). */
   analyzed: boolean;
+  /**
+   * The deployment unit a finding located directly in this file belongs to, when it is not the format's default (a
+   * Terraform file's directory, a template itself): a CDK source's app directory (nearest cdk.json).
+   */
+  root?: string;
 }
 
 export interface Diagnostic {

@@ -163,7 +163,14 @@ function toResult(f: Finding, ruleIndex: number, rule: RuleEntry, repoPath: (fil
   if (f.suppressed) {
     out.suppressions = [{ kind: f.suppressed.kind === 'inline' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason, properties: { sgLintKind: f.suppressed.kind, ...(f.suppressed.until ? { until: f.suppressed.until } : {}) } }];
   }
-  const properties = { ...(f.group ? { group: f.group } : {}), ...(f.at.path ? { logicalPath: f.at.path } : {}), ...(f.properties ?? {}) };
+  const properties = {
+    ...(f.group ? { group: f.group } : {}),
+    ...(f.at.path ? { logicalPath: f.at.path } : {}),
+    root: repoPath(f.root) || '.',
+    ...(f.instances ? { instances: f.instances } : {}),
+    ...(f.conditions ? { conditions: f.conditions } : {}),
+    ...(f.properties ?? {}),
+  };
   if (Object.keys(properties).length > 0) out.properties = properties;
   return out;
 }

@@ -16,7 +16,7 @@ describe('baseline', () => {
     expect(run.stderr).toContain('sg-lint: recorded 3 findings in sg-lint-baseline.json');
     expect(run.json().findings.map((f) => f.suppressed)).toEqual(Array(3).fill({ kind: 'baseline', reason: 'recorded in sg-lint-baseline.json' }));
     const baseline = read(dir, 'sg-lint-baseline.json');
-    expect(baseline.sgLintBaseline).toBe(1);
+    expect(baseline.sgLintBaseline).toBe(2);
     expect(Object.keys(baseline.files)).toEqual(['infra/main.tf']);
     expect(Object.keys(baseline.files['infra/main.tf']).sort()).toEqual(['ingress-world-admin-port', 'ingress-world-open-port', 'ingress-world-sensitive-port']);
     expect(baseline.files['infra/main.tf']['ingress-world-admin-port']).toEqual([{ resource: 'aws_security_group.web', fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), count: 1 }]);
@@ -82,12 +82,13 @@ describe('baseline', () => {
   });
 
   it('rejects a missing, corrupt or foreign baseline and bad flag combinations with exit 2, writing nothing', async () => {
-    const dir = workspace({ 'main.tf': legacy, 'corrupt.json': '{"sgLintBaseline": 1, "files": {', 'eslint.json': '{"main.tf": {"no-console": {"count": 1}}}', 'newer.json': '{"sgLintBaseline": 9, "files": {}}', 'bad-entry.json': '{"sgLintBaseline": 1, "files": {"main.tf": {"r": [{"resource": "x", "fingerprint": "zz", "count": 1}]}}}' });
+    const dir = workspace({ 'main.tf': legacy, 'corrupt.json': '{"sgLintBaseline": 1, "files": {', 'eslint.json': '{"main.tf": {"no-console": {"count": 1}}}', 'newer.json': '{"sgLintBaseline": 9, "files": {}}', 'older.json': '{"sgLintBaseline": 1, "files": {}}', 'bad-entry.json': '{"sgLintBaseline": 2, "files": {"main.tf": {"r": [{"resource": "x", "fingerprint": "zz", "count": 1}]}}}' });
     const cases: [string[], RegExp][] = [
       [['--baseline', 'missing.json'], /cannot read baseline missing\.json: no such file/],
       [['--baseline', 'corrupt.json'], /baseline corrupt\.json is not valid JSON/],
       [['--baseline', 'eslint.json'], /eslint\.json is not an sg-lint baseline/],
-      [['--baseline', 'newer.json'], /has version 9; this sg-lint reads version 1/],
+      [['--baseline', 'newer.json'], /has version 9; this sg-lint reads version 2/],
+      [['--baseline', 'older.json'], /written by an earlier sg-lint, whose fingerprints did not tell roots apart; re-create it with --write-baseline/],
       [['--baseline', 'bad-entry.json'], /needs "fingerprint"/],
       [['--prune-baseline'], /--prune-baseline needs --baseline/],
       [['--baseline', 'corrupt.json', '--prune-baseline', '--write-baseline', 'x.json'], /do not go together/],

@@ -28,7 +28,22 @@ export interface CliRun {
 }
 
 export interface JsonReport {
-  findings: { ruleId: string; level: string; message: string; file: string; line: number; column: number; resource: string; path: string; suppressed?: { kind: string; reason: string } }[];
+  findings: {
+    ruleId: string;
+    level: string;
+    message: string;
+    file: string;
+    line: number;
+    column: number;
+    resource: string;
+    path: string;
+    fingerprint: string;
+    root: string;
+    instances?: { resource: string; group?: string; conditions?: string[] }[];
+    conditions?: string[];
+    related: { file: string; line: number; column: number; message: string }[];
+    suppressed?: { kind: string; reason: string };
+  }[];
   errors: { kind: string; file?: string; message: string }[];
   stats: { files: number; unresolvedValues: number; unresolvedByReason: Record<string, number> };
 }

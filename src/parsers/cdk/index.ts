@@ -42,9 +42,10 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
     cache.set(abs, loaded);
     if (!loaded.isCdk) continue;
     const { comments, constructs } = commentsAndConstructs(loaded);
-    result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true } satisfies ParsedFile);
-    result.facts.files.push({ path, format: 'cdk' });
     const root = appRoot(dirname(abs), opts.cwd, roots);
+    const app = root ? displayPath(opts.cwd, root) || '.' : path;
+    result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true, root: app } satisfies ParsedFile);
+    result.facts.files.push({ path, format: 'cdk' });
     const appPath = root ? posixRelative(root, abs) : path;
     extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags), appPath });
   }

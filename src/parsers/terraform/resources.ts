@@ -392,10 +392,10 @@ interface RuleSpec {
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
   const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
-  // One written block yields an entry per module instance, resource instance and dynamic element.
+  // One written block yields an entry per root, module instance, resource instance and dynamic element.
   const instance = /^module\.|\]$/.test(spec.resource) ? `@${spec.resource}` : '';
   const entry: RuleEntry = {
-    id: `tf:${ctx.file.path}#${spec.path}${spec.key ?? ''}${instance}`,
+    id: `tf:${ctx.instance.ctx.rootDir}#${ctx.file.path}#${spec.path}${spec.key ?? ''}${instance}`,
     peerCount: definite.length,
     singlePeer: spec.singlePeer,
     ...(spec.uncertain ? { uncertain: true } : {}),
