@@ -1,7 +1,7 @@
 import { compareSpans } from './location.js';
 import type { Protocol } from './net.js';
-import { emptyModel, type Facts, type Model, type SecurityGroup, type SgRule } from './types.js';
-import { consistent, known } from './value.js';
+import { emptyModel, guardPeer, type Facts, type Model, type RuleEntry, type SecurityGroup, type SgRule } from './types.js';
+import { consistent, known, under, type Value } from './value.js';
 
 /**
  * The single place where facts from every front end become one model: rules join their groups, references that name
@@ -19,7 +19,7 @@ export function link(all: Facts[]): Model {
   for (const rule of rules) {
     if (model.rules.has(rule.id)) continue;
     const group = rule.groupRef?.kind === 'model' ? model.groups.get(rule.groupRef.id) : undefined;
-    const linked: SgRule = { ...rule, group: group?.id ?? null };
+    const linked: SgRule = { ...(group?.when ? existingWith(rule, group.when) : rule), group: group?.id ?? null };
     model.rules.set(linked.id, linked);
     if (group) group[rule.direction].push(linked.id);
     else model.orphanRules.push(linked.id);
@@ -33,22 +33,50 @@ export function link(all: Facts[]): Model {
   return model;
 }
 
+const entriesUnder = new WeakMap<object, RuleEntry>();
+
+/**
+ * A rule exists only where its group does: its values are judged only in the variants where the group exists, so a
+ * value that is null or odd only where nothing is created (`try(aws_vpc.this[0].cidr_block, null)` beside
+ * `count = var.create ? 1 : 0`) is never judged.
+ */
+function existingWith(rule: SgRule, when: string[]): SgRule {
+  const guard = <T>(v: Value<T>): Value<T> => under(when, v);
+  // The rules of one entry share one entry object, and keep sharing one.
+  let entry = entriesUnder.get(rule.entry);
+  if (!entry) {
+    const merged = [...new Set([...when, ...(rule.entry.when ?? [])])];
+    entry = { ...rule.entry, when: merged };
+    entriesUnder.set(rule.entry, entry);
+  }
+  return {
+    ...rule,
+    protocol: guard(rule.protocol),
+    fromPort: rule.fromPort && guard(rule.fromPort),
+    toPort: rule.toPort && guard(rule.toPort),
+    peer: guardPeer(rule.peer, guard),
+    description: rule.description && guard(rule.description),
+    entry,
+  };
+}
+
 /**
  * When AWS's default egress survives: always if the group has no egress rule; if every egress rule exists only under
  * a condition, when none of them exists (only simple true/false conditions can be negated); otherwise never (null).
  */
 function implicitEgressConditions(model: Model, group: SecurityGroup): string[] | null {
-  if (group.egress.length === 0) return [];
+  const own = group.when ?? [];
+  if (group.egress.length === 0) return own;
   const negated = new Set<string>();
   for (const id of group.egress) {
     const when = model.rules.get(id)!.entry.when ?? [];
-    const labels = when.flatMap((w) => w.split(' and '));
+    const labels = when.flatMap((w) => w.split(' and ')).filter((l) => !own.includes(l));
     if (labels.length !== 1) return null;
     const m = /^(.+) is (true|false)$/.exec(labels[0]!);
     if (!m) return null;
     negated.add(`${m[1]} is ${m[2] === 'true' ? 'false' : 'true'}`);
   }
-  return consistent([...negated]) ? [...negated] : null;
+  return consistent([...own, ...negated]) ? [...own, ...negated] : null;
 }
 
 function addImplicitEgress(model: Model, group: SecurityGroup, when: string[]): void {

@@ -85,6 +85,11 @@ export interface SecurityGroup {
   egress: string[];
   /** The description a tool writes when the author gave none (CDK: the construct path), to tell it from a real one. */
   generatedDescription?: string;
+  /**
+   * Conditions under which the group exists (Terraform `count = c ? 1 : 0` on it or its module, a CloudFormation
+   * `Condition`); absent when it always does. Its rules exist only with it: link.ts puts their values under these.
+   */
+  when?: string[];
   at: Span;
 }
 
@@ -160,5 +165,20 @@ export function peerValue(peer: Peer): Value<string> | null {
       return peer.ref.kind === 'external' ? peer.ref.id : null;
     default:
       return null;
+  }
+}
+
+/** The peer with its value (CIDR, prefix list id, external group id) passed through `guard`. */
+export function guardPeer(peer: Peer, guard: <T>(v: Value<T>) => Value<T>): Peer {
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return { ...peer, cidr: guard(peer.cidr) };
+    case 'prefixList':
+      return { ...peer, id: guard(peer.id) };
+    case 'securityGroup':
+      return peer.ref.kind === 'external' ? { ...peer, ref: { ...peer.ref, id: guard(peer.ref.id) } } : peer;
+    default:
+      return peer;
   }
 }

@@ -175,6 +175,7 @@ function extractGroup(ctx: CfnResourceContext, r: Resource): SecurityGroup {
     ingress: [],
     egress: [],
     ...(r.address !== r.logicalId ? { generatedDescription: r.address.split('/').slice(0, -1).join('/') } : {}),
+    ...(r.when.length > 0 ? { when: r.when } : {}),
     at: r.at,
   };
   ctx.facts.groups.push(group);

@@ -352,14 +352,22 @@ class Evaluator {
     return withExpr(result, this.raw(node));
   }
 
+  /** `try` and `can` judge each alternative on its own: a branch that fails falls back, the others keep their value. */
   private tryOrCan(name: 'try' | 'can', node: Extract<Node, { t: 'call' }>, b: ReadonlyMap<string, EV>, d: number): EV {
-    for (const arg of node.args) {
-      const v = this.eval(arg, b, d);
-      const failed = hasError(v);
-      if (name === 'can') return failed ? known(false, this.at) : isWhollyKnown(v) ? known(true, this.at) : this.fail('function-call', node);
-      if (!failed) return v;
-    }
-    return this.fail('wrong-type', node);
+    if (name === 'can') return node.args.length === 1 ? this.canOf(this.eval(node.args[0]!, b, d), node) : this.fail('wrong-type', node);
+    const attempt = (i: number, v: EV | undefined): EV => {
+      if (i >= node.args.length) return this.fail('wrong-type', node);
+      const value = v ?? this.eval(node.args[i]!, b, d);
+      if (!hasError(value)) return value;
+      if (value.k === 'oneOf') return { ...value, options: value.options.map((o) => ({ when: o.when, value: attempt(i, o.value) })) };
+      return attempt(i + 1, undefined);
+    };
+    return attempt(0, undefined);
+  }
+
+  private canOf(v: EV, node: Extract<Node, { t: 'call' }>): EV {
+    if (v.k === 'oneOf' && hasError(v)) return { ...v, options: v.options.map((o) => ({ when: o.when, value: this.canOf(o.value, node) })) };
+    return hasError(v) ? known(false, this.at) : isWhollyKnown(v) ? known(true, this.at) : this.fail('function-call', node);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
-import { peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
+import { guardPeer, peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type Data, type EV } from '../values.js';
 import { entriesOf, ID_MARKER, isIdMarker, toBool, withBindings } from './evaluate.js';
@@ -154,6 +154,7 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
     implicitEgress: false,
     ingress: [],
     egress: [],
+    ...(ctx.when.length > 0 ? { when: ctx.when } : {}),
     at: headerSpan(ctx, block.path),
   };
   ctx.facts.groups.push(group);
@@ -425,20 +426,6 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
     };
     ctx.facts.rules.push(rule);
   });
-}
-
-function guardPeer(peer: Peer, guard: <T>(v: Value<T>) => Value<T>): Peer {
-  switch (peer.kind) {
-    case 'cidr4':
-    case 'cidr6':
-      return { ...peer, cidr: guard(peer.cidr) };
-    case 'prefixList':
-      return { ...peer, id: guard(peer.id) };
-    case 'securityGroup':
-      return peer.ref.kind === 'external' ? { ...peer, ref: { ...peer.ref, id: guard(peer.ref.id) } } : peer;
-    default:
-      return peer;
-  }
 }
 
 function extractSgAttachment(ctx: ResourceContext, block: Block): void {
