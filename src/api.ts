@@ -9,11 +9,12 @@ import type { Finding, Result, RunError, Stats } from './engine/result.js';
 import { runOnlinePass } from './engine/online/pass.js';
 import { onlineSettings, type OnlineOptions } from './engine/online/settings.js';
 import { loadPlugins, type PluginSpec } from './engine/plugins.js';
-import { runRules, unresolvedValues } from './engine/run.js';
+import { runRules } from './engine/run.js';
 import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
+import type { Unresolved } from './model/value.js';
 import { parseCdk } from './parsers/cdk/index.js';
 import { parseCloudFormation } from './parsers/cloudformation/index.js';
 import { readParametersFile } from './parsers/cloudformation/parameters.js';
@@ -158,7 +159,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   });
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
-  return { findings, errors, stats: stats(model, files, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
+  const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
+  return { findings, errors, stats: stats(model, files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
 }
 
 /** Every Terraform file of a module directory: a file is always evaluated with its whole module. */
@@ -172,11 +174,10 @@ function siblingsOf(dir: string): string[] {
   }
 }
 
-function stats(model: ReturnType<typeof link>, files: ParsedFile[], started: number): Stats {
+function stats(model: ReturnType<typeof link>, files: ParsedFile[], values: Unresolved[], started: number): Stats {
   const byFormat: Stats['byFormat'] = { terraform: 0, cloudformation: 0, cdk: 0, aws: 0 };
   for (const f of files) byFormat[f.format]++;
   const unresolvedByReason: Record<string, number> = {};
-  const values = unresolvedValues(model);
   for (const v of values) unresolvedByReason[v.why] = (unresolvedByReason[v.why] ?? 0) + 1;
   return {
     files: files.length,

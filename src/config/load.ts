@@ -48,6 +48,14 @@ export interface LoadedConfig {
   file: string | null;
   dir: string;
   config: Config;
+  /**
+   * What is wrong with the file's shape (schema errors, each with its line). Then `config` is empty, so nothing reads
+   * a malformed value, and `raw` holds the file's data for the rule checks, which report every problem at once.
+   */
+  problems?: string[];
+  raw?: Config;
+  /** The line of a value in the file (`["rules", "x"]`), for messages. */
+  lineOf?: (segments: (string | number)[]) => number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -85,20 +93,35 @@ export function readConfig(file: string): LoadedConfig {
   }
   const data = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as unknown;
   const errors = validate(data);
-  if (errors.length > 0) {
-    throw new ConfigError(`invalid config ${file}`, file, errors.map((e) => describeSchemaError(e, doc, lines)));
-  }
-  return { file, dir: dirname(file), config: data as Config };
+  const lineOf = (segments: (string | number)[]) => lineIn(doc, lines, segments);
+  if (errors.length > 0) return { file, dir: dirname(file), config: {}, raw: data as Config, problems: schemaProblems(errors, doc, lines), lineOf };
+  return { file, dir: dirname(file), config: data as Config, lineOf };
+}
+
+/** One line per problem, in file order; a value that fits none of a `oneOf`'s forms is one problem, not one per form. */
+function schemaProblems(errors: ErrorObject[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): string[] {
+  const noForm = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const kept = errors.filter((e) => e.keyword === 'oneOf' || ![...noForm].some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
+  const described = kept.map((e) => describeSchemaError(e, doc, lines));
+  const lineOf = (text: string) => Number(/^line (\d+):/.exec(text)?.[1] ?? 0);
+  return [...new Set(described)].sort((a, b) => lineOf(a) - lineOf(b));
+}
+
+function lineIn(doc: ReturnType<typeof parseDocument>, lines: LineCounter, segments: (string | number)[]): number | undefined {
+  const node = segments.length > 0 ? doc.getIn(segments, true) : doc.contents;
+  const range = (node as { range?: [number, number, number] } | undefined)?.range;
+  return range ? lines.linePos(range[0]).line : undefined;
 }
 
 function describeSchemaError(e: ErrorObject, doc: ReturnType<typeof parseDocument>, lines: LineCounter): string {
   const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const node = segments.length > 0 ? doc.getIn(segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) : doc.contents;
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  const where = range ? `line ${lines.linePos(range[0]).line}: ` : '';
+  const line = lineIn(doc, lines, segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  const where = line ? `line ${line}: ` : '';
   const path = segments.length > 0 ? segments.join('.') : '(top level)';
   const detail =
-    e.keyword === 'additionalProperties'
+    e.keyword === 'oneOf' && /^rules$|\.rules$/.test(segments.slice(0, -1).join('.'))
+      ? 'must be a level ("error", "warning", "note", "off") or [level, options]'
+      : e.keyword === 'additionalProperties'
       ? `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`
       : e.keyword === 'enum'
         ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`

@@ -54,29 +54,40 @@ export class RuleResolver {
 
   /** Checks a config's rule ids and options up front, so a bad config fails before any file is analyzed. */
   check(loaded: LoadedConfig): void {
-    const c = loaded.config;
-    const sets: [string, RuleSettings | undefined][] = [
-      ['rules', c.rules],
-      ...Object.entries(c.environments ?? {}).map(([name, e]): [string, RuleSettings | undefined] => [`environments.${name}.rules`, e.rules]),
-      ...(c.overrides ?? []).map((o, i): [string, RuleSettings | undefined] => [`overrides[${i}].rules`, o.rules]),
+    const c = loaded.raw ?? loaded.config;
+    const entries = (x: unknown): [string, unknown][] => (x && typeof x === 'object' && !Array.isArray(x) ? Object.entries(x) : []);
+    const sets: [string, (string | number)[], unknown][] = [
+      ['rules', ['rules'], c.rules],
+      ...entries(c.environments).map(([name, e]): [string, (string | number)[], unknown] => [`environments.${name}.rules`, ['environments', name, 'rules'], (e as { rules?: unknown } | null)?.rules]),
+      ...(Array.isArray(c.overrides) ? c.overrides : []).map((o, i): [string, (string | number)[], unknown] => [`overrides[${i}].rules`, ['overrides', i, 'rules'], (o as { rules?: unknown } | null)?.rules]),
     ];
-    const problems: string[] = [];
-    for (const [where, rules] of sets) {
-      for (const [id, setting] of Object.entries(rules ?? {})) {
+    const at = (segments: (string | number)[]) => {
+      const line = loaded.lineOf?.(segments);
+      return line ? `line ${line}: ` : '';
+    };
+    const problems: string[] = [...(loaded.problems ?? [])];
+    // A config that does not load names plugins that were not loaded: their rule ids cannot be told from typos.
+    const idsKnown = !loaded.problems || !Array.isArray(c.plugins) || c.plugins.length === 0;
+    for (const [where, path, rules] of sets) {
+      for (const [id, setting] of entries(rules)) {
         const rule = this.byId.get(id);
         if (!rule) {
-          problems.push(`${where}: unknown rule id "${id}"`);
+          if (idsKnown) problems.push(`${at([...path, id])}${where}: unknown rule id "${id}"`);
           continue;
         }
         const options = Array.isArray(setting) ? setting[1] : undefined;
-        if (options) problems.push(...this.optionProblems(rule, options).map((p) => `${where}.${id}: ${p}`));
+        if (options && typeof options === 'object') problems.push(...this.optionProblems(rule, options as Record<string, unknown>).map((p) => `${at([...path, id, 1])}${where}.${id}: ${p}`));
       }
     }
-    for (const [i, entry] of (c.ignore ?? []).entries()) if (!this.byId.has(entry.rule)) problems.push(`ignore[${i}].rule: unknown rule id "${entry.rule}"`);
+    for (const [i, entry] of (Array.isArray(c.ignore) ? c.ignore : []).entries()) {
+      const rule = (entry as { rule?: unknown } | null)?.rule;
+      if (typeof rule === 'string' && idsKnown && !this.byId.has(rule)) problems.push(`${at(['ignore', i, 'rule'])}ignore[${i}].rule: unknown rule id "${rule}"`);
+    }
     if (this.cli.env && c.environments && !(this.cli.env in c.environments) && this.cli.env !== 'production') {
       problems.push(`--env ${this.cli.env}: no such environment in the config`);
     }
-    if (problems.length > 0) throw new ConfigError(`invalid config ${loaded.file ?? ''}`.trim(), loaded.file ?? '', problems);
+    const lineOf = (p: string) => Number(/^line (\d+):/.exec(p)?.[1] ?? Number.MAX_SAFE_INTEGER);
+    if (problems.length > 0) throw new ConfigError(`invalid config ${loaded.file ?? ''}`.trim(), loaded.file ?? '', problems.sort((a, b) => lineOf(a) - lineOf(b)));
   }
 
   forFile(absFile: string, loaded: LoadedConfig): FileSettings {

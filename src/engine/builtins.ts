@@ -7,6 +7,7 @@ export const BUILTIN_MESSAGES: Record<string, Record<string, string>> = {
   'unresolved-value': {
     unresolved: 'Value `{expr}` is not known ({reason}), so {rules} could not decide',
     notAnalyzed: '`{expr}` is not known ({reason}), so what it holds was not checked',
+    unneeded: 'Value `{expr}` is not known ({reason}); no enabled rule needed it',
   },
 };
 

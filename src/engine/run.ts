@@ -40,7 +40,7 @@ interface Pending extends ReportDescriptor {
 }
 
 /** Runs every enabled rule over the model and returns findings with the no-overlap precedence and suppressions applied. */
-export function runRules(input: EngineInput): { findings: Finding[]; errors: RunError[] } {
+export function runRules(input: EngineInput): { findings: Finding[]; errors: RunError[]; unresolved: Unresolved[] } {
   const errors: RunError[] = [];
   const pending: Pending[] = [];
   const unresolved = new Map<string, { value: Unresolved; rules: Set<string> }>();
@@ -79,7 +79,8 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   }
 
   const unmerged: Unmerged[] = applyPrecedence(pending, input.registry).map(toFinding(input.registry, identity));
-  unmerged.push(...builtinFindings(input, unresolved, identity));
+  const values = unresolvedEntries(input.model, unresolved, (at) => rootOf(at, identity.sources));
+  unmerged.push(...builtinFindings(input, values, identity));
   const { active, invalid } = collectDirectives(input.files, new Set(input.registry.map((r) => r.id)), input.today);
   for (const d of invalid) {
     const level = levelFor('suppression-invalid', d.file, input);
@@ -93,7 +94,7 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   }
   const findings = mergeInstances(unmerged);
   findings.sort(compareFindings);
-  return { findings, errors };
+  return { findings, errors, unresolved: values.map((e) => e.value) };
 }
 
 /** Groups files by the options a rule has for them, so a rule runs once per distinct options object; `levels` holds the files it is on for. */
@@ -186,7 +187,7 @@ function makeFinding(
   return { finding, base, conditions: when };
 }
 
-function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Unresolved; rules: Set<string> }>, identity: Identity): Unmerged[] {
+function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity: Identity): Unmerged[] {
   const out: Unmerged[] = [];
   for (const file of input.files) {
     if (file.diagnostics.length === 0) continue;
@@ -199,13 +200,13 @@ function builtinFindings(input: EngineInput, unresolved: Map<string, { value: Un
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
     out.push(makeFinding(identity, 'parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', detail));
   }
-  const whole = input.model.unresolved.map((value) => ({ value, rules: null as Set<string> | null }));
-  for (const { value, rules } of [...whole, ...unresolved.values()]) {
+  for (const { value, rules, whole } of values) {
     const level = levelFor('unresolved-value', value.at.file, input);
     if (!level || level === 'off') continue;
     const expr = value.expr.replace(/\s+/g, ' ');
-    const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: [...(rules ?? [])].sort().join(', ') };
-    out.push(makeFinding(identity, 'unresolved-value', level, rules ? 'unresolved' : 'notAnalyzed', data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
+    const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: rules.join(', ') };
+    const messageId = whole ? 'notAnalyzed' : rules.length > 0 ? 'unresolved' : 'unneeded';
+    out.push(makeFinding(identity, 'unresolved-value', level, messageId, data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
   }
   return out;
 }
@@ -218,13 +219,29 @@ export function compareFindings(a: Finding, b: Finding): number {
   return compareSpans(a.at, b.at) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-/** Every unresolved value in the model, once each, for statistics. */
-export function unresolvedValues(model: Model): Unresolved[] {
-  const seen = new Map<string, Unresolved>();
+interface UnresolvedEntry {
+  value: Unresolved;
+  /** The enabled rules it kept from deciding. */
+  rules: string[];
+  /** It kept a whole part of the configuration from being analyzed (a remote nested stack). */
+  whole: boolean;
+}
+
+/**
+ * Every unresolved value in the model, once per root and place: what the run summary counts and `--report-unresolved`
+ * lists, with the rules each one kept from deciding (`needed`, as rules reported them).
+ */
+function unresolvedEntries(model: Model, needed: Map<string, { value: Unresolved; rules: Set<string> }>, rootOfSpan: (at: Span) => string): UnresolvedEntry[] {
+  const seen = new Map<string, UnresolvedEntry>();
+  const add = (value: Unresolved, whole: boolean) => {
+    const key = `${rootOfSpan(value.at)}|${spanKey(value.at)}|${value.expr}|${value.why}`;
+    if (!seen.has(key)) seen.set(key, { value, whole, rules: [...(needed.get(`${spanKey(value.at)}|${value.expr}`)?.rules ?? [])].sort() });
+  };
   const visit = (v: Value<unknown> | null | undefined) => {
     if (!v) return;
-    for (const alt of alternatives(v)) if (alt.value.k === 'unresolved') seen.set(`${spanKey(alt.value.at)}|${alt.value.expr}|${alt.value.why}`, alt.value);
+    for (const alt of alternatives(v)) if (alt.value.k === 'unresolved') add(alt.value, false);
   };
+  for (const u of model.unresolved) add(u, true);
   for (const r of model.rules.values()) {
     visit(r.protocol);
     visit(r.fromPort);
@@ -236,6 +253,6 @@ export function unresolvedValues(model: Model): Unresolved[] {
     visit(g.name);
     visit(g.description);
   }
-  for (const u of model.unresolved) visit(u);
+  for (const n of needed.values()) add(n.value, false);
   return [...seen.values()];
 }

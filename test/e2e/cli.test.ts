@@ -136,7 +136,19 @@ describe('configuration', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('line 1: preset: must be one of "recommended", "strict", "all"');
     expect(run.stderr).toContain('unknown property "extra"');
-    expect(run.stderr).toMatch(/line 4: rules\.ingress-world-open-port/);
+    // Every problem at once, in file order: the schema's, the unknown rule id, a bad level and bad options.
+    const bad = workspace({
+      '.sg-lint.yml': 'rules:\n  no-such-rule: error\n  ingress-world-open-port: loud\n  rule-port-range-wide: [warning, { maxPorts: "many" }]\npreset: nope\n',
+      'main.tf': group('web', ingress(22, '0.0.0.0/0')),
+    });
+    const all = await runCli(bad, ['.']);
+    expect(all.code).toBe(2);
+    expect(all.stderr.split('\n').filter((l) => l.startsWith('  - '))).toEqual([
+      '  - line 2: rules: unknown rule id "no-such-rule"',
+      '  - line 3: rules.ingress-world-open-port: must be a level ("error", "warning", "note", "off") or [level, options]',
+      '  - line 4: rules.rule-port-range-wide: options.maxPorts must be integer',
+      '  - line 5: preset: must be one of "recommended", "strict", "all"',
+    ]);
   });
 
   it('rejects unknown rule ids and invalid rule options', async () => {
