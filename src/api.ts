@@ -16,6 +16,7 @@ import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
 import type { Unresolved } from './model/value.js';
 import { parseCdk } from './parsers/cdk/index.js';
+import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
 import { parseCloudFormation } from './parsers/cloudformation/index.js';
 import { readParametersFile } from './parsers/cloudformation/parameters.js';
 import { displayPath, parseTerraform, type TerraformDir } from './parsers/terraform/index.js';
@@ -115,7 +116,14 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     files.push(...parsed.files);
   }
 
-  const cfnCandidates = selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs);
+  const copies = oneCopyPerApp(
+    selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs),
+    selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs),
+    cwd,
+    (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',
+  );
+  for (const s of copies.skipped) errors.push(skippedCopy(s, cwd));
+  const cfnCandidates = copies.cloudformation;
   if (cfnCandidates.length > 0) {
     const loaded = options.configFile ? configs.forFile(resolve(cwd, options.configFile)) : configs.forFile(join(cwd, '_'));
     const fromConfig = Object.fromEntries(Object.entries(loaded.config.cloudformation?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
@@ -125,7 +133,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     files.push(...cfn.files);
   }
 
-  const cdkCandidates = selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs);
+  const cdkCandidates = copies.cdk;
   if (cdkCandidates.length > 0) {
     const cdk = parseCdk(cdkCandidates, { cwd });
     facts.push(cdk.facts);
@@ -161,6 +169,17 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
   const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
   return { findings, errors, stats: stats(model, files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
+}
+
+/** The note that says, once per CDK app, which copy of it was skipped and how to choose the other. */
+function skippedCopy(s: OneCopy['skipped'][number], cwd: string): RunError {
+  const app = displayPath(cwd, s.app) || '.';
+  const files = s.files.map((f) => displayPath(cwd, f)).join(', ');
+  const message =
+    s.kept === 'source'
+      ? `synthesized copy of the CDK app in ${app} skipped (${files}): its sources are analyzed and report the same problems; config cdk.prefer: synthesized lints the template instead`
+      : `sources of the CDK app in ${app} skipped (${files}): its synthesized template is analyzed (config cdk.prefer: synthesized); cdk.prefer: source lints the sources instead`;
+  return { kind: 'skipped', file: displayPath(cwd, s.files[0]!), message };
 }
 
 /** Every Terraform file of a module directory: a file is always evaluated with its whole module. */

@@ -40,6 +40,7 @@ export interface Config {
   plugins?: string[];
   terraform?: { varFiles?: string[]; vars?: Record<string, string | number | boolean> };
   cloudformation?: { parameters?: Record<string, string | number | boolean> };
+  cdk?: { prefer?: 'source' | 'synthesized' };
   online?: OnlineConfig;
 }
 

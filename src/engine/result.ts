@@ -35,7 +35,8 @@ export interface FindingInstance {
 }
 
 export interface RunError {
-  kind: 'config' | 'io' | 'online' | 'internal';
+  /** `skipped`: a file left out on purpose, with why (a synthesized copy of a CDK app whose sources are analyzed); not a failure. */
+  kind: 'config' | 'io' | 'online' | 'internal' | 'skipped';
   message: string;
   file?: string;
   line?: number;

@@ -53,7 +53,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
 }
 
 /** The directory of the nearest cdk.json (the CDK app's root) at or below `top` (the working directory), or null. */
-function appRoot(dir: string, top: string, cache: Map<string, string | null>): string | null {
+export function appRoot(dir: string, top: string, cache: Map<string, string | null>): string | null {
   const cached = cache.get(dir);
   if (cached !== undefined) return cached;
   const inside = dir === top || dir.startsWith(`${top}/`);

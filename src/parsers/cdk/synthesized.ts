@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { appRoot } from './index.js';
+
+/**
+ * A CDK app analyzed twice, from its sources and from a synthesized template of it (`cdk.out/…template.json`, or a
+ * committed template carrying `aws:cdk:path` metadata), would report every problem twice: one copy is linted, the
+ * other skipped with one note per app.
+ */
+export type CdkPreference = 'source' | 'synthesized';
+
+export interface OneCopy {
+  cloudformation: string[];
+  cdk: string[];
+  /** Per app directory (absolute): the files skipped, and which copy was kept. */
+  skipped: { app: string; files: string[]; kept: CdkPreference }[];
+}
+
+const SYNTHESIZED = /aws:cdk:path/;
+const CDK_IMPORT = /["'](aws-cdk-lib|@aws-cdk\/)/;
+
+export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: string, preferFor: (app: string) => CdkPreference): OneCopy {
+  const cache = new Map<string, string | null>();
+  const appOf = (abs: string) => appRoot(dirname(abs), cwd, cache);
+  // Only files inside a CDK app are read here, and sources only for apps that have a synthesized template.
+  const templates = new Map<string, string[]>();
+  for (const f of cloudformation) {
+    const app = appOf(f);
+    if (app && mentions(f, SYNTHESIZED)) templates.set(app, [...(templates.get(app) ?? []), f]);
+  }
+  if (templates.size === 0) return { cloudformation, cdk, skipped: [] };
+  const sourceApps = new Set(cdk.flatMap((f) => appOf(f) ?? []).filter((app) => templates.has(app)));
+  for (const app of sourceApps) if (!cdk.some((f) => appOf(f) === app && mentions(f, CDK_IMPORT))) sourceApps.delete(app);
+  const skipped: OneCopy['skipped'] = [];
+  const drop = new Set<string>();
+  for (const [app, files] of templates) {
+    if (!sourceApps.has(app)) continue;
+    const kept = preferFor(app);
+    const gone = kept === 'source' ? files : cdk.filter((f) => appOf(f) === app);
+    for (const f of gone) drop.add(f);
+    skipped.push({ app, files: gone, kept });
+  }
+  return { cloudformation: cloudformation.filter((f) => !drop.has(f)), cdk: cdk.filter((f) => !drop.has(f)), skipped };
+}
+
+function mentions(file: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
