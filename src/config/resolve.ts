@@ -23,6 +23,8 @@ export interface CliRuleInputs {
   env?: string;
   /** The online pass runs: online rules get their preset level instead of off. */
   online?: boolean;
+  /** Config files whose plugins were not loaded: rule ids they name that no loaded rule has are passed over, not errors. */
+  withoutPlugins?: ReadonlySet<string>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -61,18 +63,19 @@ export class RuleResolver {
       ...(c.overrides ?? []).map((o, i): [string, RuleSettings | undefined] => [`overrides[${i}].rules`, o.rules]),
     ];
     const problems: string[] = [];
+    const pluginRulesMissing = loaded.file !== null && (this.cli.withoutPlugins?.has(loaded.file) ?? false);
     for (const [where, rules] of sets) {
       for (const [id, setting] of Object.entries(rules ?? {})) {
         const rule = this.byId.get(id);
         if (!rule) {
-          problems.push(`${where}: unknown rule id "${id}"`);
+          if (!pluginRulesMissing) problems.push(`${where}: unknown rule id "${id}"`);
           continue;
         }
         const options = Array.isArray(setting) ? setting[1] : undefined;
         if (options) problems.push(...this.optionProblems(rule, options).map((p) => `${where}.${id}: ${p}`));
       }
     }
-    for (const [i, entry] of (c.ignore ?? []).entries()) if (!this.byId.has(entry.rule)) problems.push(`ignore[${i}].rule: unknown rule id "${entry.rule}"`);
+    for (const [i, entry] of (c.ignore ?? []).entries()) if (!this.byId.has(entry.rule) && !pluginRulesMissing) problems.push(`ignore[${i}].rule: unknown rule id "${entry.rule}"`);
     if (this.cli.env && c.environments && !(this.cli.env in c.environments) && this.cli.env !== 'production') {
       problems.push(`--env ${this.cli.env}: no such environment in the config`);
     }

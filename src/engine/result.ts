@@ -22,7 +22,8 @@ export interface Finding {
 }
 
 export interface RunError {
-  kind: 'config' | 'io' | 'online' | 'internal';
+  /** `trust`: something the scanned repository asked for and the user did not allow (a plugin, an endpoint, a read outside the scan root); not a failure. */
+  kind: 'config' | 'io' | 'online' | 'internal' | 'trust';
   message: string;
   file?: string;
   line?: number;

@@ -28,8 +28,8 @@ export function formatSarif(result: Result, opts: SarifOptions): string {
   const index = new Map(rules.map((r, i) => [r.descriptor.id, i]));
   const results = result.findings.map((f) => toResult(f, index.get(f.ruleId)!, rules[index.get(f.ruleId)!]!, opts.repoPath));
   const notifications: Sarif.Notification[] = result.errors.map((e) => ({
-    level: e.kind === 'online' ? 'warning' : 'error',
-    message: { text: `${e.kind} error: ${e.message}` },
+    level: e.kind === 'trust' ? 'note' : e.kind === 'online' ? 'warning' : 'error',
+    message: { text: `${e.kind} ${e.kind === 'trust' ? 'note' : 'error'}: ${e.message}` },
     ...(e.file ? { locations: [location({ file: e.file, line: e.line ?? 1, column: e.column ?? 1 }, opts.repoPath)] } : {}),
   }));
   const build = (kept: Sarif.Result[], note?: Sarif.Notification): string => {
