@@ -8,7 +8,7 @@ import { LEVEL_RANK, type Result } from './engine/result.js';
 import { appendStepSummary, reportContext, writeFileAtomic } from './cli-output.js';
 import { baselineStep, BaselineError, changedSince, keepChanged, readBaselineFile, type LoadedBaseline } from './postprocess.js';
 import { FORMATS, renderReport, type FormatName } from './reporters/index.js';
-import { neutraliseWorkflowCommands, onlineSummary, summaryLine } from './reporters/text.js';
+import { neutraliseWorkflowCommands, onlineSummary, printable, summaryLine } from './reporters/text.js';
 import { endpointProblem } from './engine/online/settings.js';
 import { GitError, type ChangedLines } from './util/git.js';
 import { packageVersion, ruleDoc } from './util/package-files.js';
@@ -156,6 +156,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
 
     let result = await lint(args.positionals, options);
     if (progressShown) err('\r\u001b[K');
+    // What the repository asked for and did not get (plugins, endpoints, reads outside): said on stderr unless the text report says it.
+    if (v['dry-run'] || !outputs.some((o) => !o.file && o.format === 'text')) {
+      for (const e of result.errors) if (e.kind === 'trust') err(`sg-lint: note: ${e.file ? `${printable(e.file)}: ` : ''}${printable(e.message)}\n`);
+    }
     const onlineRequired = Boolean(v['online-required']);
     if (v['dry-run']) return dryRun(result, onlineRequired, out, err);
     const baseline = baselineStep(result, cwd, { ...(loaded ? { loaded } : {}), ...(v['write-baseline'] !== undefined ? { writeTo: v['write-baseline'] } : {}), prune: Boolean(v['prune-baseline']) });
@@ -190,8 +194,6 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     }
     if (baseline.write && write(baseline.write.file, baseline.write.text, 'baseline', baseline.write.label)) err(`sg-lint: ${baseline.write.note}\n`);
     if (baseline.unmatched > 0) err(`sg-lint: ${baseline.unmatched} finding${baseline.unmatched === 1 ? '' : 's'} recorded in ${v.baseline} no longer occur; remove them with --prune-baseline\n`);
-    const textOnStdout = outputs.some((o) => !o.file && o.format === 'text');
-    if (!textOnStdout) for (const e of result.errors) if (e.kind === 'trust') err(`sg-lint: note: ${e.file ? `${e.file}: ` : ''}${e.message}\n`);
     if (outputs.every((o) => o.file) || (github && outputs.every((o) => o.file || o.format === 'github'))) err(summaryLine(result));
     else if (result.online && !outputs.some((o) => !o.file && o.format === 'text')) err(onlineSummary(result.online) + '\n');
     return exitCode(result, failOn as Level | 'none', maxWarnings, writeFailed, onlineRequired);
