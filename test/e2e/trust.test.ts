@@ -221,6 +221,16 @@ describe('nothing outside the scan root is read unless named or allowed', () => 
     expect(run.stdout).not.toContain(SECRET);
   });
 
+  it('CLI: a config that is a symbolic link out of the repository is not read (exit 2, its contents not quoted)', async () => {
+    const { repo, outside } = area({ 'main.tf': worldSsh('web') });
+    symlinkSync(join(outside, 'credentials'), join(repo, '.sg-lint.yml'));
+    initRepo(repo);
+    const run = await runCli(repo, ['.']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('config .sg-lint.yml is a symbolic link that leads outside the scan root; not read');
+    expect(run.stderr + run.stdout).not.toContain(SECRET);
+  });
+
   it('CLI: --allow-outside reads them; a file named on the command line is always read', async () => {
     const { repo } = escapingRepo();
     const allowed = await runCli(repo, ['infra', '--allow-outside', '-f', 'json']);
