@@ -57,6 +57,7 @@ function git(args, cwd) {
 
 /** Prints a report in the log, with workflow commands turned off so that nothing in it is read as one. */
 function printReport(text) {
+  if (text === '') return;
   const token = randomUUID();
   process.stdout.write(`::stop-commands::${token}\n${text}${text.endsWith('\n') ? '' : '\n'}::${token}::\n`);
 }
@@ -81,6 +82,8 @@ async function main() {
     args.push('--format', `${format}=${logFile}`);
   }
   if (input('config')) args.push('--config', resolve(workspace, input('config')));
+  // The repository under test is untrusted: plugins its config names run only when the workflow says so.
+  if (flag('allow-plugins')) args.push('--allow-plugins');
   args.push('--fail-on', input('fail-on') || 'error');
   if (input('baseline')) args.push('--baseline', resolve(workspace, input('baseline')));
 
@@ -108,7 +111,10 @@ async function main() {
   // on its command line, where the process list would show it.
   for (const k of Object.keys(childEnv)) if (k.startsWith('INPUT_')) delete childEnv[k];
 
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  // stdout carries the annotations (workflow commands on purpose); stderr, which names files and quotes messages,
+  // is printed with commands turned off.
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (run.stderr) printReport(run.stderr);
   const code = run.status ?? 2;
   if (logFile && existsSync(logFile)) printReport(readFileSync(logFile, 'utf8'));
 

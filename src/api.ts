@@ -7,7 +7,7 @@ import { discover, kindOf } from './discover/discover.js';
 import type { LevelSetting, RuleModule } from './engine/define-rule.js';
 import type { Finding, Result, RunError, Stats } from './engine/result.js';
 import { runOnlinePass } from './engine/online/pass.js';
-import { onlineSettings, type OnlineOptions } from './engine/online/settings.js';
+import { admitOnlineConfig, onlineSettings, type OnlineOptions } from './engine/online/settings.js';
 import { loadPlugins, type PluginSpec } from './engine/plugins.js';
 import { runRules } from './engine/run.js';
 import { isExpired, type Suppression } from './engine/suppress.js';
@@ -26,6 +26,7 @@ import type { PresetName } from '../rules/presets.js';
 import { posixRelative } from './util/paths.js';
 import { repositoryRoot } from './util/git.js';
 import { pathMapper } from './reporters/paths.js';
+import { OUTSIDE_SCAN_ROOT, ScanRoot } from './util/scan-root.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -53,6 +54,10 @@ export interface LintOptions {
   registry?: RuleModule<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The online pass: --online, --offline, --dry-run, key, cache (it runs only when enabled here or in the config). */
   online?: OnlineOptions;
+  /** `--allow-plugins`: load the plugins that repository configs name (a config given with -c from outside the scanned tree may always). */
+  allowPlugins?: boolean;
+  /** `--allow-outside`: read files outside the scan root (the git top level of the scanned paths) that the scanned files point at. */
+  allowOutside?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,9 +69,15 @@ export function fullRegistry(extra: RuleModule<any>[] = []): RuleModule<any>[] {
 export async function lint(paths: string[], options: LintOptions = {}): Promise<Result> {
   const started = performance.now();
   const cwd = resolve(options.cwd ?? process.cwd());
-  const configs = new ConfigSource(cwd, options.configFile);
-  const found = discover(paths, cwd);
+  const named = [...paths, ...(options.varFiles ?? []), ...(options.parametersFiles ?? []), ...(options.plan ? [options.plan] : []), ...(options.configFile ? [options.configFile] : [])];
+  const scope = ScanRoot.of(paths, cwd, named.map((p) => resolve(cwd, p)), Boolean(options.allowOutside));
+  const configs = new ConfigSource(cwd, options.configFile, scope);
+  const found = discover(paths, cwd, scope);
   const errors: RunError[] = [...found.errors];
+  const trustNote = (file: string | null, message: string) => {
+    const shown = file ? displayPath(cwd, file) : undefined;
+    if (!errors.some((e) => e.kind === 'trust' && e.file === shown && e.message === message)) errors.push({ kind: 'trust', ...(shown ? { file: shown } : {}), message });
+  };
   for (const m of found.missing) errors.push({ kind: 'io', file: m, message: 'no such file or directory' });
   const selected = found.files.filter((f) => {
     const rel = displayPath(cwd, f.abs);
@@ -80,13 +91,26 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   });
 
   const base = options.registry ? [...BUILTIN_RULES, ...options.registry] : fullRegistry();
-  const plugins = await loadPlugins(configs.pluginSpecs(), new Set(base.map((r) => r.id)));
+  const specs = configs.pluginSpecs();
+  const refusedPlugins = specs.filter((p) => !options.allowPlugins && !configs.trusted(p.configFile));
+  for (const p of refusedPlugins) {
+    trustNote(p.configFile, `plugin "${p.spec}" not loaded: plugins run code, and this config is part of the scanned repository; allow them with --allow-plugins (Action input allow-plugins), or give a config from outside the repository with --config. The built-in rules ran.`);
+  }
+  const plugins = await loadPlugins(specs.filter((p) => !refusedPlugins.includes(p)), new Set(base.map((r) => r.id)));
   const registry = [...base, ...plugins];
   const cliRules: Record<string, LevelSetting> = { ...(options.rules ?? {}) };
   if (options.reportUnresolved) cliRules['unresolved-value'] ??= 'note';
   const onlineConfig = configs.online();
-  const online = onlineSettings(onlineConfig?.config.online, onlineConfig?.dir ?? cwd, options.online ?? {}, cwd);
-  const cli: CliRuleInputs = { rules: cliRules, ...(options.preset ? { preset: options.preset } : {}), ...(options.env ? { env: options.env } : {}), online: online !== null };
+  const admitted = admitOnlineConfig(onlineConfig?.config.online, onlineConfig?.file ? configs.trusted(onlineConfig.file) : true, options.online ?? {});
+  for (const note of admitted.notes) trustNote(onlineConfig?.file ?? null, note);
+  const online = onlineSettings(admitted.config, onlineConfig?.dir ?? cwd, options.online ?? {}, cwd, scope);
+  const cli: CliRuleInputs = {
+    rules: cliRules,
+    ...(options.preset ? { preset: options.preset } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    online: online !== null,
+    withoutPlugins: new Set(refusedPlugins.map((p) => p.configFile)),
+  };
   const resolver = new RuleResolver(registry, cli);
   configs.check(resolver);
 
@@ -106,12 +130,17 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const terraformDirs: TerraformDir[] = [...moduleDirs].map(([dir, tfFiles]) => {
     const loaded = configs.forFile(join(dir, '_'));
     const tf = loaded.config.terraform ?? {};
-    const varFiles = [...(tf.varFiles ?? []).map((v) => resolve(loaded.dir, v)), ...(options.varFiles ?? []).map((v) => resolve(cwd, v))];
+    const fromConfig = (tf.varFiles ?? []).filter((v) => {
+      if (scope.allows(resolve(loaded.dir, v))) return true;
+      trustNote(loaded.file, `terraform.varFiles: ${v} ${OUTSIDE_SCAN_ROOT}`);
+      return false;
+    });
+    const varFiles = [...fromConfig.map((v) => resolve(loaded.dir, v)), ...(options.varFiles ?? []).map((v) => resolve(cwd, v))];
     const vars = { ...Object.fromEntries(Object.entries(tf.vars ?? {}).map(([k, v]) => [k, String(v)])), ...(options.vars ?? {}) };
     return { dir, files: tfFiles, options: { vars, varFiles, envVars: options.envVars ?? {} } };
   });
   if (terraformDirs.length > 0) {
-    const parsed = await parseTerraform(terraformDirs, cwd, planDir ? plan : undefined);
+    const parsed = await parseTerraform(terraformDirs, cwd, planDir ? plan : undefined, scope);
     facts.push(parsed.facts);
     files.push(...parsed.files);
   }
@@ -128,14 +157,14 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const loaded = options.configFile ? configs.forFile(resolve(cwd, options.configFile)) : configs.forFile(join(cwd, '_'));
     const fromConfig = Object.fromEntries(Object.entries(loaded.config.cloudformation?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
     const fromFiles = Object.assign({}, ...(options.parametersFiles ?? []).map((f) => readParametersFile(resolve(cwd, f))));
-    const cfn = parseCloudFormation(cfnCandidates, { cwd, parameters: { ...fromConfig, ...fromFiles, ...(options.parameters ?? {}) } });
+    const cfn = parseCloudFormation(cfnCandidates, { cwd, parameters: { ...fromConfig, ...fromFiles, ...(options.parameters ?? {}) }, scope });
     facts.push(cfn.facts);
     files.push(...cfn.files);
   }
 
   const cdkCandidates = copies.cdk;
   if (cdkCandidates.length > 0) {
-    const cdk = parseCdk(cdkCandidates, { cwd });
+    const cdk = parseCdk(cdkCandidates, { cwd, scope });
     facts.push(cdk.facts);
     files.push(...cdk.files);
   }
@@ -219,9 +248,15 @@ class ConfigSource {
   constructor(
     private readonly cwd: string,
     private readonly explicit: string | undefined,
+    private readonly scope: ScanRoot,
   ) {
     this.none = { file: null, dir: cwd, config: {} };
     if (explicit) this.load(resolve(cwd, explicit));
+  }
+
+  /** A config the person running sg-lint chose: given with -c and lying outside the scanned tree (not the repository's own). */
+  trusted(file: string): boolean {
+    return this.explicit !== undefined && resolve(this.cwd, this.explicit) === file && !this.scope.contains(file);
   }
 
   /** The `plugins` of every config loaded so far (the configs of the selected files). */
@@ -264,9 +299,16 @@ class ConfigSource {
     return undefined;
   }
 
+  private explicitFile(): string | undefined {
+    return this.explicit === undefined ? undefined : resolve(this.cwd, this.explicit);
+  }
+
   private load(file: string): LoadedConfig {
     let loaded = this.loaded.get(file);
     if (!loaded) {
+      if (file !== this.explicitFile() && this.scope.leadsOut(file)) {
+        throw new ConfigError(`config ${displayPath(this.cwd, file)} is a symbolic link that ${OUTSIDE_SCAN_ROOT.replace(/^is /, 'leads ')}`, file);
+      }
       loaded = readConfig(file);
       this.resolver?.check(loaded);
       this.loaded.set(file, loaded);

@@ -4,11 +4,12 @@ import { ConfigError, fullRegistry, lint, type LintOptions } from './api.js';
 import { findConfig, readConfig } from './config/load.js';
 import { RuleResolver } from './config/resolve.js';
 import type { Level, LevelSetting } from './engine/define-rule.js';
-import { LEVEL_RANK, type Result } from './engine/result.js';
+import { isNote, LEVEL_RANK, type Result } from './engine/result.js';
 import { appendStepSummary, reportContext, writeFileAtomic } from './cli-output.js';
 import { baselineStep, BaselineError, changedSince, keepChanged, readBaselineFile, type LoadedBaseline } from './postprocess.js';
 import { FORMATS, renderReport, type FormatName } from './reporters/index.js';
-import { onlineSummary, summaryLine } from './reporters/text.js';
+import { neutraliseWorkflowCommands, onlineSummary, printable, summaryLine } from './reporters/text.js';
+import { endpointProblem } from './engine/online/settings.js';
 import { GitError, type ChangedLines } from './util/git.js';
 import { packageVersion, ruleDoc } from './util/package-files.js';
 import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
@@ -33,6 +34,10 @@ Rules and config:
       --include <glob>          only files matching (repeatable)
       --exclude <glob>          skip files matching (repeatable)
       --report-unresolved       report values that kept a rule from deciding (rule unresolved-value)
+Trust (the scanned repository is untrusted input; see "Security model" in the README):
+      --allow-plugins           load the plugins a repository's config names (they run code; off by default)
+      --allow-outside           read files outside the scan root (the git top level of the scanned paths) that
+                                scanned files point at: symbolic links, module sources, TemplateURL, var files
 Baseline and pull requests:
       --baseline <file>         mark findings recorded in this baseline as suppressed (kind baseline)
       --write-baseline <file>   record the current findings there; in this run they then count as baselined
@@ -46,7 +51,10 @@ CloudFormation:
       --parameter <Key=Value>   set a template parameter (repeatable)
       --parameters-file <file>  Key=Value lines, or the AWS CLI's [{"ParameterKey", "ParameterValue"}] JSON
 Online pass (IP reputation; nothing touches the network without --online):
-      --online                  look up hard-coded public addresses (rule-ip-reputation); config online.enabled does the same
+      --online                  look up hard-coded public addresses (rule-ip-reputation); a repository config's
+                                online.enabled does the same only when SG_LINT_ONLINE=1 is set
+      --online-base-url <url>   the provider's endpoint (https; http only to 127.0.0.1/localhost/[::1]); also
+                                SG_LINT_ONLINE_BASE_URL; a config's online.baseUrl is ignored
       --offline                 never touch the network, even when the config enables the online pass
       --online-required         a failed online pass (no key, rejected key, network, quota) exits 2
       --dry-run                 with --online: print the addresses that would be sent, and send nothing
@@ -72,7 +80,7 @@ function terraformEnvVars(env: Record<string, string | undefined>): Record<strin
 
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd(), env: Record<string, string | undefined> = process.env): Promise<number> {
   const out = (s: string) => io.stdout.write(s);
-  const err = (s: string) => io.stderr.write(s);
+  const err = (s: string) => io.stderr.write(neutraliseWorkflowCommands(s));
   let args;
   try {
     args = parseArgs({
@@ -108,6 +116,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         'mdcloud-apikey': { type: 'string' },
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean' },
+        'online-base-url': { type: 'string' },
+        'allow-plugins': { type: 'boolean' },
+        'allow-outside': { type: 'boolean' },
         'list-rules': { type: 'boolean' },
         explain: { type: 'string' },
         version: { type: 'boolean' },
@@ -131,7 +142,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       progressShown = true;
       err(`\r\u001b[Ksg-lint: online lookups ${done}/${total}`);
     };
-    const options = { ...lintOptions(v, io.stderr.isTTY ? onProgress : undefined), cwd, envVars: terraformEnvVars(env) };
+    const options = { ...lintOptions(v, env, io.stderr.isTTY ? onProgress : undefined), cwd, envVars: terraformEnvVars(env) };
     if (v['print-config'] !== undefined) return out(printConfig(v['print-config'], options)), 0;
     const outputs = parseFormats(v.format ?? [], v.output);
     const failOn = parseChoice(v['fail-on'] ?? 'error', ['error', 'warning', 'note', 'none'], '--fail-on');
@@ -145,6 +156,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
 
     let result = await lint(args.positionals, options);
     if (progressShown) err('\r\u001b[K');
+    // What the repository asked for and did not get (plugins, endpoints, reads outside): said on stderr unless the text report says it.
+    if (v['dry-run'] || !outputs.some((o) => !o.file && o.format === 'text')) {
+      for (const e of result.errors) if (isNote(e)) err(`sg-lint: note: ${e.file ? `${printable(e.file)}: ` : ''}${printable(e.message)}\n`);
+    }
     const onlineRequired = Boolean(v['online-required']);
     if (v['dry-run']) return dryRun(result, onlineRequired, out, err);
     const baseline = baselineStep(result, cwd, { ...(loaded ? { loaded } : {}), ...(v['write-baseline'] !== undefined ? { writeTo: v['write-baseline'] } : {}), prune: Boolean(v['prune-baseline']) });
@@ -216,7 +231,7 @@ function dryRun(result: Result, onlineRequired: boolean, out: (s: string) => voi
   return onlineRequired && problems.length > 0 ? 2 : 0;
 }
 
-function lintOptions(v: Record<string, unknown>, onProgress?: (done: number, total: number) => void): LintOptions {
+function lintOptions(v: Record<string, unknown>, env: Record<string, string | undefined>, onProgress?: (done: number, total: number) => void): LintOptions {
   const rules: Record<string, LevelSetting> = {};
   for (const r of (v.rule as string[] | undefined) ?? []) {
     const m = /^([^=]+)=(.+)$/.exec(r);
@@ -235,8 +250,14 @@ function lintOptions(v: Record<string, unknown>, onProgress?: (done: number, tot
     if (i <= 0) throw new UsageError(`--parameter expects Key=Value, got "${kv}"`);
     parameters[kv.slice(0, i)] = kv.slice(i + 1);
   }
+  // Endpoints come from the user (flag or environment), never from a repository's config.
+  const baseUrl = (v['online-base-url'] as string | undefined) ?? (env.SG_LINT_ONLINE_BASE_URL || undefined);
+  const endpoint = baseUrl === undefined ? null : endpointProblem(baseUrl);
+  if (endpoint) throw new UsageError(`--online-base-url: ${endpoint}`);
   return {
     ...(v.config ? { configFile: v.config as string } : {}),
+    allowPlugins: Boolean(v['allow-plugins']),
+    allowOutside: Boolean(v['allow-outside']),
     ...(v.preset ? { preset: parseChoice(v.preset as string, PRESETS, '--preset') as PresetName } : {}),
     rules,
     ...(v.env ? { env: v.env as string } : {}),
@@ -250,6 +271,8 @@ function lintOptions(v: Record<string, unknown>, onProgress?: (done: number, tot
     reportUnresolved: Boolean(v['report-unresolved']),
     online: {
       enable: Boolean(v.online),
+      allowConfigEnable: /^(1|true|yes|on)$/i.test(env.SG_LINT_ONLINE ?? ''),
+      ...(baseUrl !== undefined ? { baseUrl } : {}),
       offline: Boolean(v.offline),
       dryRun: Boolean(v['dry-run']),
       noCache: Boolean(v['no-cache']),

@@ -23,6 +23,8 @@ export interface CliRuleInputs {
   env?: string;
   /** The online pass runs: online rules get their preset level instead of off. */
   online?: boolean;
+  /** Config files whose plugins were not loaded: rule ids they name that no loaded rule has are passed over, not errors. */
+  withoutPlugins?: ReadonlySet<string>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,8 +68,9 @@ export class RuleResolver {
       return line ? `line ${line}: ` : '';
     };
     const problems: string[] = [...(loaded.problems ?? [])];
-    // A config that does not load names plugins that were not loaded: their rule ids cannot be told from typos.
-    const idsKnown = !loaded.problems || !Array.isArray(c.plugins) || c.plugins.length === 0;
+    // Rule ids of plugins that were not loaded (not allowed, or named by a config that does not load) cannot be told from typos.
+    const pluginRulesMissing = loaded.file !== null && (this.cli.withoutPlugins?.has(loaded.file) ?? false);
+    const idsKnown = !pluginRulesMissing && (!loaded.problems || !Array.isArray(c.plugins) || c.plugins.length === 0);
     for (const [where, path, rules] of sets) {
       for (const [id, setting] of entries(rules)) {
         const rule = this.byId.get(id);

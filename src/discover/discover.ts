@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RunError } from '../engine/result.js';
+import { UNRESTRICTED, type ScanRoot } from '../util/scan-root.js';
 
 export type FileKind = 'terraform' | 'terraform-vars' | 'cloudformation-candidate' | 'cdk-candidate';
 
@@ -24,9 +25,10 @@ export function kindOf(name: string): FileKind | null {
 
 /**
  * Finds the files to analyze under the given paths. Directories are walked (skipping node_modules, .terraform, .git,
- * and cdk.out unless named); symbolic link loops are skipped with an io error; a path that does not exist is an error.
+ * and cdk.out unless named); symbolic link loops, and links to directories outside the scan root, are skipped with an
+ * io error; a path that does not exist is an error. (Links to files outside are refused when the front ends read them.)
  */
-export function discover(paths: string[], cwd: string): { files: DiscoveredFile[]; errors: RunError[]; missing: string[] } {
+export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTRICTED): { files: DiscoveredFile[]; errors: RunError[]; missing: string[] } {
   const files = new Map<string, DiscoveredFile>();
   const errors: RunError[] = [];
   const missing: string[] = [];
@@ -66,6 +68,10 @@ export function discover(paths: string[], cwd: string): { files: DiscoveredFile[
       }
       if (isDir) {
         if (SKIPPED_DIRS.has(name) || name === 'cdk.out') continue;
+        if (!scope.allows(abs)) {
+          errors.push({ kind: 'io', file: join(display, name), message: 'symbolic link to a directory outside the scan root not followed (pass --allow-outside to follow it)' });
+          continue;
+        }
         walk(abs, join(display, name));
         continue;
       }

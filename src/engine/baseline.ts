@@ -1,5 +1,6 @@
 import type { Finding } from './result.js';
 import { UNSUPPRESSIBLE } from './suppress.js';
+import { jsonSyntaxError } from '../util/json-error.js';
 
 /**
  * The baseline (CONTRACTS.md `--baseline`, `--write-baseline`, `--prune-baseline`): like ESLint's bulk suppressions, a
@@ -34,7 +35,8 @@ export function parseBaseline(text: string, label: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BaselineError(`baseline ${label} is not valid JSON: ${(e as Error).message}`);
+    const problem = jsonSyntaxError(text, e);
+    throw new BaselineError(`baseline ${label} is not valid JSON (line ${problem.line}): ${problem.message}`);
   }
   const root = data as Record<string, unknown>;
   if (!root || typeof root !== 'object' || Array.isArray(root) || !(MARKER in root)) {

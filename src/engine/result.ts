@@ -35,8 +35,12 @@ export interface FindingInstance {
 }
 
 export interface RunError {
-  /** `skipped`: a file left out on purpose, with why (a synthesized copy of a CDK app whose sources are analyzed); not a failure. */
-  kind: 'config' | 'io' | 'online' | 'internal' | 'skipped';
+  /**
+   * Notes, not failures: `trust`, something the scanned repository asked for and the user did not allow (a plugin, an
+   * endpoint, a read outside the scan root); `skipped`, a file left out on purpose (a synthesized copy of a CDK app
+   * whose sources are analyzed).
+   */
+  kind: 'config' | 'io' | 'online' | 'internal' | 'trust' | 'skipped';
   message: string;
   file?: string;
   line?: number;
@@ -66,5 +70,8 @@ export interface Result {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   rules?: RuleModule<any>[];
 }
+
+/** Entries of `errors[]` that inform and never fail the run. */
+export const isNote = (e: RunError): boolean => e.kind === 'trust' || e.kind === 'skipped';
 
 export const LEVEL_RANK: Record<Level, number> = { error: 3, warning: 2, note: 1 };

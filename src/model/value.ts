@@ -21,6 +21,7 @@ export type UnresolvedReason =
   | 'unsupported-function'
   | 'remote-template'
   | 'remote-module'
+  | 'outside-scan-root'
   | 'function-parameter'
   | 'loop-variable'
   | 'cdk-token';

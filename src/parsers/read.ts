@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../util/scan-root.js';
 
 /** Files larger than this are not read (a generated file this size is a mistake, and would stall the run). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -8,8 +9,12 @@ export interface SourceText {
   error?: string;
 }
 
-/** Reads a source file as UTF-8 text; never throws. Drops a BOM; refuses binary files and oversized files with a reason. */
-export function readSource(abs: string): SourceText {
+/**
+ * Reads a source file as UTF-8 text; never throws. Drops a BOM; refuses binary files, oversized files and files outside
+ * the scan root (when one is given) with a reason.
+ */
+export function readSource(abs: string, scope?: ScanRoot): SourceText {
+  if (scope && !scope.allows(abs)) return { error: `it resolves to a path that ${OUTSIDE_SCAN_ROOT}` };
   try {
     const stat = statSync(abs);
     if (stat.isDirectory()) return { error: 'cannot read: it is a directory' };

@@ -1,4 +1,4 @@
-import type { Finding, Result } from '../engine/result.js';
+import { isNote, type Finding, type Result } from '../engine/result.js';
 
 /**
  * JUnit XML for CI systems that read it: one test suite per analyzed file, one failing test case per finding (its type is
@@ -30,14 +30,16 @@ export function formatJunit(result: Result, opts: { rules: { id: string; helpUri
     skipped += fileSkipped;
     suites.push(`  <testsuite name="${attr(file)}" tests="${cases.length}" failures="${fileFailures}" errors="0" skipped="${fileSkipped}">\n${cases.join('\n')}\n  </testsuite>`);
   }
-  if (result.errors.length > 0) {
-    const cases = result.errors.map(
+  // Notes (trust, skipped) are not failures, and JUnit has no place for them.
+  const runErrors = result.errors.filter((e) => !isNote(e));
+  if (runErrors.length > 0) {
+    const cases = runErrors.map(
       (e, i) => `    <testcase classname="sg-lint" name="${attr(`${e.kind} error ${i + 1}${e.file ? ` ${e.file}` : ''}`)}">\n      <error type="${e.kind}" message="${attr(e.message)}"/>\n    </testcase>`,
     );
     tests += cases.length;
     suites.push(`  <testsuite name="sg-lint" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
   }
-  const errors = result.errors.length;
+  const errors = runErrors.length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sg-lint" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${suites.join('\n')}${suites.length > 0 ? '\n' : ''}</testsuites>\n`;
 }
 

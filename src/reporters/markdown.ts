@@ -1,4 +1,4 @@
-import type { Finding, Result } from '../engine/result.js';
+import { isNote, type Finding, type Result } from '../engine/result.js';
 import type { RuleInfo } from './rule-info.js';
 
 export interface MarkdownOptions {
@@ -32,7 +32,7 @@ export function formatMarkdown(result: Result, opts: MarkdownOptions): string {
   if (opts.scope) head.push(opts.scope, '');
   const s = result.stats;
   const footer = ['', `<sub>${plural(s.files, 'file')}, ${plural(s.groups, 'group')}, ${plural(s.rules, 'security group rule')} analyzed</sub>`, ''];
-  const errors = result.errors.map((e) => `- **${e.kind} error** ${e.file ? `\`${e.file}${e.line ? `:${e.line}` : ''}\`: ` : ''}${cell(e.message)}`);
+  const errors = result.errors.map((e) => `- **${e.kind} ${isNote(e) ? 'note' : 'error'}** ${e.file ? `\`${e.file}${e.line ? `:${e.line}` : ''}\`: ` : ''}${cell(e.message)}`);
   if (errors.length > 0) footer.unshift('', '**Run errors**', '', ...errors);
 
   const rule = (id: string) => (docs.get(id) ? `[\`${id}\`](${docs.get(id)})` : `\`${id}\``);

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { Span } from '../model/location.js';
-import { LEVEL_RANK, type Finding, type Result } from '../engine/result.js';
+import { isNote, LEVEL_RANK, type Finding, type Result } from '../engine/result.js';
 import type { RuleInfo } from './rule-info.js';
 import { isDownloadedModule } from '../util/paths.js';
 
@@ -28,8 +28,8 @@ export function formatSarif(result: Result, opts: SarifOptions): string {
   const index = new Map(rules.map((r, i) => [r.descriptor.id, i]));
   const results = result.findings.map((f) => toResult(f, index.get(f.ruleId)!, rules[index.get(f.ruleId)!]!, opts.repoPath));
   const notifications: Sarif.Notification[] = result.errors.map((e) => ({
-    level: e.kind === 'online' ? 'warning' : 'error',
-    message: { text: `${e.kind} error: ${e.message}` },
+    level: isNote(e) ? 'note' : e.kind === 'online' ? 'warning' : 'error',
+    message: { text: `${e.kind} ${isNote(e) ? 'note' : 'error'}: ${e.message}` },
     ...(e.file ? { locations: [location({ file: e.file, line: e.line ?? 1, column: e.column ?? 1 }, opts.repoPath)] } : {}),
   }));
   const build = (kept: Sarif.Result[], note?: Sarif.Notification): string => {

@@ -1,5 +1,5 @@
 import type { OnlineSummary } from '../engine/online/pass.js';
-import type { Finding, Result } from '../engine/result.js';
+import { isNote, type Finding, type Result } from '../engine/result.js';
 
 export interface TextOptions {
   color: boolean;
@@ -10,20 +10,24 @@ export interface TextOptions {
 const COLORS = { red: 31, yellow: 33, cyan: 36, gray: 90, bold: 1, underline: 4 } as const;
 type Color = keyof typeof COLORS;
 
-/** ESLint-"stylish" output: findings grouped by file, with a code frame, and a summary line. Suppressed findings are counted, not shown. */
+/**
+ * ESLint-"stylish" output: findings grouped by file, with a code frame, and a summary line. Suppressed findings are
+ * counted, not shown. Code frames show only files that parsed as their format: a file that did not (a credentials
+ * file behind a symbolic link, say) is never quoted.
+ */
 export function formatText(result: Result, opts: TextOptions): string {
   const paint = (c: Color, s: string) => (opts.color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
-  const texts = new Map(result.files.map((f) => [f.path, f.text]));
+  const texts = new Map(result.files.filter((f) => f.analyzed).map((f) => [f.path, f.text]));
   const shown = result.findings.filter((f) => !f.suppressed);
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const f of shown) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
   for (const [file, findings] of byFile) {
-    out.push(paint('underline', file));
+    out.push(paint('underline', printable(file)));
     for (const f of findings) {
       const level = f.level === 'error' ? paint('red', 'error  ') : f.level === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'note   ');
-      out.push(`  ${paint('gray', `${f.at.start.line}:${f.at.start.column}`.padEnd(7))} ${level}  ${f.message}  ${paint('gray', f.ruleId)}`);
-      for (const r of f.related.slice(0, 5)) out.push(`           ${paint('gray', `↳ ${r.at.file}:${r.at.start.line}:${r.at.start.column} ${r.message}`)}`);
+      out.push(`  ${paint('gray', `${f.at.start.line}:${f.at.start.column}`.padEnd(7))} ${level}  ${printable(f.message)}  ${paint('gray', f.ruleId)}`);
+      for (const r of f.related.slice(0, 5)) out.push(`           ${paint('gray', `↳ ${printable(r.at.file)}:${r.at.start.line}:${r.at.start.column} ${printable(r.message)}`)}`);
       if (f.related.length > 5) out.push(`           ${paint('gray', `↳ … and ${f.related.length - 5} more`)}`);
       const text = texts.get(file);
       if (opts.codeFrames && text !== undefined && f.at.start.line > 0) out.push(codeFrame(text, f, paint));
@@ -31,12 +35,29 @@ export function formatText(result: Result, opts: TextOptions): string {
     out.push('');
   }
   for (const e of result.errors) {
-    const where = e.file ? `${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : '';
-    out.push(`${paint('red', `${e.kind} error`)} ${where}${e.message}`);
+    const where = e.file ? `${printable(e.file)}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : '';
+    out.push(`${isNote(e) ? paint('cyan', `${e.kind} note`) : paint('red', `${e.kind} error`)} ${where}${e.message}`);
   }
   if (result.errors.length > 0) out.push('');
   out.push(summary(result, paint));
-  return out.join('\n') + '\n';
+  return neutraliseWorkflowCommands(out.join('\n') + '\n');
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One line of text whatever it holds: control characters (newlines, escape sequences) shown as escapes. */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * GitHub Actions reads a log line that starts (after blanks) with `::` as a workflow command (`::add-mask::`,
+ * `::stop-commands::`, `::error::`…). Such a line in our output can only come from a file name or message, so it is
+ * shown with a leading backslash, which the runner does not take for a command.
+ */
+export function neutraliseWorkflowCommands(text: string): string {
+  return text.replace(/^([ \t]*)::/gm, '$1\\::');
 }
 
 /** The closing summary alone, uncolored (printed on stderr when every report goes to a file). */
@@ -89,7 +110,7 @@ function codeFrame(text: string, f: Finding, paint: (c: Color, s: string) => str
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
-    const src = (lines[n - 1] ?? '').replace(/\t/g, ' ');
+    const src = printable((lines[n - 1] ?? '').replace(/\t/g, ' '));
     const clipped = src.length > 160 ? `${src.slice(0, 157)}...` : src;
     out.push(`    ${n === line ? paint('red', '>') : ' '} ${paint('gray', `${String(n).padStart(width)} |`)} ${clipped}`);
     if (n === line) {

@@ -5,7 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { commitAll, git, initRepo } from '../helpers/git.js';
-import { plainEnv, workspace } from '../helpers/workspace.js';
+import { workspace } from '../helpers/workspace.js';
+import { runAction } from '../helpers/action.js';
 
 const group = (name: string, port: number, cidr = '0.0.0.0/0') => `resource "aws_security_group" "${name}" {
   description = "${name} tier"
@@ -19,14 +20,6 @@ const group = (name: string, port: number, cidr = '0.0.0.0/0') => `resource "aws
 }
 `;
 
-interface ActionRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
 /** A pull request: the base commit on main has one old finding; the PR branch adds a group with a new one. */
 function pullRequest(): { dir: string; base: string } {
   const dir = workspace({ 'infra/main.tf': group('old', 22) + group('fine', 443, '10.0.0.0/16') });
@@ -36,40 +29,6 @@ function pullRequest(): { dir: string; base: string } {
   commitAll(dir, 'open RDP');
   writeFileSync(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 7, base: { sha: base, ref: 'main' } } }));
   return { dir, base };
-}
-
-/** Runs action/main.mjs the way the runner does: INPUT_* and GITHUB_* variables, the workspace as working directory. */
-function runAction(dir: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): ActionRun {
-  const outputFile = join(dir, '..', `${dir.split('/').pop()}-output.txt`);
-  const summaryFile = join(dir, '..', `${dir.split('/').pop()}-summary.md`);
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const defaults: Record<string, string> = { paths: '.', 'working-directory': '.', config: '', 'fail-on': 'error', format: 'text', 'sarif-file': 'sg-lint.sarif', baseline: '', 'changed-only': 'false', online: 'false', 'mdcloud-apikey': '' };
-  const env: Record<string, string | undefined> = {
-    ...plainEnv(),
-    MDCLOUD_APIKEY: undefined,
-    ...Object.fromEntries(Object.entries({ ...defaults, ...inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: join(dir, 'event.json'),
-    GITHUB_BASE_REF: 'main',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'acme/infra',
-    GITHUB_SHA: 'feedface',
-    RUNNER_TEMP: join(dir, '..'),
-    ...extraEnv,
-  };
-  const run = spawnSync(process.execPath, [join(ROOT, 'action', 'main.mjs')], { cwd: dir, env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
-  const outputs = Object.fromEntries(
-    readFileSync(outputFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, outputs, summary: readFileSync(summaryFile, 'utf8') };
 }
 
 const annotations = (stdout: string) => stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l));
@@ -82,12 +41,13 @@ describe('GitHub Action', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'action/main.mjs' });
     expect(action.name).toBe('sg-lint');
     expect(action.branding).toEqual({ icon: 'shield', color: 'orange' });
-    for (const name of ['paths', 'config', 'fail-on', 'format', 'sarif-file', 'baseline', 'changed-only', 'online', 'mdcloud-apikey']) {
+    for (const name of ['paths', 'config', 'allow-plugins', 'fail-on', 'format', 'sarif-file', 'baseline', 'changed-only', 'online', 'mdcloud-apikey']) {
       expect(action.inputs[name]?.description, name).toBeTruthy();
       expect(typeof action.inputs[name]?.default, name).toBe('string');
     }
     expect(action.inputs['changed-only'].default).toBe('false');
     expect(action.inputs.online.default).toBe('false');
+    expect(action.inputs['allow-plugins'].default).toBe('false');
     expect(Object.keys(action.outputs).sort()).toEqual(['exit-code', 'findings', 'sarif-file']);
   });
 
@@ -117,7 +77,8 @@ describe('GitHub Action', () => {
     ]);
     // The full report in the log, shielded from being read as workflow commands.
     expect(run.stdout).toMatch(/::stop-commands::[0-9a-f-]{36}\ninfra\/main\.tf\n {2}8:20 {4}error/);
-    expect(run.stderr).toContain('2 problems (2 errors, 0 warnings, 0 notes)');
+    // sg-lint's own stderr (the summary line) is in the log too, shielded the same way.
+    expect(run.stdout).toMatch(/::stop-commands::([0-9a-f-]{36})\n[^]*2 problems \(2 errors, 0 warnings, 0 notes\)[^]*\n::\1::\n/);
     expect(run.summary).toContain('### sg-lint: ❌ 2 problems (2 errors, 0 warnings, 0 notes)');
     expect(run.summary).toContain('[`infra/main.tf:28:20`](https://github.com/acme/infra/blob/feedface/infra/main.tf#L28)');
     expect(run.outputs).toEqual({ findings: '2', 'sarif-file': join(dir, 'sg-lint.sarif'), 'exit-code': '1' });
@@ -149,7 +110,9 @@ describe('GitHub Action', () => {
     expect(run.stdout).toMatch(/^::notice title=sg-lint::online: no MetaDefender key .*skipped\.$/m);
     expect(annotations(run.stdout).filter((l) => l.startsWith('::error'))).toHaveLength(2);
     expect(annotations(run.stdout)[1]).toMatch(/^::error file=infra\/main\.tf,/);
-    expect(run.stdout).not.toContain('::stop-commands::');
+    // No report in the log (format none): only sg-lint's summary line from stderr.
+    expect(run.stdout).not.toMatch(/^infra\/main\.tf$/m);
+    expect(run.stdout).toContain('2 problems (2 errors, 0 warnings, 0 notes)');
     expect(run.outputs).toEqual({ findings: '2', 'sarif-file': '', 'exit-code': '0' });
     expect(existsSync(join(dir, 'sg-lint.sarif'))).toBe(false);
   });

@@ -305,16 +305,16 @@ export default {
       '.sg-lint.yml': 'plugins: ["./rules/prefix.mjs"]\nrules:\n  group-name-prefix: [error, { prefix: "shop-" }]\n',
       'main.tf': 'resource "aws_security_group" "web" {\n  name        = "web"\n  description = "web"\n}\n',
     });
-    const run = await runCli(dir, ['.', '-f', 'json']);
+    const run = await runCli(dir, ['.', '-f', 'json', '--allow-plugins']);
     expect(run.json().findings.map((f) => [f.ruleId, f.level, f.message, f.line])).toEqual([['group-name-prefix', 'error', 'Group aws_security_group.web is not named shop-…', 2]]);
     expect(run.code).toBe(1);
   });
 
   it('rejects a plugin that is missing or whose rule is malformed, with exit 2', async () => {
     const missing = workspace({ '.sg-lint.yml': 'plugins: ["./nope.mjs"]\n', 'main.tf': '' });
-    expect((await runCli(missing, ['.'])).stderr).toMatch(/plugin "\.\/nope\.mjs" not found/);
+    expect((await runCli(missing, ['.', '--allow-plugins'])).stderr).toMatch(/plugin "\.\/nope\.mjs" not found/);
     const bad = workspace({ 'p.mjs': "export default { id: 'BadId', check: 1 };", '.sg-lint.yml': 'plugins: ["./p.mjs"]\n', 'main.tf': '' });
-    const run = await runCli(bad, ['.']);
+    const run = await runCli(bad, ['.', '--allow-plugins']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('id "BadId" must be kebab-case');
     expect(run.stderr).toContain('check must be a function');
@@ -326,7 +326,7 @@ export default {
       '.sg-lint.yml': 'plugins: ["./p.mjs"]\n',
       'main.tf': 'resource "aws_security_group" "web" {\n  description = "web"\n  ingress {\n    description = "ssh"\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
     });
-    const run = await runCli(dir, ['.', '-f', 'json']);
+    const run = await runCli(dir, ['.', '-f', 'json', '--allow-plugins']);
     expect(run.code).toBe(2);
     expect(run.json().errors[0]).toMatchObject({ kind: 'internal' });
     expect(run.json().errors[0]!.message).toMatch(/rule group-name-prefix threw: Error: boom/);

@@ -42,16 +42,16 @@ describe('outputs and bad input', () => {
     ];
     for (const [source, message] of cases) {
       const dir = workspace({ 'p.mjs': source, '.sg-lint.yml': 'plugins: ["./p.mjs"]\n', 'main.tf': main });
-      await expectRefused(dir, ['.'], message);
+      await expectRefused(dir, ['.', '--allow-plugins'], message);
     }
     const twice = workspace({ 'a.mjs': readFileSync(PLUGIN, 'utf8'), 'b.mjs': readFileSync(PLUGIN, 'utf8'), '.sg-lint.yml': 'plugins: ["./a.mjs", "./b.mjs"]\n', 'main.tf': main });
-    await expectRefused(twice, ['.'], /id "group-name-prefix" is already taken/);
+    await expectRefused(twice, ['.', '--allow-plugins'], /id "group-name-prefix" is already taken/);
   });
 
   it('loads the example plugin from fixtures/ and reports its findings in every format, SARIF rules included', async () => {
     const dir = workspace({ '.sg-lint.yml': 'plugins: ["./group-name-prefix.mjs"]\nrules:\n  group-name-prefix: [error, { prefix: "shop-" }]\n', 'main.tf': main });
     copyFileSync(PLUGIN, join(dir, 'group-name-prefix.mjs'));
-    const run = await runCli(dir, ['.', '-f', 'json', '-f', 'sarif=out.sarif']);
+    const run = await runCli(dir, ['.', '-f', 'json', '-f', 'sarif=out.sarif', '--allow-plugins']);
     expect(run.json().findings.map((f) => [f.ruleId, f.level, f.message])).toEqual([
       ['group-name-prefix', 'error', 'Group `aws_security_group.web` is named "web", which does not start with "shop-"'],
       ['ingress-world-admin-port', 'error', 'Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `aws_security_group.web`'],

@@ -139,7 +139,8 @@ export async function runCase(c: FixtureCase, rule: RuleModule<any>): Promise<{ 
       const config = (parseYaml(readFileSync(own, 'utf8')) ?? {}) as { rules?: Record<string, unknown> };
       writeFileSync(own, JSON.stringify({ ...config, rules: { ...config.rules, [rule.id]: setting } }));
     }
-    const result = await lint([c.name], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY });
+    // The harness is the user here: it lets a case's config turn on the online pass (what SG_LINT_ONLINE=1 does).
+    const result = await lint([c.name], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY, online: { allowConfigEnable: true } });
     const files = (c.isDir ? filesUnder(target) : [target]).map((f) => ({ rel: relative(work, f).split('\\').join('/'), text: readFileSync(f, 'utf8') }));
     return { result, files };
   } finally {

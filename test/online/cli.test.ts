@@ -17,6 +17,9 @@ beforeEach(async () => {
   vi.stubEnv('MDCLOUD_APIKEY', '');
   vi.stubEnv('ABUSEIPDB_API_KEY', '');
   vi.stubEnv('XDG_CACHE_HOME', cacheDir);
+  // Endpoints come from the user's environment (or --online-base-url), never from a repository's config.
+  vi.stubEnv('SG_LINT_ONLINE_BASE_URL', server.metadefenderUrl);
+  vi.stubEnv('SG_LINT_ONLINE', '');
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
@@ -44,7 +47,7 @@ const TF = `resource "aws_security_group" "web" {
 }
 `;
 const CLEAN = TF.replace('"0.0.0.0/0"', '"10.1.0.0/16"');
-const config = (s: FakeServer, extra = '') => `online: { baseUrl: "${s.metadefenderUrl}"${extra} }\n`;
+const config = (_s: FakeServer, extra = '') => `online: { concurrency: 4${extra} }\n`;
 const NO_KEY = 'online pass skipped: no MetaDefender API key (set MDCLOUD_APIKEY or --mdcloud-apikey)';
 
 describe('--online from the command line', () => {
@@ -152,7 +155,9 @@ describe('offline runs never touch the network', () => {
     expect(attempts).toEqual([]);
     expect(server.requests).toEqual([]);
 
-    // The stubs sit on the path the online pass takes: with the pass on, they are hit.
+    // The stubs sit on the path the online pass takes: with the pass on (the config's online.enabled, which the user
+    // allows with SG_LINT_ONLINE=1), they are hit.
+    vi.stubEnv('SG_LINT_ONLINE', '1');
     const on = await runCli(enabled, ['.', '-f', 'json', '--no-cache']);
     expect(attempts.length).toBeGreaterThan(0);
     expect(on.json().errors[0]!.message).toMatch(/^online pass \(metadefender\): cannot reach MetaDefender at http:\/\/127\.0\.0\.1:\d+: network use in an offline run: fetch/);

@@ -194,7 +194,7 @@ describe('failures', () => {
     const bad = 'bad\u0007key-with-a-control-character';
     const refused = await online(dir, { noCache: true, mdcloudApiKey: bad });
     expect(refused.errors).toEqual([
-      { kind: 'online', message: 'online pass (metadefender): the request to MetaDefender could not be made (UND_ERR_INVALID_ARG): check the API key and online.baseUrl; 1 of 1 addresses not checked' },
+      { kind: 'online', message: 'online pass (metadefender): the request to MetaDefender could not be made (UND_ERR_INVALID_ARG): check the API key and the endpoint (--online-base-url); 1 of 1 addresses not checked' },
     ]);
     expect(server.requests).toHaveLength(1);
   });

@@ -129,7 +129,7 @@ export class HttpClient {
       if (timeout.aborted) return { ok: false, error: new OnlineError('timeout', `${this.service} did not answer within ${timeoutMs} ms (${where})`), retry: true };
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       if (cause?.code === 'UND_ERR_INVALID_ARG') {
-        return { ok: false, error: new OnlineError('config', `the request to ${this.service} could not be made (${cause.code}): check the API key and online.baseUrl`), retry: false };
+        return { ok: false, error: new OnlineError('config', `the request to ${this.service} could not be made (${cause.code}): check the API key and the endpoint (--online-base-url)`), retry: false };
       }
       const detail = cause?.code ?? cause?.message ?? (e as Error).message;
       return { ok: false, error: new OnlineError('network', this.redact(`cannot reach ${this.service} at ${where}: ${detail}`)), retry: true };

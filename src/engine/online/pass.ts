@@ -9,6 +9,7 @@ import { collectAddresses, planner } from './collect.js';
 import { fileProvider } from './file.js';
 import { HttpClient } from './http.js';
 import { metadefender } from './metadefender.js';
+import { OUTSIDE_SCAN_ROOT } from '../../util/scan-root.js';
 import { OnlineError, type Provider, type ProviderName, type Quota, type Verdict } from './provider.js';
 import type { OnlineRuntime, OnlineSettings } from './settings.js';
 
@@ -135,6 +136,7 @@ export async function runOnlinePass(model: Model, s: OnlineSettings, wanted: (fi
 function makeProvider(s: OnlineSettings, runtime: OnlineRuntime): { provider: Provider; errors: RunError[] } {
   if (s.provider === 'file') {
     if (!s.file) throw new OnlineError('config', 'the file provider needs online.file (the blocklist path)');
+    if (s.file.refused) throw new OnlineError('config', `the blocklist ${s.file.display} ${OUTSIDE_SCAN_ROOT}`);
     const { provider, invalid } = fileProvider(s.file.path, s.file.display);
     const first = invalid[0];
     const errors: RunError[] = first

@@ -7,9 +7,12 @@ import { extractCdk } from './constructs.js';
 import { CdkEvaluator, type SourceLoader } from './evaluate.js';
 import { commentsAndConstructs, loadSource, type CdkSource } from './source.js';
 import { posixRelative } from '../../util/paths.js';
+import type { ScanRoot } from '../../util/scan-root.js';
 
 export interface CdkOptions {
   cwd: string;
+  /** Where reads may go: sources and relative imports outside it are not read. */
+  scope?: ScanRoot;
 }
 
 /**
@@ -22,7 +25,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   const loader: SourceLoader = {
     source(abs) {
       if (!cache.has(abs)) {
-        const loaded = loadSource(abs, displayPath(opts.cwd, abs));
+        const loaded = loadSource(abs, displayPath(opts.cwd, abs), opts.scope);
         cache.set(abs, 'error' in loaded ? null : loaded);
       }
       return cache.get(abs) ?? null;
@@ -34,7 +37,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   for (const abs of [...candidates].sort()) {
     if (abs.endsWith('.d.ts')) continue;
     const path = displayPath(opts.cwd, abs);
-    const loaded = loadSource(abs, path);
+    const loaded = loadSource(abs, path, opts.scope);
     if ('error' in loaded) {
       if (/\.(ts|tsx)$/.test(abs) && !loaded.error.includes('binary')) result.files.push({ path, format: 'cdk', text: '', comments: [], constructs: [], diagnostics: [{ line: 1, column: 1, message: loaded.error }], analyzed: false });
       continue;
@@ -47,7 +50,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
     result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true, root: app } satisfies ParsedFile);
     result.facts.files.push({ path, format: 'cdk' });
     const appPath = root ? posixRelative(root, abs) : path;
-    extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags), appPath });
+    extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags, opts.scope), appPath });
   }
   return result;
 }
@@ -63,19 +66,20 @@ export function appRoot(dir: string, top: string, cache: Map<string, string | nu
 }
 
 /** The `@aws-cdk/aws-ec2:restrictDefaultSecurityGroup` flag of the nearest cdk.json (new projects set it true). */
-function featureFlag(dir: string, cache: Map<string, boolean>): boolean {
+function featureFlag(dir: string, cache: Map<string, boolean>, scope?: ScanRoot): boolean {
   const cached = cache.get(dir);
   if (cached !== undefined) return cached;
   let value = false;
   const file = join(dir, 'cdk.json');
-  if (existsSync(file)) {
+  if (scope && !scope.allows(file)) value = false;
+  else if (existsSync(file)) {
     try {
       const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
       value = json.context?.[RESTRICT_DEFAULT_SG_FLAG] === true;
     } catch {
       value = false;
     }
-  } else if (dirname(dir) !== dir) value = featureFlag(dirname(dir), cache);
+  } else if (dirname(dir) !== dir) value = featureFlag(dirname(dir), cache, scope);
   cache.set(dir, value);
   return value;
 }

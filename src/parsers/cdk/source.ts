@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
+import type { ScanRoot } from '../../util/scan-root.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 
 /** How a local name was imported: a CDK module (namespace or one export of it), or a relative module of the project. */
@@ -38,8 +39,8 @@ function scriptKind(abs: string): ts.ScriptKind {
 }
 
 /** Parses a TypeScript/JavaScript file (syntax only: nothing is resolved, nothing runs) and reads its imports. */
-export function loadSource(abs: string, path: string): CdkSource | { error: string } {
-  const read = readSource(abs);
+export function loadSource(abs: string, path: string, scope?: ScanRoot): CdkSource | { error: string } {
+  const read = readSource(abs, scope);
   if (read.error) return { error: read.error };
   const text = read.text!;
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(abs));

@@ -1,6 +1,7 @@
 import { Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
+import { jsonSyntaxError } from '../../util/json-error.js';
 
 /** The short-form intrinsic function tags CloudFormation YAML accepts. */
 export const INTRINSIC_TAGS = new Set([
@@ -162,17 +163,9 @@ function strictJsonError(text: string): Diagnostic | null {
     JSON.parse(text);
     return null;
   } catch (e) {
-    const message = (e as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const pos = at ? offsetToPos(text, Number(at[1])) : { line: 1, column: 1 };
-    return { line: pos.line, column: pos.column, message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}` };
+    const problem = jsonSyntaxError(text, e);
+    return { line: problem.line, column: problem.column, message: `invalid JSON: ${problem.message}` };
   }
-}
-
-function offsetToPos(text: string, offset: number): Pos {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /** Comments as the suppression engine needs them (the lexer already told a `#` in a string from a comment). */

@@ -4,6 +4,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { known, unresolved } from '../../model/value.js';
 import { readSource } from '../read.js';
+import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../../util/scan-root.js';
 import { displayPath } from '../terraform/index.js';
 import { emptyFacts, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
 import type { EV } from '../values.js';
@@ -15,6 +16,8 @@ export interface CloudFormationOptions {
   cwd: string;
   /** Parameter values given for this run (--parameter, --parameters-file, config), for root templates. */
   parameters: Record<string, string>;
+  /** Where reads may go: templates and nested-stack TemplateURLs outside it are refused. */
+  scope?: ScanRoot;
 }
 
 const MAX_NESTING = 16;
@@ -30,7 +33,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
   const load = (abs: string): TemplateDocument | null => {
     if (templates.has(abs)) return templates.get(abs)!;
     const path = displayPath(opts.cwd, abs);
-    const source = readSource(abs);
+    const source = readSource(abs, opts.scope);
     if (source.error) {
       if (/\.(template|ya?ml|json)$/.test(abs) && !source.error.includes('binary')) result.files.push(broken(path, '', [{ line: 1, column: 1, message: source.error }]));
       return null;
@@ -80,6 +83,11 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
         continue;
       }
       const childAbs = resolve(dirname(abs), call.url);
+      if (opts.scope && !opts.scope.allows(childAbs)) {
+        result.facts.unresolved.push(unresolved('outside-scan-root', call.url, site));
+        addDiagnostic(result, t.path, `nested stack ${call.logicalId}: TemplateURL ${call.url} ${OUTSIDE_SCAN_ROOT}`, site);
+        continue;
+      }
       const child = existsSync(childAbs) ? load(childAbs) : null;
       if (!child) {
         if (!existsSync(childAbs)) addDiagnostic(result, t.path, `nested stack ${call.logicalId}: TemplateURL ${call.url} not found`, site);

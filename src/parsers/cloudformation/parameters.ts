@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load.js';
+import { jsonSyntaxError } from '../../util/json-error.js';
 
 /**
  * A parameters file: `Key=Value` lines (blank lines and `#` comments allowed), or the AWS CLI's JSON list
@@ -17,7 +18,8 @@ export function readParametersFile(file: string): Record<string, string> {
     try {
       list = JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(`parameters file ${file} is not valid JSON: ${(e as Error).message}`, file);
+      const problem = jsonSyntaxError(text, e);
+      throw new ConfigError(`parameters file ${file} is not valid JSON (line ${problem.line}): ${problem.message}`, file);
     }
     const entries = Array.isArray(list) ? list : [];
     const bad = entries.findIndex((e) => !e || typeof e !== 'object' || typeof (e as Record<string, unknown>).ParameterKey !== 'string');

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
+import { OUTSIDE_SCAN_ROOT, UNRESTRICTED, type ScanRoot } from '../../util/scan-root.js';
 import { diagnosticFile, emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type Located } from './locator.js';
@@ -10,6 +11,7 @@ import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
 import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
+import { jsonSyntaxError } from '../../util/json-error.js';
 
 export interface TerraformOptions {
   /** Display paths are relative to this directory. */
@@ -20,6 +22,8 @@ export interface TerraformOptions {
   varFiles: string[];
   /** `TF_VAR_*` environment values, below every var file and `--var`. */
   envVars?: Record<string, string>;
+  /** Where reads may go: files, module directories and var files outside it are refused. */
+  scope?: ScanRoot;
 }
 
 export interface TerraformDir {
@@ -44,18 +48,18 @@ export async function parseTerraformModule(dir: string, filePaths: string[], opt
  * Parses the selected module directories and every local or downloaded module they call (each directory once), then
  * evaluates each root: a selected directory that no selected directory calls (RULES.md "Roots and calls").
  */
-export async function parseTerraform(selected: TerraformDir[], cwd: string, planFile?: string): Promise<FrontEndResult> {
+export async function parseTerraform(selected: TerraformDir[], cwd: string, planFile?: string, scope: ScanRoot = UNRESTRICTED): Promise<FrontEndResult> {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
   const plan = planFile ? readPlan(planFile, cwd, result) : undefined;
   const planDir = planFile ? dirname(planFile) : undefined;
   const modules = new Map<string, ModuleDir>();
-  const manifests = new Map<string, Map<string, string>>();
+  const manifests = new Map<string, Map<string, ManifestEntry>>();
   const load = async (abs: string, files?: string[]): Promise<void> => {
     if (modules.has(abs)) return;
     const tfFiles: TfFile[] = [];
     const paths = files ?? configFilesIn(abs);
     for (const file of [...paths].sort()) {
-      const loaded = await loadConfigFile(file, cwd);
+      const loaded = await loadConfigFile(file, cwd, scope);
       result.files.push(loaded.parsed);
       result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
       if (loaded.file) tfFiles.push(loaded.file);
@@ -67,9 +71,9 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   const queue = [...selected.map((s) => s.dir)];
   for (const s of selected) await load(s.dir, s.files);
   for (const s of selected) {
-    const manifest = readManifest(s.dir);
+    const manifest = readManifest(s.dir, scope);
     manifests.set(s.dir, manifest);
-    queue.push(...manifest.values());
+    for (const entry of manifest.values()) if (scope.allows(entry.abs)) queue.push(entry.abs);
   }
   const calledBySelected = new Set<string>();
   const selectedDirs = new Set(selected.map((s) => s.dir));
@@ -78,7 +82,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     await load(abs);
     for (const decl of modules.get(abs)!.calls.values()) {
       const target = localSource(abs, decl.body.source);
-      if (!target) continue;
+      if (!target || !scope.allows(target)) continue;
       if (selectedDirs.has(abs)) calledBySelected.add(target);
       if (!modules.has(target) && isDirectory(target)) queue.push(target);
     }
@@ -87,18 +91,23 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   const reached = new Set<string>();
   const budget = { left: MAX_INSTANCES, limit: MAX_INSTANCES };
   const diagnostic = (file: string, at: Span, message: string) => {
-    result.files.find((f) => f.path === file)?.diagnostics.push({ line: at.start.line, column: at.start.column, message });
+    const list = result.files.find((f) => f.path === file)?.diagnostics;
+    // A call inside a module with several instances reaches the same refusal once per instance.
+    if (list && !list.some((d) => d.line === at.start.line && d.column === at.start.column && d.message === message)) list.push({ line: at.start.line, column: at.start.column, message });
   };
   const analyze = async (root: TerraformDir) => {
     reached.add(root.dir);
     const mod = modules.get(root.dir)!;
-    const manifest = manifests.get(root.dir) ?? new Map<string, string>();
+    const manifest = manifests.get(root.dir) ?? new Map<string, ManifestEntry>();
     const world: World = {
       budget,
       resolveCall: (caller, name, source) => {
         const local = localSource(caller.mod.abs, source);
         const key = caller.ctx.callKey ? `${caller.ctx.callKey}.${name}` : name;
-        const abs = local ?? manifest.get(key);
+        const listed = local ? undefined : manifest.get(key);
+        if (local && !scope.allows(local)) return { why: 'outside-scan-root', detail: `module "${name}": source ${source} ${OUTSIDE_SCAN_ROOT}` };
+        if (listed && !scope.allows(listed.abs)) return { why: 'outside-scan-root', detail: `module "${name}": .terraform/modules/modules.json gives its directory as ${listed.dir}, which ${OUTSIDE_SCAN_ROOT}` };
+        const abs = local ?? listed?.abs;
         const dir = abs ? modules.get(abs) : undefined;
         if (dir && isDirectory(dir.abs)) {
           reached.add(dir.abs);
@@ -108,7 +117,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
         return { why: 'remote-module', detail: `module "${name}": ${source}` };
       },
     };
-    const inputs = await moduleInputs(root.dir, { cwd, ...root.options }, result);
+    const inputs = await moduleInputs(root.dir, { cwd, ...root.options, scope }, result);
     const withPlan = plan && root.dir === planDir ? plan : undefined;
     if (withPlan) inputs.sources.push({ label: withPlan.path, values: withPlan.variables, plain: true });
     const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir], ...(withPlan ? { plan: withPlan } : {}) });
@@ -161,12 +170,20 @@ function localSource(callerDir: string, source: unknown): string | null {
   return resolve(callerDir, source);
 }
 
-/** `.terraform/modules/modules.json` written by `terraform init`: module call key ("a.b") to the absolute directory of its copy. */
-function readManifest(rootDir: string): Map<string, string> {
-  const out = new Map<string, string>();
+interface ManifestEntry {
+  abs: string;
+  /** `Dir` as the manifest writes it. */
+  dir: string;
+}
+
+/** `.terraform/modules/modules.json` written by `terraform init`: module call key ("a.b") to the directory of its copy. */
+function readManifest(rootDir: string, scope: ScanRoot): Map<string, ManifestEntry> {
+  const out = new Map<string, ManifestEntry>();
+  const file = join(rootDir, '.terraform', 'modules', 'modules.json');
+  if (!scope.allows(file)) return out;
   try {
-    const json = JSON.parse(readFileSync(join(rootDir, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: { Key?: string; Dir?: string }[] };
-    for (const m of json.Modules ?? []) if (m.Key && m.Dir) out.set(m.Key, resolve(rootDir, m.Dir));
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { Modules?: { Key?: string; Dir?: string }[] };
+    for (const m of json.Modules ?? []) if (m.Key && typeof m.Dir === 'string') out.set(m.Key, { abs: resolve(rootDir, m.Dir), dir: m.Dir });
   } catch {
     // No manifest (or an unreadable one): registry and git modules stay unresolved, with their reason.
   }
@@ -178,9 +195,9 @@ export function displayPath(cwd: string, abs: string): string {
   return rel.split('\\').join('/');
 }
 
-async function loadConfigFile(abs: string, cwd: string): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promise<{ parsed: ParsedFile; file?: TfFile }> {
   const path = displayPath(cwd, abs);
-  const source = readSource(abs);
+  const source = readSource(abs, scope);
   const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
   if (source.error) {
     parsed.diagnostics.push({ line: 1, column: 1, message: source.error });
@@ -274,7 +291,7 @@ function pushIf(list: VarSource[], source: VarSource | null): void {
 async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
   const path = displayPath(opts.cwd, abs);
   if (result.files.some((f) => f.path === path)) return null;
-  const source = readSource(abs);
+  const source = readSource(abs, opts.scope);
   const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
   result.files.push(parsed);
   if (source.error) {
@@ -312,7 +329,8 @@ function parseTfJsonVars(text: string): { body: HclBody } | { error: Diagnostic 
     if (body && typeof body === 'object' && !Array.isArray(body)) return { body: body as HclBody };
     return { error: { line: 1, column: 1, message: 'a .tfvars.json file must hold one JSON object' } };
   } catch (e) {
-    return { error: { line: 1, column: 1, message: `invalid JSON: ${(e as Error).message}` } };
+    const problem = jsonSyntaxError(text, e);
+    return { error: { line: problem.line, column: problem.column, message: `invalid JSON: ${problem.message}` } };
   }
 }
 

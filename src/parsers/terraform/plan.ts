@@ -1,4 +1,5 @@
 import { readSource } from '../read.js';
+import { jsonSyntaxError } from '../../util/json-error.js';
 
 /**
  * A Terraform plan in JSON (`terraform show -json plan.out`): the values Terraform knew at plan time, by resource
@@ -51,10 +52,8 @@ export function loadPlan(abs: string, display: string): PlanLoad {
   try {
     json = JSON.parse(source.text!) as typeof json;
   } catch (e) {
-    const message = (e as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const line = at ? source.text!.slice(0, Number(at[1])).split('\n').length : 1;
-    return { error: `invalid JSON: ${message}`, line };
+    const problem = jsonSyntaxError(source.text!, e);
+    return { error: `invalid JSON: ${problem.message}`, line: problem.line };
   }
   if (!json || typeof json !== 'object' || typeof json.format_version !== 'string' || !json.planned_values) {
     return { error: 'not a Terraform plan in JSON (expected the output of `terraform show -json plan.out`, with format_version and planned_values)', line: 1 };

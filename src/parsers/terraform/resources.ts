@@ -81,6 +81,7 @@ export function extractInstance(instance: Instance, facts: Facts, diagnostics: (
     const target = instance.callTarget(name, decl);
     if (!('dir' in target)) {
       facts.unresolved.push(unresolved(target.why, target.detail, site));
+      if (target.why === 'outside-scan-root') diagnostics(decl.file.path, site, target.detail);
       continue;
     }
     if (instance.ctx.stack.includes(target.dir.abs) || instance.ctx.stack.length > MAX_MODULE_DEPTH) {

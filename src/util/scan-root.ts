@@ -1,0 +1,79 @@
+// The trust boundary for reads: the scanned repository may name files anywhere (symbolic links, `../..` module sources,
+// TemplateURL, var files), but sg-lint reads only inside the scan roots, plus what the user named on the command line.
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { repositoryRoot } from './git.js';
+
+/** Why a read was refused, as front ends put it in a diagnostic after the path as written. */
+export const OUTSIDE_SCAN_ROOT = 'is outside the scan root; not read (name it on the command line or pass --allow-outside)';
+
+/** The real path of `abs`; for a path that does not exist, its nearest existing ancestor's real path joined with the rest. */
+function realPath(abs: string): string {
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realPath(parent), basename(abs));
+  }
+}
+
+const within = (root: string, path: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+export class ScanRoot {
+  private readonly roots: string[];
+  private readonly named: Set<string>;
+
+  /**
+   * @param roots directories whose contents may be read (compared by real path)
+   * @param named files the user named on the command line: always readable
+   * @param allowOutside `--allow-outside`: no restriction at all
+   */
+  constructor(roots: string[], named: string[] = [], readonly allowOutside = false) {
+    this.roots = [...new Set(roots.map(realPath))];
+    this.named = new Set(named.map(realPath));
+  }
+
+  /** The scan roots of a run: the git top level of each scanned path, or the path itself (a file's directory) outside git. */
+  static of(paths: string[], cwd: string, named: string[], allowOutside: boolean): ScanRoot {
+    const byDir = new Map<string, string>();
+    for (const p of paths.length > 0 ? paths : ['.']) {
+      const abs = resolve(cwd, p);
+      const dir = isDirectory(abs) ? abs : dirname(abs);
+      if (!byDir.has(dir)) byDir.set(dir, isDirectory(dir) ? repositoryRoot(dir) : dir);
+    }
+    return new ScanRoot([...byDir.values()], named, allowOutside);
+  }
+
+  /** Whether `abs` (after following symbolic links) may be read. */
+  allows(abs: string): boolean {
+    if (this.allowOutside) return true;
+    const real = realPath(resolve(abs));
+    return this.named.has(real) || this.inside(real);
+  }
+
+  /** Whether `abs` lies inside the scanned tree (not a named-file exception): a config there belongs to the repository. */
+  contains(abs: string): boolean {
+    return this.inside(realPath(resolve(abs)));
+  }
+
+  /** A symbolic link inside the scanned tree that leads out of it (the link's directory is inside, its target is not). */
+  leadsOut(abs: string): boolean {
+    const dir = dirname(resolve(abs));
+    return this.inside(join(realPath(dir), basename(abs))) && !this.allows(abs);
+  }
+
+  private inside(real: string): boolean {
+    return this.roots.some((r) => within(r, real));
+  }
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** No restriction: for API callers and tests that read fixtures from anywhere. */
+export const UNRESTRICTED = new ScanRoot([], [], true);
