@@ -36,7 +36,7 @@ export const BUILTIN_RULES: RuleModule<Record<string, never>>[] = [
   builtin(
     'unresolved-value',
     'Value could not be resolved, so a rule could not decide',
-    'A value (variable without a value, data source, resource attribute, function call…) that kept an enabled rule from deciding. Off unless --report-unresolved.',
+    'A value (variable without a value, data source, resource attribute, function call…) that could not be evaluated, with the enabled rules it kept from deciding. Off unless --report-unresolved.',
     'note',
     ['visibility'],
   ),

@@ -88,4 +88,37 @@ describe('CDK sources', () => {
     expect(notes).toEqual(['`props.sg` is not known (function-parameter)', 'Value `vpc.vpcCidrBlock` is not known (cdk-token)']);
     expect(findings(report, 'ingress-world-admin-port')).toEqual([]);
   });
+
+  it('lints a CDK app once when its synthesized template is analyzed too, and says which copy was skipped', async () => {
+    const template = JSON.stringify({
+      Resources: {
+        Bastion1A2B3C4D: {
+          Type: 'AWS::EC2::SecurityGroup',
+          Properties: {
+            GroupDescription: 'bastion',
+            SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', Description: 'ssh', FromPort: 22, IpProtocol: 'tcp', ToPort: 22 }],
+            SecurityGroupEgress: [{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 }],
+          },
+          Metadata: { 'aws:cdk:path': 'BastionStack/Bastion/Resource' },
+        },
+      },
+    }, null, 2);
+    const files = { 'app/cdk.json': '{"app": "npx ts-node bin/app.ts"}', 'app/lib/stack.ts': STACK, 'app/cdk.out/BastionStack.template.json': template, 'app/synth/BastionStack.template.json': template };
+    const dir = workspace(files);
+    const run = await runCli(dir, ['app', 'app/cdk.out', '-f', 'json']);
+    expect(findings(run.json(), 'ingress-world-admin-port')).toEqual(['app/lib/stack.ts:9']);
+    const notes = run.json().errors.filter((e) => e.kind === 'skipped');
+    expect(notes.map((e) => e.message)).toEqual([
+      'synthesized copy of the CDK app in app skipped (app/cdk.out/BastionStack.template.json, app/synth/BastionStack.template.json): its sources are analyzed and report the same problems; config cdk.prefer: synthesized lints the template instead',
+    ]);
+    expect(run.code).toBe(1);
+
+    const preferTemplate = workspace({ ...files, 'app/.sg-lint.yml': 'cdk: { prefer: synthesized }\n' });
+    const other = await runCli(preferTemplate, ['app', 'app/cdk.out', '-f', 'json']);
+    expect(findings(other.json(), 'ingress-world-admin-port')).toEqual(['app/cdk.out/BastionStack.template.json:9', 'app/synth/BastionStack.template.json:9']);
+    expect(other.json().errors.map((e) => e.kind)).toEqual(['skipped']);
+    // A template of another app, or with no CDK metadata, is linted as it is.
+    const alone = await runCli(workspace({ 'app/lib/stack.ts': STACK, 'other/BastionStack.template.json': template }), ['.', '-f', 'json']);
+    expect(findings(alone.json(), 'ingress-world-admin-port')).toEqual(['app/lib/stack.ts:9', 'other/BastionStack.template.json:9']);
+  });
 });

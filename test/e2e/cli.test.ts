@@ -276,6 +276,25 @@ describe('Terraform values', () => {
     expect(note).toMatchObject({ level: 'note', file: 'main.tf', line: 8 });
     expect(note!.message).toMatch(/^Value `var\.ssh_cidr` is not known \(variable-no-default\), so .*ingress-world-admin-port/);
   });
+
+  it('lists with --report-unresolved every value the summary counts, also one no enabled rule needed', async () => {
+    const dir = workspace({
+      'main.tf': `${group('web', ingress(22, 'var.ssh_cidr'))}
+resource "aws_security_group" "named" {
+  name        = data.aws_vpc.main.tags.Name
+  description = "named after the VPC"
+}
+`.replace('"var.ssh_cidr"', 'var.ssh_cidr'),
+      'variables.tf': 'variable "ssh_cidr" {}\n',
+    });
+    const report = (await runCli(dir, ['.', '-f', 'json', '--report-unresolved', '--rule', 'group-description-invalid=off'])).json();
+    const notes = report.findings.filter((f) => f.ruleId === 'unresolved-value');
+    expect(notes).toHaveLength(report.stats.unresolvedValues);
+    expect(notes.map((f) => f.message.replace(/, so .*/, ', so …'))).toEqual([
+      'Value `var.ssh_cidr` is not known (variable-no-default), so …',
+      'Value `data.aws_vpc.main.tags.Name` is not known (data-source); no enabled rule needed it',
+    ]);
+  });
 });
 
 describe('plugins', () => {

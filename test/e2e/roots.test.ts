@@ -96,4 +96,28 @@ describe('roots', () => {
     expect(run.code).toBe(1);
     expect(admin(run).map((f) => f.root)).toEqual(['examples/b']);
   });
+
+  it('gives a nested template called twice in one root one finding with both calls, and each parent template its own', async () => {
+    const child = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AdminCidr: { Type: String }
+Resources:
+  AdminSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: admin
+      SecurityGroupIngress:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref AdminCidr, Description: ssh }
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: out }
+`;
+    const call = (name: string) => `  ${name}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./admin.yaml\n      Parameters: { AdminCidr: 0.0.0.0/0 }\n`;
+    const parent = (...names: string[]) => `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n${names.map(call).join('')}`;
+    const dir = workspace({ 'stacks/admin.yaml': child, 'stacks/prod.yaml': parent('Blue', 'Green'), 'stacks/test.yaml': parent('Only') });
+    const findings = admin(await runCli(dir, ['.', '-f', 'json']));
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.root} ${f.related.map((r) => `${r.file}:${r.line}`).join(' ')}`)).toEqual([
+      'stacks/admin.yaml:10 stacks/prod.yaml stacks/prod.yaml:3 stacks/prod.yaml:8',
+      'stacks/admin.yaml:10 stacks/test.yaml stacks/test.yaml:3',
+    ]);
+  });
 });
