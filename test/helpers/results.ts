@@ -11,6 +11,7 @@ export const finding = (i: number, extra: Partial<Finding> = {}): Finding => ({
   resource: 'aws_security_group.g',
   related: [],
   fingerprint: String(i),
+  root: '.',
   ...extra,
 });
 

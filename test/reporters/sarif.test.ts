@@ -134,6 +134,7 @@ describe('SARIF within GitHub limits', () => {
     resource: 'aws_security_group.g',
     related: [],
     fingerprint: i.toString(16).padStart(32, '0'),
+    root: '.',
     ...(suppressed ? { suppressed: { kind: 'inline' as const, reason: 'ok' } } : {}),
   });
   const rules = reportRules(RULES);
