@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/api.js';
 import { runCli, workspace } from '../helpers/workspace.js';
@@ -81,6 +83,26 @@ describe('CloudFormation bad input', () => {
     const dir = workspace({ 'crlf.template': '\ufeff' + SSH_OPEN.replace(/\n/g, '\r\n') });
     const report = (await runCli(dir, ['.', '-f', 'json'])).json();
     expect(report.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([['ingress-world-admin-port', 11, 19]]);
+  });
+});
+
+describe('CloudFormation Rules section', () => {
+  const fixture = (ext: string) => readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', '_parsers', 'cloudformation', `rules-section.${ext}`), 'utf8');
+
+  it('accepts the rule functions (short and long forms, YAML and JSON) and takes no findings from the section', async () => {
+    const dir = workspace({ 'rules.yaml': fixture('yaml'), 'rules.json': fixture('json') });
+    const run = await runCli(dir, ['.', '-f', 'json', '--preset', 'all']);
+    expect(run.code).toBe(0);
+    expect(run.json().findings).toEqual([]);
+    expect(run.json().stats.files).toBe(2);
+  });
+
+  it('reports a rule function used outside the Rules section at its line, and lints the rest of the template', async () => {
+    const misplaced = fixture('yaml').replace('CidrIp: !Ref AdminCidr', 'CidrIp: !ValueOf [AdminCidr, Value]').replace('      SecurityGroupEgress:', '        - { IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0, Description: rdp }\n      SecurityGroupEgress:');
+    const dir = workspace({ 'misplaced.yaml': misplaced });
+    const report = (await runCli(dir, ['.', '-f', 'json'])).json();
+    expect(parseErrors(report)).toEqual({ 'misplaced.yaml': '53: Fn::ValueOf is only valid in the Rules section of a template' });
+    expect(report.findings.filter((f) => f.ruleId !== 'parse-error').map((f) => [f.ruleId, f.line])).toEqual([['ingress-world-admin-port', 55]]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Span } from '../../model/location.js';
 import { formatCidr, parseCidr } from '../../model/net.js';
 import { alternatives, consistent, known, unresolved, type Known, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
-import { keyOf, nodeSpan, type TemplateDocument } from './document.js';
+import { keyOf, nodeSpan, RULE_FUNCTION_TAGS, type TemplateDocument } from './document.js';
 
 /** How a model group is named inside an evaluated string: Ref/GetAtt of a security group in the same template. */
 export const GROUP_MARK = '\u0000sg:';
@@ -14,6 +14,8 @@ const PSEUDO = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::Partiti
 const SG_TYPES = new Set(['AWS::EC2::SecurityGroup']);
 const MAX_ALTERNATIVES = 32;
 const MAX_ALIAS_EXPANSIONS = 10_000;
+/** `Fn::EachMemberIn`, `Fn::ValueOf`…: assertions of the `Rules` section, which is never evaluated. */
+const RULE_FUNCTIONS = new Set([...RULE_FUNCTION_TAGS].map((tag) => `Fn::${tag.slice(1)}`));
 
 export interface Parameter {
   name: string;
@@ -154,6 +156,7 @@ export class TemplateEvaluator {
         return v === undefined ? unresolved('conditional', expr, at) : known(v, at);
       }
       default:
+        if (RULE_FUNCTIONS.has(name)) this.problem(at, `${name} is only valid in the Rules section of a template`);
         return unresolved('unsupported-function', expr, at);
     }
   }
