@@ -148,6 +148,30 @@ Resources:
     expect((await runCli(dir, ['.', '--parameters-file', 'nope.json'])).code).toBe(2);
   });
 
+  it('narrows a parameter inside a branch of a condition that compares it: no invalid CIDR "disabled", still world-open SSH', async () => {
+    const narrowed = (cidr: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  RemoteCidr: { Type: String, Default: ${cidr} }
+Conditions:
+  HasRemoteCidr: !Not [!Equals [!Ref RemoteCidr, disabled]]
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !If [HasRemoteCidr, !Ref RemoteCidr, 10.0.0.0/24], Description: ssh }
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: out }
+`;
+    const dir = workspace({ 'disabled.yaml': narrowed('disabled'), 'world.yaml': narrowed('0.0.0.0/0') });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    expect(run.json().findings.map((f) => [f.file, f.ruleId, f.message])).toEqual([
+      ['world.yaml', 'ingress-world-admin-port', 'Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `Sg` (when HasRemoteCidr is true)'],
+    ]);
+    expect(run.json().stats.unresolvedByReason).toEqual({ 'cfn-parameter': 1 });
+  });
+
   it('judges 30 independent conditions value by value, never by combination', async () => {
     const rules = Array.from({ length: 30 }, (_, i) => `        - IpProtocol: tcp\n          FromPort: ${1000 + i}\n          ToPort: ${1000 + i}\n          CidrIp: !If [C${i}, 0.0.0.0/0, 10.${i}.0.0/16]\n          Description: r${i}`);
     const conditions = Array.from({ length: 30 }, (_, i) => `  C${i}: !Equals [!Ref P${i}, "on"]`);
