@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/api.js';
 import { runCli, workspace } from '../helpers/workspace.js';
@@ -84,6 +86,26 @@ describe('CloudFormation bad input', () => {
   });
 });
 
+describe('CloudFormation Rules section', () => {
+  const fixture = (ext: string) => readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', '_parsers', 'cloudformation', `rules-section.${ext}`), 'utf8');
+
+  it('accepts the rule functions (short and long forms, YAML and JSON) and takes no findings from the section', async () => {
+    const dir = workspace({ 'rules.yaml': fixture('yaml'), 'rules.json': fixture('json') });
+    const run = await runCli(dir, ['.', '-f', 'json', '--preset', 'all']);
+    expect(run.code).toBe(0);
+    expect(run.json().findings).toEqual([]);
+    expect(run.json().stats.files).toBe(2);
+  });
+
+  it('reports a rule function used outside the Rules section at its line, and lints the rest of the template', async () => {
+    const misplaced = fixture('yaml').replace('CidrIp: !Ref AdminCidr', 'CidrIp: !ValueOf [AdminCidr, Value]').replace('      SecurityGroupEgress:', '        - { IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0, Description: rdp }\n      SecurityGroupEgress:');
+    const dir = workspace({ 'misplaced.yaml': misplaced });
+    const report = (await runCli(dir, ['.', '-f', 'json'])).json();
+    expect(parseErrors(report)).toEqual({ 'misplaced.yaml': '53: Fn::ValueOf is only valid in the Rules section of a template' });
+    expect(report.findings.filter((f) => f.ruleId !== 'parse-error').map((f) => [f.ruleId, f.line])).toEqual([['ingress-world-admin-port', 55]]);
+  });
+});
+
 describe('CloudFormation evaluation', () => {
   const template = `AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
@@ -124,6 +146,30 @@ Resources:
     expect(admin((await runCli(dir, ['.', '-f', 'json', '--parameters-file', 'open.json'])).json())).toEqual(['Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `Sg`']);
     expect(admin((await runCli(dir, ['t.yaml', '-f', 'json', '-c', 'cfg/.sg-lint.yml', '--parameter', 'Open=no'])).json())).toEqual(['Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `Sg`']);
     expect((await runCli(dir, ['.', '--parameters-file', 'nope.json'])).code).toBe(2);
+  });
+
+  it('narrows a parameter inside a branch of a condition that compares it: no invalid CIDR "disabled", still world-open SSH', async () => {
+    const narrowed = (cidr: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  RemoteCidr: { Type: String, Default: ${cidr} }
+Conditions:
+  HasRemoteCidr: !Not [!Equals [!Ref RemoteCidr, disabled]]
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !If [HasRemoteCidr, !Ref RemoteCidr, 10.0.0.0/24], Description: ssh }
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: out }
+`;
+    const dir = workspace({ 'disabled.yaml': narrowed('disabled'), 'world.yaml': narrowed('0.0.0.0/0') });
+    const run = await runCli(dir, ['.', '-f', 'json']);
+    expect(run.json().findings.map((f) => [f.file, f.ruleId, f.message])).toEqual([
+      ['world.yaml', 'ingress-world-admin-port', 'Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `Sg` (when HasRemoteCidr is true)'],
+    ]);
+    expect(run.json().stats.unresolvedByReason).toEqual({ 'cfn-parameter': 1 });
   });
 
   it('judges 30 independent conditions value by value, never by combination', async () => {

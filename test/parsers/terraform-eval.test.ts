@@ -186,3 +186,38 @@ describe('variable type constraints', () => {
     });
   });
 });
+
+describe('conditions narrow the variables they compare with a literal', () => {
+  const defaults = { cidr: 'disabled', empty: '', open: '0.0.0.0/0', on: true, mode: 'b' };
+  const narrowed = (expr: string, assume?: string[]) => show(evaluateRaw(`\${${expr}}`, 'x', () => AT, { scope: scope({}, defaults), mode: 'normal', ...(assume ? { assume } : {}) }));
+
+  it('rules out a default the branch contradicts, and keeps one it allows', () => {
+    expect(narrowed('var.cidr != "disabled" ? var.cidr : null')).toEqual([['var.cidr != "disabled" is true', '?variable-no-default'], ['var.cidr != "disabled" is false', null]]);
+    expect(narrowed('var.empty == "" ? null : var.empty')).toEqual([['var.empty == "" is true', null], ['var.empty == "" is false', '?variable-no-default']]);
+    expect(narrowed('var.open != "disabled" ? var.open : null')).toEqual([['var.open != "disabled" is true', '0.0.0.0/0'], ['var.open != "disabled" is false', null]]);
+    expect(narrowed('"disabled" == var.cidr ? "x" : var.cidr')).toEqual([['"disabled" == var.cidr is true', 'x'], ['"disabled" == var.cidr is false', '?variable-no-default']]);
+  });
+
+  it('reads !, && and || as logic allows, and narrows nothing it cannot show', () => {
+    expect(narrowed('var.on && var.empty != "" ? var.empty : "-"')).toEqual([['var.on && var.empty != "" is true', '?variable-no-default'], ['var.on && var.empty != "" is false', '-']]);
+    // Where `a && b` is false, either may be: var.empty keeps its default.
+    expect(narrowed('var.on && var.empty != "" ? "-" : var.empty')).toEqual([['var.on && var.empty != "" is true', '-'], ['var.on && var.empty != "" is false', '']]);
+    expect(narrowed('var.mode == "a" || var.mode == "c" ? var.mode : "-"')).toEqual([['var.mode == "a" || var.mode == "c" is true', '?variable-no-default'], ['var.mode == "a" || var.mode == "c" is false', '-']]);
+    expect(narrowed('!(var.cidr == "disabled") ? var.cidr : null')).toEqual([['!(var.cidr == "disabled") is true', '?variable-no-default'], ['!(var.cidr == "disabled") is false', null]]);
+    expect(narrowed('!var.on ? var.on : "-"')).toEqual([['!var.on is true', '?variable-no-default'], ['!var.on is false', '-']]);
+    expect(narrowed('length(var.cidr) > 0 ? var.cidr : null')).toEqual([['length(var.cidr) > 0 is true', 'disabled'], ['length(var.cidr) > 0 is false', null]]);
+  });
+
+  it('narrows by the conditions a resource exists under (its count), given as labels', () => {
+    expect(narrowed('var.empty', ['var.empty == "" is false'])).toBe('?variable-no-default');
+    expect(narrowed('var.empty', ['var.empty == "" is true'])).toBe('');
+    expect(narrowed('var.open', ['var.open == "" is false', 'var.x is not 0'])).toBe('0.0.0.0/0');
+    // Whitespace in a label's literal may have been collapsed: it tells nothing.
+    expect(narrowed('var.cidr', ['var.cidr != "dis abled" is true', 'var.cidr == "dis abled" is true'])).toBe('disabled');
+  });
+
+  it('never narrows a name a for expression binds', () => {
+    expect(narrowed('[for var in [{ cidr = "disabled" }] : var.cidr]', ['var.cidr != "disabled" is true'])).toEqual(['disabled']);
+    expect(narrowed('var.cidr', ['var.cidr != "disabled" is true'])).toBe('?variable-no-default');
+  });
+});

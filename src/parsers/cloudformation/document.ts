@@ -9,8 +9,11 @@ export const INTRINSIC_TAGS = new Set([
   '!Cidr', '!Equals', '!Not', '!And', '!Or', '!Condition', '!Transform', '!ToJsonString', '!Length',
 ]);
 
+/** The short forms of the functions a template's `Rules` section may use in its assertions (and nowhere else). */
+export const RULE_FUNCTION_TAGS = new Set(['!Contains', '!EachMemberEquals', '!EachMemberIn', '!RefAll', '!ValueOf', '!ValueOfAll']);
+
 /** Each intrinsic tag as scalar, sequence and mapping: nodes keep their tag and no warning is raised for them. */
-const CUSTOM_TAGS: Tags = [...INTRINSIC_TAGS].flatMap((tag) => [
+const CUSTOM_TAGS: Tags = [...INTRINSIC_TAGS, ...RULE_FUNCTION_TAGS].flatMap((tag) => [
   { tag, resolve: (v: string) => v },
   { tag, collection: 'seq' as const, resolve: <T>(v: T) => v },
   { tag, collection: 'map' as const, resolve: <T>(v: T) => v },

@@ -2,8 +2,9 @@ import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { formatCidr, parseCidr } from '../../model/net.js';
 import { alternatives, consistent, known, unresolved, type Known, type UnresolvedReason } from '../../model/value.js';
+import { allOf, among, anyOf, except, narrow, NO_NARROWING, type Equality, type Narrowing } from '../narrowing.js';
 import { relocate, type Data, type EV } from '../values.js';
-import { keyOf, nodeSpan, type TemplateDocument } from './document.js';
+import { keyOf, nodeSpan, RULE_FUNCTION_TAGS, type TemplateDocument } from './document.js';
 
 /** How a model group is named inside an evaluated string: Ref/GetAtt of a security group in the same template. */
 export const GROUP_MARK = '\u0000sg:';
@@ -14,6 +15,10 @@ const PSEUDO = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::Partiti
 const SG_TYPES = new Set(['AWS::EC2::SecurityGroup']);
 const MAX_ALTERNATIVES = 32;
 const MAX_ALIAS_EXPANSIONS = 10_000;
+/** `Fn::Equals` compares the string forms of its arguments. */
+const sameText: Equality = (a, b) => String(a) === String(b);
+/** `Fn::EachMemberIn`, `Fn::ValueOf`…: assertions of the `Rules` section, which is never evaluated. */
+const RULE_FUNCTIONS = new Set([...RULE_FUNCTION_TAGS].map((tag) => `Fn::${tag.slice(1)}`));
 
 export interface Parameter {
   name: string;
@@ -36,6 +41,9 @@ export class TemplateEvaluator {
   private readonly conditions = new Map<string, Node>();
   private readonly decided = new Map<string, boolean | undefined>();
   private readonly deciding = new Set<string>();
+  /** Conditions ("IsProd is true") that hold where the value being evaluated is: they narrow parameters' values. */
+  private assumed: readonly string[] = [];
+  private readonly narrowings = new Map<string, Narrowing>();
   private mappings: YAMLMap | null = null;
   private aliasBudget = MAX_ALIAS_EXPANSIONS;
   /** Template errors CloudFormation would reject (a Ref to nothing, an unknown condition), once per place. */
@@ -154,6 +162,7 @@ export class TemplateEvaluator {
         return v === undefined ? unresolved('conditional', expr, at) : known(v, at);
       }
       default:
+        if (RULE_FUNCTIONS.has(name)) this.problem(at, `${name} is only valid in the Rules section of a template`);
         return unresolved('unsupported-function', expr, at);
     }
   }
@@ -174,7 +183,10 @@ export class TemplateEvaluator {
   }
 
   private paramValue(param: Parameter, at: Span, expr: string): EV {
-    const asType = (v: EV): EV => relocate(param.type.startsWith('List<') || param.type === 'CommaDelimitedList' ? splitList(v) : v, at);
+    const asType = (v: EV): EV => {
+      const narrowed = narrow(v, this.narrowing(this.assumed).get(param.name), sameText, () => unresolved('cfn-parameter', expr, at));
+      return relocate(isListType(param.type) ? splitList(narrowed) : narrowed, at);
+    };
     if (param.explicit) return asType(param.explicit);
     if (param.defaultNode) return asType(this.evaluate(param.defaultNode, `Parameters.${param.name}.Default`));
     const allowed = this.deref(param.allowedNode);
@@ -209,7 +221,95 @@ export class TemplateEvaluator {
       this.problem(at, `${expr} names no condition of this template`);
       return unresolved('unknown-reference', expr, at);
     }
-    return { k: 'oneOf', at, options: [{ when: `${name} is true`, value: branch(1) }, { when: `${name} is false`, value: branch(2) }] };
+    const [yes, no] = [`${name} is true`, `${name} is false`];
+    return { k: 'oneOf', at, options: [{ when: yes, value: this.assuming([yes], () => branch(1)) }, { when: no, value: this.assuming([no], () => branch(2)) }] };
+  }
+
+  /** Runs `fn` where the given conditions hold (a branch of `Fn::If`, a resource's `Condition`). */
+  assuming<T>(when: readonly string[], fn: () => T): T {
+    if (when.length === 0) return fn();
+    const before = this.assumed;
+    this.assumed = [...before, ...when];
+    try {
+      return fn();
+    } finally {
+      this.assumed = before;
+    }
+  }
+
+  /**
+   * What conditions that hold tell about parameters. A condition reads "<condition> is true|false", or "<parameter> is
+   * <JSON value>" (an `AllowedValues` alternative), possibly several joined by " and ".
+   */
+  private narrowing(when: readonly string[]): Narrowing {
+    const parts = when.flatMap((w) => w.split(' and ')).map((part): Narrowing => {
+      const m = /^(\S+) is (.+)$/.exec(part);
+      if (!m) return NO_NARROWING;
+      const [, name, value] = m as unknown as [string, string, string];
+      if (this.conditions.has(name) && (value === 'true' || value === 'false')) return this.conditionNarrowing(name, value === 'true');
+      const param = this.params.get(name);
+      if (!param || isListType(param.type)) return NO_NARROWING;
+      try {
+        const v: unknown = JSON.parse(value);
+        return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? among(name, [v]) : NO_NARROWING;
+      } catch {
+        return NO_NARROWING;
+      }
+    });
+    return allOf(parts, sameText);
+  }
+
+  private conditionNarrowing(name: string, holds: boolean): Narrowing {
+    const key = `${name} is ${holds}`;
+    const hit = this.narrowings.get(key);
+    if (hit) return hit;
+    // A condition that refers to itself narrows nothing (CloudFormation rejects it anyway).
+    this.narrowings.set(key, NO_NARROWING);
+    const n = this.implied(this.conditions.get(name) ?? null, holds);
+    this.narrowings.set(key, n);
+    return n;
+  }
+
+  /** What a condition expression being `holds` tells: `Equals` of a parameter and a literal, through Not/And/Or. */
+  private implied(raw: Node | null, holds: boolean): Narrowing {
+    const node = this.deref(raw);
+    const call = node ? intrinsicCall(node) : null;
+    if (!call) return NO_NARROWING;
+    const a = this.deref(call.args);
+    const items = isSeq(a) ? a.items.map((i) => this.deref(i as Node)) : [];
+    switch (call.name) {
+      case 'Condition':
+        return isScalar(a) ? this.conditionNarrowing(String(a.value), holds) : NO_NARROWING;
+      case 'Fn::Not':
+        return this.implied(items[0] ?? null, !holds);
+      case 'Fn::And':
+      case 'Fn::Or': {
+        const parts = items.map((i) => this.implied(i, holds));
+        // And holding, or Or failing, means every part does.
+        return (call.name === 'Fn::And') === holds ? allOf(parts, sameText) : anyOf(parts, sameText);
+      }
+      case 'Fn::Equals': {
+        const compared = this.parameterAndLiteral(items);
+        if (!compared) return NO_NARROWING;
+        return holds ? among(compared.name, [compared.literal]) : except(compared.name, [compared.literal]);
+      }
+      default:
+        return NO_NARROWING;
+    }
+  }
+
+  /** `[!Ref Param, literal]` in either order, for a parameter holding one value (not a list). */
+  private parameterAndLiteral(items: (Node | null)[]): { name: string; literal: string } | null {
+    if (items.length !== 2) return null;
+    for (const [x, y] of [[items[0], items[1]], [items[1], items[0]]] as const) {
+      const call = x ? intrinsicCall(x) : null;
+      const target = call?.name === 'Ref' ? this.deref(call.args) : null;
+      const param = isScalar(target) ? this.params.get(String(target.value)) : undefined;
+      if (!param || isListType(param.type) || !isScalar(y) || intrinsicCall(y)) continue;
+      const v = y.value;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return { name: param.name, literal: String(v) };
+    }
+    return null;
   }
 
   /**
@@ -319,6 +419,10 @@ export class TemplateEvaluator {
         : unresolved('wrong-type', expr, at),
     );
   }
+}
+
+function isListType(type: string): boolean {
+  return type.startsWith('List<') || type === 'CommaDelimitedList';
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -89,17 +89,20 @@ export function extractResources(ctx: CfnResourceContext): void {
       when: typeof condition === 'string' && decided === undefined ? [`${condition} is true`] : [],
     });
   }
+  // A resource's values are read where its condition holds: the condition narrows the parameters they use.
   for (const r of resources) {
     if (r.type !== 'AWS::EC2::SecurityGroup') continue;
-    const group = extractGroup(ctx, r);
+    const group = ctx.ev.assuming(r.when, () => extractGroup(ctx, r));
     const name = r.props?.get('GroupName');
     if (typeof name === 'string') groupsByName.set(name, group.id);
   }
   for (const r of resources) {
-    if (r.type === 'AWS::EC2::SecurityGroupIngress') extractStandalone(ctx, r, 'ingress');
-    else if (r.type === 'AWS::EC2::SecurityGroupEgress') extractStandalone(ctx, r, 'egress');
-    const attachment = ATTACHMENTS[r.type];
-    if (attachment) extractAttachment(ctx, r, attachment.kind, attachment.paths);
+    ctx.ev.assuming(r.when, () => {
+      if (r.type === 'AWS::EC2::SecurityGroupIngress') extractStandalone(ctx, r, 'ingress');
+      else if (r.type === 'AWS::EC2::SecurityGroupEgress') extractStandalone(ctx, r, 'egress');
+      const attachment = ATTACHMENTS[r.type];
+      if (attachment) extractAttachment(ctx, r, attachment.kind, attachment.paths);
+    });
   }
 }
 
@@ -256,10 +259,9 @@ const PEER_KEYS: Record<Direction, [string, (v: Value<string>, ref: GroupRef | n
 
 function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path: string, direction: Direction, groupRef: GroupRef | null, origin: RuleOrigin, when: string[]): void {
   const ev = ctx.ev;
-  const value = (key: string): EV | null => {
-    const raw = node.get(key, true) as Node | undefined;
-    return raw === undefined ? null : presentOnly(ev.evaluate(raw, `${path}.${key}`));
-  };
+  // Read where the conditions that lead to the entry hold (they narrow parameters).
+  const evaluate = (key: string): EV => ev.assuming(when, () => ev.evaluate(node.get(key, true) as Node | undefined, `${path}.${key}`));
+  const value = (key: string): EV | null => (node.has(key) ? presentOnly(evaluate(key)) : null);
   const at = origin === 'cfn-standalone' ? r.at : ev.span(node, path);
   const peers: { peer: Peer; at: Span }[] = [];
   for (const [key, make] of PEER_KEYS[direction]) {
@@ -277,7 +279,7 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
     const v = value(key);
     return v ? evNumber(v) : null;
   };
-  const description = describedOrBlank(ev.evaluate(node.get('Description', true) as Node | undefined, `${path}.Description`), node.has('Description'));
+  const description = describedOrBlank(evaluate('Description'), node.has('Description'));
   // Only peers that are there in every deployment count toward "more than one peer"; a conditional one may be the only one.
   const definite = peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved' && peerValue(p.peer)?.k !== 'oneOf');
   const unknownPeers = peers.some((p) => peerValue(p.peer)?.k === 'unresolved');

@@ -1,8 +1,9 @@
 import type { Span } from '../../model/location.js';
 import { consistent, known, unresolved, type Unresolved, type UnresolvedReason } from '../../model/value.js';
+import { allOf, among, anyOf, except, narrow, NO_NARROWING, type Equality, type Narrowing, type Scalar } from '../narrowing.js';
 import { relocate, type Data, type EV } from '../values.js';
 import { callFunction } from './functions.js';
-import { parseValueString, SyntaxError as HclSyntaxError, type Node } from './syntax.js';
+import { parseExpression, parseValueString, SyntaxError as HclSyntaxError, type Node } from './syntax.js';
 
 /**
  * `normal` evaluates as Terraform would with every value it has; `explicit` treats variable defaults as unknown. A
@@ -22,6 +23,11 @@ export interface Env {
   mode: Mode;
   /** Names bound by `for` expressions, `dynamic` iterators and instance keys (`each`, `count`). */
   bindings?: ReadonlyMap<string, EV>;
+  /**
+   * Conditions ("var.cidr == \"\" is false") that hold where the expression is: a resource's own `count = c ? 1 : 0`.
+   * They narrow the variables and locals they compare with a literal. Only conditions written in the same module.
+   */
+  assume?: readonly string[];
 }
 
 /**
@@ -70,12 +76,16 @@ export function evaluateNode(node: Node, src: string, at: Span, env: Env): EV {
 class Evaluator {
   /** Nodes evaluated so far: a `for` over `range(10000)` inside another stops at MAX_STEPS instead of running for minutes. */
   private steps = 0;
+  /** What the conditions that hold here (the branch being evaluated, `env.assume`) tell about references. */
+  private narrowing: Narrowing;
 
   constructor(
     private readonly src: string,
     private readonly at: Span,
     private readonly env: Env,
-  ) {}
+  ) {
+    this.narrowing = env.mode === 'normal' && env.assume ? assumedNarrowing(env.assume) : NO_NARROWING;
+  }
 
   /** The source text of a node on one line, for condition labels. */
   private text(node: Node): string {
@@ -188,7 +198,10 @@ class Evaluator {
       const bound = b.get(root.name);
       if (bound) return relocate(accessAll(bound, steps, this.at, this.raw(node)), this.at, true);
       const value = this.env.scope.reference(root.name, steps, this.env.mode, this.at);
-      return value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.raw(node) } : value;
+      const named = value.k === 'unresolved' && value.expr === '' ? { ...value, expr: this.raw(node) } : value;
+      const key = narrowable(node, b);
+      // A value this branch rules out (a default it contradicts) is whatever the deployment sets instead.
+      return key ? narrow(named, this.narrowing.get(key), sameData, () => this.fail(root.name === 'var' ? 'variable-no-default' : 'conditional', node)) : named;
     }
     return accessAll(this.eval(root, b, d), steps, this.at, this.raw(node));
   }
@@ -283,10 +296,22 @@ class Evaluator {
       k: 'oneOf',
       at: this.at,
       options: [
-        { when: `${label} is true`, value: this.eval(then, b, d) },
-        { when: `${label} is false`, value: this.eval(otherwise, b, d) },
+        { when: `${label} is true`, value: this.assuming(implied(cond, true, b), () => this.eval(then, b, d)) },
+        { when: `${label} is false`, value: this.assuming(implied(cond, false, b), () => this.eval(otherwise, b, d)) },
       ],
     };
+  }
+
+  /** Evaluates where a condition holds: what it says about references narrows them. */
+  private assuming(n: Narrowing, fn: () => EV): EV {
+    if (n.size === 0) return fn();
+    const before = this.narrowing;
+    this.narrowing = allOf([before, n], sameData);
+    try {
+      return fn();
+    } finally {
+      this.narrowing = before;
+    }
   }
 
   private conditional(node: Extract<Node, { t: 'cond' }>, b: ReadonlyMap<string, EV>, d: number): EV {
@@ -369,6 +394,79 @@ class Evaluator {
     if (v.k === 'oneOf' && hasError(v)) return { ...v, options: v.options.map((o) => ({ when: o.when, value: this.canOf(o.value, node) })) };
     return hasError(v) ? known(false, this.at) : isWhollyKnown(v) ? known(true, this.at) : this.fail('function-call', node);
   }
+}
+
+/** `==` as this evaluator decides it. */
+const sameData: Equality = (a, b) => dataEqual(a, b);
+
+/** `var.x` or `local.x.y`: the references a condition narrows (never a name a `for` or an iterator binds). */
+function narrowable(node: Node, b: ReadonlyMap<string, EV>): string | null {
+  const names: string[] = [];
+  let n = node;
+  while (n.t === 'attr') {
+    names.unshift(n.name);
+    n = n.obj;
+  }
+  if (n.t !== 'var' || (n.name !== 'var' && n.name !== 'local') || b.has(n.name) || names.length === 0) return null;
+  return [n.name, ...names].join('.');
+}
+
+/**
+ * What a condition being `holds` tells about references: `var.x == "lit"` / `!=` (either order, `null` too), a bare
+ * `var.enabled`, through `!`, `&&` and `||`. A condition read back from its label (`fromLabel`) had its whitespace
+ * collapsed, so a literal holding whitespace tells nothing.
+ */
+function implied(node: Node, holds: boolean, b: ReadonlyMap<string, EV>, fromLabel = false): Narrowing {
+  switch (node.t) {
+    case 'un':
+      return node.op === '!' ? implied(node.operand, !holds, b, fromLabel) : NO_NARROWING;
+    case 'attr': {
+      const key = narrowable(node, b);
+      return key ? among(key, holds ? [true, 'true'] : [false, 'false']) : NO_NARROWING;
+    }
+    case 'bin': {
+      if (node.op === '&&' || node.op === '||') {
+        const parts = [implied(node.left, holds, b, fromLabel), implied(node.right, holds, b, fromLabel)];
+        // && holding, or || failing, means both sides do.
+        return (node.op === '&&') === holds ? allOf(parts, sameData) : anyOf(parts, sameData);
+      }
+      if (node.op !== '==' && node.op !== '!=') return NO_NARROWING;
+      const compared = referenceAndLiteral(node.left, node.right, b, fromLabel) ?? referenceAndLiteral(node.right, node.left, b, fromLabel);
+      if (!compared) return NO_NARROWING;
+      return (node.op === '==') === holds ? among(compared.key, [compared.literal]) : except(compared.key, [compared.literal]);
+    }
+    default:
+      return NO_NARROWING;
+  }
+}
+
+function referenceAndLiteral(ref: Node, lit: Node, b: ReadonlyMap<string, EV>, fromLabel: boolean): { key: string; literal: Scalar } | null {
+  const key = narrowable(ref, b);
+  if (!key || lit.t !== 'lit' || (fromLabel && typeof lit.v === 'string' && /\s/.test(lit.v))) return null;
+  return { key, literal: lit.v };
+}
+
+const labelNarrowings = new Map<string, Narrowing>();
+
+/** What conditions given by their labels ("<expression> is true") tell; a label that does not parse tells nothing. */
+function assumedNarrowing(labels: readonly string[]): Narrowing {
+  const parts = labels.map((label) => {
+    let n = labelNarrowings.get(label);
+    if (!n) {
+      const m = /^(.+) is (true|false)$/s.exec(label);
+      let node: Node | null = null;
+      try {
+        node = m ? parseExpression(m[1]!) : null;
+      } catch {
+        node = null;
+      }
+      n = node ? implied(node, m![2] === 'true', EMPTY, true) : NO_NARROWING;
+      if (labelNarrowings.size > 10_000) labelNarrowings.clear();
+      labelNarrowings.set(label, n);
+    }
+    return n;
+  });
+  return allOf(parts, sameData);
 }
 
 function membersEqual(pairs: [EV, EV][]): boolean | null {

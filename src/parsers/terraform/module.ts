@@ -156,8 +156,10 @@ export class Instance implements ReferenceScope {
     return bindings ? { scope: this, mode, bindings } : { scope: this, mode };
   }
 
-  evaluate(file: TfFile, raw: unknown, path: string, mode: Mode = 'normal', bindings?: ReadonlyMap<string, EV>): EV {
-    return evaluateRaw(raw, path, (p) => this.span(file, p), this.env(mode, bindings));
+  /** `assume`: conditions of this module that hold where the value is (they narrow what it compares, evaluate.ts). */
+  evaluate(file: TfFile, raw: unknown, path: string, mode: Mode = 'normal', bindings?: ReadonlyMap<string, EV>, assume?: readonly string[]): EV {
+    const env = this.env(mode, bindings);
+    return evaluateRaw(raw, path, (p) => this.span(file, p), assume && assume.length > 0 ? { ...env, assume } : env);
   }
 
   /** Group id for a resource address of this instance (`aws_security_group.web[0]`). */

@@ -110,7 +110,8 @@ export function extractResource(ctx: ResourceContext, block: Block): void {
 }
 
 const span = (ctx: ResourceContext, path: string): Span => ctx.instance.span(ctx.file, path);
-const evalAt = (ctx: ResourceContext, raw: unknown, path: string): EV => ctx.instance.evaluate(ctx.file, raw, path, 'normal', ctx.bindings);
+/** Evaluates where the resource's own conditions hold (`count = c ? 1 : 0`, `dynamic` items); the module's come first in `when`. */
+const evalAt = (ctx: ResourceContext, raw: unknown, path: string): EV => ctx.instance.evaluate(ctx.file, raw, path, 'normal', ctx.bindings, ctx.when.slice(ctx.instance.ctx.when.length));
 function headerSpan(ctx: ResourceContext, path: string): Span {
   const h = ctx.file.header?.(path);
   return h ? { ...span(ctx, path), start: h.start, end: h.end } : span(ctx, path);
