@@ -24,8 +24,6 @@ import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
 import type { PresetName } from '../rules/presets.js';
 import { posixRelative } from './util/paths.js';
-import { repositoryRoot } from './util/git.js';
-import { pathMapper } from './reporters/paths.js';
 import { OUTSIDE_SCAN_ROOT, ScanRoot } from './util/scan-root.js';
 
 export interface LintOptions {
@@ -190,7 +188,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     registry,
     settingsFor,
     today,
-    repoPath: pathMapper(cwd, repositoryRoot(cwd)),
+    repoPath: (file) => scope.rootRelative(resolve(cwd, file), file),
     ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
   });

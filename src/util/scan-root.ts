@@ -3,6 +3,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { repositoryRoot } from './git.js';
+import { posixRelative } from './paths.js';
 
 /** Why a read was refused, as front ends put it in a diagnostic after the path as written. */
 export const OUTSIDE_SCAN_ROOT = 'is outside the scan root; not read (name it on the command line or pass --allow-outside)';
@@ -60,6 +61,16 @@ export class ScanRoot {
   leadsOut(abs: string): boolean {
     const dir = dirname(resolve(abs));
     return this.inside(join(realPath(dir), basename(abs))) && !this.allows(abs);
+  }
+
+  /**
+   * `abs` relative to the innermost scan root that holds it (the repository's top level), with `/` separators, so that
+   * what is built from it (fingerprints) does not depend on the working directory; `fallback` for a path outside them.
+   */
+  rootRelative(abs: string, fallback: string): string {
+    const real = realPath(resolve(abs));
+    const root = this.roots.filter((r) => within(r, real)).sort((a, b) => b.length - a.length)[0];
+    return root === undefined ? fallback : posixRelative(root, real) || '.';
   }
 
   private inside(real: string): boolean {
