@@ -188,7 +188,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     registry,
     settingsFor,
     today,
-    repoPath: (file) => scope.rootRelative(resolve(cwd, file), file),
+    repoPath: (file) => scope.repositoryRelative(resolve(cwd, file), file),
     ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
   });

@@ -19,15 +19,18 @@ const realOrSame = (p: string) => {
   }
 };
 
+/** The top level of the git work tree holding `dir`, or null when there is none (or git is missing). */
+export function gitTopLevel(dir: string): string | null {
+  try {
+    return git(['rev-parse', '--show-toplevel'], dir).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /** The root of the git work tree holding `cwd`, or `cwd` itself when there is none (or git is missing). */
 export function repositoryRoot(cwd: string): string {
-  try {
-    const top = git(['rev-parse', '--show-toplevel'], cwd).trim();
-    if (top) return top;
-  } catch {
-    // not a repository, or no git: paths stay relative to the current directory
-  }
-  return resolve(cwd);
+  return gitTopLevel(cwd) ?? resolve(cwd);
 }
 
 /**

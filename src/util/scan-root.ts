@@ -2,7 +2,7 @@
 // TemplateURL, var files), but sg-lint reads only inside the scan roots, plus what the user named on the command line.
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { repositoryRoot } from './git.js';
+import { gitTopLevel } from './git.js';
 import { posixRelative } from './paths.js';
 
 /** Why a read was refused, as front ends put it in a diagnostic after the path as written. */
@@ -23,26 +23,29 @@ const within = (root: string, path: string) => path === root || path.startsWith(
 export class ScanRoot {
   private readonly roots: string[];
   private readonly named: Set<string>;
+  private readonly repositories: string[];
 
   /**
    * @param roots directories whose contents may be read (compared by real path)
    * @param named files the user named on the command line: always readable
    * @param allowOutside `--allow-outside`: no restriction at all
    */
-  constructor(roots: string[], named: string[] = [], readonly allowOutside = false) {
+  constructor(roots: string[], named: string[] = [], readonly allowOutside = false, repositories: string[] = []) {
     this.roots = [...new Set(roots.map(realPath))];
     this.named = new Set(named.map(realPath));
+    this.repositories = [...new Set(repositories.map(realPath))];
   }
 
   /** The scan roots of a run: the git top level of each scanned path, or the path itself (a file's directory) outside git. */
   static of(paths: string[], cwd: string, named: string[], allowOutside: boolean): ScanRoot {
-    const byDir = new Map<string, string>();
+    const byDir = new Map<string, string | null>();
     for (const p of paths.length > 0 ? paths : ['.']) {
       const abs = resolve(cwd, p);
       const dir = isDirectory(abs) ? abs : dirname(abs);
-      if (!byDir.has(dir)) byDir.set(dir, isDirectory(dir) ? repositoryRoot(dir) : dir);
+      if (!byDir.has(dir)) byDir.set(dir, isDirectory(dir) ? gitTopLevel(dir) : null);
     }
-    return new ScanRoot([...byDir.values()], named, allowOutside);
+    const repositories = [...byDir.values()].filter((top): top is string => top !== null);
+    return new ScanRoot([...byDir].map(([dir, top]) => top ?? dir), named, allowOutside, repositories);
   }
 
   /** Whether `abs` (after following symbolic links) may be read. */
@@ -64,13 +67,14 @@ export class ScanRoot {
   }
 
   /**
-   * `abs` relative to the innermost scan root that holds it (the repository's top level), with `/` separators, so that
-   * what is built from it (fingerprints) does not depend on the working directory; `fallback` for a path outside them.
+   * `abs` relative to the top level of the scanned git repository that holds it, with `/` separators, so that what is
+   * built from it (fingerprints) depends neither on the working directory nor on which paths were scanned; `fallback`
+   * outside any repository.
    */
-  rootRelative(abs: string, fallback: string): string {
+  repositoryRelative(abs: string, fallback: string): string {
     const real = realPath(resolve(abs));
-    const root = this.roots.filter((r) => within(r, real)).sort((a, b) => b.length - a.length)[0];
-    return root === undefined ? fallback : posixRelative(root, real) || '.';
+    const top = this.repositories.filter((r) => within(r, real)).sort((a, b) => b.length - a.length)[0];
+    return top === undefined ? fallback : posixRelative(top, real) || '.';
   }
 
   private inside(real: string): boolean {
