@@ -7,20 +7,11 @@ import { runAction, runActionAsync } from '../helpers/action.js';
 import { assertBuilt } from '../helpers/built.js';
 import { initRepo } from '../helpers/git.js';
 import { runCli, workspace } from '../helpers/workspace.js';
+import { group, ingress } from '../helpers/terraform-snippets.js';
 import { startFakeServer, type FakeServer } from '../online/fake-server.js';
 
 const SECRET = 'AKIA-SECRET-7c1d9e';
-const worldSsh = (name: string, extra = '') => `resource "aws_security_group" "${name}" {
-  description = "${name} tier"${extra}
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}
-`;
+const worldSsh = (name: string, extra = '') => group(name, ingress(22, '0.0.0.0/0', 'ssh')).replace(' tier"\n', ` tier"${extra}\n`);
 const partner = `resource "aws_security_group" "partner" {
   description = "partner"
   ingress {
