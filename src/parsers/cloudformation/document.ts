@@ -1,5 +1,6 @@
 import { Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
+import { distinct, locateOverflow } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 
 /** The short-form intrinsic function tags CloudFormation YAML accepts. */
@@ -28,17 +29,16 @@ function parseYaml(text: string): Parsed {
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const comments: { offset: number; source: string }[] = [];
-  const walk = (o: unknown): void => {
-    if (Array.isArray(o)) {
-      for (const x of o) walk(x);
-      return;
-    }
-    if (!o || typeof o !== 'object') return;
+  // Iterative (a stack of pending tokens): deeply nested flow collections must not overflow the call stack here.
+  const pending: unknown[] = [tokens];
+  while (pending.length > 0) {
+    const o = pending.pop();
+    if (!o || typeof o !== 'object') continue;
     const t = o as { type?: string; offset?: number; source?: string };
     if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') comments.push({ offset: t.offset, source: t.source });
-    for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
-  };
-  walk(tokens);
+    const children = Array.isArray(o) ? o : Object.values(o);
+    for (let i = children.length - 1; i >= 0; i--) if (children[i] && typeof children[i] === 'object') pending.push(children[i]);
+  }
   // forceDoc: an empty file still yields one (empty) document.
   const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true }).compose(tokens, true, text.length)];
   return { doc: docs[0]!, lines, comments, documents: docs.length };
@@ -87,11 +87,11 @@ export function loadTemplate(path: string, source: string): LoadResult {
   const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn);
   if (!ours) return { kind: 'not-ours' };
   const at = (e: { pos: [number, number] }) => pos(lines, e.pos[0]);
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+  const diagnostics: Diagnostic[] = distinct(doc.errors.map((e) => {
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const key = e.code === 'DUPLICATE_KEY' ? /^["']?([^"':\n]+)/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[1]?.trim() : undefined;
-    return { ...toLineColumn(at(e)), message: key ? `${message}: "${key}" is defined twice` : message };
-  });
+    return locateOverflow({ ...toLineColumn(at(e)), message: key ? `${message}: "${key}" is defined twice` : message }, text);
+  }));
   if (parsed.documents > 1) diagnostics.push({ line: 1, column: 1, message: 'a template is one YAML document; this file holds several (---)' });
   for (const w of doc.warnings) {
     const tag = w.code === 'TAG_RESOLVE_FAILED' ? /Unresolved tag: (\S+)/.exec(w.message)?.[1] : undefined;

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
-import { diagnosticFile, emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
+import { deepestNesting, failureDiagnostic } from '../guard.js';
+import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
@@ -55,7 +56,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     const tfFiles: TfFile[] = [];
     const paths = files ?? configFilesIn(abs);
     for (const file of [...paths].sort()) {
-      const loaded = await loadConfigFile(file, cwd);
+      const loaded = await loadConfigFileGuarded(file, cwd);
       result.files.push(loaded.parsed);
       result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
       if (loaded.file) tfFiles.push(loaded.file);
@@ -109,9 +110,19 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
       },
     };
     const inputs = await moduleInputs(root.dir, { cwd, ...root.options }, result);
-    const withPlan = plan && root.dir === planDir ? plan : undefined;
+    const rollback = rollbackPoint(result.facts);
+    try {
+      analyzeRoot(mod, root.dir, world, inputs);
+    } catch (e) {
+      // One module's failure (nesting too deep to evaluate, a bug) is reported on its files; the other roots are analyzed.
+      rollback();
+      reportFailure(e, mod.files, result.files);
+    }
+  };
+  const analyzeRoot = (mod: ModuleDir, dir: string, world: World, inputs: ModuleInputs) => {
+    const withPlan = plan && dir === planDir ? plan : undefined;
     if (withPlan) inputs.sources.push({ label: withPlan.path, values: withPlan.variables, plain: true });
-    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir], ...(withPlan ? { plan: withPlan } : {}) });
+    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [dir], ...(withPlan ? { plan: withPlan } : {}) });
     extractInstance(instance, result.facts, diagnostic);
   };
   if (plan && planDir && (modules.get(planDir)?.files.length ?? 0) === 0) {
@@ -176,6 +187,25 @@ function readManifest(rootDir: string): Map<string, string> {
 export function displayPath(cwd: string, abs: string): string {
   const rel = abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs === cwd ? '' : abs;
   return rel.split('\\').join('/');
+}
+
+/** A module failed as a whole: the failure is placed in the file it most likely comes from (the most deeply nested one). */
+function reportFailure(e: unknown, files: TfFile[], parsed: ParsedFile[]): void {
+  const culprit = [...files].sort((a, b) => deepestNesting(b.text).depth - deepestNesting(a.text).depth)[0];
+  const target = culprit ? parsed.find((p) => p.path === culprit.path) : undefined;
+  if (!target) throw e;
+  target.diagnostics.push(failureDiagnostic(e, target.text));
+  target.analyzed = false;
+}
+
+/** Reads and parses one configuration file; a throw while doing so becomes the file's diagnostic. */
+async function loadConfigFileGuarded(abs: string, cwd: string): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+  try {
+    return await loadConfigFile(abs, cwd);
+  } catch (e) {
+    const text = readSource(abs).text ?? '';
+    return { parsed: diagnosticFile(displayPath(cwd, abs), 'terraform', text, [failureDiagnostic(e, text)]) };
+  }
 }
 
 async function loadConfigFile(abs: string, cwd: string): Promise<{ parsed: ParsedFile; file?: TfFile }> {
@@ -255,11 +285,11 @@ async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEn
   if (Object.keys(fromEnv).length > 0) sources.push({ label: 'TF_VAR_*', values: fromEnv });
   // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
   const auto = names.filter((n) => AUTO_VARS.test(n)).sort((a, b) => Number(b.startsWith('terraform.')) - Number(a.startsWith('terraform.')) || (a < b ? -1 : 1));
-  for (const n of auto) pushIf(sources, await loadVarFile(join(dir, n), opts, result));
+  for (const n of auto) pushIf(sources, await loadVarFileGuarded(join(dir, n), opts, result));
   const selected = opts.varFiles;
-  for (const f of selected) pushIf(sources, await loadVarFile(f, opts, result));
+  for (const f of selected) pushIf(sources, await loadVarFileGuarded(f, opts, result));
   if (selected.length === 0) {
-    for (const n of names.filter((n) => !AUTO_VARS.test(n))) pushIf(alternatives, await loadVarFile(join(dir, n), opts, result));
+    for (const n of names.filter((n) => !AUTO_VARS.test(n))) pushIf(alternatives, await loadVarFileGuarded(join(dir, n), opts, result));
   }
   const cli: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(opts.vars)) cli[k] = await cliValue(v);
@@ -269,6 +299,22 @@ async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEn
 
 function pushIf(list: VarSource[], source: VarSource | null): void {
   if (source) list.push(source);
+}
+
+/** A variables file that fails to load is reported as its own diagnostic, and its values are not used. */
+async function loadVarFileGuarded(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
+  try {
+    return await loadVarFile(abs, opts, result);
+  } catch (e) {
+    const path = displayPath(opts.cwd, abs);
+    const parsed = result.files.find((f) => f.path === path);
+    const text = parsed?.text ?? '';
+    if (parsed) {
+      parsed.diagnostics.push(failureDiagnostic(e, text));
+      parsed.analyzed = false;
+    } else result.files.push(diagnosticFile(path, 'terraform', text, [failureDiagnostic(e, text)]));
+    return null;
+  }
 }
 
 async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
