@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseTerraformModule } from '../../src/parsers/terraform/index.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { workspace, type JsonReport } from '../helpers/workspace.js';
 
@@ -79,5 +80,57 @@ describe('one file never sinks the run', () => {
     const run = sgLint(dir, ['.', '-f', 'json', '--fail-on', 'none']);
     expect(run.code).toBe(0);
     expect(run.report().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['parse-error deep.yaml:7']);
+  });
+
+  it('evaluates a catastrophic-backtracking pattern with RE2 (linear time) and still finds the exposure', () => {
+    // With a backtracking engine this 14-line file ran for hours: 2^60 ways to split the a's between the groups.
+    const dir = workspace({
+      'main.tf': `locals {
+  input  = "\${join("", [for i in range(60) : "a"])}b"
+  source = replace(local.input, "/^(a+)+$/", "x") == local.input ? "0.0.0.0/0" : "10.0.0.0/8"
+}
+
+resource "aws_security_group" "web" {
+  description = "redos"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [local.source]
+  }
+}
+`,
+    });
+    const run = sgLint(dir, ['.', '-f', 'json']);
+    expect(run.code).toBe(1);
+    expect(run.report().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toContain('ingress-world-admin-port main.tf:12');
+  });
+
+  it('stops a module over its analysis budget with a located diagnostic and leaves the rest unresolved', async () => {
+    const dir = workspace({
+      'main.tf': `locals {
+  grid = flatten([for i in range(100) : [for j in range(100) : "\${i}-\${j}"]])
+}
+
+resource "aws_security_group" "web" {
+  description = "budget"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [length(local.grid) > 0 ? "0.0.0.0/0" : "10.0.0.0/8"]
+  }
+}
+`,
+    });
+    const unlimited = await parseTerraformModule(dir, [join(dir, 'main.tf')], { cwd: dir, vars: {}, varFiles: [] });
+    expect(unlimited.files[0]!.diagnostics).toEqual([]);
+    expect(unlimited.facts.rules[0]!.peer).toMatchObject({ kind: 'cidr4', cidr: { k: 'known', v: '0.0.0.0/0' } });
+
+    const limited = await parseTerraformModule(dir, [join(dir, 'main.tf')], { cwd: dir, vars: {}, varFiles: [], budget: { steps: 5_000, ms: 60_000 } });
+    expect(limited.files[0]!.diagnostics).toEqual([
+      { line: 2, column: expect.any(Number), message: expect.stringMatching(/^analysis stopped here: over its budget of 5,000 evaluation steps/) },
+    ]);
+    expect(limited.facts.rules[0]!.peer).not.toMatchObject({ cidr: { k: 'known' } });
   });
 });

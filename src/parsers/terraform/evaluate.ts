@@ -1,3 +1,4 @@
+import type { AnalysisBudget } from '../budget.js';
 import type { Span } from '../../model/location.js';
 import { consistent, known, unresolved, type Unresolved, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
@@ -22,6 +23,8 @@ export interface Env {
   mode: Mode;
   /** Names bound by `for` expressions, `dynamic` iterators and instance keys (`each`, `count`). */
   bindings?: ReadonlyMap<string, EV>;
+  /** The whole analysis's budget (steps and time), shared by every expression of it. */
+  budget?: AnalysisBudget;
 }
 
 /**
@@ -96,7 +99,7 @@ class Evaluator {
   }
 
   eval(node: Node, b: ReadonlyMap<string, EV>, depth: number): EV {
-    if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS) return this.fail('unsupported-expression', node);
+    if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS || this.env.budget?.take(this.at) === false) return this.fail('unsupported-expression', node);
     const d = depth + 1;
     switch (node.t) {
       case 'lit':

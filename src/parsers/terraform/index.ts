@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
+import { AnalysisBudget } from '../budget.js';
 import { deepestNesting, failureDiagnostic } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
@@ -21,6 +22,8 @@ export interface TerraformOptions {
   varFiles: string[];
   /** `TF_VAR_*` environment values, below every var file and `--var`. */
   envVars?: Record<string, string>;
+  /** What analyzing one root module may cost (tests lower it); ANALYSIS_BUDGET by default. */
+  budget?: { steps: number; ms: number };
 }
 
 export interface TerraformDir {
@@ -38,7 +41,7 @@ const MAX_INSTANCES = 100_000;
 
 /** Parses one Terraform module directory as a root (tests and single-directory callers). */
 export async function parseTerraformModule(dir: string, filePaths: string[], opts: TerraformOptions): Promise<FrontEndResult> {
-  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles, ...(opts.envVars ? { envVars: opts.envVars } : {}) } }], opts.cwd);
+  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles, ...(opts.envVars ? { envVars: opts.envVars } : {}), ...(opts.budget ? { budget: opts.budget } : {}) } }], opts.cwd);
 }
 
 /**
@@ -94,8 +97,10 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     reached.add(root.dir);
     const mod = modules.get(root.dir)!;
     const manifest = manifests.get(root.dir) ?? new Map<string, string>();
+    const analysis = new AnalysisBudget(root.options.budget);
     const world: World = {
       budget,
+      analysis,
       resolveCall: (caller, name, source) => {
         const local = localSource(caller.mod.abs, source);
         const key = caller.ctx.callKey ? `${caller.ctx.callKey}.${name}` : name;
@@ -118,6 +123,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
       rollback();
       reportFailure(e, mod.files, result.files);
     }
+    if (analysis.exceeded) diagnostic(analysis.exceeded.at.file, analysis.exceeded.at, analysis.message());
   };
   const analyzeRoot = (mod: ModuleDir, dir: string, world: World, inputs: ModuleInputs) => {
     const withPlan = plan && dir === planDir ? plan : undefined;
