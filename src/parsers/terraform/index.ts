@@ -5,8 +5,8 @@ import { readSource } from '../read.js';
 import { AnalysisBudget } from '../budget.js';
 import { deepestNesting, failureDiagnostic } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
-import { parseHcl, type HclBody } from './hcl.js';
-import { indexHcl, type Located } from './locator.js';
+import { parseHcl, parseHclInPieces, type HclBody } from './hcl.js';
+import { indexHcl, type HclIndex, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
@@ -235,7 +235,7 @@ async function loadConfigFile(abs: string, cwd: string): Promise<{ parsed: Parse
   const index = indexHcl(text);
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
-  const hcl = await parseHcl(path, text);
+  const hcl = text.length > PIECE_BYTES ? await parseHclInPieces(path, text, pieceCuts(index, PIECE_BYTES)) : await parseHcl(path, text);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
     return { parsed };
@@ -243,6 +243,27 @@ async function loadConfigFile(abs: string, cwd: string): Promise<{ parsed: Parse
   parsed.analyzed = true;
   const header = (p: string): Located | undefined => index.blockAt(p)?.header;
   return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), header } };
+}
+
+/** Files larger than this are parsed in pieces of about this size (see parseHclInPieces). */
+const PIECE_BYTES = 256 * 1024;
+
+/** Offsets of the line starts after top-level blocks, about `size` bytes apart. */
+function pieceCuts(index: HclIndex, size: number): number[] {
+  const cuts: number[] = [];
+  let last = 0;
+  let topEnd = -1;
+  for (const block of index.blocks) {
+    const start = index.lineStarts[block.body.start.line - 1]!;
+    if (start <= topEnd) continue; // nested in the previous top-level block
+    const endLine = block.body.end.line; // the line after the closing brace starts the next piece
+    topEnd = index.lineStarts[endLine] ?? Number.MAX_SAFE_INTEGER;
+    if (topEnd - last >= size && topEnd < Number.MAX_SAFE_INTEGER) {
+      cuts.push(topEnd);
+      last = topEnd;
+    }
+  }
+  return cuts;
 }
 
 /** Terraform rejects two resources (or data sources) with the same type and name in one module; so do we, and go on with the first. */
