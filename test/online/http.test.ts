@@ -157,7 +157,7 @@ describe('HttpClient response cap', () => {
     const { createServer } = await import('node:http');
     const state = { sent: 0 };
     const chunk = Buffer.alloc(1 << 20, 0x20);
-    const server = createServer((req, res) => {
+    const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(2 ** 30) } : {}) });
       const pump = () => {
         while (state.sent < 2 ** 30 && !res.destroyed) {
