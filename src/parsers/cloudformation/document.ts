@@ -1,4 +1,4 @@
-import { Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
 import { distinct, locateOverflow } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
@@ -40,9 +40,55 @@ function parseYaml(text: string): Parsed {
     for (let i = children.length - 1; i >= 0; i--) if (children[i] && typeof children[i] === 'object') pending.push(children[i]);
   }
   // forceDoc: an empty file still yields one (empty) document.
-  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true }).compose(tokens, true, text.length)];
+  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens, true, text.length)];
+  if (docs[0]!.errors.length === 0) applyMergeKeys(docs[0]!);
   return { doc: docs[0]!, lines, comments, documents: docs.length };
 }
+
+/**
+ * YAML 1.1 merge keys (`<<: *base`, `<<: [*a, *b]`): the merged map's pairs are put in place of the `<<` pair, unless
+ * the map sets the key itself (the first of several merged maps wins), as `yaml`'s own toJS does. The pairs are the
+ * anchored map's own nodes, so what is found in a merged value points at the anchor's text.
+ */
+function applyMergeKeys(doc: Document.Parsed): void {
+  const done = new Set<YAMLMap>();
+  const expand = (map: YAMLMap, active: Set<YAMLMap>): void => {
+    if (done.has(map) || active.has(map)) return;
+    active.add(map);
+    const sources = (node: unknown): YAMLMap[] => {
+      const target = isAlias(node) ? node.resolve(doc) : node;
+      if (isMap(target)) return [target];
+      return isSeq(target) ? target.items.flatMap((i) => (isAlias(i) ? sources(i) : isMap(i) ? [i] : [])) : [];
+    };
+    if (map.items.some((p) => isMergeKey(p.key))) {
+      const own = new Set(map.items.filter((p) => !isMergeKey(p.key)).map((p) => keyText(p.key)));
+      const items: typeof map.items = [];
+      for (const pair of map.items) {
+        if (!isMergeKey(pair.key)) {
+          items.push(pair);
+          continue;
+        }
+        for (const source of sources(pair.value)) {
+          expand(source, active);
+          for (const merged of source.items) {
+            const key = keyText(merged.key);
+            if (own.has(key)) continue;
+            own.add(key);
+            items.push(merged);
+          }
+        }
+      }
+      map.items = items;
+    }
+    active.delete(map);
+    done.add(map);
+  };
+  visit(doc, { Map: (_, map) => void expand(map, new Set()) });
+}
+
+/** With the `merge` option, `yaml` gives a plain `<<` key a symbol value (a quoted "<<" stays an ordinary key). */
+const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === 'symbol';
+const keyText = (key: unknown): string => (isScalar(key) ? String(key.value) : '');
 
 export interface TemplateDocument {
   path: string;
