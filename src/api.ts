@@ -14,7 +14,6 @@ import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
-import { parseCdk } from './parsers/cdk/index.js';
 import { parseCloudFormation } from './parsers/cloudformation/index.js';
 import { readParametersFile } from './parsers/cloudformation/parameters.js';
 import { displayPath, parseTerraform, type TerraformDir } from './parsers/terraform/index.js';
@@ -124,6 +123,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
   const cdkCandidates = selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs);
   if (cdkCandidates.length > 0) {
+    // The TypeScript parser costs half a second and 70 MB to load: only runs with CDK candidates pay for it.
+    const { parseCdk } = await import('./parsers/cdk/index.js');
     const cdk = parseCdk(cdkCandidates, { cwd });
     facts.push(cdk.facts);
     files.push(...cdk.files);
