@@ -235,7 +235,9 @@ async function loadConfigFile(abs: string, cwd: string): Promise<{ parsed: Parse
   const index = indexHcl(text);
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
-  const hcl = text.length > PIECE_BYTES ? await parseHclInPieces(path, text, pieceCuts(index, PIECE_BYTES)) : await parseHcl(path, text);
+  let hcl = text.length > PIECE_BYTES ? await parseHclInPieces(path, text, pieceCuts(index, PIECE_BYTES)) : await parseHcl(path, text);
+  // A file that fails in pieces is parsed whole: its errors are then exactly the parser's, whatever the cuts were.
+  if (!hcl.ok && text.length > PIECE_BYTES) hcl = await parseHcl(path, text);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
     return { parsed };
