@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, worldExposures } from '../src/model/exposure.js';
 import { ADMIN_PORTS, classify, namePorts, portSetOf, SENSITIVE_PORTS, type PortSet } from '../src/model/net.js';
-import { describeReach, portsOf } from '../src/model/traffic.js';
+import { describeReach, portsOf, type Reach } from '../src/model/traffic.js';
 import { groupAddress, groupLabel, peerSpan } from './_shared.js';
 import { isBroadPublic } from './_broad.js';
 
@@ -39,14 +39,25 @@ export default defineRule<Options>({
   check(ctx) {
     const sensitive = portSetOf([...ADMIN_PORTS, ...SENSITIVE_PORTS]);
     const inUnion = new Set(worldExposures(ctx.model, 'ingress').filter((e) => e.byUnion).flatMap((e) => e.variants));
+    // The variants of one rule (one per address) share its reach: its ports are worked out once.
+    const byReach = new Map<Reach, { ports: PortSet; reached: PortSet; names: string }>();
+    const portsFor = (reach: Reach) => {
+      let found = byReach.get(reach);
+      if (!found) {
+        const ports = portsOf(reach);
+        const reached = ports.intersect(sensitive);
+        found = { ports, reached, names: reached.isEmpty() ? '' : portNames(reached) };
+        byReach.set(reach, found);
+      }
+      return found;
+    };
     for (const v of addressVariants(ctx.model, 'ingress').variants) {
       const cls = classify(v.cidr);
       if (cls === 'world' || inUnion.has(v)) continue;
-      const ports = portsOf(v.reach);
+      const { ports, reached, names } = portsFor(v.reach);
       if (ports.isEmpty() && v.reach.protocols.length === 0) continue;
       const maxPrefix = v.family === 4 ? ctx.options.maxPrefix : ctx.options.maxPrefixIpv6;
       const hostPrefix = v.family === 4 ? 32 : 128;
-      const reached = ports.intersect(sensitive);
       const privateOk = cls === 'private' && v.cidr.prefix >= ctx.options.maxPrivatePrefix;
       const common = {
         at: peerSpan(v),
@@ -56,10 +67,10 @@ export default defineRule<Options>({
       };
       const size = sizeLabel(v.cidr.prefix, hostPrefix);
       if (isBroadPublic(v.cidr, maxPrefix)) {
-        const reaching = reached.isEmpty() ? '' : `; it reaches ${portNames(reached)}`;
+        const reaching = reached.isEmpty() ? '' : `; it reaches ${names}`;
         ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: describeReach(v.reach), reaching, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${describeReach(v.reach)}` });
       } else if (!reached.isEmpty() && v.cidr.prefix < hostPrefix && !privateOk) {
-        ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: portNames(reached), group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });
+        ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: names, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });
       }
     }
     for (const u of addressVariants(ctx.model, 'ingress').unknowns) ctx.unresolved(u.value);

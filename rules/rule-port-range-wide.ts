@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/define-rule.js';
+import { rulesByEntry } from '../src/model/entries.js';
 import { singleRuleClaim } from '../src/model/exposure.js';
 import { isWorld, parseCidr } from '../src/model/net.js';
 import { ruleTraffic } from '../src/model/traffic.js';
@@ -27,11 +28,7 @@ export default defineRule<Options>({
     wide: '{direction} rule opens {protocol} ports {from}-{to} ({count} ports) {preposition} {peer} on group `{group}`',
   },
   check(ctx) {
-    const entries = new Map<string, SgRule[]>();
-    for (const rule of ctx.model.rules.values()) {
-      if (!['cidr4', 'cidr6', 'prefixList'].includes(rule.peer.kind)) continue;
-      entries.set(rule.entry.id, [...(entries.get(rule.entry.id) ?? []), rule]);
-    }
+    const entries = rulesByEntry(ctx.model.rules.values(), (rule) => ['cidr4', 'cidr6', 'prefixList'].includes(rule.peer.kind));
     for (const rules of entries.values()) {
       const rule = rules[0]!;
       for (const t of ruleTraffic(rule)) {

@@ -1,7 +1,7 @@
 import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import type { Span } from '../src/model/location.js';
 import { parseCidr, type Protocol } from '../src/model/net.js';
-import { peerCountsByVariant } from '../src/model/entries.js';
+import { peerCountsByVariant, rulesByEntry } from '../src/model/entries.js';
 import type { SgRule } from '../src/model/types.js';
 import { alternatives, consistent, type Value } from '../src/model/value.js';
 import { groupAddress, groupLabel } from './_shared.js';
@@ -31,8 +31,7 @@ export default defineRule({
     severalPeers: 'This {direction} rule on group `{group}` lists {count} {peers}, but AWS allows only one in this kind of rule',
   },
   check(ctx) {
-    const entries = new Map<string, SgRule[]>();
-    for (const rule of ctx.model.rules.values()) if (!rule.implicit) entries.set(rule.entry.id, [...(entries.get(rule.entry.id) ?? []), rule]);
+    const entries = rulesByEntry(ctx.model.rules.values(), (rule) => !rule.implicit);
     for (const rules of entries.values()) {
       const rule = rules[0]!;
       const group = groupAddress(ctx.model, rule);

@@ -190,6 +190,51 @@ async function onlineFile() {
   rmSync(work, { recursive: true, force: true });
   return result;
 }
+/**
+ * Inputs at the size limits, each linted by the CLI in a fresh process (time and peak RSS through GNU time when it is
+ * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s) and a 300,000-line
+ * heredoc. Issue 13 "Linear cost".
+ */
+function largeInputs() {
+  const work = mkdtempSync(join(tmpdir(), 'sg-bench-large-'));
+  const rule = (i) =>
+    `resource "aws_security_group_rule" "r${i}" {\n  type              = "ingress"\n  security_group_id = aws_security_group.big.id\n  description       = "rule ${i}"\n  from_port         = ${1000 + (i % 5000)}\n  to_port           = ${1000 + (i % 5000)}\n  protocol          = "tcp"\n  cidr_blocks       = ["10.${i % 256}.0.0/16"]\n}\n`;
+  const cidrs = Array.from({ length: 1_000_000 }, (_, i) => `"10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}/32"`).join(',');
+  const cases = {
+    tf5mb: ['resource "aws_security_group" "big" {\n  description = "generated"\n}\n', ...Array.from({ length: 20_000 }, (_, i) => rule(i))].join(''),
+    cidrs1e6: `resource "aws_security_group" "many" {\n  description = "many"\n  ingress {\n    description = "x"\n    from_port = 1000\n    to_port = 2000\n    protocol = "tcp"\n    cidr_blocks = [${cidrs}]\n  }\n}\n`,
+    heredoc300k: `locals {\n  doc = <<EOT\n${Array.from({ length: 300_000 }, (_, i) => `line ${i} of a generated document`).join('\n')}\nEOT\n}\n`,
+  };
+  const gnuTime = (() => {
+    try {
+      execFileSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const out = {};
+  for (const [name, text] of Object.entries(cases)) {
+    const d = join(work, name);
+    mkdirSync(d);
+    writeFileSync(join(d, 'main.tf'), text);
+    const rss = join(work, `${name}.rss`);
+    const argv = [cli, d, '-f', 'json', '--fail-on', 'none'];
+    const start = performance.now();
+    try {
+      if (gnuTime) execFileSync('/usr/bin/time', ['-f', '%M', '-o', rss, process.execPath, ...argv], { stdio: 'ignore' });
+      else execFileSync(process.execPath, argv, { stdio: 'ignore' });
+    } catch (e) {
+      out[name] = { error: `exit ${e.status}` };
+      continue;
+    }
+    const ms = Math.round(performance.now() - start);
+    out[name] = { mb: Math.round((text.length / 2 ** 20) * 10) / 10, ms, ...(gnuTime ? { peakRssMb: Math.round(Number(readFileSync(rss, 'utf8').trim()) / 1024) } : {}) };
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { ...out, targets: { tf5mb: { ms: 5000, peakRssMb: 400 }, cidrs1e6: { ms: 10_000 } } };
+}
+
 const warmMs = median(warm);
 console.log(
   JSON.stringify({
@@ -208,5 +253,6 @@ console.log(
     terraformValues: await terraformValueShare(dir),
     cdk100FilesWarmMs: await cdkProject(),
     onlineFile: await onlineFile(),
+    largeInputs: largeInputs(),
   }),
 );

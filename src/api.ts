@@ -15,7 +15,6 @@ import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
 import type { Unresolved } from './model/value.js';
-import { parseCdk } from './parsers/cdk/index.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
 import { parseCloudFormation } from './parsers/cloudformation/index.js';
 import { readParametersFile } from './parsers/cloudformation/parameters.js';
@@ -162,6 +161,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
   const cdkCandidates = copies.cdk;
   if (cdkCandidates.length > 0) {
+    // The TypeScript parser costs half a second and 70 MB to load: only runs with CDK candidates pay for it.
+    const { parseCdk } = await import('./parsers/cdk/index.js');
     const cdk = parseCdk(cdkCandidates, { cwd, scope });
     facts.push(cdk.facts);
     files.push(...cdk.files);

@@ -1,6 +1,19 @@
 #!/usr/bin/env node
 import { main } from './cli.js';
 
+// A report that cannot be written (a full disk, a reader that closed the pipe: `sg-lint … | head -c1`) is a failed run,
+// said in one line; the stream's error arrives after the write returned, so it is caught here rather than in main().
+for (const [stream, name] of [
+  [process.stdout, 'standard output'],
+  [process.stderr, 'standard error'],
+] as const) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    const why = e.code === 'EPIPE' ? 'the reader closed the pipe' : e.code === 'ENOSPC' ? 'no space left on the device' : (e.code ?? e.message);
+    if (stream !== process.stderr) process.stderr.write(`sg-lint: cannot write to ${name}: ${why}\n`, () => process.exit(2));
+    else process.exit(2);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -3,6 +3,18 @@ import { alternatives, consistent } from './value.js';
 
 const MAX_ASSIGNMENTS = 16;
 
+/** The rules of each written entry (one SgRule per peer), in model order; linear in the number of rules. */
+export function rulesByEntry(rules: Iterable<SgRule>, keep: (rule: SgRule) => boolean = () => true): Map<string, SgRule[]> {
+  const entries = new Map<string, SgRule[]>();
+  for (const rule of rules) {
+    if (!keep(rule)) continue;
+    const list = entries.get(rule.entry.id);
+    if (list) list.push(rule);
+    else entries.set(rule.entry.id, [rule]);
+  }
+  return entries;
+}
+
 /**
  * How many peers one written entry has in each deployment variant. Peers that exist only under conditions (an
  * `Fn::If` with `AWS::NoValue`, a conditional resource) count only where their conditions hold; with no conditions

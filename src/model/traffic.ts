@@ -41,6 +41,21 @@ const isIcmpType = (n: number) => Number.isInteger(n) && n >= -1 && n <= 255;
  * A rule AWS would reject (invalid shape) admits nothing; `rule-shape-invalid` reports it.
  */
 export function ruleTraffic(rule: SgRule): TrafficResult[] {
+  // The rules of one written entry (one per peer: a list of 10^6 CIDRs makes 10^6 rules) share its protocol and port
+  // values: their traffic is worked out, and held in memory, once.
+  const byProtocol = trafficCache.get(rule.protocol) ?? new WeakMap<object, WeakMap<object, TrafficResult[]>>();
+  trafficCache.set(rule.protocol, byProtocol);
+  const byFrom = byProtocol.get(rule.fromPort ?? NO_PORT) ?? new WeakMap<object, TrafficResult[]>();
+  byProtocol.set(rule.fromPort ?? NO_PORT, byFrom);
+  let traffic = byFrom.get(rule.toPort ?? NO_PORT);
+  if (!traffic) byFrom.set(rule.toPort ?? NO_PORT, (traffic = trafficOf(rule)));
+  return traffic;
+}
+
+const NO_PORT = {};
+const trafficCache = new WeakMap<object, WeakMap<object, WeakMap<object, TrafficResult[]>>>();
+
+function trafficOf(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort'>): TrafficResult[] {
   const out: TrafficResult[] = [];
   for (const p of alternatives(rule.protocol)) {
     if (p.value.k === 'unresolved') {

@@ -150,3 +150,40 @@ describe('HttpClient', () => {
     expect(parseRetryAfter(null, 0)).toBeUndefined();
   });
 });
+
+describe('HttpClient response cap', () => {
+  /** A server on 127.0.0.1 that streams up to 1 GiB of JSON-looking bytes (chunked, or with its length declared). */
+  async function floodServer(declareLength: boolean) {
+    const { createServer } = await import('node:http');
+    const state = { sent: 0 };
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(2 ** 30) } : {}) });
+      const pump = () => {
+        while (state.sent < 2 ** 30 && !res.destroyed) {
+          state.sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => res.destroy());
+      pump();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    return { url: `http://127.0.0.1:${port}/ip/1.2.3.4`, state, close: () => new Promise((ok) => server.close(ok)) };
+  }
+
+  it.each([false, true])('stops reading a response past the cap and reports it (length declared: %s)', async (declareLength) => {
+    const flood = await floodServer(declareLength);
+    try {
+      const { c } = client();
+      const e = await failure(c.json(flood.url, { headers: {} }, new AbortController().signal));
+      expect(e.reason).toBe('response');
+      expect(e.message).toMatch(/larger than 8 MiB/);
+      expect(flood.state.sent).toBeLessThan(2 ** 30);
+    } finally {
+      await flood.close();
+    }
+  });
+});

@@ -94,6 +94,17 @@ describe('functions', () => {
     ['formatlist("%s/32", ["10.0.0.1", "10.0.0.2"])', ['10.0.0.1/32', '10.0.0.2/32']],
     ['replace("a-b-c", "-", "_")', 'a_b_c'],
     ['replace("10.0.0.0/8", "/\\\\/\\\\d+$/", "")', '10.0.0.0'],
+    // RE2 (Go's regexp, as Terraform): `(?P<name>)` groups, and Go's `$1`, `${1}`, `$name`, `$$` in the replacement.
+    ['replace("hello world", "/w(or)ld/", "$1 $${1}x $$")', 'hello or orx $'],
+    ['replace("a1b22", "/(?P<d>\\\\d+)/", "<$d>")', 'a<1>b<22>'],
+    ['replace("aaa", "/x*/", "-")', '-a-a-a-'],
+    ['regex("[a-z]+", "53453453.345345aaabbbccc23454")', 'aaabbbccc'],
+    ['regex("(\\\\d\\\\d\\\\d\\\\d)-(\\\\d\\\\d)-(\\\\d\\\\d)", "2019-02-01")', ['2019', '02', '01']],
+    ['regex("^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?", "https://terraform.io/docs/")', { scheme: 'https', authority: 'terraform.io' }],
+    ['regexall("[a-z]+", "1234abcd5678efgh9")', ['abcd', 'efgh']],
+    ['length(regexall("[0-9]", "abc"))', 0],
+    ['regex("^(a+)+$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")', '?wrong-type'], // no match, found in linear time
+    ['regex("(a)\\\\1", "aa")', '?wrong-type'], // RE2 has no backreferences: Terraform rejects the pattern
     ['lower("ABC")', 'abc'],
     ['upper("abc")', 'ABC'],
     ['tolist(["a"])', ['a']],

@@ -1,6 +1,7 @@
 // The online pass's verdict cache: one JSON file, keyed by provider and address, entries kept for a TTL, written
 // atomically (temp file, then rename) with mode 0600. A corrupt file is rebuilt with a warning. It never holds a key.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Concurrent runs sharing it each merge their new entries into what is on disk, one at a time (a lock directory).
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Verdict } from './provider.js';
@@ -24,6 +25,8 @@ export class VerdictCache {
   /** Set when the file could not be used or written. */
   readonly warnings: string[] = [];
   private readonly entries = new Map<string, Entry>();
+  /** Keys this run set: what it adds to the file on disk when saving. */
+  private readonly changed = new Set<string>();
   private dirty = false;
 
   constructor(
@@ -55,28 +58,72 @@ export class VerdictCache {
 
   set(cacheId: string, address: string, verdict: Verdict): void {
     this.entries.set(`${cacheId}|${address}`, { t: this.now(), v: verdict });
+    this.changed.add(`${cacheId}|${address}`);
     this.dirty = true;
   }
 
-  /** Writes the cache if it changed, dropping expired entries. */
+  /**
+   * Writes the cache if it changed, dropping expired entries: under the lock, the file as it is now (another run may
+   * have saved since this one read it) with this run's entries merged in, the newer verdict winning.
+   */
   save(): void {
     if (!this.dirty) return;
-    const entries = Object.fromEntries([...this.entries].filter(([, e]) => this.fresh(e)).sort(([a], [b]) => (a < b ? -1 : 1)));
     const tmp = join(this.dir, `.${CACHE_FILE}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    const lock = join(this.dir, `${CACHE_FILE}.lock`);
+    let locked = false;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      locked = acquire(lock);
+      const merged = new Map(Object.entries(readEntries(this.file) ?? {}));
+      for (const key of this.changed) {
+        const ours = this.entries.get(key)!;
+        const theirs = merged.get(key);
+        if (!theirs || theirs.t <= ours.t) merged.set(key, ours);
+      }
+      const entries = Object.fromEntries([...merged].filter(([, e]) => this.fresh(e)).sort(([a], [b]) => (a < b ? -1 : 1)));
       writeFileSync(tmp, JSON.stringify({ version: VERSION, entries }), { mode: 0o600 });
       renameSync(tmp, this.file);
       this.dirty = false;
     } catch (e) {
       rmSync(tmp, { force: true });
       this.warnings.push(`cannot write the online cache ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    } finally {
+      if (locked) rmdirSync(lock);
     }
   }
 
   private fresh(e: Entry): boolean {
     const age = this.now() - e.t;
     return age >= 0 && age < this.ttlMs;
+  }
+}
+
+const LOCK_WAIT_MS = 5_000;
+/** A lock older than this was left by a run that died while saving. */
+const LOCK_STALE_MS = 30_000;
+
+/** Takes the lock directory (mkdir is atomic), waiting for another run's save; false when it could not be had in time. */
+function acquire(lock: string): boolean {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > until) return false;
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+function readEntries(file: string): Record<string, Entry> | null {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
   }
 }
 

@@ -122,7 +122,11 @@ export class HttpClient {
       });
       status = res.status;
       headers = res.headers;
-      text = await res.text();
+      const body = await readCapped(res, MAX_RESPONSE_BYTES);
+      if (body === null) {
+        return { ok: false, error: new OnlineError('response', `${this.service} sent a response larger than ${MAX_RESPONSE_BYTES / 1048576} MiB (${where}); it was not read`), retry: false };
+      }
+      text = body;
     } catch (e) {
       if (this.stopped) return { ok: false, error: this.stopped, retry: false };
       if (signal.aborted) return { ok: false, error: new OnlineError('budget', 'the online pass was cancelled'), retry: false };
@@ -208,6 +212,33 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   const date = Date.parse(v);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** No answer of the lookup services comes near this; a larger one is refused rather than held in memory. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+/** The response body as text, or null (and the rest left unread) once it is over `cap` bytes. */
+async function readCapped(res: Response, cap: number): Promise<string | null> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > cap) {
+    await res.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The message and code of a service's error body: MetaDefender `{error: {code, messages}}`, AbuseIPDB `{errors: [{detail}]}`. */

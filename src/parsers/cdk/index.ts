@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { displayPath } from '../terraform/index.js';
-import { emptyFacts, type FrontEndResult, type ParsedFile } from '../types.js';
+import { guarded } from '../guard.js';
+import { diagnosticFile, emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile } from '../types.js';
+import { appRoot, mentionsCdk } from './app.js';
 import { RESTRICT_DEFAULT_SG_FLAG } from './catalog.js';
 import { extractCdk } from './constructs.js';
 import { CdkEvaluator, type SourceLoader } from './evaluate.js';
-import { commentsAndConstructs, loadSource, type CdkSource } from './source.js';
+import { commentsAndConstructs, loadSource, parseSource, type CdkSource } from './source.js';
+import { readSource } from '../read.js';
 import { posixRelative } from '../../util/paths.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 
@@ -17,7 +20,9 @@ export interface CdkOptions {
 
 /**
  * Reads CDK sources (TypeScript/JavaScript importing aws-cdk-lib or CDK v1 modules) without compiling or running them.
- * Files that are not CDK are dropped silently; relative imports are read on demand to follow constants.
+ * Files that are not CDK are dropped silently (those that name no CDK module are not even parsed); relative imports are
+ * read on demand to follow constants. A file whose parsing or analysis fails (nesting too deep for the TypeScript parser)
+ * becomes its own parse error and the other files are analyzed.
  */
 export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
@@ -25,8 +30,8 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   const loader: SourceLoader = {
     source(abs) {
       if (!cache.has(abs)) {
-        const loaded = loadSource(abs, displayPath(opts.cwd, abs), opts.scope);
-        cache.set(abs, 'error' in loaded ? null : loaded);
+        const loaded = guarded('', () => loadSource(abs, displayPath(opts.cwd, abs), opts.scope));
+        cache.set(abs, 'failure' in loaded || 'error' in loaded.value ? null : loaded.value);
       }
       return cache.get(abs) ?? null;
     },
@@ -37,32 +42,34 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   for (const abs of [...candidates].sort()) {
     if (abs.endsWith('.d.ts')) continue;
     const path = displayPath(opts.cwd, abs);
-    const loaded = loadSource(abs, path, opts.scope);
-    if ('error' in loaded) {
-      if (/\.(ts|tsx)$/.test(abs) && !loaded.error.includes('binary')) result.files.push({ path, format: 'cdk', text: '', comments: [], constructs: [], diagnostics: [{ line: 1, column: 1, message: loaded.error }], analyzed: false });
+    const read = readSource(abs, opts.scope);
+    if (read.error !== undefined) {
+      if (/\.(ts|tsx)$/.test(abs) && !read.error.includes('binary')) result.files.push(diagnosticFile(path, 'cdk', '', [{ line: 1, column: 1, message: read.error }]));
       continue;
     }
+    if (!mentionsCdk(read.text!)) continue;
+    const rollback = rollbackPoint(result.facts);
+    const analyzed = guarded(read.text!, () => analyzeFile(abs, path, read.text!));
+    if ('failure' in analyzed) {
+      rollback();
+      cache.set(abs, null);
+      result.files.push(diagnosticFile(path, 'cdk', read.text!, [analyzed.failure]));
+    } else if (analyzed.value) result.files.push(analyzed.value);
+  }
+  return result;
+
+  function analyzeFile(abs: string, path: string, text: string): ParsedFile | null {
+    const loaded = parseSource(abs, path, text);
     cache.set(abs, loaded);
-    if (!loaded.isCdk) continue;
+    if (!loaded.isCdk) return null;
     const { comments, constructs } = commentsAndConstructs(loaded);
     const root = appRoot(dirname(abs), opts.cwd, roots);
     const app = root ? displayPath(opts.cwd, root) || '.' : path;
-    result.files.push({ path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true, root: app } satisfies ParsedFile);
     result.facts.files.push({ path, format: 'cdk' });
     const appPath = root ? posixRelative(root, abs) : path;
     extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags, opts.scope), appPath });
+    return { path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true, root: app } satisfies ParsedFile;
   }
-  return result;
-}
-
-/** The directory of the nearest cdk.json (the CDK app's root) at or below `top` (the working directory), or null. */
-export function appRoot(dir: string, top: string, cache: Map<string, string | null>): string | null {
-  const cached = cache.get(dir);
-  if (cached !== undefined) return cached;
-  const inside = dir === top || dir.startsWith(`${top}/`);
-  const found = !inside ? null : existsSync(join(dir, 'cdk.json')) ? dir : dir === top ? null : appRoot(dirname(dir), top, cache);
-  cache.set(dir, found);
-  return found;
 }
 
 /** The `@aws-cdk/aws-ec2:restrictDefaultSecurityGroup` flag of the nearest cdk.json (new projects set it true). */

@@ -42,7 +42,11 @@ function scriptKind(abs: string): ts.ScriptKind {
 export function loadSource(abs: string, path: string, scope?: ScanRoot): CdkSource | { error: string } {
   const read = readSource(abs, scope);
   if (read.error) return { error: read.error };
-  const text = read.text!;
+  return parseSource(abs, path, read.text!);
+}
+
+/** Parses the text of a TypeScript/JavaScript file read already (see loadSource). */
+export function parseSource(abs: string, path: string, text: string): CdkSource {
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(abs));
   const imports = new Map<string, Binding>();
   let isCdk = false;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { appRoot } from './index.js';
+import { appRoot, mentionsCdk } from './app.js';
 
 /**
  * A CDK app analyzed twice, from its sources and from a synthesized template of it (`cdk.out/…template.json`, or a
@@ -17,7 +17,6 @@ export interface OneCopy {
 }
 
 const SYNTHESIZED = /aws:cdk:path/;
-const CDK_IMPORT = /["'](aws-cdk-lib|@aws-cdk\/)/;
 
 export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: string, preferFor: (app: string) => CdkPreference): OneCopy {
   const cache = new Map<string, string | null>();
@@ -26,11 +25,11 @@ export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: stri
   const templates = new Map<string, string[]>();
   for (const f of cloudformation) {
     const app = appOf(f);
-    if (app && mentions(f, SYNTHESIZED)) templates.set(app, [...(templates.get(app) ?? []), f]);
+    if (app && read(f, (text) => SYNTHESIZED.test(text))) templates.set(app, [...(templates.get(app) ?? []), f]);
   }
   if (templates.size === 0) return { cloudformation, cdk, skipped: [] };
   const sourceApps = new Set(cdk.flatMap((f) => appOf(f) ?? []).filter((app) => templates.has(app)));
-  for (const app of sourceApps) if (!cdk.some((f) => appOf(f) === app && mentions(f, CDK_IMPORT))) sourceApps.delete(app);
+  for (const app of sourceApps) if (!cdk.some((f) => appOf(f) === app && read(f, mentionsCdk))) sourceApps.delete(app);
   const skipped: OneCopy['skipped'] = [];
   const drop = new Set<string>();
   for (const [app, files] of templates) {
@@ -43,9 +42,9 @@ export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: stri
   return { cloudformation: cloudformation.filter((f) => !drop.has(f)), cdk: cdk.filter((f) => !drop.has(f)), skipped };
 }
 
-function mentions(file: string, pattern: RegExp): boolean {
+function read(file: string, test: (text: string) => boolean): boolean {
   try {
-    return pattern.test(readFileSync(file, 'utf8'));
+    return test(readFileSync(file, 'utf8'));
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
-import { Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
+import { distinct, locateOverflow } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 
@@ -32,21 +33,66 @@ function parseYaml(text: string): Parsed {
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const comments: { offset: number; source: string }[] = [];
-  const walk = (o: unknown): void => {
-    if (Array.isArray(o)) {
-      for (const x of o) walk(x);
-      return;
-    }
-    if (!o || typeof o !== 'object') return;
+  // Iterative (a stack of pending tokens): deeply nested flow collections must not overflow the call stack here.
+  const pending: unknown[] = [tokens];
+  while (pending.length > 0) {
+    const o = pending.pop();
+    if (!o || typeof o !== 'object') continue;
     const t = o as { type?: string; offset?: number; source?: string };
     if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') comments.push({ offset: t.offset, source: t.source });
-    for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
-  };
-  walk(tokens);
+    const children = Array.isArray(o) ? o : Object.values(o);
+    for (let i = children.length - 1; i >= 0; i--) if (children[i] && typeof children[i] === 'object') pending.push(children[i]);
+  }
   // forceDoc: an empty file still yields one (empty) document.
-  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true }).compose(tokens, true, text.length)];
+  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens, true, text.length)];
+  if (docs[0]!.errors.length === 0) applyMergeKeys(docs[0]!);
   return { doc: docs[0]!, lines, comments, documents: docs.length };
 }
+
+/**
+ * YAML 1.1 merge keys (`<<: *base`, `<<: [*a, *b]`): the merged map's pairs are put in place of the `<<` pair, unless
+ * the map sets the key itself (the first of several merged maps wins), as `yaml`'s own toJS does. The pairs are the
+ * anchored map's own nodes, so what is found in a merged value points at the anchor's text.
+ */
+function applyMergeKeys(doc: Document.Parsed): void {
+  const done = new Set<YAMLMap>();
+  const expand = (map: YAMLMap, active: Set<YAMLMap>): void => {
+    if (done.has(map) || active.has(map)) return;
+    active.add(map);
+    const sources = (node: unknown): YAMLMap[] => {
+      const target = isAlias(node) ? node.resolve(doc) : node;
+      if (isMap(target)) return [target];
+      return isSeq(target) ? target.items.flatMap((i) => (isAlias(i) ? sources(i) : isMap(i) ? [i] : [])) : [];
+    };
+    if (map.items.some((p) => isMergeKey(p.key))) {
+      const own = new Set(map.items.filter((p) => !isMergeKey(p.key)).map((p) => keyText(p.key)));
+      const items: typeof map.items = [];
+      for (const pair of map.items) {
+        if (!isMergeKey(pair.key)) {
+          items.push(pair);
+          continue;
+        }
+        for (const source of sources(pair.value)) {
+          expand(source, active);
+          for (const merged of source.items) {
+            const key = keyText(merged.key);
+            if (own.has(key)) continue;
+            own.add(key);
+            items.push(merged);
+          }
+        }
+      }
+      map.items = items;
+    }
+    active.delete(map);
+    done.add(map);
+  };
+  visit(doc, { Map: (_, map) => void expand(map, new Set()) });
+}
+
+/** With the `merge` option, `yaml` gives a plain `<<` key a symbol value (a quoted "<<" stays an ordinary key). */
+const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === 'symbol';
+const keyText = (key: unknown): string => (isScalar(key) ? String(key.value) : '');
 
 export interface TemplateDocument {
   path: string;
@@ -91,11 +137,11 @@ export function loadTemplate(path: string, source: string): LoadResult {
   const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn);
   if (!ours) return { kind: 'not-ours' };
   const at = (e: { pos: [number, number] }) => pos(lines, e.pos[0]);
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+  const diagnostics: Diagnostic[] = distinct(doc.errors.map((e) => {
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const key = e.code === 'DUPLICATE_KEY' ? /^["']?([^"':\n]+)/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[1]?.trim() : undefined;
-    return { ...toLineColumn(at(e)), message: key ? `${message}: "${key}" is defined twice` : message };
-  });
+    return locateOverflow({ ...toLineColumn(at(e)), message: key ? `${message}: "${key}" is defined twice` : message }, text);
+  }));
   if (parsed.documents > 1) diagnostics.push({ line: 1, column: 1, message: 'a template is one YAML document; this file holds several (---)' });
   for (const w of doc.warnings) {
     const tag = w.code === 'TAG_RESOLVE_FAILED' ? /Unresolved tag: (\S+)/.exec(w.message)?.[1] : undefined;

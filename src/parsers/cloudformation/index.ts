@@ -6,9 +6,10 @@ import { known, unresolved } from '../../model/value.js';
 import { readSource } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../../util/scan-root.js';
 import { displayPath } from '../terraform/index.js';
-import { emptyFacts, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
+import { guarded } from '../guard.js';
+import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
 import type { EV } from '../values.js';
-import { keyOf, loadTemplate, pos, type TemplateDocument } from './document.js';
+import { keyOf, loadTemplate, pos, type LoadResult, type TemplateDocument } from './document.js';
 import { TemplateEvaluator } from './intrinsics.js';
 import { extractResources } from './resources.js';
 
@@ -40,7 +41,8 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
     }
     const text = source.text!;
     if (!/AWSTemplateFormatVersion|Resources/.test(text)) return null;
-    const loaded = loadTemplate(path, text);
+    const attempt = guarded(text, () => loadTemplate(path, text));
+    const loaded: LoadResult = 'failure' in attempt ? { kind: 'broken', diagnostics: [attempt.failure] } : attempt.value;
     if (loaded.kind === 'not-ours') return null;
     if (loaded.kind === 'broken') {
       result.files.push(broken(path, text, loaded.diagnostics));
@@ -66,7 +68,18 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
   for (const [abs, t] of templates) for (const call of nestedCalls(t)) if (call.local) children.add(resolve(dirname(abs), call.url));
 
   const explicit = Object.fromEntries(Object.entries(opts.parameters).map(([k, v]) => [k, known(v, cliSpan(k)) as EV]));
+  // A template whose analysis fails (nesting too deep to follow) keeps nothing of it and reports the failure; the run goes on.
   const analyze = (abs: string, t: TemplateDocument, params: Record<string, EV>, via: Span[], instance: string, stack: string[]) => {
+    const rollback = rollbackPoint(result.facts);
+    const attempt = guarded(t.text, () => analyzeTemplate(abs, t, params, via, instance, stack));
+    if ('failure' in attempt) {
+      rollback();
+      const file = result.files.find((f) => f.path === t.path);
+      if (file) file.analyzed = false;
+      addDiagnostic(result, t.path, attempt.failure.message, { file: t.path, start: attempt.failure, end: attempt.failure, path: '' });
+    }
+  };
+  const analyzeTemplate = (abs: string, t: TemplateDocument, params: Record<string, EV>, via: Span[], instance: string, stack: string[]) => {
     const ev = new TemplateEvaluator(t, via);
     for (const [name, value] of Object.entries(params)) {
       const param = ev.params.get(name);

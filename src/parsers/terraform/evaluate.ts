@@ -1,3 +1,4 @@
+import type { AnalysisBudget } from '../budget.js';
 import type { Span } from '../../model/location.js';
 import { consistent, known, unresolved, type Unresolved, type UnresolvedReason } from '../../model/value.js';
 import { allOf, among, anyOf, except, narrow, NO_NARROWING, type Equality, type Narrowing, type Scalar } from '../narrowing.js';
@@ -28,6 +29,8 @@ export interface Env {
    * They narrow the variables and locals they compare with a literal. Only conditions written in the same module.
    */
   assume?: readonly string[];
+  /** The whole analysis's budget (steps and time), shared by every expression of it. */
+  budget?: AnalysisBudget;
 }
 
 /**
@@ -106,7 +109,7 @@ class Evaluator {
   }
 
   eval(node: Node, b: ReadonlyMap<string, EV>, depth: number): EV {
-    if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS) return this.fail('unsupported-expression', node);
+    if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS || this.env.budget?.take(this.at) === false) return this.fail('unsupported-expression', node);
     const d = depth + 1;
     switch (node.t) {
       case 'lit':

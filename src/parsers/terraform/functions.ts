@@ -2,6 +2,7 @@ import type { Span } from '../../model/location.js';
 import { familyBits, formatAddress, parseCidr } from '../../model/net.js';
 import { known, unresolved, type Unresolved } from '../../model/value.js';
 import { withOrigin, type Data, type EV } from '../values.js';
+import { allMatches, compileRe2, firstMatch, replaceAll } from './regex.js';
 import { dataEqual, isIdMarker, lift, toBool, toNumber, toText } from './evaluate.js';
 
 type Fn = (args: EV[], at: Span) => EV;
@@ -160,14 +161,6 @@ function stringFn(fn: (s: string, rest: Data[], at: Span) => Data | null): Fn {
     })(args, at);
 }
 
-function regexFrom(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), 'g');
-  } catch {
-    return null;
-  }
-}
-
 const FUNCTIONS: Record<string, Fn> = {
   // An unknown list argument stays in the result as one unknown element: the known elements are still known.
   concat: (args, at) =>
@@ -296,11 +289,22 @@ const FUNCTIONS: Record<string, Fn> = {
     const by = text(replacement);
     if (find === null || by === null) return null;
     if (find.length > 1 && find.startsWith('/') && find.endsWith('/')) {
-      const re = regexFrom(find.slice(1, -1));
-      return re ? s.replace(re, by.replace(/\$\{(\w+)\}/g, '$<$1>')) : null;
+      const re = compileRe2(find.slice(1, -1));
+      return re ? replaceAll(re, s, by) : null;
     }
     return s.split(find).join(by);
   }),
+  regex: lifted((values, at) => {
+    const [pattern, s] = [text(values[0]), text(values[1])];
+    const re = pattern === null ? null : compileRe2(pattern);
+    const match = re && s !== null ? firstMatch(re, s) : null;
+    return match === null ? error(at) : fromPlain(match, at);
+  }, [2, 2]),
+  regexall: lifted((values, at) => {
+    const [pattern, s] = [text(values[0]), text(values[1])];
+    const re = pattern === null ? null : compileRe2(pattern);
+    return re && s !== null ? fromPlain(allMatches(re, s), at) : error(at);
+  }, [2, 2]),
   sensitive: lifted((values, at, args) => (args[0]!.k === 'known' ? args[0]! : known(values[0]!, at)), [1, 1]),
   nonsensitive: lifted((values, at, args) => (args[0]!.k === 'known' ? args[0]! : known(values[0]!, at)), [1, 1]),
   chomp: stringFn((s) => s.replace(/(\r?\n)+$/, '')),

@@ -1,5 +1,6 @@
 // The one module that touches @cdktf/hcl2json (its typings pull in lib.dom; keep them contained here).
 import { parse } from '@cdktf/hcl2json';
+import { deepestNesting, failureDiagnostic, isStackOverflow } from '../guard.js';
 
 export type HclBody = Record<string, unknown>;
 
@@ -23,12 +24,127 @@ export function parseDiagnostics(fileName: string, message: string): HclDiagnost
   });
 }
 
+/**
+ * The HCL parser runs as Go compiled to WebAssembly on the same stack as JavaScript: past about a thousand levels of
+ * nesting (or many thousands of chained unary or conditional operators) it overflows, and that can leave the Go runtime
+ * dead for every later file. Such input is refused before it reaches the parser.
+ */
+const MAX_HCL_NESTING = 500;
+const MAX_OPERATORS_ON_A_LINE = 3000;
+
+function tooDeepForTheParser(text: string): HclDiagnostic | null {
+  const deepest = deepestNesting(text);
+  if (deepest.depth > MAX_HCL_NESTING) {
+    return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze (${deepest.depth} levels of brackets here; the limit is ${MAX_HCL_NESTING})` };
+  }
+  let line = 1;
+  let operators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      operators = 0;
+    } else if ((c === 33 || c === 45 || c === 63) && ++operators > MAX_OPERATORS_ON_A_LINE && !/^\s*(#|\/\/)/.test(lineAt(text, i))) {
+      return { line, column: 1, message: `expression too deeply nested to analyze (more than ${MAX_OPERATORS_ON_A_LINE} chained operators on this line)` };
+    }
+  }
+  return null;
+}
+
+function lineAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset) + 1;
+  const end = text.indexOf('\n', offset);
+  return text.slice(start, end < 0 ? text.length : end);
+}
+
+/** Heredocs longer than this are handed to the parser as one quoted string (see quoteLongHeredocs). */
+const LONG_HEREDOC_LINES = 500;
+
+/**
+ * The WASM parser takes time quadratic in a heredoc's line count (300,000 lines ran for hours) but linear in a quoted
+ * string's length. A long `<<ID` heredoc with no template sequence (`${`, `%{`) has the same value as the quoted
+ * string of its lines, so that is what the parser gets; the newlines follow the string so that lines stay where they were.
+ */
+export function quoteLongHeredocs(text: string): string {
+  const opener = /<<([A-Za-z_][\w-]*)[ \t]*\r?\n/g;
+  let out = '';
+  let from = 0;
+  for (let m = opener.exec(text); m; m = opener.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    if (/#|\/\/|\/\*/.test(text.slice(lineStart, m.index))) continue;
+    const close = new RegExp(`^[ \\t]*${m[1]}[ \\t]*\\r?$`, 'm');
+    close.lastIndex = 0;
+    const rest = text.slice(opener.lastIndex);
+    const end = close.exec(rest);
+    if (!end) break;
+    const content = rest.slice(0, end.index);
+    const lines = content.split('\n').length - 1;
+    if (lines < LONG_HEREDOC_LINES || /[$%]\{/.test(content)) continue;
+    const quoted = content.replace(/\r\n/g, '\n').replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
+    out += `${text.slice(from, m.index)}"${quoted}"${'\n'.repeat(lines + 1)}`;
+    from = opener.lastIndex + end.index + end[0].length;
+    opener.lastIndex = from;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
 export async function parseHcl(fileName: string, text: string): Promise<HclParseResult> {
+  const tooDeep = tooDeepForTheParser(text);
+  if (tooDeep) return { ok: false, message: tooDeep.message, diagnostics: [tooDeep] };
   try {
-    const body = (await parse(fileName, text)) as HclBody;
+    const body = (await parse(fileName, quoteLongHeredocs(text))) as HclBody;
     return { ok: true, body };
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).replace(/\s+$/, '');
+    if (isStackOverflow(e)) return { ok: false, message, diagnostics: [failureDiagnostic(e, text)] };
     return { ok: false, message, diagnostics: parseDiagnostics(fileName, message) };
   }
 }
+
+/**
+ * Parses a large configuration file in pieces cut between its top-level blocks (`cuts`: offsets where a line starts
+ * after a block) and merges the bodies: the same result as one parse, with memory bounded by the largest piece (the
+ * WASM parser's memory grows with its input and is never given back). Diagnostics keep their lines in the whole file.
+ */
+export async function parseHclInPieces(fileName: string, text: string, cuts: number[]): Promise<HclParseResult> {
+  const tooDeep = tooDeepForTheParser(text);
+  if (tooDeep) return { ok: false, message: tooDeep.message, diagnostics: [tooDeep] };
+  const body: HclBody = {};
+  const diagnostics: HclDiagnostic[] = [];
+  const messages: string[] = [];
+  let line = 0;
+  for (const [start, end] of pieces(cuts, text.length)) {
+    const piece = text.slice(start, end);
+    const parsed = await parseHcl(fileName, piece);
+    if (parsed.ok) mergeBody(body, parsed.body);
+    else {
+      diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, line: d.line + line })));
+      messages.push(parsed.message);
+    }
+    line += countLines(piece);
+  }
+  return diagnostics.length > 0 || messages.length > 0 ? { ok: false, message: messages.join('; '), diagnostics } : { ok: true, body };
+}
+
+function pieces(cuts: number[], length: number): [number, number][] {
+  const bounds = [0, ...cuts.filter((c) => c > 0 && c < length), length];
+  return bounds.slice(1).map((end, i) => [bounds[i]!, end]);
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** hcl2json's shape: top-level block types map labels to lists of bodies; lists from two pieces are concatenated. */
+function mergeBody(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    if (Array.isArray(existing) && Array.isArray(value)) existing.push(...value);
+    else if (isPlainObject(existing) && isPlainObject(value)) mergeBody(existing, value);
+    else into[key] = value;
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -3,9 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, UNRESTRICTED, type ScanRoot } from '../../util/scan-root.js';
-import { diagnosticFile, emptyFacts, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
-import { parseHcl, type HclBody } from './hcl.js';
-import { indexHcl, type Located } from './locator.js';
+import { AnalysisBudget } from '../budget.js';
+import { deepestNesting, failureDiagnostic } from '../guard.js';
+import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
+import { parseHcl, parseHclInPieces, type HclBody } from './hcl.js';
+import { indexHcl, type HclIndex, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
@@ -24,6 +26,8 @@ export interface TerraformOptions {
   envVars?: Record<string, string>;
   /** Where reads may go: files, module directories and var files outside it are refused. */
   scope?: ScanRoot;
+  /** What analyzing one root module may cost (tests lower it); ANALYSIS_BUDGET by default. */
+  budget?: { steps: number; ms: number };
 }
 
 export interface TerraformDir {
@@ -41,7 +45,7 @@ const MAX_INSTANCES = 100_000;
 
 /** Parses one Terraform module directory as a root (tests and single-directory callers). */
 export async function parseTerraformModule(dir: string, filePaths: string[], opts: TerraformOptions): Promise<FrontEndResult> {
-  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles, ...(opts.envVars ? { envVars: opts.envVars } : {}) } }], opts.cwd);
+  return parseTerraform([{ dir, files: filePaths, options: { vars: opts.vars, varFiles: opts.varFiles, ...(opts.envVars ? { envVars: opts.envVars } : {}), ...(opts.budget ? { budget: opts.budget } : {}) } }], opts.cwd);
 }
 
 /**
@@ -59,7 +63,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     const tfFiles: TfFile[] = [];
     const paths = files ?? configFilesIn(abs);
     for (const file of [...paths].sort()) {
-      const loaded = await loadConfigFile(file, cwd, scope);
+      const loaded = await loadConfigFileGuarded(file, cwd, scope);
       result.files.push(loaded.parsed);
       result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
       if (loaded.file) tfFiles.push(loaded.file);
@@ -99,8 +103,10 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     reached.add(root.dir);
     const mod = modules.get(root.dir)!;
     const manifest = manifests.get(root.dir) ?? new Map<string, ManifestEntry>();
+    const analysis = new AnalysisBudget(root.options.budget);
     const world: World = {
       budget,
+      analysis,
       resolveCall: (caller, name, source) => {
         const local = localSource(caller.mod.abs, source);
         const key = caller.ctx.callKey ? `${caller.ctx.callKey}.${name}` : name;
@@ -118,9 +124,20 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
       },
     };
     const inputs = await moduleInputs(root.dir, { cwd, ...root.options, scope }, result);
-    const withPlan = plan && root.dir === planDir ? plan : undefined;
+    const rollback = rollbackPoint(result.facts);
+    try {
+      analyzeRoot(mod, root.dir, world, inputs);
+    } catch (e) {
+      // One module's failure (nesting too deep to evaluate, a bug) is reported on its files; the other roots are analyzed.
+      rollback();
+      reportFailure(e, mod.files, result.files);
+    }
+    if (analysis.exceeded) diagnostic(analysis.exceeded.at.file, analysis.exceeded.at, analysis.message());
+  };
+  const analyzeRoot = (mod: ModuleDir, dir: string, world: World, inputs: ModuleInputs) => {
+    const withPlan = plan && dir === planDir ? plan : undefined;
     if (withPlan) inputs.sources.push({ label: withPlan.path, values: withPlan.variables, plain: true });
-    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [root.dir], ...(withPlan ? { plan: withPlan } : {}) });
+    const instance = new Instance(mod, { world, rootDir: mod.display, prefix: '', via: [], callKey: '', when: [], rootInputs: inputs, stack: [dir], ...(withPlan ? { plan: withPlan } : {}) });
     extractInstance(instance, result.facts, diagnostic);
   };
   if (plan && planDir && (modules.get(planDir)?.files.length ?? 0) === 0) {
@@ -195,6 +212,25 @@ export function displayPath(cwd: string, abs: string): string {
   return rel.split('\\').join('/');
 }
 
+/** A module failed as a whole: the failure is placed in the file it most likely comes from (the most deeply nested one). */
+function reportFailure(e: unknown, files: TfFile[], parsed: ParsedFile[]): void {
+  const culprit = [...files].sort((a, b) => deepestNesting(b.text).depth - deepestNesting(a.text).depth)[0];
+  const target = culprit ? parsed.find((p) => p.path === culprit.path) : undefined;
+  if (!target) throw e;
+  target.diagnostics.push(failureDiagnostic(e, target.text));
+  target.analyzed = false;
+}
+
+/** Reads and parses one configuration file; a throw while doing so becomes the file's diagnostic. */
+async function loadConfigFileGuarded(abs: string, cwd: string, scope: ScanRoot): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+  try {
+    return await loadConfigFile(abs, cwd, scope);
+  } catch (e) {
+    const text = readSource(abs, scope).text ?? '';
+    return { parsed: diagnosticFile(displayPath(cwd, abs), 'terraform', text, [failureDiagnostic(e, text)]) };
+  }
+}
+
 async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promise<{ parsed: ParsedFile; file?: TfFile }> {
   const path = displayPath(cwd, abs);
   const source = readSource(abs, scope);
@@ -216,7 +252,9 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promis
   const index = indexHcl(text);
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
-  const hcl = await parseHcl(path, text);
+  let hcl = text.length > PIECE_BYTES ? await parseHclInPieces(path, text, pieceCuts(index, PIECE_BYTES)) : await parseHcl(path, text);
+  // A file that fails in pieces is parsed whole: its errors are then exactly the parser's, whatever the cuts were.
+  if (!hcl.ok && text.length > PIECE_BYTES) hcl = await parseHcl(path, text);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
     return { parsed };
@@ -224,6 +262,27 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promis
   parsed.analyzed = true;
   const header = (p: string): Located | undefined => index.blockAt(p)?.header;
   return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), header } };
+}
+
+/** Files larger than this are parsed in pieces of about this size (see parseHclInPieces). */
+const PIECE_BYTES = 256 * 1024;
+
+/** Offsets of the line starts after top-level blocks, about `size` bytes apart. */
+function pieceCuts(index: HclIndex, size: number): number[] {
+  const cuts: number[] = [];
+  let last = 0;
+  let topEnd = -1;
+  for (const block of index.blocks) {
+    const start = index.lineStarts[block.body.start.line - 1]!;
+    if (start <= topEnd) continue; // nested in the previous top-level block
+    const endLine = block.body.end.line; // the line after the closing brace starts the next piece
+    topEnd = index.lineStarts[endLine] ?? Number.MAX_SAFE_INTEGER;
+    if (topEnd - last >= size && topEnd < Number.MAX_SAFE_INTEGER) {
+      cuts.push(topEnd);
+      last = topEnd;
+    }
+  }
+  return cuts;
 }
 
 /** Terraform rejects two resources (or data sources) with the same type and name in one module; so do we, and go on with the first. */
@@ -272,11 +331,11 @@ async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEn
   if (Object.keys(fromEnv).length > 0) sources.push({ label: 'TF_VAR_*', values: fromEnv });
   // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
   const auto = names.filter((n) => AUTO_VARS.test(n)).sort((a, b) => Number(b.startsWith('terraform.')) - Number(a.startsWith('terraform.')) || (a < b ? -1 : 1));
-  for (const n of auto) pushIf(sources, await loadVarFile(join(dir, n), opts, result));
+  for (const n of auto) pushIf(sources, await loadVarFileGuarded(join(dir, n), opts, result));
   const selected = opts.varFiles;
-  for (const f of selected) pushIf(sources, await loadVarFile(f, opts, result));
+  for (const f of selected) pushIf(sources, await loadVarFileGuarded(f, opts, result));
   if (selected.length === 0) {
-    for (const n of names.filter((n) => !AUTO_VARS.test(n))) pushIf(alternatives, await loadVarFile(join(dir, n), opts, result));
+    for (const n of names.filter((n) => !AUTO_VARS.test(n))) pushIf(alternatives, await loadVarFileGuarded(join(dir, n), opts, result));
   }
   const cli: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(opts.vars)) cli[k] = await cliValue(v);
@@ -286,6 +345,22 @@ async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEn
 
 function pushIf(list: VarSource[], source: VarSource | null): void {
   if (source) list.push(source);
+}
+
+/** A variables file that fails to load is reported as its own diagnostic, and its values are not used. */
+async function loadVarFileGuarded(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
+  try {
+    return await loadVarFile(abs, opts, result);
+  } catch (e) {
+    const path = displayPath(opts.cwd, abs);
+    const parsed = result.files.find((f) => f.path === path);
+    const text = parsed?.text ?? '';
+    if (parsed) {
+      parsed.diagnostics.push(failureDiagnostic(e, text));
+      parsed.analyzed = false;
+    } else result.files.push(diagnosticFile(path, 'terraform', text, [failureDiagnostic(e, text)]));
+    return null;
+  }
 }
 
 async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { AnalysisBudget } from '../budget.js';
 import type { Span } from '../../model/location.js';
 import { alternatives, known, unresolved, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
@@ -111,6 +112,8 @@ type Unresolved = Extract<EV, { k: 'unresolved' }>;
 export interface World {
   /** Resource and module instances the run may still create: nested `count = 10000` modules stop here. */
   budget: { left: number; limit: number };
+  /** Steps and time the analysis of this root may still take. */
+  analysis?: AnalysisBudget;
   /** The directory of a module call's source, or why it cannot be analyzed. */
   resolveCall(caller: Instance, name: string, source: string): { dir: ModuleDir } | { why: UnresolvedReason; detail: string };
 }
@@ -153,7 +156,8 @@ export class Instance implements ReferenceScope {
   }
 
   env(mode: Mode = 'normal', bindings?: ReadonlyMap<string, EV>): Env {
-    return bindings ? { scope: this, mode, bindings } : { scope: this, mode };
+    const budget = this.ctx.world.analysis;
+    return { scope: this, mode, ...(bindings ? { bindings } : {}), ...(budget ? { budget } : {}) };
   }
 
   /** `assume`: conditions of this module that hold where the value is (they narrow what it compares, evaluate.ts). */

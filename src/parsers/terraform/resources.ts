@@ -408,18 +408,23 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   };
   const guard = <T>(v: Value<T>): Value<T> => under(ctx.when, v);
   const peers = spec.peers.length > 0 ? spec.peers : [{ peer: { kind: 'none' } as Peer, at }];
+  // One value object per entry, shared by its rules (a rule per peer): what is derived from them is derived once.
+  const protocol = guard(spec.protocol);
+  const fromPort = spec.fromPort && guard(spec.fromPort);
+  const toPort = spec.toPort && guard(spec.toPort);
+  const description = spec.description && guard(spec.description);
   peers.forEach((p, i) => {
     const rule: SgRule = {
       id: `${entry.id}#${i}`,
       group: null,
       groupRef: spec.groupRef,
       direction: spec.direction,
-      protocol: guard(spec.protocol),
-      fromPort: spec.fromPort && guard(spec.fromPort),
-      toPort: spec.toPort && guard(spec.toPort),
+      protocol,
+      fromPort,
+      toPort,
       peer: guardPeer(p.peer, guard),
       peerAt: p.at,
-      description: spec.description && guard(spec.description),
+      description,
       origin: spec.origin,
       entry,
       resource: spec.resource,

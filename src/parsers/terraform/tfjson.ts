@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { distinct, locateOverflow } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
@@ -26,7 +27,7 @@ export function parseTfJson(text: string): TfJsonResult {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const result: TfJsonResult = { body: {}, locations: new Map(), headers: new Map(), comments: [], constructs: [], diagnostics: [] };
   if (doc.errors.length > 0) {
-    result.diagnostics = doc.errors.map((e) => ({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, message: e.message.split('\n')[0]! }));
+    result.diagnostics = distinct(doc.errors.map((e) => locateOverflow({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, message: e.message.split('\n')[0]! }, text)));
     return result;
   }
   const pos = (offset: number) => {

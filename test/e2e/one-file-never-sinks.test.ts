@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseTerraformModule } from '../../src/parsers/terraform/index.js';
+import { assertBuilt, ROOT } from '../helpers/built.js';
+import { workspace, type JsonReport } from '../helpers/workspace.js';
+
+const DEPTH = 2_000;
+const open = (o: string, c: string, inner = '') => `${o.repeat(DEPTH)}${inner}${c.repeat(DEPTH)}`;
+
+const OPEN_SSH_TF = `resource "aws_security_group" "ok" {
+  description = "still linted"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+`;
+
+const cfnYaml = (tags: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: deep
+      Tags: ${tags}
+`;
+
+/** The built CLI in its own process (its real stack size), as a user or CI runs it. */
+function sgLint(cwd: string, args: string[]) {
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'bin.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { code: run.status, stderr: run.stderr, report: () => JSON.parse(run.stdout) as JsonReport };
+}
+
+describe('one file never sinks the run', () => {
+  beforeAll(() => assertBuilt());
+
+  it('reports 2,000 levels of nesting in each format as a located parse error and lints the other files', () => {
+    const dir = workspace({
+      'good/main.tf': OPEN_SSH_TF,
+      'deep-tf/main.tf': `locals {\n  deep = ${open('[', ']')}\n}\n`,
+      'deep-tfvars/main.tf': 'variable "x" {}\n',
+      'deep-tfvars/terraform.tfvars': `x = ${open('{ a = ', ' }', '1')}\n`,
+      'deep-tfjson/main.tf.json': `{"locals": {"deep": ${open('[', ']')}}}\n`,
+      'cfn/flow.yaml': cfnYaml(open('[', ']')),
+      'cfn/object.json': `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x", "Tags": ${open('{"a": ', '}', '1')}}}}}\n`,
+      'cdk/stack.ts': `import * as ec2 from 'aws-cdk-lib/aws-ec2';\n\nexport const deep = ${open('{ a: ', ' }', '1')};\n`,
+      'cdk/parens.ts': `import { Stack } from 'aws-cdk-lib';\nexport const parens = ${open('(', ')', '1')};\n`,
+      'plain/not-cdk.ts': `export const deep = ${open('[', ']')};\n`,
+    });
+    const run = sgLint(dir, ['.', '-f', 'json']);
+    expect(run.stderr).not.toMatch(/RangeError|internal error|\n\s+at /);
+    expect(run.code).toBe(1);
+    const report = run.report();
+    expect(report.errors).toEqual([]);
+    const parseErrors = report.findings.filter((f) => f.ruleId === 'parse-error');
+    expect(parseErrors.map((f) => f.file).sort()).toEqual([
+      'cdk/parens.ts',
+      'cdk/stack.ts',
+      'cfn/flow.yaml',
+      'cfn/object.json',
+      'deep-tf/main.tf',
+      'deep-tfjson/main.tf.json',
+      'deep-tfvars/terraform.tfvars',
+    ]);
+    for (const f of parseErrors) {
+      expect(f.message, f.file).toMatch(/nested too deeply/);
+      expect([f.line, f.column], f.file).not.toEqual([1, 1]);
+    }
+    // A .ts file that does not import CDK is not CDK: it is not parsed, so its nesting cannot matter.
+    expect(report.findings.some((f) => f.file === 'plain/not-cdk.ts')).toBe(false);
+    expect(report.findings.filter((f) => f.ruleId === 'ingress-world-admin-port').map((f) => f.file)).toEqual(['good/main.tf']);
+  });
+
+  it('exits by the findings when the only problem is a deep file', () => {
+    const dir = workspace({ 'deep.yaml': cfnYaml(open('[', ']')) });
+    const run = sgLint(dir, ['.', '-f', 'json', '--fail-on', 'none']);
+    expect(run.code).toBe(0);
+    expect(run.report().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['parse-error deep.yaml:7']);
+  });
+
+  it('evaluates a catastrophic-backtracking pattern with RE2 (linear time) and still finds the exposure', () => {
+    // With a backtracking engine this 14-line file ran for hours: 2^60 ways to split the a's between the groups.
+    const dir = workspace({
+      'main.tf': `locals {
+  input  = "\${join("", [for i in range(60) : "a"])}b"
+  source = replace(local.input, "/^(a+)+$/", "x") == local.input ? "0.0.0.0/0" : "10.0.0.0/8"
+}
+
+resource "aws_security_group" "web" {
+  description = "redos"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [local.source]
+  }
+}
+`,
+    });
+    const run = sgLint(dir, ['.', '-f', 'json']);
+    expect(run.code).toBe(1);
+    expect(run.report().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toContain('ingress-world-admin-port main.tf:12');
+  });
+
+  it('stops a module over its analysis budget with a located diagnostic and leaves the rest unresolved', async () => {
+    const dir = workspace({
+      'main.tf': `locals {
+  grid = flatten([for i in range(100) : [for j in range(100) : "\${i}-\${j}"]])
+}
+
+resource "aws_security_group" "web" {
+  description = "budget"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [length(local.grid) > 0 ? "0.0.0.0/0" : "10.0.0.0/8"]
+  }
+}
+`,
+    });
+    const unlimited = await parseTerraformModule(dir, [join(dir, 'main.tf')], { cwd: dir, vars: {}, varFiles: [] });
+    expect(unlimited.files[0]!.diagnostics).toEqual([]);
+    expect(unlimited.facts.rules[0]!.peer).toMatchObject({ kind: 'cidr4', cidr: { k: 'known', v: '0.0.0.0/0' } });
+
+    const limited = await parseTerraformModule(dir, [join(dir, 'main.tf')], { cwd: dir, vars: {}, varFiles: [], budget: { steps: 5_000, ms: 60_000 } });
+    expect(limited.files[0]!.diagnostics).toEqual([
+      { line: 2, column: expect.any(Number), message: expect.stringMatching(/^analysis stopped here: over its budget of 5,000 evaluation steps/) },
+    ]);
+    expect(limited.facts.rules[0]!.peer).not.toMatchObject({ cidr: { k: 'known' } });
+  });
+});
