@@ -35,7 +35,7 @@ export default defineRule<Options>({
       if (rule.origin === 'cdk-generated') {
         if (!ctx.options.cdkGenerated) continue;
         const text = rule.description?.k === 'known' ? rule.description.v : '';
-        ctx.report({ ...base, messageId: 'generated', data: { ...data, text }, key: `${rule.entry.id}|generated`, levelOverride: 'note' });
+        ctx.report({ ...base, messageId: 'generated', data: { ...data, text }, key: `${rule.direction}|generated|${entryKey(rule.entry.at.path)}|${text}`, levelOverride: 'note' });
         continue;
       }
       if (!rule.description) {

@@ -36,7 +36,7 @@ export default defineRule({
       const rule = rules[0]!;
       const group = groupAddress(ctx.model, rule);
       const report = (p: Problem) =>
-        ctx.report({ messageId: p.messageId, data: p.data, at: p.at, resource: rule.resource, ...(group ? { group } : {}), ...(p.when.length > 0 ? { when: p.when } : {}), key: `${p.messageId}|${JSON.stringify(p.data)}|${p.when.join('&')}` });
+        ctx.report({ messageId: p.messageId, data: p.data, at: p.at, resource: rule.resource, ...(group ? { group } : {}), ...(p.when.length > 0 ? { when: p.when } : {}), key: contentKey(p) });
       const label = groupLabel(ctx.model, rule);
       for (const r of rules) for (const p of cidrProblems(r, label)) report(p);
       for (const p of entryProblems(rule, label)) report(p);
@@ -112,4 +112,10 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
     }
   }
   return out;
+}
+
+/** What the problem is, without the group or the conditions that tell instances and variants apart (they merge). */
+function contentKey(p: Problem): string {
+  const { group: _group, ...content } = p.data;
+  return `${p.messageId}|${JSON.stringify(content)}`;
 }
