@@ -75,7 +75,7 @@ export function conditionSuffix(conditions: readonly string[]): string {
 
 const SHOWN_INSTANCES = 4;
 
-/** A finding with what merging needs: its message without conditions, and the key that tells it apart within a root. */
+/** A finding with what merging needs: its message without conditions, and those conditions. */
 export interface Unmerged {
   finding: Finding;
   /** The rendered message without the condition suffix. */
@@ -122,6 +122,8 @@ function merged(same: Unmerged[]): Finding {
   const conditions = shared ? conditionSuffix(instances[0]!.conditions ?? []) : '';
   f.message = `${first.base}${conditions} (in ${labels.length} ${severalResources ? 'instances' : 'variants'}: ${shown}${more})`;
   f.instances = instances;
+  // Conditions that differ between instances are theirs, listed with each instance.
+  if (!shared) delete f.conditions;
   return f;
 }
 
