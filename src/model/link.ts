@@ -67,10 +67,11 @@ function existingWith(rule: SgRule, when: string[]): SgRule {
 function implicitEgressConditions(model: Model, group: SecurityGroup): string[] | null {
   const own = group.when ?? [];
   if (group.egress.length === 0) return own;
+  const ownLabels = new Set(own.flatMap((w) => w.split(' and ')));
   const negated = new Set<string>();
   for (const id of group.egress) {
     const when = model.rules.get(id)!.entry.when ?? [];
-    const labels = when.flatMap((w) => w.split(' and ')).filter((l) => !own.includes(l));
+    const labels = when.flatMap((w) => w.split(' and ')).filter((l) => !ownLabels.has(l));
     if (labels.length !== 1) return null;
     const m = /^(.+) is (true|false)$/.exec(labels[0]!);
     if (!m) return null;
