@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTerraformModule } from '../../src/parsers/terraform/index.js';
+import { runAction } from '../helpers/action.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { workspace, type JsonReport } from '../helpers/workspace.js';
 
@@ -73,6 +74,22 @@ describe('one file never sinks the run', () => {
     // A .ts file that does not import CDK is not CDK: it is not parsed, so its nesting cannot matter.
     expect(report.findings.some((f) => f.file === 'plain/not-cdk.ts')).toBe(false);
     expect(report.findings.filter((f) => f.ruleId === 'ingress-world-admin-port').map((f) => f.file)).toEqual(['good/main.tf']);
+  });
+
+  it('keeps the Action going past a deep file and a pathological regex: annotations, outputs and exit code by the findings', () => {
+    const dir = workspace({
+      'good/main.tf': OPEN_SSH_TF,
+      'cdk/stack.ts': `import * as ec2 from 'aws-cdk-lib/aws-ec2';\n\nexport const deep = ${open('{ a: ', ' }', '1')};\n`,
+      'cfn/flow.yaml': cfnYaml(open('[', ']')),
+      'redos/main.tf': 'locals {\n  x = replace("${join("", [for i in range(60) : "a"])}b", "/^(a+)+$/", "x")\n}\n',
+    });
+    const run = runAction(dir, {});
+    expect(run.stderr).not.toMatch(/RangeError|internal error|\n\s+at /);
+    expect(run.code).toBe(1);
+    expect(run.outputs['exit-code']).toBe('1');
+    const annotations = run.stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l));
+    expect(annotations.some((l) => l.startsWith('::error file=good/main.tf,line=8') && l.includes('sg-lint ingress-world-admin-port'))).toBe(true);
+    expect(annotations.filter((l) => l.includes('sg-lint parse-error')).map((l) => /file=([^,]+)/.exec(l)![1]).sort()).toEqual(['cdk/stack.ts', 'cfn/flow.yaml']);
   });
 
   it('exits by the findings when the only problem is a deep file', () => {
