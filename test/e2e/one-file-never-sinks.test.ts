@@ -3,23 +3,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTerraformModule } from '../../src/parsers/terraform/index.js';
 import { runAction } from '../helpers/action.js';
+import { group, ingress } from '../helpers/terraform-snippets.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { workspace, type JsonReport } from '../helpers/workspace.js';
 
 const DEPTH = 2_000;
 const open = (o: string, c: string, inner = '') => `${o.repeat(DEPTH)}${inner}${c.repeat(DEPTH)}`;
 
-const OPEN_SSH_TF = `resource "aws_security_group" "ok" {
-  description = "still linted"
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}
-`;
+const OPEN_SSH_TF = group('ok', ingress(22, '0.0.0.0/0', 'ssh'));
 
 const cfnYaml = (tags: string) => `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
