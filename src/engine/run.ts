@@ -24,7 +24,7 @@ export interface EngineInput {
   today: string;
   /** The online pass's verdicts: online rules run only when it is given, and only they see it. */
   online?: OnlineLookup;
-  /** A file path as findings hold it, relative to the repository root, so fingerprints do not depend on the working directory. */
+  /** A file path as findings hold it, relative to the top level of its git repository, so fingerprints do not depend on the working directory. */
   repoPath?: (file: string) => string;
 }
 
