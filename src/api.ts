@@ -146,6 +146,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs),
     selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs),
     cwd,
+    scope,
     (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',
   );
   for (const s of copies.skipped) errors.push(skippedCopy(s, cwd));

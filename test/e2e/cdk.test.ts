@@ -1,3 +1,5 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, workspace } from '../helpers/workspace.js';
 
@@ -117,6 +119,13 @@ describe('CDK sources', () => {
     const other = await runCli(preferTemplate, ['app', 'app/cdk.out', '-f', 'json']);
     expect(findings(other.json(), 'ingress-world-admin-port')).toEqual(['app/cdk.out/BastionStack.template.json:9', 'app/synth/BastionStack.template.json:9']);
     expect(other.json().errors.map((e) => e.kind)).toEqual(['skipped']);
+    // A template that is a link leading out of the scan root is not read to decide which copy to keep.
+    const outside = workspace({ 'BastionStack.template.json': template });
+    const linked = workspace({ 'app/cdk.json': '{}', 'app/lib/stack.ts': STACK });
+    symlinkSync(join(outside, 'BastionStack.template.json'), join(linked, 'app/BastionStack.template.json'));
+    const refused = (await runCli(linked, ['app', '-f', 'json'])).json();
+    expect(refused.errors.filter((e) => e.kind === 'skipped')).toEqual([]);
+    expect(refused.findings.find((f) => f.file === 'app/BastionStack.template.json')?.message).toMatch(/outside the scan root/);
     // A template of another app, or with no CDK metadata, is linted as it is.
     const alone = await runCli(workspace({ 'app/lib/stack.ts': STACK, 'other/BastionStack.template.json': template }), ['.', '-f', 'json']);
     expect(findings(alone.json(), 'ingress-world-admin-port')).toEqual(['app/lib/stack.ts:9', 'other/BastionStack.template.json:9']);

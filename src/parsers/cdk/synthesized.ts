@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ScanRoot } from '../../util/scan-root.js';
+import { readSource } from '../read.js';
 import { appRoot, mentionsCdk } from './app.js';
 
 /**
@@ -18,7 +19,12 @@ export interface OneCopy {
 
 const SYNTHESIZED = /aws:cdk:path/;
 
-export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: string, preferFor: (app: string) => CdkPreference): OneCopy {
+export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: string, scope: ScanRoot, preferFor: (app: string) => CdkPreference): OneCopy {
+  // Read as the front ends read: never past the scan root (a candidate may be a link that leads out of it).
+  const read = (file: string, test: (text: string) => boolean): boolean => {
+    const text = readSource(file, scope).text;
+    return text !== undefined && test(text);
+  };
   const cache = new Map<string, string | null>();
   const appOf = (abs: string) => appRoot(dirname(abs), cwd, cache);
   // Only files inside a CDK app are read here, and sources only for apps that have a synthesized template.
@@ -40,12 +46,4 @@ export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: stri
     skipped.push({ app, files: gone, kept });
   }
   return { cloudformation: cloudformation.filter((f) => !drop.has(f)), cdk: cdk.filter((f) => !drop.has(f)), skipped };
-}
-
-function read(file: string, test: (text: string) => boolean): boolean {
-  try {
-    return test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
 }
