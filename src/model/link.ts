@@ -33,31 +33,31 @@ export function link(all: Facts[]): Model {
   return model;
 }
 
-const entriesUnder = new WeakMap<object, RuleEntry>();
+/** What the rules of one written entry share, put under their group's conditions once (by the entry they came with). */
+type EntryValues = Pick<SgRule, 'entry' | 'protocol' | 'fromPort' | 'toPort' | 'description'>;
+const entriesUnder = new WeakMap<RuleEntry, EntryValues>();
 
 /**
  * A rule exists only where its group does: its values are judged only in the variants where the group exists, so a
  * value that is null or odd only where nothing is created (`try(aws_vpc.this[0].cidr_block, null)` beside
- * `count = var.create ? 1 : 0`) is never judged.
+ * `count = var.create ? 1 : 0`) is never judged. The rules of one entry (one per peer of one written rule, so with the
+ * same protocol, ports and description) keep sharing one entry and one of each value, so what is derived from those
+ * (their traffic) is still derived once per entry.
  */
 function existingWith(rule: SgRule, when: string[]): SgRule {
   const guard = <T>(v: Value<T>): Value<T> => under(when, v);
-  // The rules of one entry share one entry object, and keep sharing one.
-  let entry = entriesUnder.get(rule.entry);
-  if (!entry) {
-    const merged = [...new Set([...when, ...(rule.entry.when ?? [])])];
-    entry = { ...rule.entry, when: merged };
-    entriesUnder.set(rule.entry, entry);
+  let shared = entriesUnder.get(rule.entry);
+  if (!shared) {
+    shared = {
+      entry: { ...rule.entry, when: [...new Set([...when, ...(rule.entry.when ?? [])])] },
+      protocol: guard(rule.protocol),
+      fromPort: rule.fromPort && guard(rule.fromPort),
+      toPort: rule.toPort && guard(rule.toPort),
+      description: rule.description && guard(rule.description),
+    };
+    entriesUnder.set(rule.entry, shared);
   }
-  return {
-    ...rule,
-    protocol: guard(rule.protocol),
-    fromPort: rule.fromPort && guard(rule.fromPort),
-    toPort: rule.toPort && guard(rule.toPort),
-    peer: guardPeer(rule.peer, guard),
-    description: rule.description && guard(rule.description),
-    entry,
-  };
+  return { ...rule, ...shared, peer: guardPeer(rule.peer, guard) };
 }
 
 /**
