@@ -256,7 +256,7 @@ class ConfigSource {
 
   /** A config the person running sg-lint chose: given with -c and lying outside the scanned tree (not the repository's own). */
   trusted(file: string): boolean {
-    return this.explicit !== undefined && resolve(this.cwd, this.explicit) === file && !this.scope.contains(file);
+    return this.explicitFile() === file && !this.scope.contains(file);
   }
 
   /** The `plugins` of every config loaded so far (the configs of the selected files). */
