@@ -1,8 +1,12 @@
 import type { Diagnostic } from './types.js';
 
-/** True for V8's "Maximum call stack size exceeded": input nested deeper than a recursive parser or walker can follow. */
+/**
+ * True for V8's "Maximum call stack size exceeded": input nested deeper than a recursive parser or walker can follow.
+ * No regular expression here or in locateOverflow: this runs in catch blocks near the stack's limit, where compiling
+ * one aborts the whole process ("RegExpCompiler Allocation failed").
+ */
 export function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
+  return e instanceof RangeError && e.message.toLowerCase().includes('call stack');
 }
 
 /**
@@ -22,7 +26,7 @@ export function failureDiagnostic(e: unknown, text: string): Diagnostic {
 
 /** Replaces a parser's own "Maximum call stack size exceeded" error with the located diagnostic of failureDiagnostic. */
 export function locateOverflow(d: Diagnostic, text: string): Diagnostic {
-  return /maximum call stack size exceeded/i.test(d.message) ? failureDiagnostic(new RangeError(d.message), text) : d;
+  return d.message.toLowerCase().includes('maximum call stack size exceeded') ? failureDiagnostic(new RangeError(d.message), text) : d;
 }
 
 /** Line, column and depth of the first bracket (`(`, `[`, `{`) opened at the greatest depth; one pass, strings not told apart. */

@@ -1,6 +1,6 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
-import { distinct, locateOverflow } from '../guard.js';
+import { deepestNesting, distinct, locateOverflow } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 
@@ -110,6 +110,18 @@ export type LoadResult = { kind: 'template'; template: TemplateDocument; diagnos
 const LOOKS_LIKE_CFN = /AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/;
 
 /**
+ * Flow collections nested past this many levels are refused before they reach the YAML parser: it overflows the stack
+ * near a thousand levels, and V8 can be left unable to compile a regular expression afterwards, which aborts the process.
+ */
+const MAX_FLOW_NESTING = 500;
+
+function nestedTooDeeply(text: string): Diagnostic | null {
+  const deepest = deepestNesting(text);
+  if (deepest.depth <= MAX_FLOW_NESTING) return null;
+  return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze (${deepest.depth} levels of brackets here; the limit is ${MAX_FLOW_NESTING})` };
+}
+
+/**
  * Reads a YAML or JSON file and decides whether it is a CloudFormation template (by content, whatever its extension).
  * JSON is parsed strictly first (trailing commas are JSON errors, though YAML would take them), then through `yaml` for
  * positions and duplicate keys, so both formats share one code path.
@@ -122,6 +134,8 @@ export function loadTemplate(path: string, source: string): LoadResult {
     const error = strictJsonError(text);
     if (error) return looksLikeCfn ? { kind: 'broken', diagnostics: [error] } : { kind: 'not-ours' };
   }
+  const tooDeep = nestedTooDeeply(text);
+  if (tooDeep) return looksLikeCfn ? { kind: 'broken', diagnostics: [tooDeep] } : { kind: 'not-ours' };
   let parsed = parseYaml(text);
   if (!isJson && parsed.doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {
     // CloudFormation (like PyYAML) accepts a quoted scalar whose continuation lines are not indented; YAML 1.2 does not.

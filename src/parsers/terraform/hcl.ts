@@ -1,6 +1,6 @@
 // The one module that touches @cdktf/hcl2json (its typings pull in lib.dom; keep them contained here).
-import { parse } from '@cdktf/hcl2json';
 import { deepestNesting, failureDiagnostic, isStackOverflow } from '../guard.js';
+import { NativeParseError, parseHclNative } from './native-hcl.js';
 
 export type HclBody = Record<string, unknown>;
 
@@ -88,11 +88,33 @@ export function quoteLongHeredocs(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
-export async function parseHcl(fileName: string, text: string): Promise<HclParseResult> {
+/**
+ * Parses a configuration file into hcl2json's JSON. The native parser (native-hcl.ts) reads nearly every file, in linear
+ * time; what it refuses goes to hcl2json (loaded on first use: its WebAssembly takes a quarter of a second to start),
+ * whose result or diagnostics are then the answer. `largeFileCuts` gives hcl2json a large file in pieces.
+ */
+export async function parseHcl(fileName: string, text: string, largeFileCuts?: () => number[]): Promise<HclParseResult> {
   const tooDeep = tooDeepForTheParser(text);
   if (tooDeep) return { ok: false, message: tooDeep.message, diagnostics: [tooDeep] };
   try {
-    const body = (await parse(fileName, quoteLongHeredocs(text))) as HclBody;
+    return { ok: true, body: parseHclNative(text) };
+  } catch (e) {
+    if (!(e instanceof NativeParseError) && !isStackOverflow(e)) throw e;
+  }
+  if (largeFileCuts) {
+    const inPieces = await parseWithHcl2jsonInPieces(fileName, text, largeFileCuts());
+    // A file that fails in pieces is parsed whole: its errors are then exactly the parser's, whatever the cuts were.
+    if (inPieces.ok) return inPieces;
+  }
+  return parseWithHcl2json(fileName, text);
+}
+
+let hcl2json: Promise<typeof import('@cdktf/hcl2json')> | undefined;
+
+async function parseWithHcl2json(fileName: string, text: string): Promise<HclParseResult> {
+  try {
+    hcl2json ??= import('@cdktf/hcl2json');
+    const body = (await (await hcl2json).parse(fileName, quoteLongHeredocs(text))) as HclBody;
     return { ok: true, body };
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).replace(/\s+$/, '');
@@ -102,20 +124,18 @@ export async function parseHcl(fileName: string, text: string): Promise<HclParse
 }
 
 /**
- * Parses a large configuration file in pieces cut between its top-level blocks (`cuts`: offsets where a line starts
- * after a block) and merges the bodies: the same result as one parse, with memory bounded by the largest piece (the
- * WASM parser's memory grows with its input and is never given back). Diagnostics keep their lines in the whole file.
+ * hcl2json on a large file in pieces cut between its top-level blocks (`cuts`: offsets where a line starts after a
+ * block), bodies merged: the same result as one parse, with memory bounded by the largest piece (the WASM parser's
+ * memory grows with its input and is never given back). Diagnostics keep their lines in the whole file.
  */
-export async function parseHclInPieces(fileName: string, text: string, cuts: number[]): Promise<HclParseResult> {
-  const tooDeep = tooDeepForTheParser(text);
-  if (tooDeep) return { ok: false, message: tooDeep.message, diagnostics: [tooDeep] };
+async function parseWithHcl2jsonInPieces(fileName: string, text: string, cuts: number[]): Promise<HclParseResult> {
   const body: HclBody = {};
   const diagnostics: HclDiagnostic[] = [];
   const messages: string[] = [];
   let line = 0;
   for (const [start, end] of pieces(cuts, text.length)) {
     const piece = text.slice(start, end);
-    const parsed = await parseHcl(fileName, piece);
+    const parsed = await parseWithHcl2json(fileName, piece);
     if (parsed.ok) mergeBody(body, parsed.body);
     else {
       diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, line: d.line + line })));

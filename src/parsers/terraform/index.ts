@@ -6,7 +6,7 @@ import { OUTSIDE_SCAN_ROOT, UNRESTRICTED, type ScanRoot } from '../../util/scan-
 import { AnalysisBudget } from '../budget.js';
 import { deepestNesting, failureDiagnostic } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
-import { parseHcl, parseHclInPieces, type HclBody } from './hcl.js';
+import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type HclIndex, type Located } from './locator.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
@@ -252,9 +252,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promis
   const index = indexHcl(text);
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
-  let hcl = text.length > PIECE_BYTES ? await parseHclInPieces(path, text, pieceCuts(index, PIECE_BYTES)) : await parseHcl(path, text);
-  // A file that fails in pieces is parsed whole: its errors are then exactly the parser's, whatever the cuts were.
-  if (!hcl.ok && text.length > PIECE_BYTES) hcl = await parseHcl(path, text);
+  const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
     return { parsed };
@@ -264,7 +262,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promis
   return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), header } };
 }
 
-/** Files larger than this are parsed in pieces of about this size (see parseHclInPieces). */
+/** Files larger than this go to hcl2json, when it must read them, in pieces of about this size. */
 const PIECE_BYTES = 256 * 1024;
 
 /** Offsets of the line starts after top-level blocks, about `size` bytes apart. */

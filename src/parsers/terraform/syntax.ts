@@ -7,7 +7,7 @@
 
 export type Node =
   | { t: 'lit'; v: string | number | boolean | null; s: number; e: number }
-  | { t: 'tpl'; parts: Node[]; s: number; e: number }
+  | { t: 'tpl'; parts: Node[]; s: number; e: number; heredoc?: string }
   | { t: 'tif'; cond: Node; then: Node; else: Node | null; s: number; e: number }
   | { t: 'tfor'; key: string | null; value: string; coll: Node; body: Node; s: number; e: number }
   | { t: 'var'; name: string; s: number; e: number }
@@ -27,6 +27,8 @@ export class SyntaxError extends Error {}
 
 const BINARY: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
 const OPERATORS = ['...', '=>', '==', '!=', '<=', '>=', '&&', '||', '::', '+', '-', '*', '/', '%', '<', '>', '!', '?', ':', '(', ')', '[', ']', '{', '}', ',', '.', '='];
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 const cache = new Map<string, Node | SyntaxError>();
 
@@ -55,9 +57,12 @@ export function parseExpression(text: string): Node {
   return node;
 }
 
-class Parser {
-  private i = 0;
-  constructor(private readonly src: string) {}
+export class Parser {
+  i = 0;
+  /** Configuration-file mode: a newline outside brackets ends the expression (HCL's rule for attribute values). */
+  protected lineEnds = false;
+  private nest = 0;
+  constructor(readonly src: string) {}
 
   atEnd(): boolean {
     return this.i >= this.src.length;
@@ -67,10 +72,28 @@ class Parser {
     throw new SyntaxError(`${message} at offset ${this.i} of ${JSON.stringify(this.src.length > 80 ? `${this.src.slice(0, 80)}…` : this.src)}`);
   }
 
+  /** Where the last token ended: the current offset, less any space and comments skipped just before it. */
+  protected end(): number {
+    return this.i === this.skippedTo ? this.skippedFrom : this.i;
+  }
+
+  private skippedFrom = 0;
+  private skippedTo = -1;
+
   skipSpace(): void {
+    const from = this.i;
+    this.skipSpaceOnly();
+    if (this.i !== from) {
+      this.skippedFrom = from;
+      this.skippedTo = this.i;
+    }
+  }
+
+  private skipSpaceOnly(): void {
     const s = this.src;
     while (this.i < s.length) {
       const c = s[this.i]!;
+      if (c === '\n' && this.lineEnds && this.nest === 0) break;
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
       else if (c === '#' || (c === '/' && s[this.i + 1] === '/')) while (this.i < s.length && s[this.i] !== '\n') this.i++;
       else if (c === '/' && s[this.i + 1] === '*') {
@@ -80,28 +103,46 @@ class Parser {
     }
   }
 
-  private peekOp(): string | null {
+  protected peekOp(): string | null {
     this.skipSpace();
     for (const op of OPERATORS) if (this.src.startsWith(op, this.i)) return op;
     return null;
   }
 
-  private eat(op: string): boolean {
+  protected eat(op: string): boolean {
     if (this.peekOp() !== op) return false;
     this.i += op.length;
     return true;
   }
 
-  private expect(op: string): void {
+  protected expect(op: string): void {
     if (!this.eat(op)) this.fail(`expected "${op}"`);
   }
 
-  private identifier(): string | null {
+  /**
+   * An ASCII identifier. HCL allows Unicode letters too; those are refused (the native parser then leaves the file to
+   * hcl2json) rather than matched with a Unicode-property regular expression, whose compilation deep in a recursion
+   * can abort the process.
+   */
+  protected identifier(): string | null {
     this.skipSpace();
-    const m = /^[A-Za-z_][\w-]*/.exec(this.src.slice(this.i, this.i + 256));
-    if (!m) return null;
-    this.i += m[0].length;
-    return m[0];
+    const s = this.src;
+    const start = this.i;
+    let i = start;
+    const first = s.charCodeAt(i);
+    if (!(isLetter(first) || first === 95)) {
+      if (first > 127) this.fail('a non-ASCII identifier');
+      return null;
+    }
+    for (i++; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (!(isLetter(c) || c === 95 || c === 45 || (c >= 48 && c <= 57))) {
+        if (c > 127) this.fail('a non-ASCII identifier');
+        break;
+      }
+    }
+    this.i = i;
+    return s.slice(start, i);
   }
 
   private peekKeyword(word: string): boolean {
@@ -116,16 +157,18 @@ class Parser {
   }
 
   expression(): Node {
+    this.skipSpace();
     const start = this.i;
     const cond = this.binary(0);
     if (!this.eat('?')) return cond;
     const then = this.expression();
     this.expect(':');
     const otherwise = this.expression();
-    return { t: 'cond', cond, then, else: otherwise, s: start, e: this.i };
+    return { t: 'cond', cond, then, else: otherwise, s: start, e: this.end() };
   }
 
   private binary(minPrec: number): Node {
+    this.skipSpace();
     const start = this.i;
     let left = this.unary();
     for (;;) {
@@ -134,18 +177,19 @@ class Parser {
       if (!op || prec === undefined || prec <= minPrec) return left;
       this.i += op.length;
       const right = this.binary(prec);
-      left = { t: 'bin', op, left, right, s: start, e: this.i };
+      left = { t: 'bin', op, left, right, s: start, e: this.end() };
     }
   }
 
   private unary(): Node {
+    this.skipSpace();
     const start = this.i;
     const op = this.peekOp();
     if (op === '!' || op === '-') {
       this.i++;
       const operand = this.unary();
       if (op === '-' && operand.t === 'lit' && typeof operand.v === 'number') return { ...operand, v: -operand.v, s: start };
-      return { t: 'un', op, operand, s: start, e: this.i };
+      return { t: 'un', op, operand, s: start, e: this.end() };
     }
     return this.postfix(this.term());
   }
@@ -161,12 +205,12 @@ class Parser {
       const op = this.peekOp();
       if (op === '[' && this.src.slice(this.i).match(/^\[\s*\*\s*\]/)) {
         this.i = this.src.indexOf(']', this.i) + 1;
-        node = { t: 'splat', obj: node, each: this.splatRest(), s: node.s, e: this.i };
+        node = { t: 'splat', obj: node, each: this.splatRest(), s: node.s, e: this.end() };
         continue;
       }
       if (op === '.' && /^\.\s*\*/.test(this.src.slice(this.i))) {
         this.i = this.src.indexOf('*', this.i) + 1;
-        node = { t: 'splat', obj: node, each: this.splatRest(true), s: node.s, e: this.i };
+        node = { t: 'splat', obj: node, each: this.splatRest(true), s: node.s, e: this.end() };
         continue;
       }
       return node;
@@ -183,27 +227,29 @@ class Parser {
       const digits = /^\d+/.exec(this.src.slice(this.i, this.i + 20));
       if (digits) {
         this.i += digits[0].length;
-        return { t: 'index', obj: node, key: { t: 'lit', v: Number(digits[0]), s: save, e: this.i }, s: node.s, e: this.i };
+        return { t: 'index', obj: node, key: { t: 'lit', v: Number(digits[0]), s: save, e: this.end() }, s: node.s, e: this.end() };
       }
       const name = this.identifier();
       if (name === null) {
         this.i = save;
         return null;
       }
-      return { t: 'attr', obj: node, name, s: node.s, e: this.i };
+      return { t: 'attr', obj: node, name, s: node.s, e: this.end() };
     }
     if (op === '[' && !/^\[\s*\*\s*\]/.test(this.src.slice(this.i))) {
       this.i++;
+      this.nest++;
       const key = this.expression();
       this.expect(']');
-      return { t: 'index', obj: node, key, s: node.s, e: this.i };
+      this.nest--;
+      return { t: 'index', obj: node, key, s: node.s, e: this.end() };
     }
     return null;
   }
 
   /** The traversal applied to each element after a splat: attributes only for the legacy `.*`, indexes too for `[*]`. */
   private splatRest(legacy = false): Node {
-    let each: Node = { t: 'item', s: this.i, e: this.i };
+    let each: Node = { t: 'item', s: this.i, e: this.end() };
     for (;;) {
       const save = this.i;
       const op = this.peekOp();
@@ -217,7 +263,7 @@ class Parser {
     }
   }
 
-  private term(): Node {
+  protected term(): Node {
     this.skipSpace();
     const start = this.i;
     const s = this.src;
@@ -227,26 +273,28 @@ class Parser {
       this.i++;
       const node = this.templateBody('"');
       this.i++;
-      return simplify({ ...node, s: start, e: this.i });
+      return simplify({ ...node, s: start, e: this.end() });
     }
     if (c === '<' && s.startsWith('<<', this.i)) return this.heredoc();
     const num = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(s.slice(this.i, this.i + 64));
     if (num) {
       this.i += num[0].length;
-      return { t: 'lit', v: Number(num[0]), s: start, e: this.i };
+      return { t: 'lit', v: Number(num[0]), s: start, e: this.end() };
     }
     if (c === '(') {
       this.i++;
+      this.nest++;
       const inner = this.expression();
       this.expect(')');
-      return inner;
+      this.nest--;
+      return { ...inner, s: start, e: this.end() };
     }
     if (c === '[') return this.tupleOrFor();
     if (c === '{') return this.objectOrFor();
     let name = this.identifier();
     if (name === null) this.fail('unexpected character');
-    if (name === 'true' || name === 'false') return { t: 'lit', v: name === 'true', s: start, e: this.i };
-    if (name === 'null') return { t: 'lit', v: null, s: start, e: this.i };
+    if (name === 'true' || name === 'false') return { t: 'lit', v: name === 'true', s: start, e: this.end() };
+    if (name === 'null') return { t: 'lit', v: null, s: start, e: this.end() };
     while (this.src.startsWith('::', this.i)) {
       this.i += 2;
       name += `::${this.identifier() ?? this.fail('expected a name after "::"')}`;
@@ -255,11 +303,12 @@ class Parser {
     this.skipSpace();
     if (this.src[this.i] === '(') return this.call(name, start);
     this.i = end;
-    return { t: 'var', name, s: start, e: this.i };
+    return { t: 'var', name, s: start, e: this.end() };
   }
 
   private call(name: string, start: number): Node {
     this.i++;
+    this.nest++;
     const args: Node[] = [];
     let expand = false;
     while (!this.eat(')')) {
@@ -268,18 +317,21 @@ class Parser {
       if (this.eat(')')) break;
       this.expect(',');
     }
-    return { t: 'call', name, args, expand, s: start, e: this.i };
+    this.nest--;
+    return { t: 'call', name, args, expand, s: start, e: this.end() };
   }
 
   private tupleOrFor(): Node {
     const start = this.i;
     this.i++;
+    this.nest++;
     if (this.peekKeyword('for')) {
       const head = this.forHead();
       const body = this.expression();
       const cond = this.forCondition();
       this.expect(']');
-      return { t: 'for', ...head, keyExpr: null, body, cond, group: false, s: start, e: this.i };
+      this.nest--;
+      return { t: 'for', ...head, keyExpr: null, body, cond, group: false, s: start, e: this.end() };
     }
     const items: Node[] = [];
     while (!this.eat(']')) {
@@ -287,12 +339,16 @@ class Parser {
       if (this.eat(']')) break;
       this.expect(',');
     }
-    return { t: 'tuple', items, s: start, e: this.i };
+    this.nest--;
+    return { t: 'tuple', items, s: start, e: this.end() };
   }
 
   private objectOrFor(): Node {
     const start = this.i;
     this.i++;
+    // Newlines are insignificant in a `{for …}` but separate the items of an object constructor, as in a body.
+    const outer = this.nest;
+    this.nest = 1;
     if (this.peekKeyword('for')) {
       const head = this.forHead();
       const keyExpr = this.expression();
@@ -301,21 +357,36 @@ class Parser {
       const group = this.eat('...');
       const cond = this.forCondition();
       this.expect('}');
-      return { t: 'for', ...head, keyExpr, body, cond, group, s: start, e: this.i };
+      this.nest = outer;
+      return { t: 'for', ...head, keyExpr, body, cond, group, s: start, e: this.end() };
     }
+    this.nest = 0;
     const items: { key: Node; value: Node }[] = [];
-    while (!this.eat('}')) {
-      this.skipSpace();
-      const parenthesized = this.src[this.i] === '(';
+    for (;;) {
+      this.skipNewlines();
+      if (this.eat('}')) break;
+      const keyStart = this.i;
       let key = this.expression();
-      // A bare name as a key is the name itself, not a variable (`{ cidr = … }`); `(name)` is the variable.
-      if (key.t === 'var' && !parenthesized) key = { t: 'lit', v: key.name, s: key.s, e: key.e };
+      // A bare name as a key is the name itself, not a variable (`{ cidr = … }`); `(name)` and `"${name}"` are the variable.
+      if (key.t === 'var' && key.s === keyStart && this.src[keyStart] !== '(') key = { t: 'lit', v: key.name, s: key.s, e: key.e };
       if (!this.eat('=')) this.expect(':');
       const value = this.expression();
       items.push({ key, value });
-      this.eat(',');
+      if (this.eat(',')) continue;
+      this.skipSpace();
+      const separated = this.src[this.i] === '\n' || this.src.slice(value.e, this.i).includes('\n');
+      if (this.src[this.i] !== '}' && !separated) this.fail('expected a newline or comma after an object item');
     }
-    return { t: 'object', items, s: start, e: this.i };
+    this.nest = outer;
+    return { t: 'object', items, s: start, e: this.end() };
+  }
+
+  protected skipNewlines(): void {
+    for (;;) {
+      this.skipSpace();
+      if (this.src[this.i] !== '\n') return;
+      this.i++;
+    }
   }
 
   /** `for k, v in coll :` of a `[for …]`/`{for …}` expression. */
@@ -348,23 +419,28 @@ class Parser {
 
   private heredoc(): Node {
     const start = this.i;
-    const m = /^<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(this.src.slice(this.i));
+    const m = /^<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(this.src.slice(this.i, this.i + 300));
     if (!m) this.fail('bad heredoc');
     const bodyStart = this.i + m[0].length;
-    const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*$`, 'm');
+    const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*\r?$`, 'm');
     const rest = this.src.slice(bodyStart);
     const found = close.exec(rest);
     if (!found) this.fail('unterminated heredoc');
     let body = rest.slice(0, found.index);
-    if (m[1] === '-') {
-      const lines = body.split('\n');
-      const indents = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
-      const cut = indents.length > 0 ? Math.min(...indents) : 0;
-      body = lines.map((l) => l.slice(cut)).join('\n');
-    }
+    if (m[1] === '-') body = flushHeredoc(body) ?? this.fail('an indented heredoc with a template sequence over several lines is not supported here');
     this.i = bodyStart + found.index + found[0].length;
+    if (this.src[this.i - 1] === '\r') this.i--;
     const node = parseTemplateString(body);
-    return { ...node, s: start, e: this.i } as Node;
+    return { ...node, s: start, e: this.end(), ...(node.t === 'tpl' ? { heredoc: body } : {}) } as Node;
+  }
+
+  /**
+   * Strip markers (`${~`, `~}`) are refused: hcl2json's output for them follows rules of its own, and the native
+   * parser leaves such files to it.
+   */
+  private noStripMarker(): void {
+    this.skipSpace();
+    if (this.src[this.i] === '~') this.fail('template strip markers are not supported here');
   }
 
   /** Template text up to `terminator` (a quote) or the end; literal parts are decoded when inside quotes. */
@@ -374,14 +450,15 @@ class Parser {
     let text = '';
     const s = this.src;
     const flush = () => {
-      if (text) parts.push({ t: 'lit', v: text, s: start, e: this.i });
+      if (text) parts.push({ t: 'lit', v: text, s: start, e: this.end() });
       text = '';
     };
     while (this.i < s.length) {
       const c = s[this.i]!;
       if (terminator && c === terminator) break;
+      if (terminator && c === '\n') this.fail('newline in a quoted string');
       if (terminator && c === '\\') {
-        text += unescape(s, this.i);
+        text += unescape(s, this.i) ?? this.fail('invalid escape sequence');
         this.i += escapeLength(s, this.i);
         continue;
       }
@@ -391,23 +468,23 @@ class Parser {
         continue;
       }
       if (c === '$' && s[this.i + 1] === '{') {
-        flush();
         this.i += 2;
-        this.eat('~');
+        flush();
+        this.noStripMarker();
+        this.nest++;
         parts.push(this.expression());
-        this.eat('~');
-        this.expect('}');
+        this.closeSequence();
         continue;
       }
       if (c === '%' && s[this.i + 1] === '{') {
         const save = this.i;
         this.i += 2;
-        this.eat('~');
+        this.noStripMarker();
         const word = this.identifier();
         if (stopAtDirective && (word === 'else' || word === 'endif' || word === 'endfor')) {
           this.i = save;
           flush();
-          return { t: 'tpl', parts, s: start, e: this.i };
+          return { t: 'tpl', parts, s: start, e: this.end() };
         }
         flush();
         parts.push(this.directive(word, save, terminator));
@@ -418,44 +495,94 @@ class Parser {
     }
     if (terminator && s[this.i] !== terminator) this.fail('unterminated string');
     flush();
-    return { t: 'tpl', parts, s: start, e: this.i };
+    return { t: 'tpl', parts, s: start, e: this.end() };
+  }
+
+  /** The `}` (or `~}`) that ends a `${…}` or `%{…}` sequence opened with `nest++`. */
+  private closeSequence(): void {
+    this.noStripMarker();
+    this.expect('}');
+    this.nest--;
   }
 
   private directive(word: string | null, start: number, terminator: '"' | null): Node {
-    const close = () => {
-      this.eat('~');
-      this.expect('}');
-    };
+    this.nest++;
     const endOf = (name: string) => {
       this.i += 2;
-      this.eat('~');
+      this.nest++;
+      this.noStripMarker();
       if (this.identifier() !== name) this.fail(`expected %{${name}}`);
-      close();
+      this.closeSequence();
     };
     if (word === 'if') {
       const cond = this.expression();
-      close();
+      this.closeSequence();
       const then = this.templateBody(terminator, true);
       let otherwise: Node | null = null;
       const save = this.i;
       this.i += 2;
-      this.eat('~');
+      this.nest++;
+      this.noStripMarker();
       if (this.identifier() === 'else') {
-        close();
+        this.closeSequence();
         otherwise = this.templateBody(terminator, true);
-      } else this.i = save;
+      } else {
+        this.nest--;
+        this.i = save;
+      }
       endOf('endif');
-      return { t: 'tif', cond, then, else: otherwise, s: start, e: this.i };
+      return { t: 'tif', cond, then, else: otherwise, s: start, e: this.end() };
     }
     if (word === 'for') {
       const head = this.forBinding();
-      close();
+      this.closeSequence();
       const body = this.templateBody(terminator, true);
       endOf('endfor');
-      return { t: 'tfor', ...head, body, s: start, e: this.i };
+      return { t: 'tfor', ...head, body, s: start, e: this.end() };
     }
     return this.fail('unknown template directive');
   }
+}
+
+/**
+ * The body of a `<<-` heredoc without its common indentation: lines holding only whitespace stay as they are and do not
+ * count. Null when a `${…}` or `%{…}` sequence spans lines (HCL then measures indentation differently).
+ */
+function flushHeredoc(body: string): string | null {
+  if (/[$%]\{/.test(body) && sequenceSpansLines(body)) return null;
+  const lines = body.split('\n');
+  const blank = (line: string) => !/[^ \t\r]/.test(line);
+  let cut = Number.POSITIVE_INFINITY;
+  for (const line of lines) if (!blank(line)) cut = Math.min(cut, /^[ \t]*/.exec(line)![0].length);
+  if (!Number.isFinite(cut) || cut === 0) return body;
+  return lines.map((line) => (blank(line) ? line : line.slice(cut))).join('\n');
+}
+
+function sequenceSpansLines(body: string): boolean {
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== '$' && c !== '%') continue;
+    if (body[i + 1] === c && body[i + 2] === '{') {
+      i += 2;
+      continue;
+    }
+    if (body[i + 1] !== '{') continue;
+    let depth = 0;
+    let quoted = false;
+    let j = i + 1;
+    for (; j < body.length; j++) {
+      const d = body[j];
+      if (d === '\n') return true;
+      if (quoted) {
+        if (d === '\\') j++;
+        else if (d === '"') quoted = false;
+      } else if (d === '"') quoted = true;
+      else if (d === '{') depth++;
+      else if (d === '}' && --depth === 0) break;
+    }
+    i = j;
+  }
+  return false;
 }
 
 /** A template that is one interpolation and nothing else yields that value unchanged (`"${var.list}"` stays a list). */
@@ -473,7 +600,7 @@ function escapeLength(s: string, i: number): number {
   return 2;
 }
 
-function unescape(s: string, i: number): string {
+function unescape(s: string, i: number): string | null {
   const c = s[i + 1];
   switch (c) {
     case 'n':
@@ -489,11 +616,11 @@ function unescape(s: string, i: number): string {
     case 'u':
     case 'U': {
       const hex = s.slice(i + 2, i + escapeLength(s, i));
-      const code = Number.parseInt(hex, 16);
-      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      const code = /^[0-9a-fA-F]+$/.test(hex) ? Number.parseInt(hex, 16) : Number.NaN;
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : null;
     }
     default:
-      return c ?? '';
+      return null;
   }
 }
 
