@@ -59,7 +59,7 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
           result.unknowns.push({ rule, value: t.unresolved, cidr });
           continue;
         }
-        const when = [...new Set([...alt.when, ...t.when])];
+        const when = t.when.length === 0 ? alt.when : alt.when.length === 0 ? t.when : [...new Set([...alt.when, ...t.when])];
         if (reachIsEmpty(t.reach) || !consistent(when)) continue;
         result.variants.push({ rule, family, cidr, cidrValue: alt.value, reach: t.reach, when });
       }

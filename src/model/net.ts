@@ -27,13 +27,14 @@ const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
 function parseV4(s: string): bigint | null {
   const m = V4.exec(s);
   if (!m) return null;
-  let v = 0n;
-  for (const octet of m.slice(1)) {
+  let v = 0;
+  for (let i = 1; i <= 4; i++) {
+    const octet = m[i]!;
     // Leading zeros are ambiguous (octal in some parsers) and AWS rejects them.
-    if ((octet.length > 1 && octet.startsWith('0')) || Number(octet) > 255) return null;
-    v = (v << 8n) | BigInt(octet);
+    if ((octet.length > 1 && octet.charCodeAt(0) === 48) || Number(octet) > 255) return null;
+    v = v * 256 + Number(octet);
   }
-  return v;
+  return BigInt(v);
 }
 
 function parseV6(s: string): bigint | null {
@@ -59,7 +60,20 @@ function parseV6(s: string): bigint | null {
   return v;
 }
 
+/** Parsed CIDRs by input text: every rule reads the same peers again. The objects are shared: treat them as read-only. */
+const parsed = new Map<string, Cidr | null>();
+
 export function parseCidr(text: string): Cidr | null {
+  let hit = parsed.get(text);
+  if (hit === undefined) {
+    if (parsed.size >= 1 << 21) parsed.clear();
+    hit = parseCidrText(text);
+    parsed.set(text, hit);
+  }
+  return hit;
+}
+
+function parseCidrText(text: string): Cidr | null {
   const t = text.trim();
   const m = /^([^/]+)(?:\/(0|[1-9]\d{0,2}))?$/.exec(t);
   if (!m) return null;

@@ -77,6 +77,7 @@ export function alternatives<T>(value: Value<T>, when: string[] = []): Alternati
  * false", two values of one parameter, two var files. Conditions read "<name> is <value>" or "with <file>".
  */
 export function consistent(when: readonly string[]): boolean {
+  if (when.length === 0) return true;
   const seen = new Map<string, string>();
   for (const w of when) {
     for (const part of w.split(' and ')) {

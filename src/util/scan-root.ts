@@ -11,7 +11,7 @@ export const OUTSIDE_SCAN_ROOT = 'is outside the scan root; not read (name it on
 /** The real path of `abs`; for a path that does not exist, its nearest existing ancestor's real path joined with the rest. */
 function realPath(abs: string): string {
   try {
-    return realpathSync(abs);
+    return realpathSync.native(abs);
   } catch {
     const parent = dirname(abs);
     return parent === abs ? abs : join(realPath(parent), basename(abs));
@@ -24,6 +24,8 @@ export class ScanRoot {
   private readonly roots: string[];
   private readonly named: Set<string>;
   private readonly repositories: string[];
+  /** Real paths worked out in this run: each file is asked about several times (reads, config lookups, fingerprints). */
+  private readonly realPaths = new Map<string, string>();
 
   /**
    * @param roots directories whose contents may be read (compared by real path)
@@ -51,19 +53,19 @@ export class ScanRoot {
   /** Whether `abs` (after following symbolic links) may be read. */
   allows(abs: string): boolean {
     if (this.allowOutside) return true;
-    const real = realPath(resolve(abs));
+    const real = this.real(abs);
     return this.named.has(real) || this.inside(real);
   }
 
   /** Whether `abs` lies inside the scanned tree (not a named-file exception): a config there belongs to the repository. */
   contains(abs: string): boolean {
-    return this.inside(realPath(resolve(abs)));
+    return this.inside(this.real(abs));
   }
 
   /** A symbolic link inside the scanned tree that leads out of it (the link's directory is inside, its target is not). */
   leadsOut(abs: string): boolean {
     const dir = dirname(resolve(abs));
-    return this.inside(join(realPath(dir), basename(abs))) && !this.allows(abs);
+    return this.inside(join(this.real(dir), basename(abs))) && !this.allows(abs);
   }
 
   /**
@@ -72,9 +74,19 @@ export class ScanRoot {
    * outside any repository.
    */
   repositoryRelative(abs: string, fallback: string): string {
-    const real = realPath(resolve(abs));
+    const real = this.real(abs);
     const top = this.repositories.filter((r) => within(r, real)).sort((a, b) => b.length - a.length)[0];
     return top === undefined ? fallback : posixRelative(top, real) || '.';
+  }
+
+  private real(path: string): string {
+    const abs = resolve(path);
+    let real = this.realPaths.get(abs);
+    if (real === undefined) {
+      real = realPath(abs);
+      this.realPaths.set(abs, real);
+    }
+    return real;
   }
 
   private inside(real: string): boolean {
