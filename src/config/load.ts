@@ -1,9 +1,10 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { LevelSetting } from '../engine/define-rule.js';
 import { loadJson } from '../util/package-files.js';
+import { SchemaCompiler } from './schema-validators.js';
 
 export type RuleSetting = LevelSetting | [LevelSetting] | [LevelSetting, Record<string, unknown>];
 export type RuleSettings = Record<string, RuleSetting>;
@@ -71,10 +72,10 @@ export class ConfigError extends Error {
 
 export const CONFIG_NAMES = ['.sg-lint.yml', '.sg-lint.yaml', '.sg-lint.json'];
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+let validator: ValidateFunction | undefined;
 
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true, strictTuples: false, allowUnionTypes: true }).compile(loadJson('schemas/config.schema.json'));
+  validator ??= new SchemaCompiler('config').compile(loadJson('schemas/config.schema.json'));
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
