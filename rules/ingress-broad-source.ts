@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, worldExposures } from '../src/model/exposure.js';
 import { ADMIN_PORTS, classify, namePorts, portSetOf, SENSITIVE_PORTS, type PortSet } from '../src/model/net.js';
 import { describeReach, portsOf, type Reach } from '../src/model/traffic.js';
-import { groupAddress, groupLabel, peerSpan } from './_shared.js';
+import { groupAddress, groupLabel, peerSpan, withThousands } from './_shared.js';
 import { isBroadPublic } from './_broad.js';
 
 interface Options {
@@ -86,5 +86,5 @@ function portNames(ports: PortSet): string {
 
 function sizeLabel(prefix: number, hostPrefix: number): string {
   const bits = hostPrefix - prefix;
-  return bits <= 52 ? (2 ** bits).toLocaleString('en-US') : `2^${bits}`;
+  return bits <= 52 ? withThousands(2 ** bits) : `2^${bits}`;
 }

@@ -5,7 +5,7 @@ import { isWorld, parseCidr } from '../src/model/net.js';
 import { ruleTraffic } from '../src/model/traffic.js';
 import { peerValue, type SgRule } from '../src/model/types.js';
 import { alternatives } from '../src/model/value.js';
-import { groupAddress, groupLabel } from './_shared.js';
+import { groupAddress, groupLabel, withThousands } from './_shared.js';
 
 interface Options {
   maxPorts: number;
@@ -50,7 +50,7 @@ export default defineRule<Options>({
               protocol: protocol.toUpperCase(),
               from: range.from,
               to: range.to,
-              count: (range.to - range.from + 1).toLocaleString('en-US'),
+              count: withThousands(range.to - range.from + 1),
               peer: peers.join(', '),
               group: groupLabel(ctx.model, rule),
             },

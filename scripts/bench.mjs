@@ -1,6 +1,7 @@
 // npm run bench [-- dir]: lints a directory (default ../shared/corpus) in fresh processes (cold) and several times in one
-// process (warm), times the bare parsers on the same files, and prints one JSON line (CONTRACTS.md "Benchmark").
-import { execFileSync } from 'node:child_process';
+// process (warm), times the bare parsers on the same files and the start-up of one small file per format, and prints one
+// JSON line (CONTRACTS.md "Benchmark").
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { terraformValueShare } from './terraform-values.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = resolve(process.argv[2] ?? join(root, '..', 'shared', 'corpus'));
 const RUNS = 3;
+const STARTUP_RUNS = 7;
 
 function filesUnder(d) {
   return readdirSync(d).flatMap((n) => {
@@ -190,6 +192,49 @@ async function onlineFile() {
   rmSync(work, { recursive: true, force: true });
   return result;
 }
+const gnuTime = (() => {
+  try {
+    execFileSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Start-up: the CLI on one small file of each format (the repository's own parity fixture) and with --version, each in
+ * STARTUP_RUNS fresh processes: min, median and max wall time, and the highest peak RSS (through GNU time when it is
+ * installed). Issue 14 "Load only what the inputs need".
+ */
+function startup() {
+  const parity = join(root, 'fixtures', '_parity', 'web-and-db');
+  const cases = {
+    version: ['--version'],
+    terraform: [join(parity, 'main.tf')],
+    cloudformation: [join(parity, 'template.yaml')],
+    cdk: [join(parity, 'stack.ts')],
+  };
+  const work = mkdtempSync(join(tmpdir(), 'sg-bench-startup-'));
+  const rss = join(work, 'rss');
+  const out = { runs: STARTUP_RUNS };
+  for (const [name, args] of Object.entries(cases)) {
+    const times = [];
+    let peak = 0;
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      const argv = [cli, ...args];
+      const start = performance.now();
+      const run = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', rss, process.execPath, ...argv], { stdio: 'ignore' }) : spawnSync(process.execPath, argv, { stdio: 'ignore' });
+      times.push(performance.now() - start);
+      if (run.status !== 0 && run.status !== 1) throw new Error(`sg-lint ${args.join(' ')} exited ${run.status}`);
+      if (gnuTime) peak = Math.max(peak, Number(readFileSync(rss, 'utf8').trim()) / 1024);
+    }
+    times.sort((a, b) => a - b);
+    out[name] = { minMs: Math.round(times[0]), medianMs: Math.round(median(times)), maxMs: Math.round(times.at(-1)), ...(gnuTime ? { peakRssMb: Math.round(peak) } : {}) };
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { ...out, targets: { version: { ms: 200 }, terraform: { ms: 500 }, cloudformation: { ms: 500 }, cdk: { ms: 900 } } };
+}
+
 /**
  * Inputs at the size limits, each linted by the CLI in a fresh process (time and peak RSS through GNU time when it is
  * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s) and a 300,000-line
@@ -205,14 +250,6 @@ function largeInputs() {
     cidrs1e6: `resource "aws_security_group" "many" {\n  description = "many"\n  ingress {\n    description = "x"\n    from_port = 1000\n    to_port = 2000\n    protocol = "tcp"\n    cidr_blocks = [${cidrs}]\n  }\n}\n`,
     heredoc300k: `locals {\n  doc = <<EOT\n${Array.from({ length: 300_000 }, (_, i) => `line ${i} of a generated document`).join('\n')}\nEOT\n}\n`,
   };
-  const gnuTime = (() => {
-    try {
-      execFileSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
   const out = {};
   for (const [name, text] of Object.entries(cases)) {
     const d = join(work, name);
@@ -254,5 +291,6 @@ console.log(
     cdk100FilesWarmMs: await cdkProject(),
     onlineFile: await onlineFile(),
     largeInputs: largeInputs(),
+    startup: startup(),
   }),
 );

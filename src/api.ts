@@ -6,9 +6,9 @@ import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } fro
 import { discover, kindOf } from './discover/discover.js';
 import type { LevelSetting, RuleModule } from './engine/define-rule.js';
 import type { Finding, Result, RunError, Stats } from './engine/result.js';
-import { runOnlinePass } from './engine/online/pass.js';
+import type { OnlinePass } from './engine/online/pass.js';
 import { admitOnlineConfig, onlineSettings, type OnlineOptions } from './engine/online/settings.js';
-import { loadPlugins, type PluginSpec } from './engine/plugins.js';
+import type { PluginSpec } from './engine/plugins.js';
 import { runRules } from './engine/run.js';
 import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
@@ -16,13 +16,11 @@ import { link } from './model/link.js';
 import type { Facts } from './model/types.js';
 import type { Unresolved } from './model/value.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
-import { parseCloudFormation } from './parsers/cloudformation/index.js';
-import { readParametersFile } from './parsers/cloudformation/parameters.js';
-import { displayPath, parseTerraform, type TerraformDir } from './parsers/terraform/index.js';
+import type { TerraformDir } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
 import type { PresetName } from '../rules/presets.js';
-import { posixRelative } from './util/paths.js';
+import { displayPath, posixRelative } from './util/paths.js';
 import { OUTSIDE_SCAN_ROOT, ScanRoot } from './util/scan-root.js';
 
 export interface LintOptions {
@@ -93,7 +91,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   for (const p of refusedPlugins) {
     trustNote(p.configFile, `plugin "${p.spec}" not loaded: plugins run code, and this config is part of the scanned repository; allow them with --allow-plugins (Action input allow-plugins), or give a config from outside the repository with --config. The built-in rules ran.`);
   }
-  const plugins = await loadPlugins(specs.filter((p) => !refusedPlugins.includes(p)), new Set(base.map((r) => r.id)));
+  const plugins = await loadAllowedPlugins(specs.filter((p) => !refusedPlugins.includes(p)), new Set(base.map((r) => r.id)));
   const registry = [...base, ...plugins];
   const cliRules: Record<string, LevelSetting> = { ...(options.rules ?? {}) };
   if (options.reportUnresolved) cliRules['unresolved-value'] ??= 'note';
@@ -137,6 +135,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     return { dir, files: tfFiles, options: { vars, varFiles, envVars: options.envVars ?? {} } };
   });
   if (terraformDirs.length > 0) {
+    const { parseTerraform } = await import('./parsers/terraform/index.js');
     const parsed = await parseTerraform(terraformDirs, cwd, planDir ? plan : undefined, scope);
     facts.push(parsed.facts);
     files.push(...parsed.files);
@@ -152,6 +151,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   for (const s of copies.skipped) errors.push(skippedCopy(s, cwd));
   const cfnCandidates = copies.cloudformation;
   if (cfnCandidates.length > 0) {
+    const [{ parseCloudFormation }, { readParametersFile }] = await Promise.all([import('./parsers/cloudformation/index.js'), import('./parsers/cloudformation/parameters.js')]);
     const loaded = options.configFile ? configs.forFile(resolve(cwd, options.configFile)) : configs.forFile(join(cwd, '_'));
     const fromConfig = Object.fromEntries(Object.entries(loaded.config.cloudformation?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
     const fromFiles = Object.assign({}, ...(options.parametersFiles ?? []).map((f) => readParametersFile(resolve(cwd, f))));
@@ -182,7 +182,11 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   // Only addresses in reported files for which an online rule is on may leave the machine.
   const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
   const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
-  const pass = online ? await runOnlinePass(model, online, wanted, options.online?.runtime) : undefined;
+  let pass: OnlinePass | undefined;
+  if (online) {
+    const { runOnlinePass } = await import('./engine/online/pass.js');
+    pass = await runOnlinePass(model, online, wanted, options.online?.runtime);
+  }
   if (pass) errors.push(...pass.errors);
   const run = runRules({
     model,
@@ -198,6 +202,14 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
   const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
   return { findings, errors, stats: stats(model, files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
+}
+
+/** Plugins run through ajv's schema compiler: only runs that load some pay for loading it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function loadAllowedPlugins(specs: PluginSpec[], taken: ReadonlySet<string>): Promise<RuleModule<any>[]> {
+  if (specs.length === 0) return [];
+  const { loadPlugins } = await import('./engine/plugins.js');
+  return loadPlugins(specs, taken);
 }
 
 /** The note that says, once per CDK app, which copy of it was skipped and how to choose the other. */

@@ -1,9 +1,11 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { LevelSetting } from '../engine/define-rule.js';
 import { loadJson } from '../util/package-files.js';
+import { SchemaCompiler } from './schema-validators.js';
 
 export type RuleSetting = LevelSetting | [LevelSetting] | [LevelSetting, Record<string, unknown>];
 export type RuleSettings = Record<string, RuleSetting>;
@@ -71,10 +73,10 @@ export class ConfigError extends Error {
 
 export const CONFIG_NAMES = ['.sg-lint.yml', '.sg-lint.yaml', '.sg-lint.json'];
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+let validator: ValidateFunction | undefined;
 
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true, strictTuples: false, allowUnionTypes: true }).compile(loadJson('schemas/config.schema.json'));
+  validator ??= new SchemaCompiler('config').compile(loadJson('schemas/config.schema.json'));
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
@@ -86,6 +88,8 @@ export function readConfig(file: string): LoadedConfig {
   } catch (e) {
     throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`, file);
   }
+  // Loaded here, not at start: only runs that find a config file read YAML through this module.
+  const { LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -100,7 +104,7 @@ export function readConfig(file: string): LoadedConfig {
 }
 
 /** One line per problem, in file order; a value that fits none of a `oneOf`'s forms is one problem, not one per form. */
-function schemaProblems(errors: ErrorObject[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): string[] {
+function schemaProblems(errors: ErrorObject[], doc: Document, lines: LineCounter): string[] {
   const noForm = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const kept = errors.filter((e) => e.keyword === 'oneOf' || ![...noForm].some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)));
   const described = kept.map((e) => describeSchemaError(e, doc, lines));
@@ -108,13 +112,13 @@ function schemaProblems(errors: ErrorObject[], doc: ReturnType<typeof parseDocum
   return [...new Set(described)].sort((a, b) => lineOf(a) - lineOf(b));
 }
 
-function lineIn(doc: ReturnType<typeof parseDocument>, lines: LineCounter, segments: (string | number)[]): number | undefined {
+function lineIn(doc: Document, lines: LineCounter, segments: (string | number)[]): number | undefined {
   const node = segments.length > 0 ? doc.getIn(segments, true) : doc.contents;
   const range = (node as { range?: [number, number, number] } | undefined)?.range;
   return range ? lines.linePos(range[0]).line : undefined;
 }
 
-function describeSchemaError(e: ErrorObject, doc: ReturnType<typeof parseDocument>, lines: LineCounter): string {
+function describeSchemaError(e: ErrorObject, doc: Document, lines: LineCounter): string {
   const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const line = lineIn(doc, lines, segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
   const where = line ? `line ${line}: ` : '';

@@ -1,9 +1,10 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import type { LevelSetting, RuleModule } from '../engine/define-rule.js';
 import { presetLevels, type PresetName } from '../../rules/presets.js';
 import { ConfigError, type LoadedConfig, type RuleSetting, type RuleSettings } from './load.js';
 import { posixRelative } from '../util/paths.js';
+import { SchemaCompiler } from './schema-validators.js';
 
 export interface EffectiveRule {
   level: LevelSetting;
@@ -42,7 +43,7 @@ export function matchesGlobs(globs: readonly string[], relPath: string): boolean
 /** Computes each file's rule levels and options: preset, `rules`, environment, `overrides`, `--rule`, last one winning. */
 export class RuleResolver {
   private readonly byId: Map<string, AnyRule>;
-  private readonly ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true });
+  private readonly schemas = new SchemaCompiler('ruleOptions');
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly cache = new Map<string, FileSettings>();
 
@@ -133,7 +134,7 @@ export class RuleResolver {
 
   private optionProblems(rule: AnyRule, options: Record<string, unknown>): string[] {
     let validate = this.validators.get(rule.id);
-    if (!validate) this.validators.set(rule.id, (validate = this.ajv.compile(rule.options.schema)));
+    if (!validate) this.validators.set(rule.id, (validate = this.schemas.compile(rule.options.schema)));
     const copy = { ...rule.options.defaults, ...options };
     if (validate(copy)) return [];
     return (validate.errors ?? []).map((e) => `options${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`);

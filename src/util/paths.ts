@@ -5,3 +5,9 @@ export const posixRelative = (from: string, to: string): string => relative(from
 
 /** A path (with `/` separators) inside a module copy `terraform init` downloaded: not part of the repository. */
 export const isDownloadedModule = (path: string): boolean => path.split('/').includes('.terraform');
+
+/** `abs` as reports show it: relative to `cwd` when inside it, with `/` separators. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs === cwd ? '' : abs;
+  return rel.split('\\').join('/');
+}

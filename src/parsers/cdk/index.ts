@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { displayPath } from '../terraform/index.js';
 import { guarded } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile } from '../types.js';
 import { appRoot, mentionsCdk } from './app.js';
@@ -9,7 +8,7 @@ import { extractCdk } from './constructs.js';
 import { CdkEvaluator, type SourceLoader } from './evaluate.js';
 import { commentsAndConstructs, loadSource, parseSource, type CdkSource } from './source.js';
 import { readSource } from '../read.js';
-import { posixRelative } from '../../util/paths.js';
+import { displayPath, posixRelative } from '../../util/paths.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 
 export interface CdkOptions {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { Span } from '../../model/location.js';
 import { readSource } from '../read.js';
 import type { ScanRoot } from '../../util/scan-root.js';

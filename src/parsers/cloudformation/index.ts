@@ -5,7 +5,7 @@ import type { Span } from '../../model/location.js';
 import { known, unresolved } from '../../model/value.js';
 import { readSource } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../../util/scan-root.js';
-import { displayPath } from '../terraform/index.js';
+import { displayPath } from '../../util/paths.js';
 import { guarded } from '../guard.js';
 import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
 import type { EV } from '../values.js';
