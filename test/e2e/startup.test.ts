@@ -59,11 +59,12 @@ describe('start-up: what a run loads', () => {
     expect(child.stderr).toContain('line 2: rules.rule-port-range-wide: options.maxPorts must be >= 1');
   });
 
-  it('a Terraform file loads neither TypeScript nor ajv', () => {
+  it('a Terraform file loads neither TypeScript, ajv nor hcl2json (its WebAssembly is for what the native parser refuses)', () => {
     const r = run([join(PARITY, 'main.tf'), '-f', 'json', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
     expect(r.modules.filter((m) => TYPESCRIPT.test(m) || AJV_COMPILER.test(m))).toEqual([]);
+    expect(r.packages.has('@cdktf/hcl2json')).toBe(false);
   });
 
   it('a CDK source loads TypeScript, and is analyzed', () => {

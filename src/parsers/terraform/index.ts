@@ -14,6 +14,7 @@ import { loadPlan, type PlanValues } from './plan.js';
 import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
+import { displayPath } from '../../util/paths.js';
 
 export interface TerraformOptions {
   /** Display paths are relative to this directory. */
@@ -205,11 +206,6 @@ function readManifest(rootDir: string, scope: ScanRoot): Map<string, ManifestEnt
     // No manifest (or an unreadable one): registry and git modules stay unresolved, with their reason.
   }
   return out;
-}
-
-export function displayPath(cwd: string, abs: string): string {
-  const rel = abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs === cwd ? '' : abs;
-  return rel.split('\\').join('/');
 }
 
 /** A module failed as a whole: the failure is placed in the file it most likely comes from (the most deeply nested one). */
