@@ -15,6 +15,8 @@ import { packageVersion, ruleDoc } from './util/package-files.js';
 import { PRESETS, presetsOf, type PresetName } from '../rules/presets.js';
 
 const HELP = `Usage: sg-lint [paths...] [options]
+       sg-lint graph [paths...] [--format mermaid|dot|json]    who can reach whom (sg-lint graph --help)
+       sg-lint exposure [paths...] [--format text|json]        effective ingress per resource (sg-lint exposure --help)
 
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
@@ -79,6 +81,10 @@ function terraformEnvVars(env: Record<string, string | undefined>): Record<strin
 }
 
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd(), env: Record<string, string | undefined> = process.env): Promise<number> {
+  if (argv[0] === 'graph' || argv[0] === 'exposure') {
+    const command = argv[0] === 'graph' ? (await import('./commands/graph.js')).graphCommand : (await import('./commands/exposure.js')).exposureCommand;
+    return command(argv.slice(1), io, cwd, env);
+  }
   const out = (s: string) => io.stdout.write(s);
   const err = (s: string) => io.stderr.write(neutraliseWorkflowCommands(s));
   let args;
