@@ -39,6 +39,8 @@ export interface CarriedGroup {
   key: string | null;
   ref: GroupRef;
   at: Span;
+  /** Conditions under which the resource carries the group; empty when it always does. */
+  when: string[];
   /** The analyzed configuration defines the group, so its rules are known. */
   defined: boolean;
 }
@@ -56,19 +58,22 @@ export function effectiveExposure(model: Model): ResourceExposure[] {
   return targetsOf(model).map((target) => {
     const groups = target.groups.map((g): CarriedGroup => {
       const key = groupKey(g.ref);
-      return { key, ref: g.ref, at: g.at, defined: key !== null && model.groups.has(key) };
+      return { key, ref: g.ref, at: g.at, when: labels(g.when ?? []), defined: key !== null && model.groups.has(key) };
     });
-    const keys = groups.flatMap((g) => (g.key === null ? [] : [g.key]));
-    return { target, groups, complete: target.complete && groups.every((g) => g.defined), grants: grantsThrough(model, keys) };
+    const attached = new Map(groups.flatMap((g) => (g.key === null ? [] : [[g.key, g.when] as const])));
+    return { target, groups, complete: target.complete && groups.every((g) => g.defined), grants: grantsThrough(model, [...attached.keys()], attached) };
   });
 }
 
-/** The ingress the rules of the given groups (by key) admit together, world unions across them included. */
-export function grantsThrough(model: Model, groupKeys: readonly string[]): Grant[] {
+/**
+ * The ingress the rules of the given groups (by key) admit together, world unions across them included. A grant
+ * through a group carried only under conditions (`attachedWhen`) holds only under them.
+ */
+export function grantsThrough(model: Model, groupKeys: readonly string[], attachedWhen: ReadonlyMap<string, readonly string[]> = new Map()): Grant[] {
   const index = indexOf(model);
   const keys = new Set(groupKeys);
   const inSet = (rule: SgRule) => keys.has(ruleGroupKey(rule) ?? '');
-  const grants = new GrantSet();
+  const grants = new GrantSet((group) => attachedWhen.get(group) ?? []);
 
   const world = new Set<WorldExposure>();
   for (const k of keys) for (const e of index.worldByGroup.get(k) ?? []) if (e.variants.every((v) => inSet(v.rule))) world.add(e);
@@ -165,7 +170,11 @@ export function peerKey(peer: GrantPeer): string {
 class GrantSet {
   private readonly byKey = new Map<string, Grant>();
 
-  add(peer: GrantPeer, reach: Reach, unknown: Unresolved | null, when: string[], via: GrantSource[]): void {
+  constructor(private readonly attachedWhen: (group: string) => readonly string[]) {}
+
+  add(peer: GrantPeer, reach: Reach, unknown: Unresolved | null, ruleWhen: string[], via: GrantSource[]): void {
+    const when = labels(ruleWhen, ...via.map((s) => this.attachedWhen(s.group)));
+    if (!consistent(when)) return;
     const key = `${peerKey(peer)}#${when.join('&')}`;
     let grant = this.byKey.get(key);
     if (!grant) this.byKey.set(key, (grant = { peer, reach: emptyReach(), unknownTraffic: [], when, via: [] }));

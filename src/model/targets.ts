@@ -44,7 +44,10 @@ export function targetsOf(model: Model): Target[] {
     if (!att.complete) target.complete = false;
     for (const g of att.groups) {
       const k = groupKey(g.ref);
-      if (k === null || !target.groups.some((h) => groupKey(h.ref) === k)) target.groups.push(g);
+      const same = k === null ? -1 : target.groups.findIndex((h) => groupKey(h.ref) === k);
+      if (same < 0) target.groups.push(g);
+      // Attached unconditionally by one attachment: attached in every variant.
+      else if (!g.when?.length && target.groups[same]!.when?.length) target.groups[same] = { ...target.groups[same]!, when: [] };
     }
   }
   const targets = [...byKey.values()].sort((a, b) => compareSpans(a.at, b.at) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

@@ -20,7 +20,8 @@ export function exposureText(model: Model, exposures: ResourceExposure[]): strin
   const out: string[] = [];
   for (const e of exposures) {
     out.push(`${e.target.address}  ${e.target.kind}  ${where(e.target.at)}`);
-    out.push(`  groups: ${e.groups.map((g) => carriedGroupLabel(model, g)).join(', ') || 'none'}`);
+    const groups = e.groups.map((g) => carriedGroupLabel(model, g));
+    out.push(`  groups: ${groups[0] ?? 'none'}`, ...groups.slice(1).map((g) => `          ${g}`));
     if (!e.target.complete) out.push('  note: part of its group list is not known, so it may be reachable in more ways');
     if (e.grants.length === 0) out.push(e.complete ? '  no ingress: nothing can reach it' : '  no known ingress');
     else out.push(...table(model, e.grants).map((l) => `  ${l}`));
@@ -78,10 +79,10 @@ function targetJson(t: Target) {
 function carriedGroupJson(model: Model, g: CarriedGroup) {
   if (g.key === null) {
     const id = g.ref.kind === 'external' ? g.ref.id : null;
-    return { unknown: id?.k === 'unresolved' ? { expr: id.expr, reason: id.why } : { expr: '', reason: 'unknown-reference' }, defined: false, ...location(g.at) };
+    return { unknown: id?.k === 'unresolved' ? { expr: id.expr, reason: id.why } : { expr: '', reason: 'unknown-reference' }, defined: false, conditions: g.when, ...location(g.at) };
   }
   const group = model.groups.get(g.key);
-  return { group: groupLabel(model, g.key), defined: g.defined, ...location(group?.at ?? g.at) };
+  return { group: groupLabel(model, g.key), defined: g.defined, conditions: g.when, ...location(group?.at ?? g.at) };
 }
 
 function grantJson(model: Model, g: Grant) {

@@ -19,8 +19,9 @@ export function unknownLabel(value: Unresolved): string {
 }
 
 export function carriedGroupLabel(model: Model, g: CarriedGroup): string {
-  if (g.key === null) return `unknown: ${g.ref.kind === 'external' && g.ref.id.k === 'unresolved' ? unknownLabel(g.ref.id) : 'an id that is not known'}`;
-  return g.defined ? groupLabel(model, g.key) : `${groupLabel(model, g.key)} (defined elsewhere: its rules are not known)`;
+  const condition = g.when.length > 0 ? ` (${conditionLabel(g.when)})` : '';
+  if (g.key === null) return `unknown: ${g.ref.kind === 'external' && g.ref.id.k === 'unresolved' ? unknownLabel(g.ref.id) : 'an id that is not known'}${condition}`;
+  return `${groupLabel(model, g.key)}${g.defined ? '' : ' (defined elsewhere: its rules are not known)'}${condition}`;
 }
 
 export function targetLabel(t: Target): string {

@@ -436,7 +436,7 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
 }
 
 function extractSgAttachment(ctx: ResourceContext, block: Block): void {
-  const groups = groupRefs(ctx, block.body.security_group_id, `${block.path}.security_group_id`);
+  const groups = groupRefs(ctx, block.body.security_group_id, `${block.path}.security_group_id`).map((g) => (ctx.when.length > 0 ? { ...g, when: ctx.when } : g));
   const target = referencedResource(ctx, block.body.network_interface_id) ?? block.address;
   const at = headerSpan(ctx, block.path);
   ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at }, groups, complete: true, additive: true, at });
@@ -462,6 +462,7 @@ function extractAttachment(ctx: ResourceContext, block: Block, kind: TargetKind,
   const groups: AttachedGroup[] = [];
   for (const steps of paths) collectAttached(ctx, block.body, block.path, steps, groups);
   if (groups.length === 0) return;
+  if (ctx.when.length > 0) for (const g of groups) g.when = ctx.when;
   const at = headerSpan(ctx, block.path);
   const complete = groups.every((g) => g.ref.kind === 'model' || g.ref.id.k === 'known');
   const attachment: Attachment = { target: { kind, address: block.address, at }, groups, complete, additive: false, at };

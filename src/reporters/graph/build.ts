@@ -35,6 +35,8 @@ export interface Cluster {
 export interface Member {
   id: string;
   target: Target;
+  /** Conditions under which the resource carries the group. */
+  when: string[];
 }
 
 export interface Edge {
@@ -69,7 +71,7 @@ export function buildGraph(model: Model, shown: (file: string) => boolean): Grap
     for (const g of e.groups) {
       const key = g.key ?? `unknown:${g.ref.kind === 'external' && g.ref.id.k === 'unresolved' ? unknownLabel(g.ref.id) : '?'}`;
       const c = clusterOf(key);
-      if (!c.members.some((m) => m.target === e.target)) c.members.push({ id: stableId('r', e.target.address, `${key}|${e.target.key}`), target: e.target });
+      if (!c.members.some((m) => m.target === e.target)) c.members.push({ id: stableId('r', e.target.address, `${key}|${e.target.key}`), target: e.target, when: g.when });
     }
   }
 
@@ -182,5 +184,5 @@ export function clusterLines(cluster: Cluster): string[] {
 }
 
 export function memberLines(member: Member): string[] {
-  return [member.target.address, member.target.kind];
+  return [member.target.address, member.target.kind, ...(member.when.length > 0 ? [conditionLabel(member.when)] : [])];
 }

@@ -18,7 +18,7 @@ export function graphJson(model: Model, graph: Graph, problems: InputProblem[], 
       label: c.label,
       ...(c.at ? location(c.at) : {}),
       ...(c.self ? { self: c.self } : {}),
-      members: c.members.map((m) => ({ id: m.id, resource: m.target.address, kind: m.target.kind, ...location(m.target.at) })),
+      members: c.members.map((m) => ({ id: m.id, resource: m.target.address, kind: m.target.kind, conditions: m.when, ...location(m.target.at) })),
     })),
     edges: graph.edges.map((e) => ({
       id: e.id,
