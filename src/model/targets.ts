@@ -1,5 +1,6 @@
 import { compareSpans, type Span } from './location.js';
 import type { AttachedGroup, Attachment, GroupRef, Model, TargetKind } from './types.js';
+import { alternatives } from './value.js';
 
 /** A resource or network interface that carries groups, with every attachment that names it merged. */
 export interface Target {
@@ -42,9 +43,9 @@ export function targetsOf(model: Model): Target[] {
     }
     target.attachments.push(att);
     if (!att.complete) target.complete = false;
-    for (const g of att.groups) {
+    for (const g of att.groups.flatMap(eachAlternative)) {
       const k = groupKey(g.ref);
-      const same = k === null ? -1 : target.groups.findIndex((h) => groupKey(h.ref) === k);
+      const same = target.groups.findIndex((h) => (k === null ? sameUnknown(h, g) : groupKey(h.ref) === k));
       if (same < 0) target.groups.push(g);
       // Attached unconditionally by one attachment: attached in every variant.
       else if (!g.when?.length && target.groups[same]!.when?.length) target.groups[same] = { ...target.groups[same]!, when: [] };
@@ -53,6 +54,21 @@ export function targetsOf(model: Model): Target[] {
   const targets = [...byKey.values()].sort((a, b) => compareSpans(a.at, b.at) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   cache.set(model, targets);
   return targets;
+}
+
+/** Two group ids that are not known, from the same expression under the same conditions. */
+function sameUnknown(a: AttachedGroup, b: AttachedGroup): boolean {
+  if (a.ref.kind !== 'external' || b.ref.kind !== 'external' || a.ref.id.k !== 'unresolved' || b.ref.id.k !== 'unresolved') return false;
+  return a.ref.id.expr === b.ref.id.expr && a.ref.id.why === b.ref.id.why && (a.when ?? []).join('&') === (b.when ?? []).join('&');
+}
+
+/** A group named by an id with alternatives (a conditional expression) is one attached group per alternative. */
+function eachAlternative(g: AttachedGroup): AttachedGroup[] {
+  if (g.ref.kind !== 'external' || g.ref.id.k !== 'oneOf') return [g];
+  return alternatives(g.ref.id).map((alt) => {
+    const when = [...(g.when ?? []), ...alt.when];
+    return { ref: { kind: 'external', id: alt.value }, at: g.at, ...(when.length > 0 ? { when } : {}) };
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Span } from '../model/location.js';
 import type { Target } from '../model/targets.js';
 import { describeReach, reachIsEmpty, type Reach } from '../model/traffic.js';
 import type { Model } from '../model/types.js';
-import { carriedGroupLabel, conditionLabel, groupLabel, peerLabel, trafficLabel, where } from './peer-labels.js';
+import { carriedGroupLabel, conditionLabel, groupLabel, peerLabel, trafficLabel, viaLabel, where } from './peer-labels.js';
 import { neutraliseWorkflowCommands, printable } from './text.js';
 
 /** A problem met while reading the inputs: a file that did not parse, a path that does not exist. */
@@ -19,7 +19,7 @@ export interface InputProblem {
 export function exposureText(model: Model, exposures: ResourceExposure[]): string {
   const out: string[] = [];
   for (const e of exposures) {
-    out.push(`${e.target.address}  ${e.target.kind}  ${where(e.target.at)}`);
+    out.push(`${e.target.address}  ${e.target.kind}  ${where(e.target.at)}${viaLabel(e.target.at)}`);
     const groups = e.groups.map((g) => carriedGroupLabel(model, g));
     out.push(`  groups: ${groups[0] ?? 'none'}`, ...groups.slice(1).map((g) => `          ${g}`));
     if (!e.target.complete) out.push('  note: part of its group list is not known, so it may be reachable in more ways');
@@ -73,7 +73,7 @@ export function exposureJson(model: Model, exposures: ResourceExposure[], proble
 const location = (at: Span) => ({ file: at.file, line: at.start.line, column: at.start.column });
 
 function targetJson(t: Target) {
-  return { resource: t.address, kind: t.kind, ...location(t.at) };
+  return { resource: t.address, kind: t.kind, ...location(t.at), ...(t.at.via?.length ? { through: t.at.via.map(location) } : {}) };
 }
 
 function carriedGroupJson(model: Model, g: CarriedGroup) {

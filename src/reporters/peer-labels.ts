@@ -1,3 +1,4 @@
+import { conditionText } from '../engine/identity.js';
 import type { CarriedGroup, Grant, GrantPeer } from '../model/effective.js';
 import type { Span } from '../model/location.js';
 import type { Target } from '../model/targets.js';
@@ -15,7 +16,7 @@ export function groupLabel(model: Model, key: string): string {
 }
 
 export function unknownLabel(value: Unresolved): string {
-  return `${value.expr} (${value.why})`;
+  return `${value.expr || 'a value'} (${value.why})`;
 }
 
 export function carriedGroupLabel(model: Model, g: CarriedGroup): string {
@@ -59,6 +60,12 @@ export function trafficLabel(grant: Pick<Grant, 'reach' | 'unknownTraffic'>): st
   return known === 'no traffic' ? unknown.join(', ') || known : [known, ...unknown].join(', ');
 }
 
+/** "when A is true and B is false", long ones shortened (the JSON outputs keep them whole). */
 export function conditionLabel(when: readonly string[]): string {
-  return when.length === 0 ? '' : `when ${when.join(' and ')}`;
+  return conditionText(when);
+}
+
+/** " (through examples/complete/main.tf:12)": the module calls or nested stacks a resource was reached through. */
+export function viaLabel(span: Span): string {
+  return span.via?.length ? ` (through ${span.via.map(where).join(' > ')})` : '';
 }
