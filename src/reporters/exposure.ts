@@ -34,13 +34,13 @@ export function exposureText(model: Model, exposures: ResourceExposure[]): strin
 
 function table(model: Model, grants: Grant[]): string[] {
   const withWhen = grants.some((g) => g.when.length > 0);
-  const rows: string[][] = [['PORTS', 'FROM', 'THROUGH', ...(withWhen ? ['WHEN'] : [])]];
+  const rows: string[][] = [['PORTS', 'FROM', 'GROUP', 'RULE', ...(withWhen ? ['WHEN'] : [])]];
   for (const g of grants) {
     g.via.forEach((s, i) => {
       const own = g.peer.kind === 'world' && g.peer.byUnion ? s.cidr : g.via.length > 1 && s.reach ? describeReach(s.reach) : undefined;
-      const through = `${groupLabel(model, s.group)}  ${where(s.rule.peerAt)}${own ? ` (${own})` : ''}`;
+      const rule = `${where(s.rule.peerAt)}${own ? ` (${own})` : ''}`;
       const first = i === 0;
-      rows.push([first ? trafficLabel(g) : '', first ? fromLabel(model, g.peer) : '', through, ...(withWhen ? [first ? conditionLabel(g.when) : ''] : [])]);
+      rows.push([first ? trafficLabel(g) : '', first ? fromLabel(model, g.peer) : '', groupLabel(model, s.group), rule, ...(withWhen ? [first ? conditionLabel(g.when) : ''] : [])]);
     });
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
