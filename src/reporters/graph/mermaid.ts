@@ -22,7 +22,7 @@ export function graphMermaid(graph: Graph): string {
   });
   out.push('  classDef world fill:#fde2e2,stroke:#c62828,stroke-width:2px,color:#7f0000');
   out.push('  classDef peer fill:#eef3fb,stroke:#5b7db1');
-  out.push('  classDef unknown fill:#f4f4f4,stroke:#888,stroke-dasharray:4 3');
+  out.push('  classDef unknown fill:#f4f4f4,stroke:#888,stroke-dasharray:4');
   out.push('  classDef resource fill:#ffffff,stroke:#666');
   const byKind = (kinds: string[]) => graph.nodes.filter((n) => kinds.includes(n.kind)).map((n) => n.id);
   const classes: [string, string[]][] = [
