@@ -103,6 +103,9 @@ describe('sg-lint graph', () => {
     expect(run.stdout.match(/-->\|[^|]*\| g_aws_security_group_bastion_1wyh2c5$/gm)).toHaveLength(2);
     expect((await runCli(ROOT, ['graph', 'fixtures/demo', '-f', 'mermaid'])).stdout).toBe(run.stdout);
     await expect(run.stdout).toMatchFileSnapshot(join(SNAPSHOTS, 'graph-demo.mmd'));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const shown = /<!-- graph-demo:start -->\n```mermaid\n([\s\S]*?)```\n<!-- graph-demo:end -->/.exec(readme)?.[1];
+    expect(shown, 'README.md shows the graph of fixtures/demo: paste test/e2e/__snapshots__/graph-demo.mmd between the graph-demo markers').toBe(run.stdout);
   });
 
   it('writes DOT with clusters per group', async () => {
