@@ -73,13 +73,20 @@ export function grantsThrough(model: Model, groupKeys: readonly string[], attach
   const index = indexOf(model);
   const keys = new Set(groupKeys);
   const inSet = (rule: SgRule) => keys.has(ruleGroupKey(rule) ?? '');
-  const grants = new GrantSet((group) => attachedWhen.get(group) ?? []);
+  const through = (groups: string[]) => groups.flatMap((g) => attachedWhen.get(g) ?? []);
+  const grants = new GrantSet(through);
 
-  const world = new Set<WorldExposure>();
-  for (const k of keys) for (const e of index.worldByGroup.get(k) ?? []) if (e.variants.every((v) => inSet(v.rule))) world.add(e);
-  for (const e of world) {
+  // The world exposures these groups make, with the conditions under which the resource has all the rules involved.
+  const world = new Map<WorldExposure, string[]>();
+  for (const k of keys) {
+    for (const e of index.worldByGroup.get(k) ?? []) {
+      if (world.has(e) || !e.variants.every((v) => inSet(v.rule))) continue;
+      const when = labels(e.when, ...e.variants.map((v) => v.rule.entry.when ?? []), through(e.variants.map((v) => ruleGroupKey(v.rule)!)));
+      if (consistent(when)) world.set(e, when);
+    }
+  }
+  for (const [e, when] of world) {
     const cidrs = [...new Set(e.variants.map((v) => formatCidr(v.cidr)))];
-    const when = labels(e.when, ...e.variants.map((v) => v.rule.entry.when ?? []));
     const via = e.variants.map((v) => (e.byUnion ? sourceOfVariant(v) : { ...sourceOfVariant(v), reach: e.reach }));
     grants.add({ kind: 'world', family: e.family, cidrs, byUnion: e.byUnion }, e.reach, null, when, via);
   }
@@ -88,8 +95,9 @@ export function grantsThrough(model: Model, groupKeys: readonly string[], attach
     for (const v of index.variantsByGroup.get(k) ?? []) {
       if (isWorld(v.cidr)) continue;
       const when = labels(v.when, v.rule.entry.when ?? []);
-      // A CIDR that is part of a world union shows only what the union does not already admit.
-      const covering = (index.unionsOf.get(v) ?? []).filter((e) => world.has(e) && labels(e.when).every((w) => when.includes(w)));
+      // A CIDR that is part of a world union shows only what the union does not already admit wherever the CIDR does.
+      const holds = labels(when, through([k]));
+      const covering = (index.unionsOf.get(v) ?? []).filter((e) => world.get(e)?.every((w) => holds.includes(w)));
       const reach = covering.length > 0 ? subtractReach(v.reach, covering.map((e) => e.reach)) : v.reach;
       if (!reachIsEmpty(reach)) grants.add({ kind: 'cidr', family: v.family, cidr: formatCidr(v.cidr) }, reach, null, when, [{ ...sourceOfVariant(v), reach }]);
     }
@@ -170,10 +178,11 @@ export function peerKey(peer: GrantPeer): string {
 class GrantSet {
   private readonly byKey = new Map<string, Grant>();
 
-  constructor(private readonly attachedWhen: (group: string) => readonly string[]) {}
+  /** `through` gives the conditions under which the resource carries the given groups. */
+  constructor(private readonly through: (groups: string[]) => readonly string[]) {}
 
   add(peer: GrantPeer, reach: Reach, unknown: Unresolved | null, ruleWhen: string[], via: GrantSource[]): void {
-    const when = labels(ruleWhen, ...via.map((s) => this.attachedWhen(s.group)));
+    const when = labels(ruleWhen, this.through(via.map((s) => s.group)));
     if (!consistent(when)) return;
     const key = `${peerKey(peer)}#${when.join('&')}`;
     let grant = this.byKey.get(key);

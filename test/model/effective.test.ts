@@ -179,6 +179,34 @@ Resources:
     expect(host!.grants.map((g) => summary(model, g))).toEqual(['world(0.0.0.0/0) TCP 22 [IsProd is false] via Debug', '10.0.0.0/8 TCP 443 via Base']);
   });
 
+  it('makes no world of halves that are never attached together', async () => {
+    const dir = workspace({
+      'template.yaml': `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Low:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: low
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/1, Description: x }]
+  High:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: high
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 128.0.0.0/1, Description: x }]
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      SecurityGroupIds: [!If [IsProd, !Ref Low, !Ref High]]
+`,
+    });
+    const { model } = await analyze(['.'], { cwd: dir });
+    expect(effectiveExposure(model)[0]!.grants.map((g) => summary(model, g))).toEqual(['0.0.0.0/1 TCP 22 [IsProd is true] via Low', '128.0.0.0/1 TCP 22 [IsProd is false] via High']);
+  });
+
   it('keeps ports that are not known as unknown traffic', async () => {
     const dir = workspace({ 'main.tf': 'variable "port" {\n  type = number\n}\n' + tfGroup('a', tfIngress(0, 0, '10.0.0.0/8').replace(/from_port = 0\n    to_port = 0/, 'from_port = var.port\n    to_port = var.port')) + tfInstance('x', ['a']) });
     const { model } = await analyze(['.'], { cwd: dir });
