@@ -13,7 +13,7 @@ import { runRules } from './engine/run.js';
 import { isExpired, type Suppression } from './engine/suppress.js';
 import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
-import type { Facts } from './model/types.js';
+import type { Facts, Model } from './model/types.js';
 import type { Unresolved } from './model/value.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
@@ -60,9 +60,36 @@ export function fullRegistry(extra: RuleModule<any>[] = []): RuleModule<any>[] {
   return [...BUILTIN_RULES, ...RULES, ...extra];
 }
 
-/** Lints files and directories; throws ConfigError for an invalid config (exit 2), reports everything else in the result. */
-export async function lint(paths: string[], options: LintOptions = {}): Promise<Result> {
-  const started = performance.now();
+/** What a run reads: the files selected by paths, globs and configs, and where each file's config comes from. */
+interface Inputs {
+  cwd: string;
+  scope: ScanRoot;
+  configs: ConfigSource;
+  selected: ReturnType<typeof discover>['files'];
+  errors: RunError[];
+  trustNote: (file: string | null, message: string) => void;
+}
+
+/** The linked model of the analyzed files, with the files read and the run problems met on the way (no rule runs). */
+export interface Analysis {
+  model: Model;
+  files: ParsedFile[];
+  errors: RunError[];
+  /** Files whose contents the paths and globs asked about (display paths): the others were read only to follow references. */
+  reportable: ReadonlySet<string>;
+}
+
+/**
+ * Reads and links the model as lint() does (same inputs, configs, variables and parameters) without running rules:
+ * for `sg-lint graph` and `sg-lint exposure`. Throws ConfigError for an invalid config.
+ */
+export async function analyze(paths: string[], options: LintOptions = {}): Promise<Analysis> {
+  const inputs = selectInputs(paths, options);
+  const read = await readModel(inputs, options);
+  return { model: read.model, files: read.files, errors: inputs.errors, reportable: read.reportable };
+}
+
+function selectInputs(paths: string[], options: LintOptions): Inputs {
   const cwd = resolve(options.cwd ?? process.cwd());
   const named = [...paths, ...(options.varFiles ?? []), ...(options.parametersFiles ?? []), ...(options.plan ? [options.plan] : []), ...(options.configFile ? [options.configFile] : [])];
   const scope = ScanRoot.of(paths, cwd, named.map((p) => resolve(cwd, p)), Boolean(options.allowOutside));
@@ -84,6 +111,14 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     if (loaded.config.exclude?.length && matchesGlobs(loaded.config.exclude, relToConfig)) return false;
     return true;
   });
+  return { cwd, scope, configs, selected, errors, trustNote };
+}
+
+/** Lints files and directories; throws ConfigError for an invalid config (exit 2), reports everything else in the result. */
+export async function lint(paths: string[], options: LintOptions = {}): Promise<Result> {
+  const started = performance.now();
+  const inputs = selectInputs(paths, options);
+  const { cwd, scope, configs, errors, trustNote } = inputs;
 
   const base = options.registry ? [...BUILTIN_RULES, ...options.registry] : fullRegistry();
   const specs = configs.pluginSpecs();
@@ -109,6 +144,37 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const resolver = new RuleResolver(registry, cli);
   configs.check(resolver);
 
+  const { model, files, reportable, absOf } = await readModel(inputs, options);
+  const today = options.today ?? todayUtc();
+  const settingsFor = (file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file));
+  // Only addresses in reported files for which an online rule is on may leave the machine.
+  const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
+  const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
+  let pass: OnlinePass | undefined;
+  if (online) {
+    const { runOnlinePass } = await import('./engine/online/pass.js');
+    pass = await runOnlinePass(model, online, wanted, options.online?.runtime);
+  }
+  if (pass) errors.push(...pass.errors);
+  const run = runRules({
+    model,
+    files,
+    registry,
+    settingsFor,
+    today,
+    repoPath: (file) => scope.repositoryRelative(resolve(cwd, file), file),
+    ...(pass?.lookup ? { online: pass.lookup } : {}),
+    externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
+  });
+  errors.push(...run.errors);
+  const findings = run.findings.filter((f) => reportable.has(f.at.file));
+  const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
+  return { findings, errors, stats: stats(model, files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
+}
+
+/** Parses the selected files with every front end and links their facts into one model. */
+async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis & { absOf: Map<string, string> }> {
+  const { cwd, scope, configs, selected, errors, trustNote } = inputs;
   const facts: Facts[] = [];
   const files: ParsedFile[] = [];
   const moduleDirs = new Map<string, string[]>();
@@ -176,32 +242,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   // A .tfvars file named on its own (a pre-commit hook passes just the changed files) stands for the module it sets values in.
   for (const f of selected) if (f.kind === 'terraform-vars' && f.explicit) for (const tf of moduleDirs.get(dirname(f.abs)) ?? []) reportable.add(displayPath(cwd, tf));
   const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
-  const model = link(facts);
-  const today = options.today ?? todayUtc();
-  const settingsFor = (file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file));
-  // Only addresses in reported files for which an online rule is on may leave the machine.
-  const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
-  const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
-  let pass: OnlinePass | undefined;
-  if (online) {
-    const { runOnlinePass } = await import('./engine/online/pass.js');
-    pass = await runOnlinePass(model, online, wanted, options.online?.runtime);
-  }
-  if (pass) errors.push(...pass.errors);
-  const run = runRules({
-    model,
-    files,
-    registry,
-    settingsFor,
-    today,
-    repoPath: (file) => scope.repositoryRelative(resolve(cwd, file), file),
-    ...(pass?.lookup ? { online: pass.lookup } : {}),
-    externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
-  });
-  errors.push(...run.errors);
-  const findings = run.findings.filter((f) => reportable.has(f.at.file));
-  const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
-  return { findings, errors, stats: stats(model, files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
+  return { model: link(facts), files, errors, reportable, absOf };
 }
 
 /** Plugins run through ajv's schema compiler: only runs that load some pay for loading it. */

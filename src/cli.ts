@@ -5,6 +5,8 @@ import { neutraliseWorkflowCommands } from './reporters/text.js';
 import { packageVersion } from './util/package-files.js';
 
 const HELP = `Usage: sg-lint [paths...] [options]
+       sg-lint graph [paths...] [--format mermaid|dot|json]    who can reach whom (sg-lint graph --help)
+       sg-lint exposure [paths...] [--format text|json]        effective ingress per resource (sg-lint exposure --help)
 
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
@@ -110,6 +112,10 @@ export interface CliIo {
 }
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, cwd = process.cwd(), env: Record<string, string | undefined> = process.env): Promise<number> {
+  if (argv[0] === 'graph' || argv[0] === 'exposure') {
+    const command = argv[0] === 'graph' ? (await import('./commands/graph.js')).graphCommand : (await import('./commands/exposure.js')).exposureCommand;
+    return command(argv.slice(1), io, cwd, env);
+  }
   let args: CliArgs;
   try {
     args = parse(argv);

@@ -1,6 +1,7 @@
 import { compareSpans } from './location.js';
 import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } from './net.js';
 import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
+import { targetsOf } from './targets.js';
 import type { Direction, Model, SgRule } from './types.js';
 import { alternatives, consistent, type Known, type Unresolved } from './value.js';
 
@@ -30,7 +31,7 @@ export interface WorldExposure {
 export interface AddressAnalysis {
   variants: RuleVariant[];
   /** Unresolved peers or traffic that kept the analysis from deciding, with the rule they belong to. */
-  unknowns: { rule: SgRule; value: Unresolved; cidr?: Cidr }[];
+  unknowns: { rule: SgRule; value: Unresolved; cidr?: Cidr; when: string[] }[];
 }
 
 const analysisCache = new WeakMap<Model, Map<Direction, AddressAnalysis>>();
@@ -49,14 +50,14 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
     const traffic = ruleTraffic(rule);
     for (const alt of alternatives(rule.peer.cidr)) {
       if (alt.value.k === 'unresolved') {
-        result.unknowns.push({ rule, value: alt.value });
+        result.unknowns.push({ rule, value: alt.value, when: alt.when });
         continue;
       }
       const cidr = parseCidr(alt.value.v);
       if (!cidr || cidr.family !== family) continue;
       for (const t of traffic) {
         if (!t.ok) {
-          result.unknowns.push({ rule, value: t.unresolved, cidr });
+          result.unknowns.push({ rule, value: t.unresolved, cidr, when: [...new Set([...alt.when, ...t.when])] });
           continue;
         }
         const when = t.when.length === 0 ? alt.when : alt.when.length === 0 ? t.when : [...new Set([...alt.when, ...t.when])];
@@ -164,8 +165,8 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
     byGroup.set(v.rule.group, list);
   }
   const pools: Pool[] = [...byGroup].map(([id, vs]) => ({ variants: vs, groups: new Set([id]), crossGroup: false }));
-  for (const att of model.attachments) {
-    const ids = new Set(att.groups.flatMap((g) => (g.ref.kind === 'model' ? [g.ref.id] : [])));
+  for (const target of targetsOf(model)) {
+    const ids = new Set(target.groups.flatMap((g) => (g.ref.kind === 'model' ? [g.ref.id] : [])));
     if (ids.size < 2) continue;
     const vs = [...ids].flatMap((id) => byGroup.get(id) ?? []).sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
     pools.push({ variants: vs, groups: ids, crossGroup: true });
@@ -174,7 +175,7 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
 }
 
 /** What `reach` admits beyond everything in `others`. */
-function subtractReach(reach: Reach, others: Reach[]): Reach {
+export function subtractReach(reach: Reach, others: Reach[]): Reach {
   if (others.some((o) => o.allProtocols)) return emptyReach();
   const out: Reach = { ...reach, icmp: [...reach.icmp], icmpv6: [...reach.icmpv6], protocols: [...reach.protocols] };
   for (const o of others) {

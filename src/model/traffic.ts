@@ -27,6 +27,25 @@ export function reachIsEmpty(r: Reach): boolean {
   return !r.allProtocols && r.tcp.isEmpty() && r.udp.isEmpty() && r.icmp.length === 0 && r.icmpv6.length === 0 && r.protocols.length === 0;
 }
 
+/** Everything either reach admits. */
+export function unionReach(a: Reach, b: Reach): Reach {
+  if (a.allProtocols || b.allProtocols) return { ...emptyReach(), allProtocols: true };
+  const icmp = (x: IcmpReach[], y: IcmpReach[]) => {
+    const all = [...x, ...y];
+    if (all.some((i) => i.type === -1)) return [{ type: -1, code: -1 }];
+    const seen = new Map(all.map((i) => [`${i.type}/${i.code}`, i]));
+    return [...seen.values()].filter((i) => i.code === -1 || !seen.has(`${i.type}/-1`)).sort((p, q) => p.type - q.type || p.code - q.code);
+  };
+  return {
+    allProtocols: false,
+    tcp: a.tcp.union(b.tcp),
+    udp: a.udp.union(b.udp),
+    icmp: icmp(a.icmp, b.icmp),
+    icmpv6: icmp(a.icmpv6, b.icmpv6),
+    protocols: [...new Set([...a.protocols, ...b.protocols])].sort((p, q) => p - q),
+  };
+}
+
 /** TCP and UDP ports the reach admits, protocol `all` included. */
 export function portsOf(r: Reach): PortSet {
   return r.allProtocols ? PortSet.all() : r.tcp.union(r.udp);

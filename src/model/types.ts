@@ -112,6 +112,8 @@ export type TargetKind =
 export interface AttachedGroup {
   ref: GroupRef;
   at: Span;
+  /** Conditions under which the group is attached (an `Fn::If` item, a resource that exists only under a condition). */
+  when?: string[];
 }
 
 export interface Attachment {

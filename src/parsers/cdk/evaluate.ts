@@ -88,6 +88,24 @@ export class CdkEvaluator {
     return { src, expr: e };
   }
 
+  /**
+   * `c ? a : b`: the branch `c` picks when `c` is known; otherwise both, each under its condition ("props.prod is
+   * true"), as deployment variants of the app (CDK decides them at synth time, from values this file does not hold).
+   */
+  private conditional(src: CdkSource, node: ts.ConditionalExpression, at: Span, depth: number): EV {
+    const cond = this.value(src, node.condition, depth + 1);
+    if (cond.k === 'known' && typeof cond.v === 'boolean') return relocate(this.value(src, cond.v ? node.whenTrue : node.whenFalse, depth + 1), at);
+    const label = text(src, node.condition);
+    return {
+      k: 'oneOf',
+      at,
+      options: [
+        { when: `${label} is true`, value: this.value(src, node.whenTrue, depth + 1) },
+        { when: `${label} is false`, value: this.value(src, node.whenFalse, depth + 1) },
+      ],
+    };
+  }
+
   value(src: CdkSource, node: ts.Expression, depth = 0): EV {
     const at = spanOf(src, node, '');
     if (depth > MAX_DEPTH) return unresolved('unsupported-expression', text(src, node), at);
@@ -116,6 +134,7 @@ export class CdkEvaluator {
       }
       return unresolved(l.k === 'unresolved' ? l.why : r.k === 'unresolved' ? r.why : 'unsupported-expression', text(src, node), at);
     }
+    if (ts.isConditionalExpression(node)) return this.conditional(src, node, at, depth);
     if (ts.isArrayLiteralExpression(node)) return known(node.elements.map((el) => this.value(src, el as ts.Expression, depth + 1)), at);
     if (ts.isObjectLiteralExpression(node)) {
       const out: Record<string, EV> = {};

@@ -25,6 +25,7 @@ export declare namespace ts {
   export type BindingName = TS.BindingName;
   export type CallExpression = TS.CallExpression;
   export type CommentRange = TS.CommentRange;
+  export type ConditionalExpression = TS.ConditionalExpression;
   export type DiagnosticWithLocation = TS.DiagnosticWithLocation;
   export type ElementAccessExpression = TS.ElementAccessExpression;
   export type Expression = TS.Expression;

@@ -329,7 +329,8 @@ function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKin
           const ref = groupRefOf(ctx, alt.value);
           if (!ref) continue;
           if (ref.kind === 'external' && ref.id.k !== 'known') complete = false;
-          groups.push({ ref, at: item.at });
+          const when = [...new Set([...r.when, ...alt.when])];
+          groups.push({ ref, at: item.at, ...(when.length > 0 ? { when } : {}) });
         }
       }
       return;

@@ -282,12 +282,22 @@ function groupListPeers(ctx: ResourceContext, body: Record<string, unknown>, key
 function groupRefs(ctx: ResourceContext, raw: unknown, path: string): AttachedGroup[] {
   if (raw === undefined || raw === null) return [];
   const value = evalAt(ctx, raw, path);
-  const listed = Array.isArray(raw) || (value.k === 'known' && Array.isArray(value.v));
+  const listed = Array.isArray(raw) || isList(value);
   const items = listed ? evList(value) : [value];
   return items.flatMap((item, i) => {
-    if (item.k === 'known' && item.v === null) return [];
-    return [{ ref: groupRefOf(item), at: Array.isArray(raw) ? elementSpan(ctx, path, i, item.at) : item.at }];
+    // An item that exists only under a condition (a list chosen by a conditional) is attached only under it.
+    const only = item.k === 'oneOf' && item.options.length === 1 ? item.options[0]! : null;
+    const inner = presentOnly(only ? only.value : item);
+    if (!inner) return [];
+    const at = Array.isArray(raw) ? elementSpan(ctx, path, i, inner.at) : inner.at;
+    return [{ ref: groupRefOf(inner), at, ...(only?.when ? { when: [only.when] } : {}) }];
   });
+}
+
+/** A list, or a choice between lists (`var.x ? [a] : [a, b]`). */
+function isList(v: EV): boolean {
+  if (v.k === 'known') return Array.isArray(v.v);
+  return v.k === 'oneOf' && alternatives(v).some((a) => a.value.k === 'known' && Array.isArray(a.value.v));
 }
 
 /**
@@ -436,7 +446,7 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
 }
 
 function extractSgAttachment(ctx: ResourceContext, block: Block): void {
-  const groups = groupRefs(ctx, block.body.security_group_id, `${block.path}.security_group_id`);
+  const groups = groupRefs(ctx, block.body.security_group_id, `${block.path}.security_group_id`).map((g) => (ctx.when.length > 0 ? { ...g, when: [...ctx.when, ...(g.when ?? [])] } : g));
   const target = referencedResource(ctx, block.body.network_interface_id) ?? block.address;
   const at = headerSpan(ctx, block.path);
   ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at }, groups, complete: true, additive: true, at });
@@ -462,6 +472,7 @@ function extractAttachment(ctx: ResourceContext, block: Block, kind: TargetKind,
   const groups: AttachedGroup[] = [];
   for (const steps of paths) collectAttached(ctx, block.body, block.path, steps, groups);
   if (groups.length === 0) return;
+  if (ctx.when.length > 0) for (const g of groups) g.when = [...ctx.when, ...(g.when ?? [])];
   const at = headerSpan(ctx, block.path);
   const complete = groups.every((g) => g.ref.kind === 'model' || g.ref.id.k === 'known');
   const attachment: Attachment = { target: { kind, address: block.address, at }, groups, complete, additive: false, at };
