@@ -50,7 +50,10 @@ export class SchemaCompiler {
   compile(schema: object): ValidateFunction {
     const ready = precompiledOf(this.kind)[JSON.stringify(schema)];
     if (ready) return ready;
-    this.ajv ??= new (require('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS[this.kind]);
+    if (!this.ajv) {
+      const { Ajv } = require('ajv') as typeof import('ajv');
+      this.ajv = new Ajv(AJV_OPTIONS[this.kind]);
+    }
     return this.ajv.compile(schema);
   }
 }

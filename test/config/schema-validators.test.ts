@@ -60,3 +60,17 @@ describe('precompiled schema validators', () => {
     expect(validate({ n: 'x' })).toBe(false);
   });
 });
+
+describe('a schema the build did not see (a plugin rule, an edited schema)', () => {
+  beforeAll(() => assertBuilt());
+
+  it('is compiled with ajv at run time by the built module, as the source module does', async () => {
+    const built = (await import(join(ROOT, 'dist', 'src', 'config', 'schema-validators.js'))) as { SchemaCompiler: typeof SchemaCompiler };
+    const schema = { type: 'object', properties: { limit: { type: 'integer', minimum: 3 } }, additionalProperties: false };
+    for (const Compiler of [built.SchemaCompiler, SchemaCompiler]) {
+      const validate = new Compiler('ruleOptions').compile(schema);
+      expect(validate({ limit: 5 })).toBe(true);
+      expect(validate({ limit: 1 })).toBe(false);
+    }
+  });
+});
