@@ -166,10 +166,15 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
   }
   const pools: Pool[] = [...byGroup].map(([id, vs]) => ({ variants: vs, groups: new Set([id]), crossGroup: false }));
   for (const target of targetsOf(model)) {
-    const ids = new Set(target.groups.flatMap((g) => (g.ref.kind === 'model' ? [g.ref.id] : [])));
-    if (ids.size < 2) continue;
-    const vs = [...ids].flatMap((id) => byGroup.get(id) ?? []).sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
-    pools.push({ variants: vs, groups: ids, crossGroup: true });
+    const attached = new Map<string, string[]>();
+    for (const g of target.groups) if (g.ref.kind === 'model' && !attached.has(g.ref.id)) attached.set(g.ref.id, g.when ?? []);
+    if (attached.size < 2) continue;
+    // A group attached only under a condition adds its rules to the union only where that condition holds.
+    const vs = [...attached]
+      .flatMap(([id, when]) => (byGroup.get(id) ?? []).map((v) => (when.length === 0 ? v : { ...v, when: [...new Set([...v.when, ...when])] })))
+      .filter((v) => consistent(v.when))
+      .sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
+    pools.push({ variants: vs, groups: new Set(attached.keys()), crossGroup: true });
   }
   return pools;
 }

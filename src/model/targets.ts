@@ -47,8 +47,10 @@ export function targetsOf(model: Model): Target[] {
       const k = groupKey(g.ref);
       const same = target.groups.findIndex((h) => (k === null ? sameUnknown(h, g) : groupKey(h.ref) === k));
       if (same < 0) target.groups.push(g);
-      // Attached unconditionally by one attachment: attached in every variant.
-      else if (!g.when?.length && target.groups[same]!.when?.length) target.groups[same] = { ...target.groups[same]!, when: [] };
+      // Attached unconditionally by one attachment, or under two different conditions (`!If [c, [A, B], [A]]` attaches
+      // A when c holds and when it does not): a condition list cannot say "c or d", so the group counts as attached in
+      // every variant, which never hides an exposure.
+      else if (target.groups[same]!.when?.length && (g.when ?? []).join('&') !== target.groups[same]!.when!.join('&')) target.groups[same] = { ...target.groups[same]!, when: [] };
     }
   }
   const targets = [...byKey.values()].sort((a, b) => compareSpans(a.at, b.at) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
