@@ -49,12 +49,15 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       return null;
     }
     templates.set(abs, loaded.template);
+    const template = loaded.template;
     const parsed: ParsedFile = {
       path,
       format: 'cloudformation',
       text,
-      comments: [...loaded.template.comments, ...metadataDirectives(loaded.template)],
-      constructs: loaded.template.constructs,
+      comments: [...template.comments, ...metadataDirectives(template)],
+      get constructs() {
+        return template.constructs;
+      },
       diagnostics: loaded.diagnostics,
       analyzed: loaded.diagnostics.length === 0,
     };
