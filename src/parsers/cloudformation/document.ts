@@ -1,4 +1,4 @@
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
 import { distinct, locateOverflow, tooDeeplyNested } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
@@ -24,29 +24,30 @@ const CUSTOM_TAGS: Tags = [...INTRINSIC_TAGS, ...RULE_FUNCTION_TAGS].flatMap((ta
 interface Parsed {
   doc: Document.Parsed;
   lines: LineCounter;
-  /** Offsets and texts of every comment, from the same tokens the document was composed from. */
+  /** Offsets and texts of every comment, in order. */
   comments: { offset: number; source: string }[];
   documents: number;
 }
 
-/** One lexing pass: the CST gives the comments, the composer the document (uniqueKeys, YAML 1.2). */
+/** One lexing pass: the lexemes go to the parser and on to the composer (uniqueKeys, YAML 1.2); comments are kept on the way. */
 function parseYaml(text: string): Parsed {
   const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const parser = new Parser(lines.addNewLine);
   const comments: { offset: number; source: string }[] = [];
-  // Iterative (a stack of pending tokens): deeply nested flow collections must not overflow the call stack here.
-  const pending: unknown[] = [tokens];
-  while (pending.length > 0) {
-    const o = pending.pop();
-    if (!o || typeof o !== 'object') continue;
-    const t = o as { type?: string; offset?: number; source?: string };
-    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') comments.push({ offset: t.offset, source: t.source });
-    const children = Array.isArray(o) ? o : Object.values(o);
-    for (let i = children.length - 1; i >= 0; i--) if (children[i] && typeof children[i] === 'object') pending.push(children[i]);
+  function* tokens() {
+    lines.addNewLine(0);
+    // The lexeme after the scalar marker is the scalar's text, whatever its first character.
+    let scalarNext = false;
+    for (const lexeme of new Lexer().lex(text)) {
+      if (!scalarNext && lexeme.startsWith('#')) comments.push({ offset: parser.offset, source: lexeme });
+      scalarNext = lexeme === CST.SCALAR;
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
   }
   // forceDoc: an empty file still yields one (empty) document.
-  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens, true, text.length)];
-  if (docs[0]!.errors.length === 0) applyMergeKeys(docs[0]!);
+  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens(), true, text.length)];
+  if (docs[0]!.errors.length === 0 && text.includes('<<')) applyMergeKeys(docs[0]!);
   return { doc: docs[0]!, lines, comments, documents: docs.length };
 }
 
@@ -259,12 +260,10 @@ function strictJsonError(text: string): Diagnostic | null {
 
 /** Comments as the suppression engine needs them (the lexer already told a `#` in a string from a comment). */
 function yamlComments(text: string, lines: LineCounter, found: { offset: number; source: string }[]): SourceComment[] {
-  return found
-    .sort((a, b) => a.offset - b.offset)
-    .map(({ offset, source }) => {
-      const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-      return { text: source.slice(1).trim(), at: { start: pos(lines, offset), end: pos(lines, offset + source.length) }, ownLine: text.slice(lineStart, offset).trim() === '' };
-    });
+  return found.map(({ offset, source }) => {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    return { text: source.slice(1).trim(), at: { start: pos(lines, offset), end: pos(lines, offset + source.length) }, ownLine: text.slice(lineStart, offset).trim() === '' };
+  });
 }
 
 const toLineColumn = (p: Pos) => ({ line: p.line, column: p.column });
