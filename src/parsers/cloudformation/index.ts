@@ -10,6 +10,7 @@ import { guarded } from '../guard.js';
 import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
 import type { EV } from '../values.js';
 import { keyOf, loadTemplate, pos, type LoadResult, type TemplateDocument } from './document.js';
+import { mayBeTemplate } from './prefilter.js';
 import { TemplateEvaluator } from './intrinsics.js';
 import { extractResources } from './resources.js';
 
@@ -40,7 +41,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       return null;
     }
     const text = source.text!;
-    if (!/AWSTemplateFormatVersion|Resources/.test(text)) return null;
+    if (!mayBeTemplate(text)) return null;
     const attempt = guarded(text, () => loadTemplate(path, text));
     const loaded: LoadResult = 'failure' in attempt ? { kind: 'broken', diagnostics: [attempt.failure] } : attempt.value;
     if (loaded.kind === 'not-ours') return null;
