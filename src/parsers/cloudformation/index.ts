@@ -32,8 +32,17 @@ const MAX_NESTING = 16;
 export function parseCloudFormation(candidates: string[], opts: CloudFormationOptions): FrontEndResult {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
   const templates = new Map<string, TemplateDocument>();
+  // Each file is read once, however many nested-stack calls lead to it: one entry in the results, one parse.
+  const notTemplates = new Set<string>();
   const load = (abs: string): TemplateDocument | null => {
     if (templates.has(abs)) return templates.get(abs)!;
+    if (notTemplates.has(abs)) return null;
+    const template = read(abs);
+    if (template) templates.set(abs, template);
+    else notTemplates.add(abs);
+    return template;
+  };
+  const read = (abs: string): TemplateDocument | null => {
     const path = displayPath(opts.cwd, abs);
     const source = readSource(abs, opts.scope);
     if (source.error) {
@@ -49,7 +58,6 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       result.files.push(broken(path, text, loaded.diagnostics));
       return null;
     }
-    templates.set(abs, loaded.template);
     const template = loaded.template;
     const parsed: ParsedFile = {
       path,
@@ -64,7 +72,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
     };
     result.files.push(parsed);
     result.facts.files.push({ path, format: 'cloudformation' });
-    return loaded.template;
+    return template;
   };
 
   for (const abs of [...candidates].sort()) load(abs);
