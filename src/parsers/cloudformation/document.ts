@@ -181,6 +181,7 @@ function duplicateKeyMessage(message: string, text: string, offset: number): str
   return key ? `${message}: "${key}" is defined twice` : message;
 }
 
+/** The template, unless its Resources section is not a map. */
 function templateOf(parts: Omit<TemplateDocument, 'constructs'>, diagnostics: Diagnostic[]): LoadResult {
   const { root, lines } = parts;
   const resources = isMap(root) ? root.items.find((p) => keyOf(p.key) === 'Resources') : undefined;
