@@ -15,13 +15,16 @@ export function isStackOverflow(e: unknown): boolean {
  * at line 1, with its message (never the file's text).
  */
 export function failureDiagnostic(e: unknown, text: string): Diagnostic {
-  if (isStackOverflow(e)) {
-    const deepest = deepestNesting(text);
-    const where = deepest.depth > 1 ? ` (${deepest.depth} levels of brackets here)` : '';
-    return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze${where}` };
-  }
+  if (isStackOverflow(e)) return tooDeeplyNested(text);
   const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return { line: 1, column: 1, message: `internal error while analyzing it (${message.split('\n')[0]})` };
+}
+
+/** The diagnostic for input nested deeper than a parser follows, placed at the file's deepest bracket nesting. */
+export function tooDeeplyNested(text: string): Diagnostic {
+  const deepest = deepestNesting(text);
+  const where = deepest.depth > 1 ? ` (${deepest.depth} levels of brackets here)` : '';
+  return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze${where}` };
 }
 
 /** Replaces a parser's own "Maximum call stack size exceeded" error with the located diagnostic of failureDiagnostic. */

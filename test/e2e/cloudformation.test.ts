@@ -240,6 +240,14 @@ Resources:
     expect(report.findings.find((f) => f.ruleId === 'ingress-world-admin-port')?.suppressed).toEqual({ kind: 'inline', reason: 'break-glass stack (SEC-9)' });
   });
 
+  it('reads a broken child template once, however many calls lead to it', async () => {
+    const broken = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n   bad: x\n';
+    const dir = workspace({ 'parent.yaml': parent.replace(/\n {2}Remote:[^]*$/, '\n'), 'nested/child.yaml': broken });
+    const report = (await runCli(dir, ['.', '-f', 'json', '--fail-on', 'none'])).json();
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.line])).toEqual([['parse-error', 'nested/child.yaml', 5]]);
+    expect(report.stats.files).toBe(2);
+  });
+
   it('lints a template that nothing calls on its own, with its defaults', async () => {
     const dir = workspace({ 'nested/child.yaml': child.replace('{ Type: String }', '{ Type: String, Default: 0.0.0.0/0 }') });
     const report = (await runCli(dir, ['.', '-f', 'json'])).json();

@@ -1,8 +1,9 @@
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
-import { deepestNesting, distinct, locateOverflow } from '../guard.js';
+import { deepestNesting, distinct, locateOverflow, tooDeeplyNested } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
+import { parseJson } from './json-parser.js';
 
 /** The short-form intrinsic function tags CloudFormation YAML accepts. */
 export const INTRINSIC_TAGS = new Set([
@@ -23,29 +24,30 @@ const CUSTOM_TAGS: Tags = [...INTRINSIC_TAGS, ...RULE_FUNCTION_TAGS].flatMap((ta
 interface Parsed {
   doc: Document.Parsed;
   lines: LineCounter;
-  /** Offsets and texts of every comment, from the same tokens the document was composed from. */
+  /** Offsets and texts of every comment, in order. */
   comments: { offset: number; source: string }[];
   documents: number;
 }
 
-/** One lexing pass: the CST gives the comments, the composer the document (uniqueKeys, YAML 1.2). */
+/** One lexing pass: the lexemes go to the parser and on to the composer (uniqueKeys, YAML 1.2); comments are kept on the way. */
 function parseYaml(text: string): Parsed {
   const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const parser = new Parser(lines.addNewLine);
   const comments: { offset: number; source: string }[] = [];
-  // Iterative (a stack of pending tokens): deeply nested flow collections must not overflow the call stack here.
-  const pending: unknown[] = [tokens];
-  while (pending.length > 0) {
-    const o = pending.pop();
-    if (!o || typeof o !== 'object') continue;
-    const t = o as { type?: string; offset?: number; source?: string };
-    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') comments.push({ offset: t.offset, source: t.source });
-    const children = Array.isArray(o) ? o : Object.values(o);
-    for (let i = children.length - 1; i >= 0; i--) if (children[i] && typeof children[i] === 'object') pending.push(children[i]);
+  function* tokens() {
+    lines.addNewLine(0);
+    // The lexeme after the scalar marker is the scalar's text, whatever its first character.
+    let scalarNext = false;
+    for (const lexeme of new Lexer().lex(text)) {
+      if (!scalarNext && lexeme.startsWith('#')) comments.push({ offset: parser.offset, source: lexeme });
+      scalarNext = lexeme === CST.SCALAR;
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
   }
   // forceDoc: an empty file still yields one (empty) document.
-  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens, true, text.length)];
-  if (docs[0]!.errors.length === 0) applyMergeKeys(docs[0]!);
+  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens(), true, text.length)];
+  if (docs[0]!.errors.length === 0 && text.includes('<<')) applyMergeKeys(docs[0]!);
   return { doc: docs[0]!, lines, comments, documents: docs.length };
 }
 
@@ -97,17 +99,19 @@ const keyText = (key: unknown): string => (isScalar(key) ? String(key.value) : '
 export interface TemplateDocument {
   path: string;
   text: string;
-  doc: Document.Parsed;
+  /** The YAML document, which resolves aliases; null for JSON, which has none. */
+  doc: Document.Parsed | null;
   root: Node | null;
   lines: LineCounter;
   comments: SourceComment[];
-  constructs: Range[];
+  /** Worked out on first use: only a directive comment needs them. */
+  readonly constructs: Range[];
 }
 
 export type LoadResult = { kind: 'template'; template: TemplateDocument; diagnostics: Diagnostic[] } | { kind: 'not-ours' } | { kind: 'broken'; diagnostics: Diagnostic[] };
 
 /** Text that says "CloudFormation" even when it does not parse: a format version, or a resource type `AWS::…`. */
-const LOOKS_LIKE_CFN = /AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/;
+const looksLikeCfn = (text: string) => /AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::[A-Za-z0-9]+::/.test(text);
 
 /**
  * Flow collections nested past this many levels are refused before they reach the YAML parser: it overflows the stack
@@ -123,19 +127,37 @@ function nestedTooDeeply(text: string): Diagnostic | null {
 
 /**
  * Reads a YAML or JSON file and decides whether it is a CloudFormation template (by content, whatever its extension).
- * JSON is parsed strictly first (trailing commas are JSON errors, though YAML would take them), then through `yaml` for
- * positions and duplicate keys, so both formats share one code path.
+ * A text that starts as JSON is read as strict JSON (trailing commas are JSON errors, though YAML would take them);
+ * its nodes are those the YAML parser would build, so both formats share everything after parsing.
  */
 export function loadTemplate(path: string, source: string): LoadResult {
-  let text = source;
-  const looksLikeCfn = LOOKS_LIKE_CFN.test(text);
-  const isJson = /^\s*[{[]/.test(text);
-  if (isJson) {
+  const isJson = /^\s*[{[]/.test(source);
+  return (isJson ? loadJson(path, source) : null) ?? loadYaml(path, source, isJson);
+}
+
+/** Null when JSON.parse accepts a text that parseJson does not: the YAML parser then reads it, as it always did. */
+function loadJson(path: string, text: string): LoadResult | null {
+  const json = parseJson(text);
+  if (json.kind !== 'parsed') {
     const error = strictJsonError(text);
-    if (error) return looksLikeCfn ? { kind: 'broken', diagnostics: [error] } : { kind: 'not-ours' };
+    if (error) return looksLikeCfn(text) ? { kind: 'broken', diagnostics: [error] } : { kind: 'not-ours' };
+    if (json.kind === 'invalid') return null;
+    return isTemplateRoot(json.root) || looksLikeCfn(text) ? { kind: 'broken', diagnostics: [tooDeeplyNested(text)] } : { kind: 'not-ours' };
   }
+  const { root, lines, duplicateKeys } = json;
+  if (duplicateKeys.length > 0) {
+    if (!isTemplateRoot(root) && !looksLikeCfn(text)) return { kind: 'not-ours' };
+    const diagnostics = duplicateKeys.map((offset) => ({ ...toLineColumn(pos(lines, offset)), message: duplicateKeyMessage(DUPLICATE_KEY, text, offset) }));
+    return { kind: 'broken', diagnostics };
+  }
+  if (!isTemplateRoot(root)) return { kind: 'not-ours' };
+  return templateOf({ path, text, doc: null, root, lines, comments: [] }, []);
+}
+
+function loadYaml(path: string, source: string, isJson: boolean): LoadResult {
+  let text = source;
   const tooDeep = nestedTooDeeply(text);
-  if (tooDeep) return looksLikeCfn ? { kind: 'broken', diagnostics: [tooDeep] } : { kind: 'not-ours' };
+  if (tooDeep) return looksLikeCfn(text) ? { kind: 'broken', diagnostics: [tooDeep] } : { kind: 'not-ours' };
   let parsed = parseYaml(text);
   if (!isJson && parsed.doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {
     // CloudFormation (like PyYAML) accepts a quoted scalar whose continuation lines are not indented; YAML 1.2 does not.
@@ -148,13 +170,12 @@ export function loadTemplate(path: string, source: string): LoadResult {
   }
   const { doc, lines } = parsed;
   const root = (doc.contents as Node | null) ?? null;
-  const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn);
+  const ours = isTemplateRoot(root) || (doc.errors.length > 0 && looksLikeCfn(source));
   if (!ours) return { kind: 'not-ours' };
   const at = (e: { pos: [number, number] }) => pos(lines, e.pos[0]);
   const diagnostics: Diagnostic[] = distinct(doc.errors.map((e) => {
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    const key = e.code === 'DUPLICATE_KEY' ? /^["']?([^"':\n]+)/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[1]?.trim() : undefined;
-    return locateOverflow({ ...toLineColumn(at(e)), message: key ? `${message}: "${key}" is defined twice` : message }, text);
+    return locateOverflow({ ...toLineColumn(at(e)), message: e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(message, text, e.pos[0]) : message }, text);
   }));
   if (parsed.documents > 1) diagnostics.push({ line: 1, column: 1, message: 'a template is one YAML document; this file holds several (---)' });
   for (const w of doc.warnings) {
@@ -162,12 +183,33 @@ export function loadTemplate(path: string, source: string): LoadResult {
     if (tag) diagnostics.push({ ...toLineColumn(at(w)), message: `unknown tag ${tag}: not a CloudFormation intrinsic function` });
   }
   if (doc.errors.length > 0) return { kind: 'broken', diagnostics };
+  return templateOf({ path, text, doc, root, lines, comments: yamlComments(text, lines, parsed.comments) }, diagnostics);
+}
+
+/** The `yaml` composer's message for a repeated key, which the JSON parser reports as well. */
+const DUPLICATE_KEY = 'Map keys must be unique';
+
+/** Names the key written at `offset` (quotes dropped): `Map keys must be unique: "Type" is defined twice`. */
+function duplicateKeyMessage(message: string, text: string, offset: number): string {
+  const key = /^["']?([^"':\n]+)/.exec(text.slice(offset, offset + 200))?.[1]?.trim();
+  return key ? `${message}: "${key}" is defined twice` : message;
+}
+
+/** The template, unless its Resources section is not a map. */
+function templateOf(parts: Omit<TemplateDocument, 'constructs'>, diagnostics: Diagnostic[]): LoadResult {
+  const { root, lines } = parts;
   const resources = isMap(root) ? root.items.find((p) => keyOf(p.key) === 'Resources') : undefined;
   if (resources && !isMap(resources.value)) {
     const at = (resources.key as Node | null)?.range;
     return { kind: 'broken', diagnostics: [{ ...(at ? toLineColumn(pos(lines, at[0])) : { line: 1, column: 1 }), message: 'Resources must be a map of logical ids to resources' }] };
   }
-  const template: TemplateDocument = { path, text, doc, root, lines, comments: yamlComments(text, lines, parsed.comments), constructs: constructsOf(doc, lines) };
+  let constructs: Range[] | undefined;
+  const template: TemplateDocument = {
+    ...parts,
+    get constructs() {
+      return (constructs ??= constructsOf(root, lines));
+    },
+  };
   return { kind: 'template', template, diagnostics };
 }
 
@@ -233,32 +275,38 @@ function strictJsonError(text: string): Diagnostic | null {
 
 /** Comments as the suppression engine needs them (the lexer already told a `#` in a string from a comment). */
 function yamlComments(text: string, lines: LineCounter, found: { offset: number; source: string }[]): SourceComment[] {
-  return found
-    .sort((a, b) => a.offset - b.offset)
-    .map(({ offset, source }) => {
-      const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-      return { text: source.slice(1).trim(), at: { start: pos(lines, offset), end: pos(lines, offset + source.length) }, ownLine: text.slice(lineStart, offset).trim() === '' };
-    });
+  return found.map(({ offset, source }) => {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    return { text: source.slice(1).trim(), at: { start: pos(lines, offset), end: pos(lines, offset + source.length) }, ownLine: text.slice(lineStart, offset).trim() === '' };
+  });
 }
 
 const toLineColumn = (p: Pos) => ({ line: p.line, column: p.column });
 
 /** Keys with their values and sequence items: what a directive on the line above covers. */
-function constructsOf(doc: Document.Parsed, lines: LineCounter): Range[] {
+function constructsOf(root: Node | null, lines: LineCounter): Range[] {
   const out: Range[] = [];
-  visit(doc, {
-    Pair(_, pair) {
-      const key = pair.key as Node | null;
-      const value = pair.value as Node | null;
-      if (key?.range && value?.range) out.push({ start: pos(lines, key.range[0]), end: pos(lines, value.range[1]) });
-    },
-    Seq(_, seq) {
-      for (const item of seq.items) {
-        const node = item as Node | null;
-        if (node?.range && !isPair(node)) out.push({ start: pos(lines, node.range[0]), end: pos(lines, node.range[1]) });
+  const span = (from: Node | null, to: Node | null) => {
+    if (from?.range && to?.range) out.push({ start: pos(lines, from.range[0]), end: pos(lines, to.range[1]) });
+  };
+  // Iterative, and each collection once: merge keys share pairs between maps, and nesting may be deep.
+  const seen = new Set<Node>();
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        span(item.key as Node | null, item.value as Node | null);
+        pending.push(item.key, item.value);
+      } else {
+        span(item as Node | null, item as Node | null);
+        pending.push(item);
       }
-    },
-  });
+    }
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@ import { guarded } from '../guard.js';
 import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
 import type { EV } from '../values.js';
 import { keyOf, loadTemplate, pos, type LoadResult, type TemplateDocument } from './document.js';
+import { mayBeTemplate } from './prefilter.js';
 import { TemplateEvaluator } from './intrinsics.js';
 import { extractResources } from './resources.js';
 
@@ -31,8 +32,17 @@ const MAX_NESTING = 16;
 export function parseCloudFormation(candidates: string[], opts: CloudFormationOptions): FrontEndResult {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
   const templates = new Map<string, TemplateDocument>();
+  // Each file is read once, however many nested-stack calls lead to it: one entry in the results, one parse.
+  const notTemplates = new Set<string>();
   const load = (abs: string): TemplateDocument | null => {
     if (templates.has(abs)) return templates.get(abs)!;
+    if (notTemplates.has(abs)) return null;
+    const template = read(abs);
+    if (template) templates.set(abs, template);
+    else notTemplates.add(abs);
+    return template;
+  };
+  const read = (abs: string): TemplateDocument | null => {
     const path = displayPath(opts.cwd, abs);
     const source = readSource(abs, opts.scope);
     if (source.error) {
@@ -40,7 +50,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       return null;
     }
     const text = source.text!;
-    if (!/AWSTemplateFormatVersion|Resources/.test(text)) return null;
+    if (!mayBeTemplate(text)) return null;
     const attempt = guarded(text, () => loadTemplate(path, text));
     const loaded: LoadResult = 'failure' in attempt ? { kind: 'broken', diagnostics: [attempt.failure] } : attempt.value;
     if (loaded.kind === 'not-ours') return null;
@@ -48,19 +58,21 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       result.files.push(broken(path, text, loaded.diagnostics));
       return null;
     }
-    templates.set(abs, loaded.template);
+    const template = loaded.template;
     const parsed: ParsedFile = {
       path,
       format: 'cloudformation',
       text,
-      comments: [...loaded.template.comments, ...metadataDirectives(loaded.template)],
-      constructs: loaded.template.constructs,
+      comments: [...template.comments, ...metadataDirectives(template)],
+      get constructs() {
+        return template.constructs;
+      },
       diagnostics: loaded.diagnostics,
       analyzed: loaded.diagnostics.length === 0,
     };
     result.files.push(parsed);
     result.facts.files.push({ path, format: 'cloudformation' });
-    return loaded.template;
+    return template;
   };
 
   for (const abs of [...candidates].sort()) load(abs);

@@ -81,7 +81,7 @@ export class TemplateEvaluator {
     let n = node ?? null;
     while (n && isAlias(n)) {
       if (--this.aliasBudget < 0) return null;
-      n = (n.resolve(this.t.doc) as Node | undefined) ?? null;
+      n = this.t.doc ? ((n.resolve(this.t.doc) as Node | undefined) ?? null) : null;
     }
     return n;
   }

@@ -1,0 +1,248 @@
+import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+
+/**
+ * JSON nested deeper than this is reported as too deeply nested. The YAML parser, which read JSON templates before,
+ * gave up a little under 800 levels (its recursion hit the call stack); this parser has no stack limit of its own.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+export type JsonParse =
+  | { kind: 'parsed'; root: Node; lines: LineCounter; duplicateKeys: number[] }
+  /** Not JSON as far as this parser goes (JSON.parse is the judge of the message). */
+  | { kind: 'invalid' }
+  /** Nested deeper than MAX_JSON_DEPTH; `root` holds what was built up to there. */
+  | { kind: 'too-deep'; root: Node | null };
+
+/**
+ * Parses strict JSON (what JSON.parse accepts) into the node tree the `yaml` composer builds from the same text:
+ * YAMLMap, YAMLSeq, Pair and Scalar with the same values and source ranges, and the offsets of the keys that repeat
+ * an earlier key of their map, where the composer reports DUPLICATE_KEY. One pass, no recursion.
+ */
+export function parseJson(text: string): JsonParse {
+  return new JsonParser(text).parse();
+}
+
+interface Open {
+  node: YAMLMap | YAMLSeq;
+  start: number;
+  /** The keys of a map, once it has enough of them that a linear search for repeats costs more than a set. */
+  keys: Set<unknown> | null;
+}
+
+const KEY_SET_FROM = 8;
+
+const TAB = 9;
+const LINE_FEED = 10;
+const CARRIAGE_RETURN = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const PLUS = 43;
+const COMMA = 44;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const COLON = 58;
+const UPPER_E = 69;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const LOWER_E = 101;
+const LOWER_F = 102;
+const LOWER_N = 110;
+const LOWER_T = 116;
+const LOWER_U = 117;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+/** The characters that may follow a backslash in a JSON string, apart from `u`: " \ / b f n r t. */
+const SIMPLE_ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]);
+
+class JsonParser {
+  private i = 0;
+  private readonly lines = new LineCounter();
+  private readonly open: Open[] = [];
+  private readonly duplicateKeys: number[] = [];
+  private root: Node | null = null;
+  /** The key whose value is read next, in the innermost open map. */
+  private key: Scalar | null = null;
+
+  constructor(private readonly text: string) {
+    this.lines.addNewLine(0);
+  }
+
+  parse(): JsonParse {
+    for (;;) {
+      // A value is expected here.
+      this.skipSpace();
+      const c = this.text.charCodeAt(this.i);
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        const node = c === OPEN_BRACE ? new YAMLMap() : new YAMLSeq();
+        node.flow = true;
+        this.attach(node, this.i);
+        if (this.open.length >= MAX_JSON_DEPTH) return { kind: 'too-deep', root: this.root };
+        this.open.push({ node, start: this.i, keys: null });
+        this.i++;
+        this.skipSpace();
+        if (this.text.charCodeAt(this.i) !== (c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET)) {
+          if (c === OPEN_BRACE && !this.readKey()) return { kind: 'invalid' };
+          continue;
+        }
+      } else {
+        const scalar = this.scalar(c);
+        if (!scalar) return { kind: 'invalid' };
+        this.attach(scalar, scalar.range![0]);
+      }
+      // After a value: close what ends here, up to the next value.
+      for (;;) {
+        this.skipSpace();
+        const top = this.open.at(-1);
+        if (!top) return this.i === this.text.length ? { kind: 'parsed', root: this.root!, lines: this.lines, duplicateKeys: this.duplicateKeys } : { kind: 'invalid' };
+        const c = this.text.charCodeAt(this.i);
+        const isMap = top.node instanceof YAMLMap;
+        if (c === (isMap ? CLOSE_BRACE : CLOSE_BRACKET)) {
+          this.i++;
+          top.node.range = [top.start, this.i, this.i];
+          this.open.pop();
+          continue;
+        }
+        if (c !== COMMA) return { kind: 'invalid' };
+        this.i++;
+        if (isMap) {
+          this.skipSpace();
+          if (!this.readKey()) return { kind: 'invalid' };
+        }
+        break;
+      }
+    }
+  }
+
+  /** Puts a node where the text has it: the root, the value of the pending key, or the next item. */
+  private attach(node: Node, start: number): void {
+    const top = this.open.at(-1);
+    if (!top) this.root = node;
+    else if (top.node instanceof YAMLSeq) top.node.items.push(node);
+    else {
+      const key = this.key!;
+      if (this.repeats(top, key)) this.duplicateKeys.push(key.range![0]);
+      top.node.items.push(new Pair(key, node));
+    }
+    if (!(node instanceof Scalar)) node.range = [start, start, start];
+  }
+
+  private repeats(map: Open, key: Scalar): boolean {
+    const items = (map.node as YAMLMap<Scalar>).items;
+    if (!map.keys && items.length + 1 >= KEY_SET_FROM) map.keys = new Set(items.map((p) => p.key.value));
+    if (!map.keys) return items.some((p) => p.key.value === key.value);
+    const repeated = map.keys.has(key.value);
+    map.keys.add(key.value);
+    return repeated;
+  }
+
+  /** `"key"` and the colon after it. */
+  private readKey(): boolean {
+    if (this.text.charCodeAt(this.i) !== QUOTE) return false;
+    const key = this.string();
+    if (!key) return false;
+    this.skipSpace();
+    if (this.text.charCodeAt(this.i) !== COLON) return false;
+    this.i++;
+    this.key = key;
+    return true;
+  }
+
+  private scalar(c: number): Scalar | null {
+    if (c === QUOTE) return this.string();
+    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.number();
+    if (c === LOWER_T) return this.literal('true', true);
+    if (c === LOWER_F) return this.literal('false', false);
+    if (c === LOWER_N) return this.literal('null', null);
+    return null;
+  }
+
+  private string(): Scalar | null {
+    const text = this.text;
+    const start = this.i;
+    let i = start + 1;
+    let escaped = false;
+    for (;;) {
+      if (i >= text.length) return null;
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        const next = text.charCodeAt(i + 1);
+        if (next === LOWER_U) {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return null;
+          i += 6;
+        } else if (SIMPLE_ESCAPES.has(next)) i += 2;
+        else return null;
+        continue;
+      }
+      if (c < SPACE) return null;
+      i++;
+    }
+    this.i = i + 1;
+    return scalar(escaped ? (JSON.parse(text.slice(start, this.i)) as string) : text.slice(start + 1, i), start, this.i);
+  }
+
+  /** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` */
+  private number(): Scalar | null {
+    const text = this.text;
+    const start = this.i;
+    let i = start;
+    if (text.charCodeAt(i) === MINUS) i++;
+    if (text.charCodeAt(i) === ZERO) i++;
+    else if (isDigit(text.charCodeAt(i))) i = this.digits(i);
+    else return null;
+    if (text.charCodeAt(i) === DOT) {
+      if (!isDigit(text.charCodeAt(i + 1))) return null;
+      i = this.digits(i + 1);
+    }
+    const e = text.charCodeAt(i);
+    if (e === LOWER_E || e === UPPER_E) {
+      i++;
+      const sign = text.charCodeAt(i);
+      if (sign === PLUS || sign === MINUS) i++;
+      if (!isDigit(text.charCodeAt(i))) return null;
+      i = this.digits(i);
+    }
+    this.i = i;
+    return scalar(Number(text.slice(start, i)), start, i);
+  }
+
+  private digits(from: number): number {
+    let i = from;
+    while (isDigit(this.text.charCodeAt(i))) i++;
+    return i;
+  }
+
+  private literal(word: string, value: boolean | null): Scalar | null {
+    if (!this.text.startsWith(word, this.i)) return null;
+    const start = this.i;
+    this.i += word.length;
+    return scalar(value, start, this.i);
+  }
+
+  /** JSON whitespace; each line feed starts a line, as in the YAML parser's line counter. */
+  private skipSpace(): void {
+    const text = this.text;
+    let i = this.i;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === LINE_FEED) this.lines.addNewLine(i + 1);
+      else if (c !== SPACE && c !== TAB && c !== CARRIAGE_RETURN) break;
+    }
+    this.i = i;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+function scalar(value: unknown, start: number, end: number): Scalar {
+  const node = new Scalar(value);
+  node.range = [start, end, end];
+  return node;
+}
