@@ -61,6 +61,9 @@ Online pass (IP reputation; nothing touches the network without --online):
       --mdcloud-apikey <key>    MetaDefender Cloud key (prefer MDCLOUD_APIKEY: a flag shows in the process list)
       --cache-dir <dir>         online-pass cache (default: $XDG_CACHE_HOME/sg-lint or ~/.cache/sg-lint)
       --no-cache                neither read nor write the online-pass cache
+Performance:
+      --jobs <n>                threads that parse files, this one included: 1 means no worker thread
+                                (default: one per core, or 1 for a small run)
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation
@@ -124,6 +127,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         plan: { type: 'string' },
+        jobs: { type: 'string' },
       },
     });
   } catch (e) {
@@ -269,6 +273,7 @@ function lintOptions(v: Record<string, unknown>, env: Record<string, string | un
     parameters,
     parametersFiles: (v['parameters-file'] as string[] | undefined) ?? [],
     reportUnresolved: Boolean(v['report-unresolved']),
+    ...(v.jobs !== undefined ? { jobs: parseJobs(v.jobs as string) } : {}),
     online: {
       enable: Boolean(v.online),
       allowConfigEnable: /^(1|true|yes|on)$/i.test(env.SG_LINT_ONLINE ?? ''),
@@ -304,6 +309,11 @@ function parseChoice(value: string, choices: readonly string[], flag: string): s
 
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings expects a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function parseJobs(value: string): number {
+  if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`--jobs expects a whole number from 1 to 9999, got "${value}"`);
   return Number(value);
 }
 
