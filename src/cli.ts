@@ -63,7 +63,7 @@ Online pass (IP reputation; nothing touches the network without --online):
       --no-cache                neither read nor write the online-pass cache
 Performance:
       --jobs <n>                threads that parse files, this one included: 1 means no worker thread
-                                (default: one per core, or 1 for a small run)
+                                (default: one per core, at most 4; 1 for a small run)
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation

@@ -23,7 +23,7 @@ export interface FrontEndInputs {
   cdk?: { candidates: string[] };
   /** Size of a file as discovery saw it (0 when unknown): the measure of the work. */
   bytes: (abs: string) => number;
-  /** Threads, the main thread included (`--jobs`); by default all cores, or 1 for a small run. */
+  /** Threads, the main thread included (`--jobs`); by default one per core (at most 4), or 1 for a small run. */
   jobs?: number;
 }
 
@@ -46,6 +46,12 @@ const CDK_LOAD_COST = 500_000;
  */
 export const SMALL_RUN_COST = 2_000_000;
 
+/**
+ * By default no more threads than this: Terraform and CDK are one task each and linking stays on the main thread, so
+ * more lanes gain little, while each worker costs its own heap.
+ */
+const MAX_DEFAULT_LANES = 4;
+
 /** CloudFormation chunks hold about this much work or less, so that no thread waits long for another at the end. */
 const MAX_CHUNK_COST = 1_000_000;
 const MIN_CHUNK_COST = 100_000;
@@ -54,7 +60,7 @@ const MIN_CHUNK_COST = 100_000;
 export async function parseFrontEnds(inputs: FrontEndInputs): Promise<FrontEndResult[]> {
   const tasks = frontEndTasks(inputs);
   const cost = tasks.reduce((sum, t) => sum + costOf(t, inputs.bytes), 0);
-  const lanes = inputs.jobs ?? (cost < SMALL_RUN_COST ? 1 : availableParallelism());
+  const lanes = inputs.jobs ?? (cost < SMALL_RUN_COST ? 1 : Math.min(availableParallelism(), MAX_DEFAULT_LANES));
   if (lanes === 1 || tasks.length === 0) {
     const results: FrontEndResult[] = [];
     for (const task of tasks) results.push(await runFrontEnd(task, inputs.scope));
