@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parseDocument } from 'yaml';
 import { lint } from '../dist/src/api.js';
+import { monorepoRuns } from './bench-monorepo.mjs';
 import { terraformValueShare } from './terraform-values.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -292,5 +293,6 @@ console.log(
     onlineFile: await onlineFile(),
     largeInputs: largeInputs(),
     startup: startup(),
+    monorepo: monorepoRuns(cli, join(root, '..', 'shared', 'tools', 'gen-monorepo.mjs')),
   }),
 );

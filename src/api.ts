@@ -4,6 +4,7 @@ import { BUILTIN_RULES } from './engine/builtins.js';
 import { ConfigError, findConfig, readConfig, type LoadedConfig } from './config/load.js';
 import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } from './config/resolve.js';
 import { discover, kindOf } from './discover/discover.js';
+import { parseFrontEnds } from './front-ends.js';
 import type { LevelSetting, RuleModule } from './engine/define-rule.js';
 import type { Finding, Result, RunError, Stats } from './engine/result.js';
 import type { OnlinePass } from './engine/online/pass.js';
@@ -53,6 +54,8 @@ export interface LintOptions {
   allowPlugins?: boolean;
   /** `--allow-outside`: read files outside the scan root (the git top level of the scanned paths) that the scanned files point at. */
   allowOutside?: boolean;
+  /** `--jobs`: threads that parse, the main thread included (1: no worker thread); by default one per core (at most 4), or 1 for a small run. */
+  jobs?: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -90,6 +93,7 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
 }
 
 function selectInputs(paths: string[], options: LintOptions): Inputs {
+  if (options.jobs !== undefined && !(Number.isInteger(options.jobs) && options.jobs >= 1)) throw new RangeError(`jobs must be a whole number from 1, got ${options.jobs}`);
   const cwd = resolve(options.cwd ?? process.cwd());
   const named = [...paths, ...(options.varFiles ?? []), ...(options.parametersFiles ?? []), ...(options.plan ? [options.plan] : []), ...(options.configFile ? [options.configFile] : [])];
   const scope = ScanRoot.of(paths, cwd, named.map((p) => resolve(cwd, p)), Boolean(options.allowOutside));
@@ -200,13 +204,6 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     const vars = { ...Object.fromEntries(Object.entries(tf.vars ?? {}).map(([k, v]) => [k, String(v)])), ...(options.vars ?? {}) };
     return { dir, files: tfFiles, options: { vars, varFiles, envVars: options.envVars ?? {} } };
   });
-  if (terraformDirs.length > 0) {
-    const { parseTerraform } = await import('./parsers/terraform/index.js');
-    const parsed = await parseTerraform(terraformDirs, cwd, planDir ? plan : undefined, scope);
-    facts.push(parsed.facts);
-    files.push(...parsed.files);
-  }
-
   const copies = oneCopyPerApp(
     selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs),
     selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs),
@@ -215,24 +212,20 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',
   );
   for (const s of copies.skipped) errors.push(skippedCopy(s, cwd));
-  const cfnCandidates = copies.cloudformation;
-  if (cfnCandidates.length > 0) {
-    const [{ parseCloudFormation }, { readParametersFile }] = await Promise.all([import('./parsers/cloudformation/index.js'), import('./parsers/cloudformation/parameters.js')]);
-    const loaded = options.configFile ? configs.forFile(resolve(cwd, options.configFile)) : configs.forFile(join(cwd, '_'));
-    const fromConfig = Object.fromEntries(Object.entries(loaded.config.cloudformation?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
-    const fromFiles = Object.assign({}, ...(options.parametersFiles ?? []).map((f) => readParametersFile(resolve(cwd, f))));
-    const cfn = parseCloudFormation(cfnCandidates, { cwd, parameters: { ...fromConfig, ...fromFiles, ...(options.parameters ?? {}) }, scope });
-    facts.push(cfn.facts);
-    files.push(...cfn.files);
-  }
-
-  const cdkCandidates = copies.cdk;
-  if (cdkCandidates.length > 0) {
-    // The TypeScript parser costs half a second and 70 MB to load: only runs with CDK candidates pay for it.
-    const { parseCdk } = await import('./parsers/cdk/index.js');
-    const cdk = parseCdk(cdkCandidates, { cwd, scope });
-    facts.push(cdk.facts);
-    files.push(...cdk.files);
+  const bytes = new Map(selected.map((f) => [f.abs, f.bytes]));
+  const parameters = copies.cloudformation.length > 0 ? await cloudFormationParameters(configs, options, cwd) : {};
+  const parsed = await parseFrontEnds({
+    cwd,
+    scope,
+    ...(terraformDirs.length > 0 ? { terraform: { dirs: terraformDirs, ...(planDir ? { plan } : {}) } } : {}),
+    ...(copies.cloudformation.length > 0 ? { cloudformation: { candidates: copies.cloudformation, parameters } } : {}),
+    ...(copies.cdk.length > 0 ? { cdk: { candidates: copies.cdk } } : {}),
+    bytes: (abs) => bytes.get(abs) ?? 0,
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+  });
+  for (const result of parsed) {
+    facts.push(result.facts);
+    files.push(...result.files);
   }
 
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
@@ -251,6 +244,15 @@ async function loadAllowedPlugins(specs: PluginSpec[], taken: ReadonlySet<string
   if (specs.length === 0) return [];
   const { loadPlugins } = await import('./engine/plugins.js');
   return loadPlugins(specs, taken);
+}
+
+/** Parameter values for root templates: config `cloudformation.parameters`, then --parameters-file, then --parameter. */
+async function cloudFormationParameters(configs: ConfigSource, options: LintOptions, cwd: string): Promise<Record<string, string>> {
+  const { readParametersFile } = await import('./parsers/cloudformation/parameters.js');
+  const loaded = options.configFile ? configs.forFile(resolve(cwd, options.configFile)) : configs.forFile(join(cwd, '_'));
+  const fromConfig = Object.fromEntries(Object.entries(loaded.config.cloudformation?.parameters ?? {}).map(([k, v]) => [k, String(v)]));
+  const fromFiles = Object.assign({}, ...(options.parametersFiles ?? []).map((f) => readParametersFile(resolve(cwd, f))));
+  return { ...fromConfig, ...fromFiles, ...(options.parameters ?? {}) };
 }
 
 /** The note that says, once per CDK app, which copy of it was skipped and how to choose the other. */

@@ -150,6 +150,7 @@ function lintOptions(v: Record<string, unknown>, env: Record<string, string | un
   const endpoint = baseUrl === undefined ? null : endpointProblem(baseUrl);
   if (endpoint) throw new UsageError(`--online-base-url: ${endpoint}`);
   return {
+    ...(v.jobs !== undefined ? { jobs: parseJobs(v.jobs as string) } : {}),
     ...(v.config ? { configFile: v.config as string } : {}),
     allowPlugins: Boolean(v['allow-plugins']),
     allowOutside: Boolean(v['allow-outside']),
@@ -224,4 +225,9 @@ function printConfig(file: string, options: LintOptions & { cwd: string }): stri
   const rules = Object.fromEntries([...settings.rules].map(([id, r]) => [id, Object.keys(r.options).length > 0 ? [r.level, r.options] : r.level]));
   const { rules: _omit, environments: _envs, overrides: _ov, ...rest } = loaded.config;
   return JSON.stringify({ configFile: loaded.file, preset: options.preset ?? loaded.config.preset ?? 'recommended', environments: settings.environments, ...rest, rules }, null, 2) + '\n';
+}
+
+function parseJobs(value: string): number {
+  if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`--jobs expects a whole number from 1 to 9999, got "${value}"`);
+  return Number(value);
 }

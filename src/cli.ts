@@ -53,6 +53,9 @@ Online pass (IP reputation; nothing touches the network without --online):
       --mdcloud-apikey <key>    MetaDefender Cloud key (prefer MDCLOUD_APIKEY: a flag shows in the process list)
       --cache-dir <dir>         online-pass cache (default: $XDG_CACHE_HOME/sg-lint or ~/.cache/sg-lint)
       --no-cache                neither read nor write the online-pass cache
+Performance:
+      --jobs <n>                threads that parse files, this one included: 1 means no worker thread
+                                (default: one per core, at most 4; 1 for a small run)
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation
@@ -98,6 +101,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   plan: { type: 'string' },
+  jobs: { type: 'string' },
 } as const;
 
 function parse(argv: string[]) {

@@ -10,6 +10,8 @@ export interface DiscoveredFile {
   kind: FileKind;
   /** Named on the command line (rather than found in a named directory). */
   explicit: boolean;
+  /** Size when discovered: how the work is shared between threads (src/front-ends.ts). */
+  bytes: number;
 }
 
 const SKIPPED_DIRS = new Set(['node_modules', '.terraform', '.git']);
@@ -58,8 +60,11 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
     for (const name of entries) {
       const abs = join(dir, name);
       let isDir = false;
+      let bytes = 0;
       try {
-        isDir = statSync(abs).isDirectory();
+        const stat = statSync(abs);
+        isDir = stat.isDirectory();
+        bytes = stat.size;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ELOOP') errors.push({ kind: 'io', file: join(display, name), message: 'symbolic link loop skipped' });
@@ -76,7 +81,7 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
         continue;
       }
       const kind = kindOf(name);
-      if (kind && !files.has(abs)) files.set(abs, { abs, kind, explicit: false });
+      if (kind && !files.has(abs)) files.set(abs, { abs, kind, explicit: false, bytes });
     }
     visiting.delete(real);
   };
@@ -95,7 +100,7 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
     if (stat.isDirectory()) walk(abs, p);
     else {
       const kind = kindOf(basename(abs));
-      if (kind) files.set(abs, { abs, kind, explicit: true });
+      if (kind) files.set(abs, { abs, kind, explicit: true, bytes: stat.size });
     }
   }
   return { files: [...files.values()].sort((a, b) => (a.abs < b.abs ? -1 : 1)), errors, missing };

@@ -20,6 +20,14 @@ function realPath(abs: string): string {
 
 const within = (root: string, path: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 
+/** A scan root as plain data, so that a worker thread can apply the same checks. */
+export interface ScanRootSpec {
+  roots: string[];
+  named: string[];
+  allowOutside: boolean;
+  repositories: string[];
+}
+
 export class ScanRoot {
   private readonly roots: string[];
   private readonly named: Set<string>;
@@ -48,6 +56,14 @@ export class ScanRoot {
     }
     const repositories = [...byDir.values()].filter((top): top is string => top !== null);
     return new ScanRoot([...byDir].map(([dir, top]) => top ?? dir), named, allowOutside, repositories);
+  }
+
+  static fromSpec(spec: ScanRootSpec): ScanRoot {
+    return new ScanRoot(spec.roots, spec.named, spec.allowOutside, spec.repositories);
+  }
+
+  toSpec(): ScanRootSpec {
+    return { roots: [...this.roots], named: [...this.named], allowOutside: this.allowOutside, repositories: [...this.repositories] };
   }
 
   /** Whether `abs` (after following symbolic links) may be read. */

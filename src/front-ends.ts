@@ -1,0 +1,195 @@
+// The front ends as tasks for the thread pool (src/engine/pool.ts): Terraform and CDK one task each, CloudFormation in
+// chunks of templates. Results are put together in the order the one-thread run produces, so output is the same.
+import { availableParallelism } from 'node:os';
+import { dirname, extname } from 'node:path';
+import { Pool, type Outcome } from './engine/pool.js';
+import type { Facts } from './model/types.js';
+import type { TerraformDir } from './parsers/terraform/index.js';
+import { emptyFacts, type FrontEndResult } from './parsers/types.js';
+import { displayPath } from './util/paths.js';
+import { ScanRoot, type ScanRootSpec } from './util/scan-root.js';
+
+export type FrontEndTask = { cwd: string; scope: ScanRootSpec } & (
+  | { kind: 'terraform'; dirs: TerraformDir[]; plan?: string }
+  | { kind: 'cloudformation'; candidates: string[]; parameters: Record<string, string> }
+  | { kind: 'cdk'; candidates: string[] }
+);
+
+export interface FrontEndInputs {
+  cwd: string;
+  scope: ScanRoot;
+  terraform?: { dirs: TerraformDir[]; plan?: string };
+  cloudformation?: { candidates: string[]; parameters: Record<string, string> };
+  cdk?: { candidates: string[] };
+  /** Size of a file as discovery saw it (0 when unknown): the measure of the work. */
+  bytes: (abs: string) => number;
+  /** Threads, the main thread included (`--jobs`); by default one per core (at most 4), or 1 for a small run. */
+  jobs?: number;
+}
+
+/** The worker script beside this module: dist/src/front-end-worker.js, or the .ts source under a TypeScript loader. */
+export const WORKER = new URL(`./front-end-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+
+/**
+ * Work per byte, relative to CloudFormation, measured on the generated monorepo: Terraform evaluates modules and takes
+ * about twice as long per byte, CDK sources about one and a half times; loading the TypeScript parser costs as much as
+ * half a megabyte of templates.
+ */
+const COST_PER_BYTE = { terraform: 2, cloudformation: 1, cdk: 1.5 } as const;
+const CDK_LOAD_COST = 500_000;
+
+/**
+ * Below this much work (about 2 MB of templates, a second of parsing on one core) a run stays on the main thread:
+ * starting a worker and loading the parsers in it takes about 0.3 s of the two cores, and copying a result back costs
+ * a fifth of its parsing time, which a run this small does not win back. Measured on generated monorepos of 100 to
+ * 1,000 files (npm run bench prints the 1,000-file one).
+ */
+export const SMALL_RUN_COST = 2_000_000;
+
+/**
+ * By default no more threads than this: Terraform and CDK are one task each and linking stays on the main thread, so
+ * more lanes gain little, while each worker costs its own heap.
+ */
+const MAX_DEFAULT_LANES = 4;
+
+/** CloudFormation chunks hold about this much work or less, so that no thread waits long for another at the end. */
+const MAX_CHUNK_COST = 1_000_000;
+const MIN_CHUNK_COST = 100_000;
+
+/** Parses with every front end that has input, in the order Terraform, CloudFormation, CDK. */
+export async function parseFrontEnds(inputs: FrontEndInputs): Promise<FrontEndResult[]> {
+  const tasks = frontEndTasks(inputs);
+  const cost = tasks.reduce((sum, t) => sum + costOf(t, inputs.bytes), 0);
+  const lanes = inputs.jobs ?? (cost < SMALL_RUN_COST ? 1 : Math.min(availableParallelism(), MAX_DEFAULT_LANES));
+  if (lanes === 1 || tasks.length === 0) {
+    const results: FrontEndResult[] = [];
+    for (const task of tasks) results.push(await runFrontEnd(task, inputs.scope));
+    return results;
+  }
+  const pool = new Pool<FrontEndTask, FrontEndResult>({ lanes, entry: WORKER, inline: (task) => runFrontEnd(task, inputs.scope) });
+  const outcomes = tasks.map((task) =>
+    task.kind === 'cloudformation' ? submitInChunks(pool, task, inputs.bytes, chunkCost(costOf(task, inputs.bytes), lanes)) : pool.submit(task, costOf(task, inputs.bytes)).outcome,
+  );
+  await pool.run();
+  const results: FrontEndResult[] = [];
+  for (const outcome of outcomes) {
+    const settled = await outcome;
+    if (!settled.ok) throw settled.error;
+    results.push(settled.value);
+  }
+  return results;
+}
+
+/** One front end's work, on whichever thread: the function the one-thread run calls. */
+export async function runFrontEnd(task: FrontEndTask, scope: ScanRoot): Promise<FrontEndResult> {
+  switch (task.kind) {
+    // Each front end is loaded by the first run that needs it (a run with only templates never loads the others).
+    case 'terraform': {
+      const { parseTerraform } = await import('./parsers/terraform/index.js');
+      return parseTerraform(task.dirs, task.cwd, task.plan, scope);
+    }
+    case 'cloudformation': {
+      const { parseCloudFormation } = await import('./parsers/cloudformation/index.js');
+      return parseCloudFormation(task.candidates, { cwd: task.cwd, parameters: task.parameters, scope });
+    }
+    case 'cdk': {
+      // The TypeScript parser costs half a second and 70 MB to load: only runs with CDK candidates pay for it.
+      const { parseCdk } = await import('./parsers/cdk/index.js');
+      return parseCdk(task.candidates, { cwd: task.cwd, scope });
+    }
+  }
+}
+
+function frontEndTasks(inputs: FrontEndInputs): FrontEndTask[] {
+  const common = { cwd: inputs.cwd, scope: inputs.scope.toSpec() };
+  const tasks: FrontEndTask[] = [];
+  if (inputs.terraform) tasks.push({ ...common, kind: 'terraform', dirs: inputs.terraform.dirs, ...(inputs.terraform.plan ? { plan: inputs.terraform.plan } : {}) });
+  if (inputs.cloudformation) tasks.push({ ...common, kind: 'cloudformation', ...inputs.cloudformation });
+  if (inputs.cdk) tasks.push({ ...common, kind: 'cdk', ...inputs.cdk });
+  return tasks;
+}
+
+function costOf(task: FrontEndTask, bytes: (abs: string) => number): number {
+  const files = task.kind === 'terraform' ? task.dirs.flatMap((d) => d.files) : task.candidates;
+  const sum = files.reduce((total, abs) => total + bytes(abs), 0);
+  return sum * COST_PER_BYTE[task.kind] + (task.kind === 'cdk' ? CDK_LOAD_COST : 0);
+}
+
+function chunkCost(total: number, lanes: number): number {
+  return Math.min(MAX_CHUNK_COST, Math.max(MIN_CHUNK_COST, total / (4 * lanes)));
+}
+
+/**
+ * CloudFormation templates are analyzed each on its own unless one is a nested stack of another: chunks of them are
+ * parsed apart and their results concatenated, which is exactly the one-thread result as long as no chunk read a
+ * template of another chunk or outside all of them (see confined()). If one did, or a chunk failed, the chunks are
+ * dropped and all templates are parsed as one task.
+ */
+function submitInChunks(
+  pool: Pool<FrontEndTask, FrontEndResult>,
+  task: Extract<FrontEndTask, { kind: 'cloudformation' }>,
+  bytes: (abs: string) => number,
+  target: number,
+): Promise<Outcome<FrontEndResult>> {
+  const chunks = chunksOf([...task.candidates].sort(), bytes, target);
+  if (chunks.length <= 1) return pool.submit(task, costOf(task, bytes)).outcome;
+  const parts = chunks.map((candidates) => ({ candidates, handle: pool.submit({ ...task, candidates }, costOf({ ...task, candidates }, bytes)) }));
+  let whole: Promise<Outcome<FrontEndResult>> | undefined;
+  const asOneTask = () => {
+    if (whole) return;
+    for (const part of parts) part.handle.cancel();
+    whole = pool.submit(task, costOf(task, bytes)).outcome;
+  };
+  const checked = parts.map((part) =>
+    part.handle.outcome.then((outcome) => {
+      if (!outcome.ok || !confined(outcome.value, part.candidates, task.cwd)) asOneTask();
+      return outcome;
+    }),
+  );
+  return Promise.all(checked).then((outcomes) => whole ?? { ok: true, value: concatenated(outcomes.map((o) => (o as { value: FrontEndResult }).value)) });
+}
+
+/**
+ * Consecutive runs of the sorted candidates, each of about `target` work, cut where the directory changes when
+ * possible (nested stacks mostly sit beside their parent).
+ */
+export function chunksOf(sorted: string[], bytes: (abs: string) => number, target: number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const abs of sorted) {
+    const last = current[current.length - 1];
+    if (last !== undefined && size >= target && (dirname(abs) !== dirname(last) || size >= 2 * target)) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(abs);
+    size += bytes(abs) * COST_PER_BYTE.cloudformation;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Whether a chunk's result is the one-thread run's share of it: parseCloudFormation reads every candidate once, in
+ * sorted order, and adds a file while doing so; any other file it adds comes from a nested stack it followed (outside
+ * the chunk, or read a second time), and so does anything the chunk's templates took from another chunk.
+ */
+export function confined(result: FrontEndResult, candidates: string[], cwd: string): boolean {
+  const position = new Map(candidates.map((abs, i) => [displayPath(cwd, abs), i]));
+  let previous = -1;
+  for (const file of result.files) {
+    const i = position.get(file.path);
+    if (i === undefined || i <= previous) return false;
+    previous = i;
+  }
+  return true;
+}
+
+export function concatenated(results: FrontEndResult[]): FrontEndResult {
+  const facts: Facts = emptyFacts();
+  const keys = Object.keys(facts) as (keyof Facts)[];
+  for (const r of results) for (const key of keys) for (const item of r.facts[key]) (facts[key] as unknown[]).push(item);
+  return { facts, files: results.flatMap((r) => r.files) };
+}

@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lint } from '../src/api.js';
+import { discover } from '../src/discover/discover.js';
+import { Pool } from '../src/engine/pool.js';
+import { chunksOf, concatenated, confined, parseFrontEnds, runFrontEnd, WORKER, type FrontEndInputs, type FrontEndTask } from '../src/front-ends.js';
+import type { FrontEndResult } from '../src/parsers/types.js';
+import { UNRESTRICTED } from '../src/util/scan-root.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const FIXTURES = join(ROOT, 'fixtures');
+const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+if (!existsSync(CORPUS)) console.warn(`front-end chunking over the corpus skipped: ${CORPUS} is absent`);
+
+/** The front ends' inputs for every file under `dir`, as lint() would build them without a config. */
+function inputsFor(dir: string): FrontEndInputs {
+  const files = discover([dir], dir).files;
+  const byDir = new Map<string, string[]>();
+  for (const f of files.filter((f) => f.kind === 'terraform')) byDir.set(dirname(f.abs), [...(byDir.get(dirname(f.abs)) ?? []), f.abs]);
+  const of = (kind: string) => files.filter((f) => f.kind === kind).map((f) => f.abs);
+  return {
+    cwd: dir,
+    scope: UNRESTRICTED,
+    terraform: { dirs: [...byDir].map(([d, tf]) => ({ dir: d, files: tf, options: { vars: {}, varFiles: [], envVars: {} } })) },
+    cloudformation: { candidates: of('cloudformation-candidate'), parameters: {} },
+    cdk: { candidates: of('cdk-candidate') },
+    bytes: () => 0,
+  };
+}
+
+function tasksFor(inputs: FrontEndInputs): FrontEndTask[] {
+  const common = { cwd: inputs.cwd, scope: inputs.scope.toSpec() };
+  return [
+    { ...common, kind: 'terraform', dirs: inputs.terraform!.dirs },
+    { ...common, kind: 'cloudformation', ...inputs.cloudformation! },
+    { ...common, kind: 'cdk', ...inputs.cdk! },
+  ];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** Plain objects, arrays and primitives only: what a structured clone copies without losing anything. */
+function plainDataProblem(value: unknown, path = '$'): string | null {
+  if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return null;
+  if (typeof value !== 'object') return `${path} is a ${typeof value}`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype) return `${path} is a ${proto?.constructor?.name ?? 'null-prototype object'}`;
+  for (const [k, v] of Object.entries(value)) {
+    const problem = plainDataProblem(v, `${path}.${k}`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+describe('front ends in worker threads', () => {
+  it('return plain data, the same from a worker as from the main thread', { timeout: 120_000 }, async () => {
+    const tasks = tasksFor(inputsFor(FIXTURES));
+    const inline = await Promise.all(tasks.map((t) => runFrontEnd(t, UNRESTRICTED)));
+    for (const result of inline) expect(plainDataProblem(result)).toBeNull();
+    // Three workers take the three front ends; the main thread holds back a task of its own until they are done.
+    let done: Promise<unknown> = Promise.resolve();
+    let heldBack = false;
+    const nothing: FrontEndTask = { kind: 'cdk', cwd: FIXTURES, scope: UNRESTRICTED.toSpec(), candidates: [] };
+    const pool = new Pool<FrontEndTask, FrontEndResult>({
+      lanes: 4,
+      entry: WORKER,
+      inline: async (task) => {
+        if (task === nothing) heldBack = await Promise.race([done.then(() => true), sleep(90_000).then(() => false)]);
+        return runFrontEnd(task, UNRESTRICTED);
+      },
+    });
+    const handles = tasks.map((task) => pool.submit(task, 1));
+    pool.submit(nothing, 0); // the main thread takes the cheapest
+    done = Promise.all(handles.map((h) => h.outcome));
+    await pool.run();
+    expect(heldBack, 'the workers did the front ends').toBe(true);
+    expect(await done).toStrictEqual(inline.map((value) => ({ ok: true, value })));
+  });
+
+  it('CloudFormation parsed in chunks equals the templates parsed together (fixtures, through the pool)', { timeout: 120_000 }, async () => {
+    const { cloudformation, ...rest } = inputsFor(FIXTURES);
+    const together = await parseFrontEnds({ ...rest, cloudformation, jobs: 1 });
+    // Every file weighs 10 MB: each template is a chunk of its own; the nested stack in _e2e/mixed makes them start over as one.
+    const chunked = await parseFrontEnds({ ...rest, cloudformation, jobs: 2, bytes: () => 10_000_000 });
+    expect(chunked).toStrictEqual(together);
+  });
+
+  it.skipIf(!existsSync(CORPUS))('CloudFormation parsed in chunks equals the templates parsed together (../shared/corpus)', { timeout: 300_000 }, async () => {
+    const task: FrontEndTask = { kind: 'cloudformation', cwd: CORPUS, scope: UNRESTRICTED.toSpec(), candidates: inputsFor(CORPUS).cloudformation!.candidates, parameters: {} };
+    const together = await runFrontEnd(task, UNRESTRICTED);
+    const chunks = chunksOf([...task.candidates].sort(), () => 1, 16); // about 16 files each
+    const parts = await Promise.all(chunks.map((candidates) => runFrontEnd({ ...task, candidates }, UNRESTRICTED)));
+    expect(parts.every((part, i) => confined(part, chunks[i]!, CORPUS))).toBe(true);
+    expect(concatenated(parts)).toStrictEqual(together);
+  });
+
+  it('notices a chunk that followed a nested stack into another chunk', async () => {
+    const dir = join(FIXTURES, '_e2e', 'mixed');
+    const parent = join(dir, 'cloudformation', 'app.yaml');
+    const child = join(dir, 'cloudformation', 'nested', 'db.yaml');
+    expect(chunksOf([parent, child], () => 1, 1)).toEqual([[parent], [child]]);
+    const task = (candidates: string[]): FrontEndTask => ({ kind: 'cloudformation', cwd: dir, scope: UNRESTRICTED.toSpec(), candidates, parameters: {} });
+    expect(confined(await runFrontEnd(task([parent]), UNRESTRICTED), [parent], dir)).toBe(false);
+    expect(confined(await runFrontEnd(task([child]), UNRESTRICTED), [child], dir)).toBe(true);
+    expect(confined(await runFrontEnd(task([parent, child]), UNRESTRICTED), [parent, child], dir)).toBe(true);
+  });
+
+  it('lint() gives the same result with and without workers', { timeout: 120_000 }, async () => {
+    const one = await lint([FIXTURES], { cwd: FIXTURES, jobs: 1, today: '2026-01-01' });
+    const two = await lint([FIXTURES], { cwd: FIXTURES, jobs: 2, today: '2026-01-01' });
+    const comparable = (r: typeof one) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
+    expect(comparable(two)).toStrictEqual(comparable(one));
+  });
+
+  it('refuses a number of jobs that is not a whole number from 1', async () => {
+    for (const jobs of [0, -1, 1.5, Number.NaN]) await expect(lint([FIXTURES], { cwd: FIXTURES, jobs })).rejects.toThrow(/jobs must be a whole number/);
+  });
+});
