@@ -1,0 +1,131 @@
+// What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
+import type { Span } from '../src/model/location.js';
+import { formatCidr, parseCidr } from '../src/model/net.js';
+import { describeReach, reachIsEmpty, ruleTraffic } from '../src/model/traffic.js';
+import type { Model, SgRule } from '../src/model/types.js';
+import { alternatives, consistent, type Unresolved } from '../src/model/value.js';
+
+/** One concrete form of a rule in the deployment variants its conditions describe. */
+export interface RuleForm {
+  rule: SgRule;
+  when: string[];
+  /** Canonical protocol and ports ("TCP 22", "all traffic"), or null when they are not known. */
+  traffic: string | null;
+  /** Canonical peer: a CIDR with host bits cleared, a prefix list id, or a group (`self` is the group itself). */
+  peer: PeerForm;
+}
+
+export interface PeerForm {
+  kind: 'cidr4' | 'cidr6' | 'prefixList' | 'securityGroup';
+  key: string;
+  /** How messages name the peer: the address as written, a prefix list id, a group's address. */
+  label: string;
+  at: Span;
+  /** Prefix lists: how many rule entries the list counts for, and its address family, when the configuration shows them. */
+  weight?: number;
+  family?: 4 | 6;
+}
+
+export interface RuleForms {
+  forms: RuleForm[];
+  /** Peers not known (an unknown CIDR list may hold any number of CIDRs, or none). */
+  unknownPeers: Unresolved[];
+  /** Protocols or ports not known; the rule's forms then have no traffic. */
+  unknownTraffic: Unresolved[];
+}
+
+/**
+ * Every form a rule takes: each alternative of its peer with each alternative of its protocol and ports, where their
+ * conditions can hold together. Invalid shapes (which `rule-shape-invalid` reports) have no form; AWS's description
+ * plays no part, as it plays none when AWS compares rules.
+ */
+export function ruleForms(model: Model, rule: SgRule): RuleForms {
+  const out: RuleForms = { forms: [], unknownPeers: [], unknownTraffic: [] };
+  const peers = peerForms(model, rule, out.unknownPeers);
+  if (peers.length === 0) return out;
+  for (const t of ruleTraffic(rule)) {
+    if (!t.ok) out.unknownTraffic.push(t.unresolved);
+    else if (reachIsEmpty(t.reach)) continue;
+    for (const p of peers) {
+      const when = [...new Set([...p.when, ...t.when])];
+      if (consistent(when)) out.forms.push({ rule, when, traffic: t.ok ? describeReach(t.reach) : null, peer: p.peer });
+    }
+  }
+  return out;
+}
+
+function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: string[]; peer: PeerForm }[] {
+  const peer = rule.peer;
+  switch (peer.kind) {
+    case 'cidr4':
+    case 'cidr6':
+      return alternatives(peer.cidr).flatMap((alt) => {
+        if (alt.value.k === 'unresolved') return (unknowns.push(alt.value), []);
+        const cidr = parseCidr(alt.value.v);
+        if (!cidr || cidr.family !== (peer.kind === 'cidr4' ? 4 : 6)) return [];
+        const at = alt.value.at.file === rule.peerAt.file ? { ...alt.value.at, path: rule.peerAt.path } : rule.peerAt;
+        return [{ when: alt.when, peer: { kind: peer.kind, key: formatCidr(cidr), label: alt.value.v, at } }];
+      });
+    case 'prefixList': {
+      const weights = peer.weight ? alternatives(peer.weight) : [];
+      return alternatives(peer.id).flatMap((alt) => {
+        const weight = weights.find((w) => w.value.k === 'known' && consistent([...w.when, ...alt.when]))?.value;
+        const known = { ...(weight?.k === 'known' ? { weight: weight.v } : {}), ...(peer.family ? { family: peer.family } : {}) };
+        if (alt.value.k === 'unresolved') {
+          // A list the configuration defines or looks up is known by where that happens, though its id is not.
+          if (weight?.k !== 'known') return (unknowns.push(alt.value), []);
+          return [{ when: alt.when, peer: { kind: 'prefixList' as const, key: `${weight.at.file}#${weight.at.path}@${weight.at.start.line}:${weight.at.start.column}`, label: alt.value.expr, at: rule.peerAt, ...known } }];
+        }
+        const id = alt.value.v.trim();
+        return [{ when: alt.when, peer: { kind: 'prefixList' as const, key: id, label: id, at: rule.peerAt, ...known } }];
+      });
+    }
+    case 'securityGroup': {
+      const ref = peer.ref;
+      if (ref.kind === 'model') return [{ when: [], peer: groupPeer(model, ref.id, rule.peerAt) }];
+      return alternatives(ref.id).flatMap((alt) => {
+        if (alt.value.k === 'unresolved') return (unknowns.push(alt.value), []);
+        return [{ when: alt.when, peer: { kind: 'securityGroup' as const, key: `external:${alt.value.v.trim()}`, label: alt.value.v, at: rule.peerAt } }];
+      });
+    }
+    case 'self':
+      // `self = true` and a reference to the group's own id are one rule for AWS.
+      return rule.group ? [{ when: [], peer: groupPeer(model, rule.group, rule.peerAt) }] : [];
+    default:
+      return [];
+  }
+}
+
+function groupPeer(model: Model, id: string, at: Span): PeerForm {
+  return { kind: 'securityGroup', key: `model:${id}`, label: `\`${model.groups.get(id)?.address ?? id}\``, at };
+}
+
+const MAX_VARIANTS = 16;
+
+/**
+ * The deployment variants the conditions in `whens` describe: every combination of the values each condition takes
+ * ("IsProd is true" and "IsProd is false", one var file or another). One variant without conditions when there are none;
+ * null when there are more than a reader could follow (callers then count only what holds in every variant).
+ */
+export function variantsOf(whens: Iterable<readonly string[]>): string[][] | null {
+  const values = new Map<string, Set<string>>();
+  for (const when of whens) {
+    for (const label of when.flatMap((w) => w.split(' and '))) {
+      const m = /^with (.+)$/.exec(label) ? (['', 'var file', label] as const) : /^(.+?) is (.+)$/.exec(label);
+      if (!m) continue;
+      const set = values.get(m[1]!) ?? new Set<string>(m[2] === 'true' || m[2] === 'false' ? ['true', 'false'] : []);
+      values.set(m[1]!, set.add(m[2]!));
+    }
+  }
+  let variants: string[][] = [[]];
+  for (const [name, set] of values) {
+    variants = variants.flatMap((v) => [...set].map((value) => [...v, name === 'var file' ? value : `${name} is ${value}`]));
+    if (variants.length > MAX_VARIANTS) return null;
+  }
+  return variants;
+}
+
+/** The conditions that the chosen items need, as one list of labels (for a finding's "when …"). */
+export function conditionsOf(items: readonly { when: readonly string[] }[]): string[] {
+  return [...new Set(items.flatMap((i) => i.when.flatMap((w) => w.split(' and '))))];
+}
