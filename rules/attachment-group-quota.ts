@@ -69,7 +69,7 @@ export default defineRule<Options>({
       for (const [iface, groups] of byInterface(attachments)) {
         const worst = mostGroups(groups);
         for (const u of worst.unknowns) ctx.unresolved(u);
-        const where = iface ? ` on ${iface}` : '';
+        const where = iface ? ` on its network interface \`${iface}\`` : '';
         const data = { kind: KIND_LABEL[main.target.kind], target: main.target.address, count: worst.count, where };
         const base = { at: main.target.at, resource: main.target.address, related, ...(worst.when.length > 0 ? { when: worst.when } : {}) };
         if (worst.count > ctx.options.quota) {
