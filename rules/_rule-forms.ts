@@ -77,7 +77,7 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
           return [{ when: alt.when, peer: { kind: 'prefixList' as const, key: `${weight.at.file}#${weight.at.path}@${weight.at.start.line}:${weight.at.start.column}`, label: alt.value.expr, at: rule.peerAt, ...known } }];
         }
         const id = alt.value.v.trim();
-        return [{ when: alt.when, peer: { kind: 'prefixList' as const, key: id, label: id, at: rule.peerAt, ...known } }];
+        return id === '' ? [] : [{ when: alt.when, peer: { kind: 'prefixList' as const, key: id, label: id, at: rule.peerAt, ...known } }];
       });
     }
     case 'securityGroup': {
@@ -85,6 +85,8 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
       if (ref.kind === 'model') return [{ when: [], peer: groupPeer(model, ref.id, rule.peerAt) }];
       return alternatives(ref.id).flatMap((alt) => {
         if (alt.value.k === 'unresolved') return (unknowns.push(alt.value), []);
+        // An empty id (`try(aws_security_group.x[0].id, "")` where no group is created) is no peer.
+        if (alt.value.v.trim() === '') return [];
         return [{ when: alt.when, peer: { kind: 'securityGroup' as const, key: `external:${alt.value.v.trim()}`, label: alt.value.v, at: rule.peerAt } }];
       });
     }

@@ -53,7 +53,7 @@ export default defineRule<Options>({
   },
   check(ctx) {
     const byTarget = new Map<string, Attachment[]>();
-    for (const a of ctx.model.attachments) byTarget.set(a.target.address, [...(byTarget.get(a.target.address) ?? []), a]);
+    for (const a of ctx.model.attachments) byTarget.set(targetKey(a), [...(byTarget.get(targetKey(a)) ?? []), a]);
     const ruleCounts = new Map<string, RuleCount | null>();
     const mostRules = (id: string): RuleCount | null => {
       if (!ruleCounts.has(id)) {
@@ -91,6 +91,12 @@ export default defineRule<Options>({
   },
 });
 
+/** One target: its address in the file that defines it, reached through the same module calls or nested stacks. */
+function targetKey(a: Attachment): string {
+  const at = a.target.at;
+  return [a.target.address, at.file, ...(at.via ?? []).map((v) => `${v.file}:${v.start.line}:${v.start.column}`)].join('|');
+}
+
 /** The groups of a target by the network interface that carries them ('' for the target's own). */
 function byInterface(attachments: Attachment[]): Map<string, AttachedGroup[]> {
   const out = new Map<string, AttachedGroup[]>();
@@ -109,6 +115,8 @@ function mostGroups(groups: AttachedGroup[]): { count: number; atLeast: boolean;
     for (const g of groups) {
       const when = g.when ?? [];
       if (variant.length === 0 ? when.length > 0 : !consistent([...when, ...variant])) continue;
+      // An empty id (`try(aws_security_group.x[0].id, "")` where no group is created) attaches nothing.
+      if (g.ref.kind === 'external' && g.ref.id.k === 'known' && g.ref.id.v.trim() === '') continue;
       const key = g.ref.kind === 'model' ? `model:${g.ref.id}` : g.ref.id.k === 'known' ? `external:${g.ref.id.v}` : null;
       if (key === null) unknown = true;
       else if (!keys.has(key)) keys.set(key, g);

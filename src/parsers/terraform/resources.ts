@@ -193,7 +193,10 @@ function inlinePresence(ctx: ResourceContext, block: Block, direction: Direction
   const path = `${block.path}.${direction}`;
   const raw = block.body[direction];
   if (raw !== undefined && raw !== null) {
-    if (Array.isArray(raw)) return { present: known(true, span(ctx, path)), at: raw.length > 0 ? headerSpan(ctx, `${path}[0]`) : span(ctx, path) };
+    if (Array.isArray(raw)) {
+      const at = raw.length > 0 ? headerSpan(ctx, `${path}[0]`) : span(ctx, path);
+      return { present: known(true, at), at };
+    }
     return { present: mapValue(evalAt(ctx, raw, path), (v, at) => known(v !== null, at)), at: span(ctx, path) };
   }
   const dynamic = blocksOf(asRecord(block.body.dynamic), direction)[0];
@@ -490,7 +493,10 @@ function extractSgAttachment(ctx: ResourceContext, block: Block): void {
   const groups = attachedGroups(ctx, block.body.security_group_id, `${block.path}.security_group_id`);
   const target = referencedResource(ctx, block.body.network_interface_id) ?? block.address;
   const at = headerSpan(ctx, block.path);
-  ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at }, groups, complete: true, additive: true, at });
+  // The target is where the interface is defined, so that everything attached to it is counted together.
+  const decl = ctx.instance.mod.resources.get(target.slice(ctx.instance.ctx.prefix.length).replace(/\[[^\]]*\]$/, ''));
+  const targetAt = decl ? headerSpan({ ...ctx, file: decl.file }, decl.path) : at;
+  ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at: targetAt }, groups, complete: true, additive: true, at });
 }
 
 /** `aws_instance.web.primary_network_interface_id` names the resource `aws_instance.web` (with this instance's module path). */
