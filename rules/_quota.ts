@@ -1,8 +1,7 @@
 // How AWS counts the rules of a security group toward its quota, shared by the two quota rules.
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import type { Unresolved } from '../src/model/value.js';
-import { consistent } from '../src/model/value.js';
-import { conditionsOf, ruleForms, variantsOf } from './_rule-forms.js';
+import { conditionsOf, ruleForms, together, variantsOf } from './_rule-forms.js';
 
 export type Family = 4 | 6;
 
@@ -45,6 +44,7 @@ export interface RuleCount {
 interface Entry {
   key: string;
   when: string[];
+  whenKey: string;
   weight: Record<Family, number>;
   prefixList: boolean;
   unknownWeight: boolean;
@@ -71,10 +71,10 @@ export function groupRuleCounts(model: Model, group: SecurityGroup, prefixListWe
         const option = f.peer.kind === 'prefixList' ? prefixListWeights[f.peer.key] : undefined;
         const listed = f.peer.weight ?? (typeof option === 'number' ? option : option?.weight);
         const family = f.peer.family ?? (typeof option === 'object' ? FAMILY[option.family] : undefined);
-        const weight = f.peer.kind === 'cidr4' ? { 4: 1, 6: 0 } : f.peer.kind === 'cidr6' ? { 4: 0, 6: 1 } : familyWeight(listed ?? 1, family);
+        const weight = f.peer.kind === 'cidr4' ? IPV4 : f.peer.kind === 'cidr6' ? IPV6 : familyWeight(listed ?? 1, family);
         // Entries whose ports are not known still count; they are told apart by the entry they come from.
         const traffic = f.traffic ?? `?${rule.entry.id}`;
-        entries.push({ key: `${traffic}|${f.peer.kind}|${f.peer.key}`, when: f.when, weight, prefixList: f.peer.kind === 'prefixList', unknownWeight: f.peer.kind === 'prefixList' && listed === undefined });
+        entries.push({ key: `${traffic}|${f.peer.kind}|${f.peer.key}`, when: f.when, whenKey: f.when.length === 1 ? f.when[0]! : f.when.join('\0'), weight, prefixList: f.peer.kind === 'prefixList', unknownWeight: f.peer.kind === 'prefixList' && listed === undefined });
       }
     }
     for (const family of [4, 6] as const) {
@@ -85,9 +85,13 @@ export function groupRuleCounts(model: Model, group: SecurityGroup, prefixListWe
   return out;
 }
 
+const IPV4: Record<Family, number> = { 4: 1, 6: 0 };
+const IPV6: Record<Family, number> = { 4: 0, 6: 1 };
+const BOTH: Record<Family, number> = { 4: 1, 6: 1 };
+
 /** A prefix list counts toward its own family; toward both when its family is not known, as a group reference does. */
 function familyWeight(weight: number, family: Family | undefined): Record<Family, number> {
-  return { 4: family === 6 ? 0 : weight, 6: family === 4 ? 0 : weight };
+  return weight === 1 && family === undefined ? BOTH : { 4: family === 6 ? 0 : weight, 6: family === 4 ? 0 : weight };
 }
 
 function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
@@ -97,8 +101,12 @@ function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count'
   for (const variant of variants) {
     const seen = new Set<string>();
     const taken: Entry[] = [];
+    const holds = new Map<string, boolean>();
     for (const e of counted) {
-      if (seen.has(e.key) || !(variant.length === 0 ? e.when.length === 0 : consistent([...e.when, ...variant]))) continue;
+      if (seen.has(e.key)) continue;
+      let ok = e.when.length === 0 ? true : holds.get(e.whenKey);
+      if (ok === undefined) holds.set(e.whenKey, (ok = variant.length > 0 && together(e.when, variant) !== null));
+      if (!ok) continue;
       seen.add(e.key);
       taken.push(e);
     }
@@ -108,7 +116,7 @@ function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count'
       count,
       atLeast: taken.some((e) => e.unknownWeight),
       prefixLists: taken.filter((e) => e.prefixList).reduce((n, e) => n + e.weight[family], 0),
-      when: conditionsOf(taken),
+      when: conditionsOf([...new Map(taken.map((e) => [e.whenKey, e])).values()]),
     };
   }
   return { ...best, count: Math.max(best.count, 0) };

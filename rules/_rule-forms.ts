@@ -1,6 +1,6 @@
 // What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
-import type { Span } from '../src/model/location.js';
-import { formatCidr, parseCidr } from '../src/model/net.js';
+import { comparePos, type Span } from '../src/model/location.js';
+import { formatCidr, parseCidr, type Cidr } from '../src/model/net.js';
 import { describeReach, reachIsEmpty, ruleTraffic } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
 import { alternatives, consistent, type Unresolved } from '../src/model/value.js';
@@ -40,18 +40,50 @@ export interface RuleForms {
  * plays no part, as it plays none when AWS compares rules.
  */
 export function ruleForms(model: Model, rule: SgRule): RuleForms {
-  const out: RuleForms = { forms: [], unknownPeers: [], unknownTraffic: [] };
-  const peers = peerForms(model, rule, out.unknownPeers);
-  if (peers.length === 0) return out;
-  for (const t of ruleTraffic(rule)) {
-    if (!t.ok) out.unknownTraffic.push(t.unresolved);
+  const cached = formsCache.get(rule);
+  if (cached) return cached;
+  const forms: RuleForm[] = [];
+  const unknownPeers: Unresolved[] = [];
+  const unknownTraffic: Unresolved[] = [];
+  const peers = peerForms(model, rule, unknownPeers);
+  for (const t of peers.length > 0 ? ruleTraffic(rule) : []) {
+    if (!t.ok) unknownTraffic.push(t.unresolved);
     else if (reachIsEmpty(t.reach)) continue;
+    const traffic = t.ok ? describeReach(t.reach) : null;
     for (const p of peers) {
-      const when = [...new Set([...p.when, ...t.when])];
-      if (consistent(when)) out.forms.push({ rule, when, traffic: t.ok ? describeReach(t.reach) : null, peer: p.peer });
+      const when = together(p.when, t.when);
+      if (when) forms.push({ rule, when, traffic, peer: p.peer });
     }
   }
+  // Most rules have one form and no unknowns: empty lists are shared to keep a large model's forms small.
+  const out: RuleForms = { forms: forms.length > 0 ? forms : NONE, unknownPeers: unknownPeers.length > 0 ? unknownPeers : NONE, unknownTraffic: unknownTraffic.length > 0 ? unknownTraffic : NONE };
+  formsCache.set(rule, out);
   return out;
+}
+
+const NONE: never[] = [];
+
+/** Forms are asked for by several rules in one run: rules are read-only objects of one model, so they key the cache. */
+const formsCache = new WeakMap<SgRule, RuleForms>();
+
+const togetherCache = new Map<string, string[] | null>();
+
+/**
+ * The conditions of two things that must both hold, or null when they never do. Rules of one entry share their
+ * condition lists, so the answer is remembered by content.
+ */
+export function together(a: readonly string[], b: readonly string[]): string[] | null {
+  if (b.length === 0 || a === b) return a as string[];
+  if (a.length === 0) return b as string[];
+  const key = `${a.join('\0')}\u0001${b.join('\0')}`;
+  let hit = togetherCache.get(key);
+  if (hit === undefined) {
+    if (togetherCache.size >= 1 << 14) togetherCache.clear();
+    const merged = [...new Set([...a, ...b])];
+    hit = consistent(merged) ? merged : null;
+    togetherCache.set(key, hit);
+  }
+  return hit;
 }
 
 function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: string[]; peer: PeerForm }[] {
@@ -63,8 +95,8 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
         if (alt.value.k === 'unresolved') return (unknowns.push(alt.value), []);
         const cidr = parseCidr(alt.value.v);
         if (!cidr || cidr.family !== (peer.kind === 'cidr4' ? 4 : 6)) return [];
-        const at = alt.value.at.file === rule.peerAt.file ? { ...alt.value.at, path: rule.peerAt.path } : rule.peerAt;
-        return [{ when: alt.when, peer: { kind: peer.kind, key: formatCidr(cidr), label: alt.value.v, at } }];
+        const at = alt.value.at.file !== rule.peerAt.file || comparePos(alt.value.at.start, rule.peerAt.start) === 0 ? rule.peerAt : { ...alt.value.at, path: rule.peerAt.path };
+        return [{ when: alt.when, peer: { kind: peer.kind, key: canonical(cidr), label: alt.value.v, at } }];
       });
     case 'prefixList': {
       const weights = peer.weight ? alternatives(peer.weight) : [];
@@ -98,6 +130,14 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
   }
 }
 
+/** Parsed CIDRs are shared per text, so their canonical form is worked out once per text. */
+const canonicalTexts = new WeakMap<Cidr, string>();
+function canonical(cidr: Cidr): string {
+  let text = canonicalTexts.get(cidr);
+  if (text === undefined) canonicalTexts.set(cidr, (text = formatCidr(cidr)));
+  return text;
+}
+
 function groupPeer(model: Model, id: string, at: Span): PeerForm {
   return { kind: 'securityGroup', key: `model:${id}`, label: `\`${model.groups.get(id)?.address ?? id}\``, at };
 }
@@ -111,7 +151,11 @@ const MAX_VARIANTS = 16;
  */
 export function variantsOf(whens: Iterable<readonly string[]>): string[][] | null {
   const values = new Map<string, Set<string>>();
+  const seen = new Set<string>();
   for (const when of whens) {
+    const key = when.join('\0');
+    if (when.length === 0 || seen.has(key)) continue;
+    seen.add(key);
     for (const label of when.flatMap((w) => w.split(' and '))) {
       const m = /^with (.+)$/.exec(label) ? (['', 'var file', label] as const) : /^(.+?) is (.+)$/.exec(label);
       if (!m) continue;

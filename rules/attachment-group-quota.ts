@@ -1,8 +1,8 @@
 import { defineRule, type RelatedLocation } from '../src/engine/define-rule.js';
 import type { AttachedGroup, Attachment, TargetKind } from '../src/model/types.js';
-import { consistent, type Unresolved } from '../src/model/value.js';
+import type { Unresolved } from '../src/model/value.js';
 import { groupRuleCounts, type RuleCount } from './_quota.js';
-import { conditionsOf, variantsOf } from './_rule-forms.js';
+import { conditionsOf, together, variantsOf } from './_rule-forms.js';
 
 interface Options {
   quota: number;
@@ -114,7 +114,7 @@ function mostGroups(groups: AttachedGroup[]): { count: number; atLeast: boolean;
     let unknown = false;
     for (const g of groups) {
       const when = g.when ?? [];
-      if (variant.length === 0 ? when.length > 0 : !consistent([...when, ...variant])) continue;
+      if (variant.length === 0 ? when.length > 0 : together(when, variant) === null) continue;
       // An empty id (`try(aws_security_group.x[0].id, "")` where no group is created) attaches nothing.
       if (g.ref.kind === 'external' && g.ref.id.k === 'known' && g.ref.id.v.trim() === '') continue;
       const key = g.ref.kind === 'model' ? `model:${g.ref.id}` : g.ref.id.k === 'known' ? `external:${g.ref.id.v}` : null;

@@ -2,9 +2,8 @@ import { defineRule, noOptions, type RuleContext } from '../src/engine/define-ru
 import { compareSpans } from '../src/model/location.js';
 import { describeReach, ruleTraffic } from '../src/model/traffic.js';
 import type { SgRule } from '../src/model/types.js';
-import { consistent } from '../src/model/value.js';
 import { groupAddress, groupLabel } from './_shared.js';
-import { ruleForms, type RuleForm, type RuleForms } from './_rule-forms.js';
+import { ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
 
 export default defineRule({
   id: 'rule-duplicate',
@@ -38,7 +37,7 @@ export default defineRule({
       for (const form of forms) {
         const key = `${form.rule.direction}|${form.traffic}|${form.peer.kind}|${form.peer.key}`;
         const earlier = seen.get(key) ?? [];
-        const first = earlier.find((e) => e.rule.id !== form.rule.id && consistent([...e.when, ...form.when]));
+        const first = earlier.find((e) => e.rule.id !== form.rule.id && together(e.when, form.when) !== null);
         earlier.push(form);
         seen.set(key, earlier);
         if (first) report(ctx, form, first, key);
@@ -61,7 +60,7 @@ function reportUnknowns(ctx: RuleContext<unknown>, all: ({ rule: SgRule } & Rule
 function report(ctx: RuleContext<unknown>, form: RuleForm, first: RuleForm, key: string): void {
   const rule = form.rule;
   const group = groupAddress(ctx.model, rule);
-  const when = [...new Set([...first.when, ...form.when])];
+  const when = together(first.when, form.when) ?? [];
   const at = first.peer.at;
   // Copies made by a loop, by instances of one resource or by a list that repeats an element share their location.
   const copy = compareSpans(at, form.peer.at) === 0;
