@@ -14,6 +14,10 @@ import ruleMissingDescription from './rule-missing-description.js';
 import rulePortRangeWide from './rule-port-range-wide.js';
 import ruleShapeInvalid from './rule-shape-invalid.js';
 import ruleIpReputation from './rule-ip-reputation.js';
+import ruleDuplicate from './rule-duplicate.js';
+import groupInlineAndStandaloneRules from './group-inline-and-standalone-rules.js';
+import groupRuleQuota from './group-rule-quota.js';
+import attachmentGroupQuota from './attachment-group-quota.js';
 
 /**
  * The rule registry, in precedence order: the world-exposure family comes first and in the order RULES.md gives
@@ -36,4 +40,8 @@ export const RULES: RuleModule<any>[] = [
   groupDefaultRestrictAll,
   ruleShapeInvalid,
   ruleIpReputation,
+  ruleDuplicate,
+  groupInlineAndStandaloneRules,
+  groupRuleQuota,
+  attachmentGroupQuota,
 ];

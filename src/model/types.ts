@@ -11,7 +11,11 @@ export type GroupRef = { kind: 'model'; id: string } | { kind: 'external'; id: V
 export type Peer =
   | { kind: 'cidr4'; cidr: Value<string> }
   | { kind: 'cidr6'; cidr: Value<string> }
-  | { kind: 'prefixList'; id: Value<string> }
+  /**
+   * When the configuration shows which list it is: `weight`, the rule entries it counts for (its max entries, or an
+   * AWS-managed list's weight), and `family`, its address family.
+   */
+  | { kind: 'prefixList'; id: Value<string>; weight?: Value<number>; family?: 4 | 6 }
   | { kind: 'securityGroup'; ref: GroupRef }
   | { kind: 'self' }
   | { kind: 'none' };
@@ -86,6 +90,12 @@ export interface SecurityGroup {
   /** The description a tool writes when the author gave none (CDK: the construct path), to tell it from a real one. */
   generatedDescription?: string;
   /**
+   * Terraform: the group's own `ingress`/`egress` rules, as blocks or as the attribute (`ingress = []` included), which
+   * make Terraform manage every rule of that direction; `present` is unresolved or has alternatives when the attribute's
+   * value does, and is false where a `dynamic` block yields no block.
+   */
+  inlineRules?: { direction: Direction; present: Value<boolean>; at: Span }[];
+  /**
    * Conditions under which the group exists (Terraform `count = c ? 1 : 0` on it or its module, a CloudFormation
    * `Condition`); absent when it always does. Its rules exist only with it: link.ts puts their values under these.
    */
@@ -112,8 +122,10 @@ export type TargetKind =
 export interface AttachedGroup {
   ref: GroupRef;
   at: Span;
-  /** Conditions under which the group is attached (an `Fn::If` item, a resource that exists only under a condition). */
+  /** Conditions under which the group is attached (an `Fn::If` item, a conditional list, a resource that exists only under a condition); absent when it always is. */
   when?: string[];
+  /** The target's network interface that carries the group, when the target lists interfaces with groups of their own. */
+  networkInterface?: string;
 }
 
 export interface Attachment {

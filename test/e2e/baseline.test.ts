@@ -56,7 +56,7 @@ describe('baseline', () => {
     // The same problem a second time in the same resource exceeds the recorded count of 1.
     writeFileSync(join(dir, 'main.tf'), moved.replace(ingress(22, '0.0.0.0/0'), `${ingress(22, '0.0.0.0/0')}\n${ingress(22, '0.0.0.0/0', 'again')}`));
     const twice = await runCli(dir, ['.', '--baseline', 'b.json', '-f', 'json']);
-    expect(active(twice.json())).toEqual(['ingress-world-admin-port']);
+    expect(active(twice.json())).toEqual(['ingress-world-admin-port', 'rule-duplicate']);
   });
 
   it('prunes entries that no longer match, never adds any, and keeps entries of files not analyzed in this run', async () => {

@@ -113,6 +113,7 @@ describe('configuration', () => {
     const summary = report.findings.map((f) => `${f.file} ${f.ruleId} ${f.level}`).sort();
     expect(summary).toEqual([
       'prod/main.tf egress-unrestricted error',
+      'prod/main.tf group-inline-and-standalone-rules warning',
       'prod/main.tf ingress-world-open-port error',
       'team/main.tf ingress-world-open-port note',
     ]);

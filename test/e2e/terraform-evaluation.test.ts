@@ -215,6 +215,7 @@ module "bastion" {
     });
     const run = await runCli(dir, ['.', '-f', 'json']);
     expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.message}`)).toEqual([
+      'group-inline-and-standalone-rules main.tf:6 This `aws_security_group_rule` adds an ingress rule to `module.bastion[0].aws_security_group.this`, whose inline ingress rules Terraform also manages: each apply removes the rules the other form added (when var.with_bastion is true)',
       'ingress-world-admin-port modules/bastion/main.tf:12 Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `module.bastion[0].aws_security_group.this` (when var.with_bastion is true)',
     ]);
   });

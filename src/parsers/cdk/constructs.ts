@@ -2,6 +2,7 @@ import { ts } from './typescript.js';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import type { AttachedGroup, Direction, Facts, GroupRef, Peer, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
+import { addressFamilyOf, awsManagedPrefixListFamily, awsManagedPrefixListWeight } from '../../model/prefix-lists.js';
 import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evNumber, evString, type EV } from '../values.js';
 import { CONSTRUCTS, ENGINE_PORTS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
@@ -542,7 +543,9 @@ class FileAnalysis {
   private addRule(group: Group, direction: Direction, p: { peer: Peer; label: string }, port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, peerAt: Span, implicit = false, generated?: Value<string>): void {
     // allowAllOutbound (the default) already admits everything: CDK drops explicit egress rules on such a group.
     if (direction === 'egress' && group.allowAllOutbound === true && origin !== 'default' && !implicit) return;
-    const key = `${group.id}|${direction}|${JSON.stringify(p.peer)}|${JSON.stringify([port.protocol, port.from, port.to].map((v) => (v?.k === 'known' ? v.v : v?.k)))}`;
+    // One statement read twice (a loop over equal values) is one rule; the same rule stated again elsewhere is kept,
+    // so that `rule-duplicate` can point at it (CDK renders it once, or twice when its values differ only in form).
+    const key = `${at.file}:${at.start.line}:${at.start.column}|${group.id}|${direction}|${JSON.stringify(p.peer)}|${JSON.stringify([port.protocol, port.from, port.to].map((v) => (v?.k === 'known' ? v.v : v?.k)))}`;
     if (this.seenRules.has(key)) return;
     this.seenRules.add(key);
     this.pushRules({ kind: 'model', id: group.id }, direction, [{ ...p, at: peerAt }], port, description ?? generated ?? null, at, origin, false, implicit);
@@ -596,7 +599,7 @@ class FileAnalysis {
           return { peers: [{ peer: { kind: name.path[1] === 'ipv4' ? 'cidr4' : 'cidr6', cidr: v }, label: v.k === 'known' ? v.v : text(src, call.arguments[0] ?? expr) }], at };
         }
         case 'prefixList':
-          return { peers: [{ peer: { kind: 'prefixList', id: arg() }, label: 'prefix list' }], at };
+          return { peers: [{ peer: { kind: 'prefixList', id: arg(), ...this.prefixListOf(src, call.arguments[0]) }, label: 'prefix list' }], at };
         case 'securityGroupId':
           return { peers: [{ peer: { kind: 'securityGroup', ref: { kind: 'external', id: arg() } }, label: 'security group' }], at };
         default:
@@ -612,6 +615,29 @@ class FileAnalysis {
     const v = this.ctx.ev.value(this.ctx.src, original);
     const why = v.k === 'unresolved' ? v.why : 'cdk-token';
     return { peers: [{ peer: { kind: 'cidr4', cidr: unresolved(why, text(this.ctx.src, original), at) }, label: text(this.ctx.src, original) }], at };
+  }
+
+  /** `pl.prefixListId` of `new ec2.PrefixList(…, { maxEntries })`, or of an AWS-managed list looked up by its name. */
+  private prefixListOf(src: CdkSource, arg: ts.Expression | undefined): { weight?: Value<number>; family?: 4 | 6 } {
+    if (!arg || !ts.isPropertyAccessExpression(arg) || arg.name.text !== 'prefixListId') return {};
+    const { src: at, expr } = this.ctx.ev.follow(src, arg.expression);
+    const made = ts.isNewExpression(expr) ? expr : unwrapCall(expr);
+    const name = made ? this.ctx.ev.cdkName(at, made.expression) : null;
+    if (!made || name?.module !== 'aws-ec2' || name.path[0] !== 'PrefixList') return {};
+    const options = made.arguments?.[2];
+    const props = options && ts.isObjectLiteralExpression(options) ? this.props(options) : new Map<string, ts.Expression>();
+    if (ts.isNewExpression(made)) {
+      const max = props.get('maxEntries');
+      const entries = props.get('entries');
+      const family = props.get('addressFamily') ? addressFamilyOf(props.get('addressFamily')!.getText(at.sf).split('.').pop() ?? '') : 4;
+      // Without maxEntries, CDK sizes the list to the entries it is given.
+      const weight = max ? evNumber(this.ctx.ev.value(at, max)) : entries && ts.isArrayLiteralExpression(entries) ? known(entries.elements.length, spanOf(at, entries, '')) : undefined;
+      return { ...(weight ? { weight } : {}), ...(family ? { family } : {}) };
+    }
+    const listName = name.path[1] === 'fromLookup' && props.get('prefixListName') ? this.ctx.ev.value(at, props.get('prefixListName')!) : null;
+    const text = listName?.k === 'known' && typeof listName.v === 'string' ? listName.v : null;
+    const weight = text === null ? undefined : awsManagedPrefixListWeight(text);
+    return weight === undefined ? {} : { weight: known(weight, spanOf(at, made, '')), family: awsManagedPrefixListFamily(text!) };
   }
 
   private port(original: ts.Expression | undefined): PortValue {

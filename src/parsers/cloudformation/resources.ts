@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
+import { addressFamilyOf } from '../../model/prefix-lists.js';
 import { peerValue, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { alternatives, known, mapValue, under, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type EV } from '../values.js';
@@ -269,7 +270,9 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
     const v = value(key);
     if (!v) continue;
     const ref = key.includes('SecurityGroup') ? groupRefOf(ctx, v) : null;
-    peers.push({ peer: make(under(when, evString(v)), ref), at: ev.span(node.get(key, true) as Node, `${path}.${key}`) });
+    const peer = make(under(when, evString(v)), ref);
+    const list = peer.kind === 'prefixList' ? prefixListOf(ctx, node.get(key, true) as Node) : undefined;
+    peers.push({ peer: list && peer.kind === 'prefixList' ? { ...peer, ...list } : peer, at: ev.span(node.get(key, true) as Node, `${path}.${key}`) });
   }
   const protocolRaw = value('IpProtocol');
   const protocol: Value<Protocol> = protocolRaw
@@ -314,6 +317,22 @@ function extractEntry(ctx: CfnResourceContext, r: Resource, node: YAMLMap, path:
   });
 }
 
+/** `!Ref List` or `!GetAtt List.PrefixListId` of an `AWS::EC2::PrefixList` of the template: its `MaxEntries` and family. */
+function prefixListOf(ctx: CfnResourceContext, raw: Node): { weight: Value<number>; family?: 4 | 6 } | undefined {
+  const node = ctx.ev.deref(raw);
+  const call = node ? intrinsicCall(node) : null;
+  if (call?.name !== 'Ref' && call?.name !== 'Fn::GetAtt') return undefined;
+  const args = ctx.ev.deref(call.args);
+  const name = isScalar(args) ? String(args.value).split('.')[0]! : isSeq(args) && isScalar(args.items[0]) ? String(args.items[0].value) : '';
+  const list = ctx.ev.resources.get(name);
+  const props = list?.type === 'AWS::EC2::PrefixList' ? ctx.ev.deref(list.node.get('Properties', true) as Node | undefined) : null;
+  const max = isMap(props) ? (props.get('MaxEntries', true) as Node | undefined) : undefined;
+  if (max === undefined || !isMap(props)) return undefined;
+  const family = ctx.ev.evaluate(props.get('AddressFamily', true) as Node | undefined, `Resources.${name}.Properties.AddressFamily`);
+  const known = family.k === 'known' && typeof family.v === 'string' ? addressFamilyOf(family.v) : undefined;
+  return { weight: evNumber(ctx.ev.evaluate(max, `Resources.${name}.Properties.MaxEntries`)), ...(known ? { family: known } : {}) };
+}
+
 function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKind, paths: string[][]): void {
   const groups: AttachedGroup[] = [];
   let complete = true;
@@ -322,6 +341,7 @@ function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKin
     const [head, ...rest] = steps;
     if (!head) {
       const v = ctx.ev.evaluate(n, path);
+      const networkInterface = /\.(NetworkInterfaces\[\d+\])/.exec(path)?.[1];
       for (const item of evList(v)) {
         // Each deployment variant of an item (Fn::If) attaches its own group; AWS::NoValue attaches none.
         const present = presentOnly(item);
@@ -330,7 +350,7 @@ function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKin
           if (!ref) continue;
           if (ref.kind === 'external' && ref.id.k !== 'known') complete = false;
           const when = [...new Set([...r.when, ...alt.when])];
-          groups.push({ ref, at: item.at, ...(when.length > 0 ? { when } : {}) });
+          groups.push({ ref, at: item.at, ...(when.length > 0 ? { when } : {}), ...(networkInterface ? { networkInterface } : {}) });
         }
       }
       return;

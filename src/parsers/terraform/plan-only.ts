@@ -23,6 +23,8 @@ export function extractPlanOnly(plan: PlanValues, planDirAbs: string, rootDir: s
     const body = escapeTemplates(linkGroups(r, plan, addresses, rootDir)) as Record<string, unknown>;
     extractResource({ file, instance, facts, bindings: new Map(), when: [] }, { type: r.type, name: local, body, path: local, address: local, local });
   }
+  // A plan lists a group's rules, standalone ones included, whether or not the configuration states them inline.
+  for (const g of facts.groups) if (g.at.file === plan.path) delete g.inlineRules;
 }
 
 function linkGroups(r: PlannedResource, plan: PlanValues, addresses: Set<string>, rootDir: string): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
+import { addressFamilyOf, awsManagedPrefixListFamily, awsManagedPrefixListWeight } from '../../model/prefix-lists.js';
 import { guardPeer, peerValue, type Attachment, type AttachedGroup, type Direction, type Facts, type GroupRef, type Peer, type RuleEntry, type RuleOrigin, type SecurityGroup, type SgRule, type TargetKind } from '../../model/types.js';
 import { alternatives, known, mapValue, under, unresolved, type Value } from '../../model/value.js';
 import { evList, evNumber, evString, presentOnly, type Data, type EV } from '../values.js';
@@ -118,11 +119,11 @@ function headerSpan(ctx: ResourceContext, path: string): Span {
 }
 
 /** The value of an optional attribute; null when it is absent or evaluates to null (Terraform's "not set"). */
-function optionalValue(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): EV | null {
+function optionalValue(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string, withoutIds = true): EV | null {
   if (!(key in body) || body[key] === null) return null;
   // A null alternative (`use_prefix ? null : local.name`) means the attribute is not set in that variant.
   const v = presentOnly(evalAt(ctx, body[key], `${path}.${key}`));
-  return v && markerFree(v);
+  return v && (withoutIds ? markerFree(v) : v);
 }
 
 function optionalString(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): Value<string> | null {
@@ -144,6 +145,10 @@ function protocolValue(ctx: ResourceContext, body: Record<string, unknown>, key:
 function extractGroup(ctx: ResourceContext, block: Block): void {
   const id = ctx.instance.groupId(block.local);
   const guard = <T>(v: Value<T> | null): Value<T> | null => v && under(ctx.when, v);
+  const inlineRules = (['ingress', 'egress'] as const).flatMap((direction) => {
+    const inline = inlinePresence(ctx, block, direction);
+    return inline ? [{ direction, present: under(ctx.when, inline.present), at: inline.at }] : [];
+  });
   const group: SecurityGroup = {
     id,
     address: block.address,
@@ -156,6 +161,7 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
     implicitEgress: false,
     ingress: [],
     egress: [],
+    ...(inlineRules.length > 0 ? { inlineRules } : {}),
     ...(ctx.when.length > 0 ? { when: ctx.when } : {}),
     at: headerSpan(ctx, block.path),
   };
@@ -177,6 +183,27 @@ function extractGroup(ctx: ResourceContext, block: Block): void {
       }
     });
   }
+}
+
+/**
+ * Whether the group states its own rules of a direction, which makes Terraform manage all of them: blocks, the attribute
+ * (`ingress = []` included; null leaves it unset), or a `dynamic` block that yields at least one block.
+ */
+function inlinePresence(ctx: ResourceContext, block: Block, direction: Direction): { present: Value<boolean>; at: Span } | null {
+  const path = `${block.path}.${direction}`;
+  const raw = block.body[direction];
+  if (raw !== undefined && raw !== null) {
+    if (Array.isArray(raw)) {
+      const at = raw.length > 0 ? headerSpan(ctx, `${path}[0]`) : span(ctx, path);
+      return { present: known(true, at), at };
+    }
+    return { present: mapValue(evalAt(ctx, raw, path), (v, at) => known(v !== null, at)), at: span(ctx, path) };
+  }
+  const dynamic = blocksOf(asRecord(block.body.dynamic), direction)[0];
+  if (!dynamic) return null;
+  const dynamicPath = `${block.path}.dynamic.${direction}[0]`;
+  const forEach = evalAt(ctx, dynamic.for_each, `${dynamicPath}.for_each`);
+  return { present: mapValue(forEach, (v, at) => known((entriesOf(v)?.length ?? 0) > 0, at)), at: headerSpan(ctx, dynamicPath) };
 }
 
 /** `iterator = rule` reaches us as the expression `${rule}`. */
@@ -235,7 +262,7 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
   const peers: PeerAt[] = [
     ...listPeers(ctx, body, 'cidr_blocks', path, (cidr) => ({ kind: 'cidr4', cidr })),
     ...listPeers(ctx, body, 'ipv6_cidr_blocks', path, (cidr) => ({ kind: 'cidr6', cidr })),
-    ...listPeers(ctx, body, 'prefix_list_ids', path, (id) => ({ kind: 'prefixList', id })),
+    ...listPeers(ctx, body, 'prefix_list_ids', path, (id, item) => prefixListPeer(ctx, id, item)),
     ...groupListPeers(ctx, body, 'security_groups', path),
     ...extra,
   ];
@@ -262,10 +289,37 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
   });
 }
 
-function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string, make: (v: Value<string>) => Peer): PeerAt[] {
-  const list = optionalValue(ctx, body, key, path);
+function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string, make: (v: Value<string>, item: EV) => Peer): PeerAt[] {
+  const list = optionalValue(ctx, body, key, path, false);
   if (!list) return [];
-  return evList(list).filter((item) => !(item.k === 'known' && item.v === null)).map((item, i) => ({ peer: make(evString(item)), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
+  return evList(list)
+    .map((item, i) => ({ item, i }))
+    .filter(({ item }) => !(item.k === 'known' && item.v === null))
+    .map(({ item, i }) => ({ peer: make(evString(markerFree(item)), item), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
+}
+
+/**
+ * A prefix list peer. One of this configuration (`aws_ec2_managed_prefix_list.x.id`) weighs its `max_entries`; an
+ * AWS-managed one looked up by name (`data.aws_ec2_managed_prefix_list.x.id`) weighs what AWS documents for it.
+ */
+function prefixListPeer(ctx: ResourceContext, id: Value<string>, item: EV): Peer {
+  const address = item.k === 'known' && isIdMarker(item.v) ? item.v.slice(item.v.indexOf('#') + 1 + ctx.instance.ctx.prefix.length).replace(/\[[^\]]*\]$/, '') : null;
+  const decl = address ? ctx.instance.mod.resources.get(address) : undefined;
+  if (decl?.type === 'aws_ec2_managed_prefix_list' && 'max_entries' in decl.body) {
+    const family = evString(ctx.instance.evaluate(decl.file, decl.body.address_family, `${decl.path}.address_family`));
+    const known = family.k === 'known' ? addressFamilyOf(family.v) : undefined;
+    return { kind: 'prefixList', id, weight: evNumber(ctx.instance.evaluate(decl.file, decl.body.max_entries, `${decl.path}.max_entries`)), ...(known ? { family: known } : {}) };
+  }
+  const lookup = item.k === 'unresolved' ? /^data\.aws_ec2_managed_prefix_list\.([\w-]+)(?:\[[^\]]*\])?\.id$/.exec(item.expr) : null;
+  for (const file of lookup ? ctx.instance.mod.files : []) {
+    const raw = asRecord(blocksOf(asRecord(asRecord(file.body.data).aws_ec2_managed_prefix_list), lookup![1]!)[0]).name;
+    if (raw === undefined) continue;
+    const name = ctx.instance.evaluate(file, raw, `data.aws_ec2_managed_prefix_list.${lookup![1]}[0].name`);
+    const text = name.k === 'known' && typeof name.v === 'string' ? name.v : null;
+    const weight = text === null ? undefined : awsManagedPrefixListWeight(text);
+    return weight === undefined ? { kind: 'prefixList', id } : { kind: 'prefixList', id, weight: known(weight, name.at), family: awsManagedPrefixListFamily(text!) };
+  }
+  return { kind: 'prefixList', id };
 }
 
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
@@ -361,7 +415,7 @@ function extractVpcRule(ctx: ResourceContext, block: Block, direction: Direction
   const peers: PeerAt[] = [
     ...one('cidr_ipv4', (cidr) => ({ kind: 'cidr4', cidr })),
     ...one('cidr_ipv6', (cidr) => ({ kind: 'cidr6', cidr })),
-    ...one('prefix_list_id', (id) => ({ kind: 'prefixList', id })),
+    ...one('prefix_list_id', (id) => prefixListPeer(ctx, id, optionalValue(ctx, b, 'prefix_list_id', p, false) ?? id)),
     ...(referenced ? [{ peer: { kind: 'securityGroup', ref: referenced } as Peer, at: span(ctx, `${p}.referenced_security_group_id`) }] : []),
   ];
   pushRule(ctx, {
@@ -446,10 +500,13 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
 }
 
 function extractSgAttachment(ctx: ResourceContext, block: Block): void {
-  const groups = groupRefs(ctx, block.body.security_group_id, `${block.path}.security_group_id`).map((g) => (ctx.when.length > 0 ? { ...g, when: [...ctx.when, ...(g.when ?? [])] } : g));
+  const groups = attachedGroups(ctx, block.body.security_group_id, `${block.path}.security_group_id`).map((g) => (ctx.when.length > 0 ? { ...g, when: [...ctx.when, ...(g.when ?? [])] } : g));
   const target = referencedResource(ctx, block.body.network_interface_id) ?? block.address;
   const at = headerSpan(ctx, block.path);
-  ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at }, groups, complete: true, additive: true, at });
+  // The target is where the interface is defined, so that everything attached to it is counted together.
+  const decl = ctx.instance.mod.resources.get(target.slice(ctx.instance.ctx.prefix.length).replace(/\[[^\]]*\]$/, ''));
+  const targetAt = decl ? headerSpan({ ...ctx, file: decl.file }, decl.path) : at;
+  ctx.facts.attachments.push({ target: { kind: 'network-interface', address: target, at: targetAt }, groups, complete: true, additive: true, at });
 }
 
 /** `aws_instance.web.primary_network_interface_id` names the resource `aws_instance.web` (with this instance's module path). */
@@ -483,8 +540,27 @@ function collectAttached(ctx: ResourceContext, body: Record<string, unknown>, pa
   const [head, ...rest] = steps;
   if (head === undefined || !(head in body)) return;
   if (rest.length === 0) {
-    out.push(...groupRefs(ctx, body[head], `${path}.${head}`));
+    out.push(...attachedGroups(ctx, body[head], `${path}.${head}`));
     return;
   }
   blocksOf(body, head).forEach((nested, i) => collectAttached(ctx, nested, `${path}.${head}[${i}]`, rest, out));
+}
+
+/** The groups an attribute attaches: each alternative of each item (`var.x ? [a, b] : [a]`) with its conditions. */
+function attachedGroups(ctx: ResourceContext, raw: unknown, path: string): AttachedGroup[] {
+  if (raw === undefined || raw === null) return [];
+  const networkInterface = /\.(network_interfaces\[\d+\])/.exec(path)?.[1];
+  return evList(evalAt(ctx, raw, path)).flatMap((item, i) =>
+    alternatives(item).flatMap((alt): AttachedGroup[] => {
+      if (alt.value.k === 'known' && alt.value.v === null) return [];
+      return [
+        {
+          ref: groupRefOf(alt.value),
+          at: Array.isArray(raw) ? elementSpan(ctx, path, i, item.at) : item.at,
+          ...(alt.when.length > 0 ? { when: alt.when } : {}),
+          ...(networkInterface ? { networkInterface } : {}),
+        },
+      ];
+    }),
+  );
 }

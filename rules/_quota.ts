@@ -1,0 +1,123 @@
+// How AWS counts the rules of a security group toward its quota, shared by the two quota rules.
+import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
+import type { Unresolved } from '../src/model/value.js';
+import { conditionsOf, ruleForms, together, variantsOf } from './_rule-forms.js';
+
+export type Family = 4 | 6;
+
+/** A prefix list's size as the user states it: its weight, or its weight and address family. */
+export type PrefixListSize = number | { weight: number; family: 'IPv4' | 'IPv6' };
+
+const FAMILY = { IPv4: 4, IPv6: 6 } as const;
+
+export const prefixListSizesSchema = {
+  type: 'object',
+  propertyNames: { pattern: '^pl-[0-9a-f]+$' },
+  additionalProperties: {
+    anyOf: [
+      { type: 'integer', minimum: 1, maximum: 1000 },
+      {
+        type: 'object',
+        properties: { weight: { type: 'integer', minimum: 1, maximum: 1000 }, family: { enum: ['IPv4', 'IPv6'] } },
+        required: ['weight', 'family'],
+        additionalProperties: false,
+      },
+    ],
+  },
+} as const;
+
+/** The rule entries of one direction and address family of a group, in the deployment variant with the most. */
+export interface RuleCount {
+  direction: Direction;
+  family: Family;
+  count: number;
+  /** Some entries are not known (an unknown CIDR list, a prefix list of unknown size): the count is a lower bound. */
+  atLeast: boolean;
+  /** What prefix lists add to the count (their max entries or weight). */
+  prefixLists: number;
+  /** Conditions of the variant counted; empty when the count holds in every variant. */
+  when: string[];
+  /** Values that kept the count from being exact. */
+  unknowns: Unresolved[];
+}
+
+interface Entry {
+  key: string;
+  when: string[];
+  whenKey: string;
+  weight: Record<Family, number>;
+  prefixList: boolean;
+  unknownWeight: boolean;
+}
+
+/**
+ * AWS's count (VPC quotas, "Inbound or outbound rules per security group"): each IPv4 CIDR counts 1 toward IPv4,
+ * each IPv6 CIDR 1 toward IPv6, a group reference 1 toward each, and a prefix list reference its max entries (an
+ * AWS-managed list its weight) toward its family, or toward each when its family is not known; a rule AWS already
+ * holds counts once, whatever its description. `prefixListWeights` gives sizes by prefix list id; a list of unknown
+ * size counts 1.
+ */
+export function groupRuleCounts(model: Model, group: SecurityGroup, prefixListWeights: Readonly<Record<string, PrefixListSize>>): RuleCount[] {
+  const out: RuleCount[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const entries: Entry[] = [];
+    const unknowns: Record<Family, Unresolved[]> = { 4: [], 6: [] };
+    for (const id of group[direction]) {
+      const rule = model.rules.get(id)!;
+      const forms = ruleForms(model, rule);
+      if (rule.peer.kind !== 'cidr6') unknowns[4].push(...forms.unknownPeers);
+      if (rule.peer.kind !== 'cidr4') unknowns[6].push(...forms.unknownPeers);
+      for (const f of forms.forms) {
+        const option = f.peer.kind === 'prefixList' ? prefixListWeights[f.peer.key] : undefined;
+        const listed = f.peer.weight ?? (typeof option === 'number' ? option : option?.weight);
+        const family = f.peer.family ?? (typeof option === 'object' ? FAMILY[option.family] : undefined);
+        const weight = f.peer.kind === 'cidr4' ? IPV4 : f.peer.kind === 'cidr6' ? IPV6 : familyWeight(listed ?? 1, family);
+        // Entries whose ports are not known still count; they are told apart by the entry they come from.
+        const traffic = f.traffic ?? `?${rule.entry.id}`;
+        entries.push({ key: `${traffic}|${f.peer.kind}|${f.peer.key}`, when: f.when, whenKey: f.when.length === 1 ? f.when[0]! : f.when.join('\0'), weight, prefixList: f.peer.kind === 'prefixList', unknownWeight: f.peer.kind === 'prefixList' && listed === undefined });
+      }
+    }
+    for (const family of [4, 6] as const) {
+      const worst = worstVariant(entries, family);
+      out.push({ direction, family, ...worst, atLeast: worst.atLeast || unknowns[family].length > 0, unknowns: unknowns[family] });
+    }
+  }
+  return out;
+}
+
+const IPV4: Record<Family, number> = { 4: 1, 6: 0 };
+const IPV6: Record<Family, number> = { 4: 0, 6: 1 };
+const BOTH: Record<Family, number> = { 4: 1, 6: 1 };
+
+/** A prefix list counts toward its own family; toward both when its family is not known, as a group reference does. */
+function familyWeight(weight: number, family: Family | undefined): Record<Family, number> {
+  return weight === 1 && family === undefined ? BOTH : { 4: family === 6 ? 0 : weight, 6: family === 4 ? 0 : weight };
+}
+
+function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
+  const counted = entries.filter((e) => e.weight[family] > 0);
+  const variants = variantsOf(counted.map((e) => e.when)) ?? [[]];
+  let best = { count: -1, atLeast: false, prefixLists: 0, when: [] as string[] };
+  for (const variant of variants) {
+    const seen = new Set<string>();
+    const taken: Entry[] = [];
+    const holds = new Map<string, boolean>();
+    for (const e of counted) {
+      if (seen.has(e.key)) continue;
+      let ok = e.when.length === 0 ? true : holds.get(e.whenKey);
+      if (ok === undefined) holds.set(e.whenKey, (ok = variant.length > 0 && together(e.when, variant) !== null));
+      if (!ok) continue;
+      seen.add(e.key);
+      taken.push(e);
+    }
+    const count = taken.reduce((n, e) => n + e.weight[family], 0);
+    if (count <= best.count) continue;
+    best = {
+      count,
+      atLeast: taken.some((e) => e.unknownWeight),
+      prefixLists: taken.filter((e) => e.prefixList).reduce((n, e) => n + e.weight[family], 0),
+      when: conditionsOf([...new Map(taken.map((e) => [e.whenKey, e])).values()]),
+    };
+  }
+  return { ...best, count: Math.max(best.count, 0) };
+}
