@@ -112,6 +112,8 @@ export type TargetKind =
 export interface AttachedGroup {
   ref: GroupRef;
   at: Span;
+  /** Conditions under which the list holds this group (a CloudFormation `Fn::If` branch); absent when it always does. */
+  when?: string[];
 }
 
 export interface Attachment {
@@ -127,6 +129,8 @@ export interface Attachment {
 export interface SourceFile {
   path: string;
   format: SourceFormat;
+  /** The deployment unit of the file when it is not the format's default: a CDK source's app directory. */
+  root?: string;
 }
 
 export interface Model {

@@ -1,10 +1,10 @@
 import { ts } from 'ts-morph';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
-import type { AttachedGroup, Direction, Facts, GroupRef, Peer, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
+import type { AttachedGroup, Attachment, Direction, Facts, GroupRef, Peer, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
 import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evNumber, evString, type EV } from '../values.js';
-import { CONSTRUCTS, ENGINE_PORTS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
+import { CONSTRUCTS, ENGINE_PORTS, GROUP_LIST_PROPS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
 import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
 import { spanOf, type CdkSource } from './source.js';
 
@@ -187,6 +187,20 @@ class FileAnalysis {
     else if (name.module === 'aws-ec2' && cls === 'Vpc') this.vpc(node, constructId, props);
     else if (/^ApplicationLoadBalanced(Fargate|Ec2)Service$/.test(cls)) this.loadBalancedService(node, constructId, props);
     else if (CONSTRUCTS[cls]?.modules.includes(name.module)) this.bind(node, this.ownerConstruct(node, cls, CONSTRUCTS[cls]!, constructId, props));
+    else if (cls !== 'Connections') this.otherConstruct(node, cls, constructId, props);
+  }
+
+  /**
+   * A construct the catalog does not name that receives groups through a usual prop carries them. Only an L1 class is
+   * a CloudFormation resource known to carry them together; any other may hand them to different resources.
+   */
+  private otherConstruct(node: ts.NewExpression, cls: string, constructId: string, props: Map<string, ts.Expression>): void {
+    const groupProps = GROUP_LIST_PROPS.filter((p) => props.has(p));
+    if (groupProps.length === 0) return;
+    const attachment = this.ownerConstruct(node, cls, { modules: [], kind: 'other', groupProps }, constructId, props).attachment as Attachment | undefined;
+    const all = this.ctx.facts.attachments;
+    if (!attachment || cls.startsWith('Cfn') || !all.includes(attachment)) return;
+    all.splice(all.indexOf(attachment), 1, ...attachment.groups.map((g) => ({ ...attachment, groups: [g] })));
   }
 
   private props(arg: ts.Expression | undefined): Map<string, ts.Expression> {
