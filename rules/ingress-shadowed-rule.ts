@@ -60,7 +60,7 @@ export default defineRule({
       return s.cidr ? pool.cidrs.covering(s.cidr, s.reach, eligible) : coveringReaches(s.reach, pool.references.get(s.peer) ?? [], eligible);
     };
     // Narrow rules first, so that of rules that cover each other the broadest stays and the others are reported.
-    const candidates = sources.filter((s) => s.rule.group && !s.rule.implicit && !s.rule.entry.uncertain && !unknown.has(s.rule)).sort(narrowestFirst);
+    const candidates = sources.filter((s) => s.rule.group && !s.rule.implicit && !unknown.has(s.rule)).sort(narrowestFirst);
     for (const s of candidates) if (winnersOf(s)) removed.add(s);
     // Checked again against what is left, so that the rules reported together can all go.
     const found = groupBy([...removed].map((source) => ({ source, winners: winnersOf(source) })), (m) => (m.winners ? m.source.rule : null));

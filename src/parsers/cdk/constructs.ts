@@ -5,6 +5,7 @@ import type { AttachedGroup, Attachment, Direction, Facts, GroupRef, Peer, RuleO
 import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evNumber, evString, type EV } from '../values.js';
 import { CONSTRUCTS, ENGINE_PORTS, GROUP_LIST_PROPS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
+import { mayBeSkipped } from './control-flow.js';
 import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
 import { spanOf, type CdkSource } from './source.js';
 
@@ -71,6 +72,7 @@ export function extractCdk(ctx: CdkContext): void {
 class FileAnalysis {
   private readonly bindings = new Map<string, Target>();
   private readonly seenRules = new Set<string>();
+  private site: ts.Node | null = null;
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -83,10 +85,17 @@ class FileAnalysis {
       ts.forEachChild(node, visit);
     };
     visit(this.ctx.src.sf);
-    for (const n of news) this.construct(n);
-    for (const c of calls) this.factory(c);
-    for (const n of news) this.l1Rule(n);
-    for (const c of calls) this.unrolled(c, () => this.method(c));
+    for (const n of news) this.from(n, () => this.construct(n));
+    for (const c of calls) this.from(c, () => this.factory(c));
+    for (const n of news) this.from(n, () => this.l1Rule(n));
+    for (const c of calls) this.from(c, () => this.unrolled(c, () => this.method(c)));
+  }
+
+  /** Reads what `site` adds; rules added where the code may not run may not exist (RuleEntry.uncertain). */
+  private from(site: ts.Node, fn: () => void): void {
+    this.site = site;
+    fn();
+    this.site = null;
   }
 
   /**
@@ -175,8 +184,9 @@ class FileAnalysis {
   // ---------- constructs ----------
 
   private construct(node: ts.NewExpression): void {
-    const name = this.ctx.ev.cdkName(this.ctx.src, node.expression);
-    if (!name) return;
+    const cdk = this.ctx.ev.cdkName(this.ctx.src, node.expression);
+    // A class of no CDK module (the project's own construct) is read only for the groups it is given.
+    const name = cdk ?? { module: '', path: [text(this.ctx.src, node.expression).split('.').pop() ?? ''] };
     const cls = name.path[name.path.length - 1] ?? '';
     const [, idArg, propsArg] = node.arguments ?? [];
     const id = idArg ? this.ctx.ev.value(this.ctx.src, idArg) : null;
@@ -187,19 +197,19 @@ class FileAnalysis {
     else if (name.module === 'aws-ec2' && cls === 'Vpc') this.vpc(node, constructId, props);
     else if (/^ApplicationLoadBalanced(Fargate|Ec2)Service$/.test(cls)) this.loadBalancedService(node, constructId, props);
     else if (CONSTRUCTS[cls]?.modules.includes(name.module)) this.bind(node, this.ownerConstruct(node, cls, CONSTRUCTS[cls]!, constructId, props));
-    else if (cls !== 'Connections') this.otherConstruct(node, cls, constructId, props);
+    else if (cls !== 'Connections') this.otherConstruct(node, cdk !== null && cls.startsWith('Cfn'), constructId, props);
   }
 
   /**
    * A construct the catalog does not name that receives groups through a usual prop carries them. Only an L1 class is
    * a CloudFormation resource known to carry them together; any other may hand them to different resources.
    */
-  private otherConstruct(node: ts.NewExpression, cls: string, constructId: string, props: Map<string, ts.Expression>): void {
+  private otherConstruct(node: ts.NewExpression, l1: boolean, constructId: string, props: Map<string, ts.Expression>): void {
     const groupProps = GROUP_LIST_PROPS.filter((p) => props.has(p));
     if (groupProps.length === 0) return;
-    const attachment = this.ownerConstruct(node, cls, { modules: [], kind: 'other', groupProps }, constructId, props).attachment as Attachment | undefined;
+    const attachment = this.ownerConstruct(node, '', { modules: [], kind: 'other', groupProps }, constructId, props).attachment as Attachment | undefined;
     const all = this.ctx.facts.attachments;
-    if (!attachment || cls.startsWith('Cfn') || !all.includes(attachment)) return;
+    if (!attachment || l1 || !all.includes(attachment)) return;
     all.splice(all.indexOf(attachment), 1, ...attachment.groups.map((g) => ({ ...attachment, groups: [g] })));
   }
 
@@ -565,7 +575,8 @@ class FileAnalysis {
   private pushRules(groupRef: GroupRef | null, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {
     const src = this.ctx.src;
     const entryId = `cdk:${src.path}#${at.start.line}:${at.start.column}:${direction}:${this.ctx.facts.rules.length}`;
-    const entry = { id: entryId, peerCount: peers.filter((p) => p.peer.kind !== 'none').length, singlePeer, at };
+    const uncertain = this.site !== null && mayBeSkipped(this.site, (loop) => (this.arrayElements(loop.expression)?.length ?? 0) > 0);
+    const entry = { id: entryId, peerCount: peers.filter((p) => p.peer.kind !== 'none').length, singlePeer, ...(uncertain ? { uncertain } : {}), at };
     peers.forEach((p, i) => {
       const rule: SgRule = {
         id: `${entryId}#${i}`,
