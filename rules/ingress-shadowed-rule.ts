@@ -1,25 +1,11 @@
 import { defineRule, noOptions, type RuleContext } from '../src/engine/define-rule.js';
 import { companionGroups, conditionsWithin } from '../src/model/carriers.js';
 import { CidrIndex, coveringReaches } from '../src/model/coverage.js';
-import { addressVariants, sameReach } from '../src/model/exposure.js';
-import type { Span } from '../src/model/location.js';
-import { formatCidr, type Cidr } from '../src/model/net.js';
-import { describeReach, ruleTraffic, type Reach } from '../src/model/traffic.js';
-import type { Model, SgRule } from '../src/model/types.js';
-import { alternatives, consistent, type Unresolved } from '../src/model/value.js';
+import { sameReach } from '../src/model/exposure.js';
+import type { Cidr } from '../src/model/net.js';
+import { ruleSources, type RuleSource as Source } from '../src/model/sources.js';
+import { describeReach, type Reach } from '../src/model/traffic.js';
 import { groupAddress, groupLabel, peerSpan } from './_shared.js';
-
-/** One alternative of one ingress rule: where its traffic comes from, and which traffic. */
-interface Source {
-  rule: SgRule;
-  /** Canonical source: a CIDR in canonical form, `group:<id>` (`self` is its own group), `prefix-list:<id>`. */
-  peer: string;
-  cidr?: Cidr;
-  label: string;
-  reach: Reach;
-  when: string[];
-  at: Span;
-}
 
 interface Pool {
   cidrs: CidrIndex<Source & { cidr: Cidr }>;
@@ -41,7 +27,7 @@ export default defineRule({
     shadowedAcrossGroups: 'Ingress from {source} ({traffic}) on group `{group}` is shadowed by {winners}; every resource that carries `{group}` also carries {companions}',
   },
   check(ctx) {
-    const { sources, unknown } = ingressSources(ctx.model);
+    const { sources, unknown } = ruleSources(ctx.model, 'ingress');
     const companions = companionGroups(ctx.model);
     const byGroup = groupBy(sources, (s) => s.rule.group);
     const perRule = groupBy(sources, (s) => s.rule);
@@ -81,55 +67,23 @@ function report(ctx: RuleContext<unknown>, s: Source, winners: Source[], when: s
   ctx.report({
     messageId: others.length === 0 ? 'shadowed' : 'shadowedAcrossGroups',
     data: { source: s.label, traffic: describeReach(s.reach), group, winners: shown, companions: others.join(' and ') },
-    at: s.at,
+    at: spanOf(s),
     resource: s.rule.resource,
     ...(groupAddress(model, s.rule) ? { group: groupAddress(model, s.rule)! } : {}),
-    related: winners.map((w) => ({ at: w.at, message: `${w.label} (${describeReach(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
+    related: winners.map((w) => ({ at: spanOf(w), message: `${w.label} (${describeReach(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
     ...(when.length > 0 ? { when } : {}),
     key: `ingress|${s.peer}|${describeReach(s.reach)}`,
   });
 }
 
-/** Every alternative of every ingress rule with a known source and traffic; rules with an unknown one are set apart. */
-function ingressSources(model: Model): { sources: Source[]; unknown: Map<SgRule, Unresolved> } {
-  const addresses = addressVariants(model, 'ingress');
-  const unknown = new Map(addresses.unknowns.map((u) => [u.rule, u.value] as const));
-  const sources: Source[] = addresses.variants.map((v) => ({ rule: v.rule, peer: formatCidr(v.cidr), cidr: v.cidr, label: v.cidrValue.v, reach: v.reach, when: v.when, at: peerSpan(v) }));
-  for (const rule of model.rules.values()) {
-    if (rule.direction !== 'ingress') continue;
-    const peers = referencedPeers(model, rule);
-    for (const p of peers) {
-      if ('k' in p) {
-        unknown.set(rule, p);
-        continue;
-      }
-      for (const t of ruleTraffic(rule)) {
-        if (!t.ok) unknown.set(rule, t.unresolved);
-        const when = [...new Set([...p.when, ...t.when])];
-        if (t.ok && consistent(when)) sources.push({ rule, peer: p.peer, label: p.label, reach: t.reach, when, at: rule.peerAt });
-      }
-    }
-  }
-  return { sources, unknown };
-}
-
-/** The group or prefix list a rule admits traffic from, per alternative; an unresolved value where one is unknown. */
-function referencedPeers(model: Model, rule: SgRule): ({ peer: string; label: string; when: string[] } | Unresolved)[] {
-  const p = rule.peer;
-  if (p.kind === 'self') return rule.group ? [{ peer: `group:${rule.group}`, label: 'self', when: [] }] : [];
-  if (p.kind === 'securityGroup' && p.ref.kind === 'model') {
-    const id = p.ref.id;
-    return [{ peer: `group:${id}`, label: `group \`${model.groups.get(id)?.address ?? id}\``, when: [] }];
-  }
-  const value = p.kind === 'prefixList' ? p.id : p.kind === 'securityGroup' && p.ref.kind === 'external' ? p.ref.id : null;
-  if (!value) return [];
-  const prefix = p.kind === 'prefixList' ? 'prefix-list' : 'external-group';
-  return alternatives(value).map((alt) => (alt.value.k === 'unresolved' ? alt.value : { peer: `${prefix}:${alt.value.v}`, label: alt.value.v, when: alt.when }));
-}
-
 function buildPool(sources: Source[]): Pool {
   const references = groupBy(sources, (s) => (s.cidr ? null : s.peer));
   return { cidrs: new CidrIndex(sources.filter((s): s is Source & { cidr: Cidr } => s.cidr !== undefined)), references };
+}
+
+/** Where a finding about a source points: the CIDR alternative that yields it, or the rule's peer. */
+function spanOf(s: Source) {
+  return s.variant ? peerSpan(s.variant) : s.rule.peerAt;
 }
 
 /** Same group, source and traffic: `rule-duplicate`'s finding, not a shadow. */
@@ -147,7 +101,7 @@ function weight(r: Reach): number {
 
 /** Later in source order first: of two equal rules, the first written is the one kept. */
 function compareLater(a: Source, b: Source): number {
-  const [x, y] = [a.at, b.at];
+  const [x, y] = [a.rule.peerAt, b.rule.peerAt];
   if (x.file !== y.file) return x.file < y.file ? 1 : -1;
   return y.start.line - x.start.line || y.start.column - x.start.column;
 }

@@ -78,7 +78,7 @@ export class CidrIndex<T extends Admission> {
    */
   covering(block: Cidr, reach: Reach, keep: (a: T) => boolean): T[] | null {
     const used: T[] = [];
-    const rest = subtractEach(reach, this.containing(block, MAX_CANDIDATES).filter(keep), used);
+    const rest = subtractEach(reach, this.containing(block, MAX_CANDIDATES), used, keep);
     if (reachIsEmpty(rest) || !this.insideCovers(block)) return reachIsEmpty(rest) ? used : null;
     const inside = this.inside(block).filter(keep);
     return inside.length > 0 && cidrsCover(block, inside.map((a) => a.cidr)) && coverHalves(block, rest, inside, used) ? used : null;
@@ -117,24 +117,18 @@ function coverHalves<T extends Admission>(block: Cidr, left: Reach, within: read
 /** The ones among `others` that together admit all of `reach` (each takes something away), or null when they do not. */
 export function coveringReaches<T extends { reach: Reach }>(reach: Reach, others: readonly T[], keep: (t: T) => boolean = () => true): T[] | null {
   const used: T[] = [];
-  return reachIsEmpty(subtractEach(reach, firstKept(others, keep), used)) ? used : null;
+  return reachIsEmpty(subtractEach(reach, others.slice(0, MAX_CANDIDATES), used, keep)) ? used : null;
 }
 
-/** The first of `list` that `keep` accepts, among at most MAX_CANDIDATES looked at. */
-function firstKept<T>(list: readonly T[], keep: (t: T) => boolean): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < list.length && i < MAX_CANDIDATES; i++) if (keep(list[i]!)) out.push(list[i]!);
-  return out;
-}
-
-/** What `reach` admits beyond `others`, noting in `used` each of them that took something away. */
-function subtractEach<T extends { reach: Reach }>(reach: Reach, others: readonly T[], used: T[]): Reach {
+/** What `reach` admits beyond those of `others` that `keep` accepts, noting in `used` each that took something away. */
+function subtractEach<T extends { reach: Reach }>(reach: Reach, others: readonly T[], used: T[], keep: (t: T) => boolean = () => true): Reach {
   let left = reach;
-  for (const o of others) {
-    if (reachIsEmpty(left)) break;
-    if (!touches(o.reach, left)) continue;
+  for (let i = 0; i < others.length; i++) {
+    const o = others[i]!;
+    if (!touches(o.reach, left) || !keep(o)) continue;
     left = subtractReach(left, [o.reach]);
     used.push(o);
+    if (reachIsEmpty(left)) break;
   }
   return left;
 }
@@ -143,8 +137,24 @@ function subtractEach<T extends { reach: Reach }>(reach: Reach, others: readonly
 function touches(have: Reach, want: Reach): boolean {
   if (have.allProtocols) return true;
   if (want.allProtocols) return false;
-  const icmp = (a: IcmpReach[], b: IcmpReach[]) => b.some((w) => a.some((h) => h.type === -1 || (h.type === w.type && (h.code === -1 || h.code === w.code))));
-  return portsMeet(have.tcp, want.tcp) || portsMeet(have.udp, want.udp) || icmp(have.icmp, want.icmp) || icmp(have.icmpv6, want.icmpv6) || want.protocols.some((n) => have.protocols.includes(n));
+  return (
+    portsMeet(have.tcp, want.tcp) ||
+    portsMeet(have.udp, want.udp) ||
+    icmpMeets(have.icmp, want.icmp) ||
+    icmpMeets(have.icmpv6, want.icmpv6) ||
+    numbersMeet(have.protocols, want.protocols)
+  );
+}
+
+function numbersMeet(have: readonly number[], want: readonly number[]): boolean {
+  for (const n of want) if (have.includes(n)) return true;
+  return false;
+}
+
+/** True when some ICMP kind of `have` covers a kind of `want`. */
+function icmpMeets(have: readonly IcmpReach[], want: readonly IcmpReach[]): boolean {
+  for (const w of want) for (const h of have) if (h.type === -1 || (h.type === w.type && (h.code === -1 || h.code === w.code))) return true;
+  return false;
 }
 
 function portsMeet(a: PortSet, b: PortSet): boolean {

@@ -24,9 +24,18 @@ export function mayBeSkipped(node: ts.Node, runs: (loop: ts.ForOfStatement) => b
     if (ts.isForStatement(parent) || ts.isForInStatement(parent) || ts.isWhileStatement(parent)) return true;
     if (ts.isForOfStatement(parent) && child === parent.statement && !runs(parent)) return true;
     if ((ts.isArrowFunction(parent) || ts.isFunctionExpression(parent)) && ts.isCallOrNewExpression(parent.parent)) return true;
-    if (ts.isBlock(parent) && parent.statements.slice(0, parent.statements.indexOf(child as ts.Statement)).some(mayLeave)) return true;
+    if (ts.isBlock(parent) && child.pos > firstExit(parent)) return true;
   }
   return false;
+}
+
+const exits = new WeakMap<ts.Block, number>();
+
+/** Where the first statement of a block that may leave it starts (Infinity when none may); worked out once per block. */
+function firstExit(block: ts.Block): number {
+  let pos = exits.get(block);
+  if (pos === undefined) exits.set(block, (pos = block.statements.find(mayLeave)?.pos ?? Infinity));
+  return pos;
 }
 
 /** A statement that may leave the code it is in before what follows it (a `return`, `throw`, `break` or `continue`). */
