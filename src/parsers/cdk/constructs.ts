@@ -73,6 +73,8 @@ class FileAnalysis {
   private readonly bindings = new Map<string, Target>();
   private readonly seenRules = new Set<string>();
   private site: ts.Node | null = null;
+  /** Where each group of this file is made, by group id. */
+  private readonly madeAt = new Map<string, ts.Node>();
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -237,6 +239,7 @@ class FileAnalysis {
     const address = `${this.ctx.appPath}#${constructId}`;
     const at = spanOf(src, node, address);
     const id = `cdk:${address}@${at.start.line}:${at.start.column}`;
+    this.madeAt.set(id, node);
     const generated = `…/${constructId}`;
     const allowAllOutbound = options.allowAllOutbound === undefined ? true : options.allowAllOutbound;
     const blank = !description || (description.k === 'known' && description.v === '');
@@ -575,7 +578,8 @@ class FileAnalysis {
   private pushRules(groupRef: GroupRef | null, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {
     const src = this.ctx.src;
     const entryId = `cdk:${src.path}#${at.start.line}:${at.start.column}:${direction}:${this.ctx.facts.rules.length}`;
-    const uncertain = this.site !== null && mayBeSkipped(this.site, (loop) => (this.arrayElements(loop.expression)?.length ?? 0) > 0);
+    const madeAt = groupRef?.kind === 'model' ? this.madeAt.get(groupRef.id) : undefined;
+    const uncertain = this.site !== null && mayBeSkipped(this.site, (loop) => (this.arrayElements(loop.expression)?.length ?? 0) > 0, madeAt);
     const entry = { id: entryId, peerCount: peers.filter((p) => p.peer.kind !== 'none').length, singlePeer, ...(uncertain ? { uncertain } : {}), at };
     peers.forEach((p, i) => {
       const rule: SgRule = {
