@@ -4,6 +4,7 @@ import groupDefaultRestrictAll from './group-default-restrict-all.js';
 import groupDescriptionInvalid from './group-description-invalid.js';
 import groupMissingDescription from './group-missing-description.js';
 import ingressBroadSource from './ingress-broad-source.js';
+import ingressShadowedRule from './ingress-shadowed-rule.js';
 import ingressWorldAdminPort from './ingress-world-admin-port.js';
 import ingressWorldAllTraffic from './ingress-world-all-traffic.js';
 import ingressWorldIcmp from './ingress-world-icmp.js';
@@ -31,6 +32,7 @@ export const RULES: RuleModule<any>[] = [
   ingressWorldIcmp,
   ingressWorldOpenPort,
   ingressBroadSource,
+  ingressShadowedRule,
   egressUnrestricted,
   rulePortRangeWide,
   ruleMissingDescription,

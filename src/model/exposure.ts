@@ -268,3 +268,17 @@ function distinctTypes(list: IcmpReach[]): IcmpReach[] {
   for (const i of list) if (i.type !== -1) seen.set(`${i.type}/${i.code}`, i);
   return [...seen.values()];
 }
+
+/** True when `others` together admit everything `reach` admits (protocol `all` only under protocol `all`). */
+export function reachCovered(reach: Reach, others: Reach[]): boolean {
+  return reachIsEmpty(subtractReach(reach, others));
+}
+
+/** True when two reaches admit the same traffic. */
+export function sameReach(a: Reach, b: Reach): boolean {
+  if (a === b) return true;
+  if (a.allProtocols || b.allProtocols) return a.allProtocols === b.allProtocols;
+  const sameIcmp = (x: IcmpReach[], y: IcmpReach[]) => x.every((i) => y.some((c) => icmpCovers(c, i))) && y.every((i) => x.some((c) => icmpCovers(c, i)));
+  const sameNumbers = a.protocols.every((n) => b.protocols.includes(n)) && b.protocols.every((n) => a.protocols.includes(n));
+  return a.tcp.equals(b.tcp) && a.udp.equals(b.udp) && sameNumbers && sameIcmp(a.icmp, b.icmp) && sameIcmp(a.icmpv6, b.icmpv6);
+}

@@ -476,3 +476,32 @@ export function parsePortSpec(spec: number | string): PortRange | null {
   const to = m[2] === undefined ? from : Number(m[2]);
   return from <= to && to <= MAX_PORT ? { from, to } : null;
 }
+
+// ---- coverage of one block ----
+
+/** True when the union of `cidrs` holds every address of `block` (CIDRs of the other family are ignored). */
+export function cidrsCover(block: Cidr, cidrs: readonly Cidr[]): boolean {
+  const end = lastAddress(block);
+  const spans = cidrs
+    .filter((c) => c.family === block.family && c.addr <= end && lastAddress(c) >= block.addr)
+    .map((c) => [c.addr, lastAddress(c)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let next = block.addr; // first address of the block not yet covered
+  for (const [lo, hi] of spans) {
+    if (lo > next) return false;
+    if (hi >= next) next = hi + 1n;
+    if (next > end) return true;
+  }
+  return false;
+}
+
+/** The two blocks of the next longer prefix that make up `block`; none for a single address. */
+export function halves(block: Cidr): [Cidr, Cidr] | null {
+  if (block.prefix === familyBits(block.family)) return null;
+  const prefix = block.prefix + 1;
+  const half = (addr: bigint): Cidr => {
+    const c: Cidr = { family: block.family, addr, prefix, text: '', hostBitsSet: false };
+    return { ...c, text: formatCidr(c) };
+  };
+  return [half(block.addr), half(block.addr | (1n << BigInt(familyBits(block.family) - prefix)))];
+}

@@ -141,6 +141,8 @@ export interface Attachment {
 export interface SourceFile {
   path: string;
   format: SourceFormat;
+  /** The deployment unit of the file when it is not the format's default: a CDK source's app directory. */
+  root?: string;
 }
 
 export interface Model {

@@ -83,6 +83,7 @@ resource "aws_security_group" "admin" {
     expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual([
       'ingress-world-admin-port infra/main.tf:17',
       'ingress-broad-source infra/main.tf:24',
+      'ingress-shadowed-rule infra/main.tf:24',
       'ingress-world-sensitive-port infra/main.tf:24',
     ]);
     expect(run.json().stats.unresolvedValues).toBe(0);

@@ -86,3 +86,9 @@ export const NEEDS_VPC_FOR_GROUP = new Set(['Function', 'NodejsFunction', 'Pytho
 
 /** The cdk.json feature flag that makes `new Vpc()` restrict its default group. */
 export const RESTRICT_DEFAULT_SG_FLAG = '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup';
+
+/**
+ * Props that pass security groups to a construct the table above does not name (an L1 `Cfn*` resource, another
+ * library's or the project's own construct): what it receives there, it carries.
+ */
+export const GROUP_LIST_PROPS = ['securityGroup', 'securityGroups', 'securityGroupIds', 'vpcSecurityGroupIds', 'vpcSecurityGroups', 'groupSet'];

@@ -1,11 +1,12 @@
 import { ts } from './typescript.js';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
-import type { AttachedGroup, Direction, Facts, GroupRef, Peer, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
+import type { AttachedGroup, Attachment, Direction, Facts, GroupRef, Peer, RuleOrigin, SecurityGroup, SgRule, TargetKind } from '../../model/types.js';
 import { addressFamilyOf, awsManagedPrefixListFamily, awsManagedPrefixListWeight } from '../../model/prefix-lists.js';
 import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evNumber, evString, type EV } from '../values.js';
-import { CONSTRUCTS, ENGINE_PORTS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
+import { CONSTRUCTS, ENGINE_PORTS, GROUP_LIST_PROPS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
+import { mayBeSkipped } from './control-flow.js';
 import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
 import { spanOf, type CdkSource } from './source.js';
 
@@ -72,6 +73,9 @@ export function extractCdk(ctx: CdkContext): void {
 class FileAnalysis {
   private readonly bindings = new Map<string, Target>();
   private readonly seenRules = new Set<string>();
+  private site: ts.Node | null = null;
+  /** Where each group of this file is made, by group id. */
+  private readonly madeAt = new Map<string, ts.Node>();
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -84,10 +88,17 @@ class FileAnalysis {
       ts.forEachChild(node, visit);
     };
     visit(this.ctx.src.sf);
-    for (const n of news) this.construct(n);
-    for (const c of calls) this.factory(c);
-    for (const n of news) this.l1Rule(n);
-    for (const c of calls) this.unrolled(c, () => this.method(c));
+    for (const n of news) this.from(n, () => this.construct(n));
+    for (const c of calls) this.from(c, () => this.factory(c));
+    for (const n of news) this.from(n, () => this.l1Rule(n));
+    for (const c of calls) this.from(c, () => this.unrolled(c, () => this.method(c)));
+  }
+
+  /** Reads what `site` adds; rules added where the code may not run may not exist (RuleEntry.uncertain). */
+  private from(site: ts.Node, fn: () => void): void {
+    this.site = site;
+    fn();
+    this.site = null;
   }
 
   /**
@@ -176,8 +187,9 @@ class FileAnalysis {
   // ---------- constructs ----------
 
   private construct(node: ts.NewExpression): void {
-    const name = this.ctx.ev.cdkName(this.ctx.src, node.expression);
-    if (!name) return;
+    const cdk = this.ctx.ev.cdkName(this.ctx.src, node.expression);
+    // A class of no CDK module (the project's own construct) is read only for the groups it is given.
+    const name = cdk ?? { module: '', path: [text(this.ctx.src, node.expression).split('.').pop() ?? ''] };
     const cls = name.path[name.path.length - 1] ?? '';
     const [, idArg, propsArg] = node.arguments ?? [];
     const id = idArg ? this.ctx.ev.value(this.ctx.src, idArg) : null;
@@ -188,6 +200,20 @@ class FileAnalysis {
     else if (name.module === 'aws-ec2' && cls === 'Vpc') this.vpc(node, constructId, props);
     else if (/^ApplicationLoadBalanced(Fargate|Ec2)Service$/.test(cls)) this.loadBalancedService(node, constructId, props);
     else if (CONSTRUCTS[cls]?.modules.includes(name.module)) this.bind(node, this.ownerConstruct(node, cls, CONSTRUCTS[cls]!, constructId, props));
+    else if (cls !== 'Connections') this.otherConstruct(node, cdk !== null && cls.startsWith('Cfn'), constructId, props);
+  }
+
+  /**
+   * A construct the catalog does not name that receives groups through a usual prop carries them. Only an L1 class is
+   * a CloudFormation resource known to carry them together; any other may hand them to different resources.
+   */
+  private otherConstruct(node: ts.NewExpression, l1: boolean, constructId: string, props: Map<string, ts.Expression>): void {
+    const groupProps = GROUP_LIST_PROPS.filter((p) => props.has(p));
+    if (groupProps.length === 0) return;
+    const attachment = this.ownerConstruct(node, '', { modules: [], kind: 'other', groupProps }, constructId, props).attachment as Attachment | undefined;
+    const all = this.ctx.facts.attachments;
+    if (!attachment || l1 || !all.includes(attachment)) return;
+    all.splice(all.indexOf(attachment), 1, ...attachment.groups.map((g) => ({ ...attachment, groups: [g] })));
   }
 
   private props(arg: ts.Expression | undefined): Map<string, ts.Expression> {
@@ -214,6 +240,7 @@ class FileAnalysis {
     const address = `${this.ctx.appPath}#${constructId}`;
     const at = spanOf(src, node, address);
     const id = `cdk:${address}@${at.start.line}:${at.start.column}`;
+    this.madeAt.set(id, node);
     const generated = `…/${constructId}`;
     const allowAllOutbound = options.allowAllOutbound === undefined ? true : options.allowAllOutbound;
     const blank = !description || (description.k === 'known' && description.v === '');
@@ -554,7 +581,9 @@ class FileAnalysis {
   private pushRules(groupRef: GroupRef | null, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {
     const src = this.ctx.src;
     const entryId = `cdk:${src.path}#${at.start.line}:${at.start.column}:${direction}:${this.ctx.facts.rules.length}`;
-    const entry = { id: entryId, peerCount: peers.filter((p) => p.peer.kind !== 'none').length, singlePeer, at };
+    const madeAt = groupRef?.kind === 'model' ? this.madeAt.get(groupRef.id) : undefined;
+    const uncertain = this.site !== null && mayBeSkipped(this.site, (loop) => (this.arrayElements(loop.expression)?.length ?? 0) > 0, madeAt);
+    const entry = { id: entryId, peerCount: peers.filter((p) => p.peer.kind !== 'none').length, singlePeer, ...(uncertain ? { uncertain } : {}), at };
     peers.forEach((p, i) => {
       const rule: SgRule = {
         id: `${entryId}#${i}`,

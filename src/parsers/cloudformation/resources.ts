@@ -101,7 +101,7 @@ export function extractResources(ctx: CfnResourceContext): void {
     ctx.ev.assuming(r.when, () => {
       if (r.type === 'AWS::EC2::SecurityGroupIngress') extractStandalone(ctx, r, 'ingress');
       else if (r.type === 'AWS::EC2::SecurityGroupEgress') extractStandalone(ctx, r, 'egress');
-      const attachment = ATTACHMENTS[r.type];
+      const attachment = ATTACHMENTS[r.type] ?? otherAttachment(r);
       if (attachment) extractAttachment(ctx, r, attachment.kind, attachment.paths);
     });
   }
@@ -363,3 +363,25 @@ function extractAttachment(ctx: CfnResourceContext, r: Resource, kind: TargetKin
   ctx.facts.attachments.push({ target: { kind, address: r.address, at: r.at }, groups, complete, additive: false, at: r.at });
 }
 
+
+/** Properties that list the groups a resource carries, for resource types the table above does not name. */
+const GROUP_LIST_KEYS = new Set(['SecurityGroupIds', 'SecurityGroups', 'VpcSecurityGroupIds', 'VPCSecurityGroups', 'GroupSet']);
+const NOT_CARRIERS = /^AWS::EC2::SecurityGroup|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
+
+/** A resource of another type that lists groups in a usual property (at any depth) carries them. */
+function otherAttachment(r: Resource): { kind: TargetKind; paths: string[][] } | undefined {
+  if (!r.props || NOT_CARRIERS.test(r.type)) return undefined;
+  const paths = new Map<string, string[]>();
+  const walk = (node: unknown, path: string[]) => {
+    if (isSeq(node)) node.items.forEach((item) => walk(item, path));
+    if (!isMap(node) || path.length > 4) return;
+    for (const pair of node.items) {
+      const key = keyOf(pair.key);
+      if (typeof key !== 'string') continue;
+      if (GROUP_LIST_KEYS.has(key)) paths.set([...path, key].join('.'), [...path, key]);
+      else walk(pair.value, [...path, key]);
+    }
+  };
+  walk(r.props, []);
+  return paths.size > 0 ? { kind: 'other', paths: [...paths.values()] } : undefined;
+}

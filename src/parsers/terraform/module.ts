@@ -3,7 +3,7 @@ import type { AnalysisBudget } from '../budget.js';
 import type { Span } from '../../model/location.js';
 import { alternatives, known, unresolved, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
-import { accessAll, COMPUTED, evaluateRaw, idMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type Step } from './evaluate.js';
+import { accessAll, COMPUTED, evaluateRaw, idMarker, isIdMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type Step } from './evaluate.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
 import { fromPlain } from './functions.js';
@@ -174,7 +174,12 @@ export class Instance implements ReferenceScope {
   reference(root: string, steps: Step[], mode: Mode, at: Span): EV {
     const [first, ...rest] = steps;
     const name = first && 'attr' in first ? first.attr : null;
-    const reach = (base: EV | undefined, remaining: Step[]): EV => (base ? relocate(accessAll(base, remaining, at, ''), at, true) : unresolved('unknown-reference', '', at));
+    const reach = (base: EV | undefined, remaining: Step[]): EV => {
+      if (!base) return unresolved('unknown-reference', '', at);
+      const value = accessAll(base, remaining, at, '');
+      // A resource's id is written nowhere: the first place that referred to it is not where it comes from.
+      return relocate(value, at, !(value.k === 'known' && isIdMarker(value.v)));
+    };
     switch (root) {
       case 'var':
         return name === null ? unresolved('unknown-reference', '', at) : reach(this.variable(name, mode), rest);

@@ -106,8 +106,26 @@ export function extractResource(ctx: ResourceContext, block: Block): void {
   else if (type === 'aws_vpc_security_group_ingress_rule') extractVpcRule(ctx, block, 'ingress');
   else if (type === 'aws_vpc_security_group_egress_rule') extractVpcRule(ctx, block, 'egress');
   else if (type === 'aws_network_interface_sg_attachment') extractSgAttachment(ctx, block);
-  const attachment = ATTACHMENTS[type];
+  const attachment = ATTACHMENTS[type] ?? otherAttachment(block);
   if (attachment) extractAttachment(ctx, block, attachment.kind, attachment.paths);
+}
+
+/** Attributes that list the groups a resource carries, for resource types the table above does not name. */
+const GROUP_LIST_ATTRIBUTES = new Set(['security_groups', 'security_group_ids', 'vpc_security_group_ids']);
+const NOT_CARRIERS = new Set([...GROUP_TYPES, 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_network_interface_sg_attachment']);
+
+/** A resource of another type that lists groups in a usual attribute (at the top or in nested blocks) carries them. */
+function otherAttachment(block: Block): { kind: TargetKind; paths: string[][] } | undefined {
+  if (NOT_CARRIERS.has(block.type)) return undefined;
+  const paths = new Map<string, string[]>();
+  const walk = (body: Record<string, unknown>, path: string[]) => {
+    for (const key of Object.keys(body)) {
+      if (GROUP_LIST_ATTRIBUTES.has(key)) paths.set([...path, key].join('.'), [...path, key]);
+      else if (path.length < 4) for (const nested of blocksOf(body, key)) walk(nested, [...path, key]);
+    }
+  };
+  walk(block.body, []);
+  return paths.size > 0 ? { kind: 'other', paths: [...paths.values()] } : undefined;
 }
 
 const span = (ctx: ResourceContext, path: string): Span => ctx.instance.span(ctx.file, path);

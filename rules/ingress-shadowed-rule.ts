@@ -1,0 +1,119 @@
+import { defineRule, noOptions, type RuleContext } from '../src/engine/define-rule.js';
+import { companionGroups, conditionsWithin } from '../src/model/carriers.js';
+import { CidrIndex, coveringReaches } from '../src/model/coverage.js';
+import { sameReach } from '../src/model/exposure.js';
+import type { Cidr } from '../src/model/net.js';
+import { ruleSources, type RuleSource as Source } from '../src/model/sources.js';
+import { describeReach, type Reach } from '../src/model/traffic.js';
+import { groupAddress, groupLabel, peerSpan } from './_shared.js';
+
+interface Pool {
+  cidrs: CidrIndex<Source & { cidr: Cidr }>;
+  references: Map<string, Source[]>;
+}
+
+export default defineRule({
+  id: 'ingress-shadowed-rule',
+  title: 'Ingress rule shadowed by broader rules',
+  description:
+    'Flags an ingress rule that never matters because other rules of its group, or of groups every resource carrying it also carries, already admit its whole source on all its protocols and ports. Identical rules are left to `rule-duplicate`.',
+  level: 'warning',
+  securitySeverity: 2.0,
+  tags: ['hygiene'],
+  practice: 1,
+  options: noOptions,
+  messages: {
+    shadowed: 'Ingress from {source} ({traffic}) on group `{group}` is shadowed by {winners} in the same group',
+    shadowedAcrossGroups: 'Ingress from {source} ({traffic}) on group `{group}` is shadowed by {winners}; every resource that carries `{group}` also carries {companions}',
+  },
+  check(ctx) {
+    const { sources, unknown } = ruleSources(ctx.model, 'ingress');
+    const companions = companionGroups(ctx.model);
+    const byGroup = groupBy(sources, (s) => s.rule.group);
+    const perRule = groupBy(sources, (s) => s.rule);
+    const pools = new Map<string, Pool>();
+    const poolOf = (group: string): Pool => {
+      const members = [group, ...[...(companions.get(group) ?? [])].sort()];
+      const key = members.join('\0');
+      let pool = pools.get(key);
+      if (!pool) pools.set(key, (pool = buildPool(members.flatMap((g) => byGroup.get(g) ?? []))));
+      return pool;
+    };
+    const removed = new Set<Source>();
+    const winnersOf = (s: Source): Source[] | null => {
+      const pool = poolOf(s.rule.group!);
+      const eligible = (w: Source) => w.rule !== s.rule && !removed.has(w) && !w.rule.entry.uncertain && conditionsWithin(w.when, s.when) && !duplicate(w, s);
+      return s.cidr ? pool.cidrs.covering(s.cidr, s.reach, eligible) : coveringReaches(s.reach, pool.references.get(s.peer) ?? [], eligible);
+    };
+    // Narrow rules first, so that of rules that cover each other the broadest stays and the others are reported.
+    const candidates = sources.filter((s) => s.rule.group && !s.rule.implicit && !unknown.has(s.rule)).sort(narrowestFirst);
+    for (const s of candidates) if (winnersOf(s)) removed.add(s);
+    // Checked again against what is left, so that the rules reported together can all go.
+    const found = groupBy([...removed].map((source) => ({ source, winners: winnersOf(source) })), (m) => (m.winners ? m.source.rule : null));
+    for (const [rule, moot] of found) {
+      const every = moot.length === perRule.get(rule)!.length;
+      for (const m of every ? moot.slice(0, 1) : moot) report(ctx, m.source, m.winners!, every ? [] : m.source.when);
+    }
+    for (const [rule, value] of unknown) if ((byGroup.get(rule.group ?? '')?.length ?? 0) > 0) ctx.unresolved(value);
+  },
+});
+
+function report(ctx: RuleContext<unknown>, s: Source, winners: Source[], when: string[]): void {
+  const model = ctx.model;
+  const group = groupLabel(model, s.rule);
+  const others = [...new Set(winners.filter((w) => w.rule.group !== s.rule.group).map((w) => `\`${groupLabel(model, w.rule)}\``))];
+  const named = winners.map((w) => `${w.label} (${describeReach(w.reach)})${others.length === 0 ? '' : w.rule.group === s.rule.group ? ' in the same group' : ` in group \`${groupLabel(model, w.rule)}\``}`);
+  const shown = named.length > 3 ? `${named.slice(0, 3).join(', ')} and ${named.length - 3} more` : named.join(' and ');
+  ctx.report({
+    messageId: others.length === 0 ? 'shadowed' : 'shadowedAcrossGroups',
+    data: { source: s.label, traffic: describeReach(s.reach), group, winners: shown, companions: others.join(' and ') },
+    at: spanOf(s),
+    resource: s.rule.resource,
+    ...(groupAddress(model, s.rule) ? { group: groupAddress(model, s.rule)! } : {}),
+    related: winners.map((w) => ({ at: spanOf(w), message: `${w.label} (${describeReach(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
+    ...(when.length > 0 ? { when } : {}),
+    key: `ingress|${s.peer}|${describeReach(s.reach)}`,
+  });
+}
+
+function buildPool(sources: Source[]): Pool {
+  const references = groupBy(sources, (s) => (s.cidr ? null : s.peer));
+  return { cidrs: new CidrIndex(sources.filter((s): s is Source & { cidr: Cidr } => s.cidr !== undefined)), references };
+}
+
+/** Where a finding about a source points: the CIDR alternative that yields it, or the rule's peer. */
+function spanOf(s: Source) {
+  return s.variant ? peerSpan(s.variant) : s.rule.peerAt;
+}
+
+/** Same group, source and traffic: `rule-duplicate`'s finding, not a shadow. */
+function duplicate(a: Source, b: Source): boolean {
+  return a.rule.group === b.rule.group && a.peer === b.peer && sameReach(a.reach, b.reach);
+}
+
+function narrowestFirst(a: Source, b: Source): number {
+  return (b.cidr?.prefix ?? 0) - (a.cidr?.prefix ?? 0) || weight(a.reach) - weight(b.reach) || compareLater(a, b);
+}
+
+function weight(r: Reach): number {
+  return r.allProtocols ? Infinity : r.tcp.size() + r.udp.size() + 256 * (r.icmp.length + r.icmpv6.length + r.protocols.length);
+}
+
+/** Later in source order first: of two equal rules, the first written is the one kept. */
+function compareLater(a: Source, b: Source): number {
+  const [x, y] = [a.rule.peerAt, b.rule.peerAt];
+  if (x.file !== y.file) return x.file < y.file ? 1 : -1;
+  return y.start.line - x.start.line || y.start.column - x.start.column;
+}
+
+function groupBy<T, K>(list: readonly T[], keyOf: (t: T) => K | null): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const t of list) {
+    const key = keyOf(t);
+    if (key === null) continue;
+    const same = out.get(key);
+    if (same) same.push(t);
+    else out.set(key, [t]);
+  }
+  return out;
+}
