@@ -14,6 +14,7 @@ import ruleMissingDescription from './rule-missing-description.js';
 import rulePortRangeWide from './rule-port-range-wide.js';
 import ruleShapeInvalid from './rule-shape-invalid.js';
 import ruleIpReputation from './rule-ip-reputation.js';
+import groupUnattached from './group-unattached.js';
 
 /**
  * The rule registry, in precedence order: the world-exposure family comes first and in the order RULES.md gives
@@ -36,4 +37,5 @@ export const RULES: RuleModule<any>[] = [
   groupDefaultRestrictAll,
   ruleShapeInvalid,
   ruleIpReputation,
+  groupUnattached,
 ];

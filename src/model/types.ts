@@ -124,6 +124,16 @@ export interface Attachment {
   at: Span;
 }
 
+/**
+ * A mention of a group outside its own definition and its own rules: an attribute of another resource, a module call
+ * argument or output, another group's rule, a data source, a CloudFormation `Ref`/`GetAtt`/`Sub` or `Outputs` entry, a
+ * CDK construct receiving the group or a property exporting it. What makes a group *used* besides attachments and peers.
+ */
+export interface GroupReference {
+  ref: GroupRef;
+  at: Span;
+}
+
 export interface SourceFile {
   path: string;
   format: SourceFormat;
@@ -133,6 +143,7 @@ export interface Model {
   groups: Map<string, SecurityGroup>;
   rules: Map<string, SgRule>;
   attachments: Attachment[];
+  references: GroupReference[];
   /** Rules whose group could not be resolved or is not defined in the analyzed configuration. */
   orphanRules: string[];
   /** Unknowns outside any rule that kept whole parts of the configuration from being analyzed (a remote nested stack). */
@@ -141,7 +152,7 @@ export interface Model {
 }
 
 export function emptyModel(): Model {
-  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolved: [], files: [] };
+  return { groups: new Map(), rules: new Map(), attachments: [], references: [], orphanRules: [], unresolved: [], files: [] };
 }
 
 /** What one front end produces for its files; model/link.ts merges facts into a Model. */
@@ -149,6 +160,7 @@ export interface Facts {
   groups: SecurityGroup[];
   rules: SgRule[];
   attachments: Attachment[];
+  references: GroupReference[];
   files: SourceFile[];
   unresolved: Unresolved[];
 }

@@ -6,6 +6,7 @@ import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evNumber, evString, type EV } from '../values.js';
 import { CONSTRUCTS, ENGINE_PORTS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
 import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
+import { groupUse } from './references.js';
 import { spanOf, type CdkSource } from './source.js';
 
 /** A model group as the CDK code sees it. */
@@ -71,6 +72,8 @@ export function extractCdk(ctx: CdkContext): void {
 class FileAnalysis {
   private readonly bindings = new Map<string, Target>();
   private readonly seenRules = new Set<string>();
+  /** Groups made with `new SecurityGroup`/`CfnSecurityGroup`, to find where each is used. */
+  private readonly madeGroups: { node: ts.NewExpression; target: Target }[] = [];
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -87,6 +90,17 @@ class FileAnalysis {
     for (const c of calls) this.factory(c);
     for (const n of news) this.l1Rule(n);
     for (const c of calls) this.unrolled(c, () => this.method(c));
+    this.groupReferences();
+  }
+
+  /** A group used anywhere (passed, returned, exported) other than to add rules to it is referenced there. */
+  private groupReferences(): void {
+    for (const { node, target } of this.madeGroups) {
+      const use = groupUse(this.ctx.src, this.ctx.ev, node, CONNECTION_METHODS);
+      if (!use) continue;
+      const at = spanOf(this.ctx.src, use, '');
+      for (const g of target.groups) this.ctx.facts.references.push({ ref: { kind: 'model', id: g.id }, at });
+    }
   }
 
   /**
@@ -182,11 +196,16 @@ class FileAnalysis {
     const id = idArg ? this.ctx.ev.value(this.ctx.src, idArg) : null;
     const constructId = id?.k === 'known' && typeof id.v === 'string' ? id.v : idArg ? text(this.ctx.src, idArg) : cls;
     const props = this.props(propsArg);
-    if (name.module === 'aws-ec2' && cls === 'SecurityGroup') this.bind(node, this.securityGroup(node, constructId, props));
-    else if (name.module === 'aws-ec2' && cls === 'CfnSecurityGroup') this.bind(node, this.cfnSecurityGroup(node, constructId, props));
+    if (name.module === 'aws-ec2' && cls === 'SecurityGroup') this.bindGroup(node, this.securityGroup(node, constructId, props));
+    else if (name.module === 'aws-ec2' && cls === 'CfnSecurityGroup') this.bindGroup(node, this.cfnSecurityGroup(node, constructId, props));
     else if (name.module === 'aws-ec2' && cls === 'Vpc') this.vpc(node, constructId, props);
     else if (/^ApplicationLoadBalanced(Fargate|Ec2)Service$/.test(cls)) this.loadBalancedService(node, constructId, props);
     else if (CONSTRUCTS[cls]?.modules.includes(name.module)) this.bind(node, this.ownerConstruct(node, cls, CONSTRUCTS[cls]!, constructId, props));
+  }
+
+  private bindGroup(node: ts.NewExpression, target: Target): void {
+    this.bind(node, target);
+    this.madeGroups.push({ node, target });
   }
 
   private props(arg: ts.Expression | undefined): Map<string, ts.Expression> {

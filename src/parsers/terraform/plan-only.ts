@@ -18,11 +18,15 @@ export function extractPlanOnly(plan: PlanValues, planDirAbs: string, rootDir: s
   const file: TfFile = { path: plan.path, text: '', body: {}, find: () => undefined };
   const instance = new Instance(indexModule(planDirAbs, rootDir, []), { world, rootDir, prefix: '', via: [], callKey: '', when: [], stack: [planDirAbs] });
   const addresses = new Set(plan.managed.map((r) => r.address));
+  const firstGroup = facts.groups.length;
   for (const r of plan.managed) {
     const local = r.address;
     const body = escapeTemplates(linkGroups(r, plan, addresses, rootDir)) as Record<string, unknown>;
     extractResource({ file, instance, facts, bindings: new Map(), when: [] }, { type: r.type, name: local, body, path: local, address: local, local });
   }
+  // A plan alone shows neither outputs nor module calls: its groups are taken as used (group-unattached stays quiet).
+  const at = { file: plan.path, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: '' };
+  for (const g of facts.groups.slice(firstGroup)) facts.references.push({ ref: { kind: 'model', id: g.id }, at });
 }
 
 function linkGroups(r: PlannedResource, plan: PlanValues, addresses: Set<string>, rootDir: string): Record<string, unknown> {
