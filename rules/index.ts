@@ -14,6 +14,9 @@ import ruleMissingDescription from './rule-missing-description.js';
 import rulePortRangeWide from './rule-port-range-wide.js';
 import ruleShapeInvalid from './rule-shape-invalid.js';
 import ruleIpReputation from './rule-ip-reputation.js';
+import groupMixedScope from './group-mixed-scope.js';
+import groupRepeatedCidrList from './group-repeated-cidr-list.js';
+import ingressPreferGroupReference from './ingress-prefer-group-reference.js';
 import groupUnattached from './group-unattached.js';
 
 /**
@@ -37,5 +40,8 @@ export const RULES: RuleModule<any>[] = [
   groupDefaultRestrictAll,
   ruleShapeInvalid,
   ruleIpReputation,
+  groupMixedScope,
+  groupRepeatedCidrList,
+  ingressPreferGroupReference,
   groupUnattached,
 ];

@@ -137,6 +137,8 @@ export interface GroupReference {
 export interface SourceFile {
   path: string;
   format: SourceFormat;
+  /** The deployment unit when it is not the format's default (model/roots.ts): a CDK source's app directory. */
+  root?: string;
 }
 
 export interface Model {

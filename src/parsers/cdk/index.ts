@@ -65,7 +65,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
     const { comments, constructs } = commentsAndConstructs(loaded);
     const root = appRoot(dirname(abs), opts.cwd, roots);
     const app = root ? displayPath(opts.cwd, root) || '.' : path;
-    result.facts.files.push({ path, format: 'cdk' });
+    result.facts.files.push({ path, format: 'cdk', root: app });
     const appPath = root ? posixRelative(root, abs) : path;
     extractCdk({ src: loaded, ev, facts: result.facts, restrictDefaultGroups: featureFlag(dirname(abs), flags, opts.scope), appPath });
     return { path, format: 'cdk', text: loaded.text, comments, constructs, diagnostics: loaded.diagnostics, analyzed: true, root: app } satisfies ParsedFile;
