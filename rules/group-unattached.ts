@@ -1,4 +1,5 @@
 import { defineRule, noOptions } from '../src/engine/define-rule.js';
+import { rootOf } from '../src/model/roots.js';
 import type { GroupRef, Model, SecurityGroup } from '../src/model/types.js';
 import { alternatives, type Value } from '../src/model/value.js';
 
@@ -19,8 +20,19 @@ export default defineRule({
     const { model } = ctx;
     const used = usedGroups(model);
     const names = externalNames(model);
+    // A lookup whose name or filter is not known (a data source by tags, a name from a variable) may find any group of its root.
+    const files = new Map(model.files.map((f) => [f.path, f]));
+    const unknownLookups = new Set(model.references.filter((r) => r.ref.kind === 'external' && alternatives(r.ref.id).some((a) => a.value.k !== 'known')).map((r) => rootOf(r.at, files)));
     for (const group of model.groups.values()) {
       if (group.isDefault || used.has(group.id) || namedElsewhere(group, names)) continue;
+      const root = rootOf(group.at, files);
+      if (unknownLookups.has(root)) {
+        for (const r of model.references) {
+          if (r.ref.kind !== 'external' || rootOf(r.at, files) !== root) continue;
+          for (const a of alternatives(r.ref.id)) if (a.value.k === 'unresolved') ctx.unresolved(a.value);
+        }
+        continue;
+      }
       ctx.report({
         messageId: 'unattached',
         data: { group: group.address },

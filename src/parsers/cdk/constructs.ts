@@ -394,6 +394,8 @@ class FileAnalysis {
     const idArg = name.path[1] === 'fromSecurityGroupId' ? call.arguments[2] : undefined;
     const id: Value<string> = idArg ? evString(this.ctx.ev.value(this.ctx.src, idArg)) : unresolved('cdk-token', text(this.ctx.src, call), spanOf(this.ctx.src, call, ''));
     const label = id.k === 'known' ? id.v : text(this.ctx.src, call);
+    // A lookup by name may find a group this app creates: group-unattached matches the name.
+    if (name.path[1] === 'fromLookupByName' && call.arguments[2]) this.ctx.facts.references.push({ ref: { kind: 'external', id: evString(this.ctx.ev.value(this.ctx.src, call.arguments[2])) }, at: spanOf(this.ctx.src, call, '') });
     const allowAll = this.bool(this.props(call.arguments[3]).get('allowAllOutbound'), true);
     this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label, externalAllowsAllOutbound: allowAll !== false });
   }

@@ -1,5 +1,6 @@
 import type { Facts } from '../../model/types.js';
-import { known } from '../../model/value.js';
+import { unresolved, type Value } from '../../model/value.js';
+import { evList, evString } from '../values.js';
 import { asRecord, type Instance, type TfFile } from './module.js';
 
 /** `aws_security_group.NAME` in an expression (not `data.aws_security_group.NAME`, not `aws_security_group_rule.x`). */
@@ -64,9 +65,9 @@ function scan(instance: Instance, file: TfFile, value: unknown, path: string, ow
 }
 
 /**
- * `data "aws_security_group"` (or `aws_security_groups`) looking a group up by a literal name (`name`, a `group-name`
- * filter; `*` wildcards allowed): an external reference by that name, which matches a group of this configuration
- * with that name.
+ * `data "aws_security_group"` (or `aws_security_groups`) looking a group up: by name (`name`, a `group-name` filter,
+ * `*` wildcards allowed) it is an external reference by that name, which matches a group of this configuration with
+ * that name; by anything else (tags, other filters) it is an unknown one, which may find any group.
  */
 function lookups(instance: Instance, file: TfFile, content: unknown, facts: Facts): void {
   for (const type of ['aws_security_group', 'aws_security_groups']) {
@@ -74,10 +75,16 @@ function lookups(instance: Instance, file: TfFile, content: unknown, facts: Fact
       (Array.isArray(blocks) ? blocks : [blocks]).forEach((raw, i) => {
         const block = asRecord(raw);
         const path = `data.${type}.${name}[${i}]`;
-        const filters = (Array.isArray(block.filter) ? block.filter : []).map(asRecord).filter((f) => f.name === 'group-name');
-        const literals = [block.name, ...filters.flatMap((f) => (Array.isArray(f.values) ? f.values : []))].filter((v): v is string => typeof v === 'string' && !v.includes('${'));
         const at = instance.span(file, path);
-        for (const text of literals) facts.references.push({ ref: { kind: 'external', id: known(text, at) }, at });
+        const evaluate = (v: unknown, p: string) => instance.evaluate(file, v, p);
+        const names: Value<string>[] = 'name' in block ? [evString(evaluate(block.name, `${path}.name`))] : [];
+        let other = 'tags' in block;
+        (Array.isArray(block.filter) ? block.filter : []).map(asRecord).forEach((f, j) => {
+          if (f.name === 'group-name') names.push(...evList(evaluate(f.values, `${path}.filter[${j}].values`)).map(evString));
+          else if (f.name !== 'vpc-id') other = true;
+        });
+        if (names.length === 0 && other) names.push(unresolved('data-source', `data.${type}.${name}`, at));
+        for (const id of names) facts.references.push({ ref: { kind: 'external', id }, at });
       });
     }
   }
