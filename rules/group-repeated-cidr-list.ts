@@ -5,12 +5,14 @@ import { formatCidr } from '../src/model/net.js';
 import { rootOf } from '../src/model/roots.js';
 import { describeReach, ruleTraffic } from '../src/model/traffic.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
+import { consistent } from '../src/model/value.js';
+import { deploymentVariants } from './_shared.js';
 
 interface Options {
   minCidrs: number;
 }
 
-/** The CIDRs one group admits (or reaches) with one kind of traffic, in one deployment variant. */
+/** The CIDRs one group admits (or reaches) with one kind of traffic, in one deployment variant (`when`). */
 interface CidrList {
   group: SecurityGroup;
   /** Canonical CIDR → the first rule variant that lists it. */
@@ -90,18 +92,29 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     if (u.cidr || known.length === 0) unknownTraffic.add(`${u.rule.group}|*`);
     for (const traffic of known) unknownTraffic.add(`${u.rule.group}|${traffic}`);
   }
-  const lists = new Map<string, CidrList>();
+  const byTraffic = new Map<string, RuleVariant[]>();
   for (const v of variants) {
     if (!v.rule.group || v.rule.implicit) continue;
-    const traffic = describeReach(v.reach);
-    if (unknownTraffic.has(`${v.rule.group}|*`) || unknownTraffic.has(`${v.rule.group}|${traffic}`)) continue;
-    const key = `${v.rule.group}|${traffic}|${v.when.join('&')}`;
-    let list = lists.get(key);
-    if (!list) lists.set(key, (list = { group: model.groups.get(v.rule.group)!, cidrs: new Map(), when: v.when }));
-    const canonical = formatCidr(v.cidr);
-    if (!list.cidrs.has(canonical)) list.cidrs.set(canonical, v);
+    const key = `${v.rule.group}|${describeReach(v.reach)}`;
+    if (unknownTraffic.has(`${v.rule.group}|*`) || unknownTraffic.has(key)) continue;
+    byTraffic.set(key, [...(byTraffic.get(key) ?? []), v]);
   }
-  return [...lists.values()].filter((l) => l.cidrs.size >= min);
+  const lists: CidrList[] = [];
+  for (const items of byTraffic.values()) {
+    // One list per deployment variant: a CIDR under a condition belongs to the variants where it holds.
+    const seen = new Set<string>();
+    for (const variant of deploymentVariants(items.map((v) => v.when)) ?? [[]]) {
+      const present = items.filter((v) => consistent([...v.when, ...variant]));
+      const cidrs = new Map<string, RuleVariant>();
+      for (const v of present) if (!cidrs.has(formatCidr(v.cidr))) cidrs.set(formatCidr(v.cidr), v);
+      const when = [...new Set(present.flatMap((v) => v.when))];
+      const key = `${[...cidrs.keys()].sort().join(',')}|${when.join('&')}`;
+      if (cidrs.size < min || seen.has(key)) continue;
+      seen.add(key);
+      lists.push({ group: model.groups.get(items[0]!.rule.group!)!, cidrs, when });
+    }
+  }
+  return lists;
 }
 
 function firstPeer(list: CidrList) {

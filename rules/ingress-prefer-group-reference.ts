@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
 import { cidrContains, formatCidr, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
+import type { Span } from '../src/model/location.js';
 import { consistent } from '../src/model/value.js';
 import { deploymentVariants } from './_shared.js';
 
@@ -50,7 +51,7 @@ export default defineRule<Options>({
         at: group.at,
         resource: group.address,
         group: group.address,
-        related: [...found.values()].map((v) => ({ at: v.rule.peerAt, message: `${v.cidrValue.v} is a single private host` })),
+        related: relatedHosts([...found.values()]),
         key: 'private-hosts',
         ...(when.length > 0 ? { when } : {}),
       });
@@ -58,6 +59,19 @@ export default defineRule<Options>({
     for (const u of unknowns) if (u.rule.group && !reported.has(u.rule.group)) ctx.unresolved(u.value);
   },
 });
+
+/** Where the hosts are written, one location per list or rule (a list of six hosts is one place, not six). */
+function relatedHosts(hosts: RuleVariant[]): { at: Span; message: string }[] {
+  const byPlace = new Map<string, { at: Span; hosts: string[] }>();
+  for (const v of hosts) {
+    const at = v.rule.peerAt;
+    const key = `${at.file}:${at.start.line}:${at.start.column}`;
+    const place = byPlace.get(key) ?? { at, hosts: [] };
+    place.hosts.push(v.cidrValue.v);
+    byPlace.set(key, place);
+  }
+  return [...byPlace.values()].map((p) => ({ at: p.at, message: p.hosts.length === 1 ? `${p.hosts[0]} is a single private host` : `${p.hosts.length} single private hosts are listed here` }));
+}
 
 /** A single address (/32, /128) in RFC 1918, RFC 6598 or unique-local IPv6 space. */
 function isPrivateHost(c: Cidr): boolean {
