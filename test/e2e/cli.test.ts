@@ -114,6 +114,7 @@ describe('configuration', () => {
     expect(summary).toEqual([
       'prod/main.tf egress-unrestricted error',
       'prod/main.tf ingress-world-open-port error',
+      'team/main.tf group-unattached note',
       'team/main.tf ingress-world-open-port note',
     ]);
   });
@@ -123,7 +124,7 @@ describe('configuration', () => {
     const printed = JSON.parse((await runCli(dir, ['--print-config', 'prod/main.tf'])).stdout);
     expect(printed.environments).toEqual(['production']);
     expect(printed.rules['egress-unrestricted']).toBe('error');
-    expect(printed.rules['group-unattached']).toBeUndefined();
+    expect(printed.rules['group-unattached']).toBe('off');
     expect(printed.rules['ingress-world-admin-port'][0]).toBe('error');
   });
 
@@ -167,7 +168,7 @@ describe('configuration', () => {
       'skip/main.tf': group('web', ingress(22, '0.0.0.0/0')),
     });
     const report = (await runCli(dir, ['.', '-c', 'cfg/strict.yml', '-f', 'json', '--exclude', 'skip/**'])).json();
-    expect(report.findings.map((f) => `${f.file} ${f.ruleId} ${f.level}`)).toEqual(['a/main.tf ingress-world-open-port error']);
+    expect(report.findings.map((f) => `${f.file} ${f.ruleId} ${f.level}`)).toEqual(['a/main.tf group-unattached note', 'a/main.tf ingress-world-open-port error']);
   });
 });
 
