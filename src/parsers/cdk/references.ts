@@ -112,15 +112,22 @@ class UseFinder {
   }
 
   private identifiers(name: string): ts.Identifier[] {
-    const out: ts.Identifier[] = [];
-    const visit = (n: ts.Node): void => {
-      if (ts.isIdentifier(n) && n.text === name) out.push(n);
-      ts.forEachChild(n, visit);
-    };
-    visit(this.src.sf);
-    return out;
+    let byName = identifierIndex.get(this.src.sf);
+    if (!byName) {
+      const index = new Map<string, ts.Identifier[]>();
+      const visit = (n: ts.Node): void => {
+        if (ts.isIdentifier(n)) index.set(n.text, [...(index.get(n.text) ?? []), n]);
+        ts.forEachChild(n, visit);
+      };
+      visit(this.src.sf);
+      identifierIndex.set(this.src.sf, (byName = index));
+    }
+    return byName.get(name) ?? [];
   }
 }
+
+/** Each file's identifiers by name, built once for all the groups it makes. */
+const identifierIndex = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
 
 function outermost(node: ts.Node): ts.Node {
   let n = node;

@@ -6,9 +6,10 @@ import { groupId, type CfnResourceContext } from './resources.js';
 const RULE_TYPES = new Set(['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress']);
 
 /**
- * References to the template's security groups: every `Ref`, `Fn::GetAtt`, `Fn::Sub` variable and `DependsOn` entry that
- * names a group, in `Resources` outside the group's own resource and its standalone rules (their `GroupId`/`GroupName`
- * names the group they belong to), and anywhere in `Outputs`. Resources whose condition is false for this run are skipped.
+ * References to the template's security groups: every `Ref`, `Fn::GetAtt`, `Fn::Sub` variable and `DependsOn` entry
+ * that names a group, in `Resources` outside the group's own resource and its standalone rules (their
+ * `GroupId`/`GroupName` names the group they belong to), and anywhere in `Outputs` and SAM's `Globals`. Resources
+ * whose condition is false for this run are skipped.
  */
 export function extractGroupReferences(ctx: CfnResourceContext): void {
   const ev = ctx.ev;
@@ -38,10 +39,11 @@ export function extractGroupReferences(ctx: CfnResourceContext): void {
       mentions(ctx, body, `Resources.${logicalId}`, (name, node, path) => report(name, node, path, own));
     }
   }
-  const outputs = ev.deref(root.get('Outputs', true) as Node | undefined);
-  if (isMap(outputs)) {
+  // Outputs export groups; SAM's Globals hand them to every function.
+  for (const section of ['Outputs', 'Globals']) {
+    const node = ev.deref(root.get(section, true) as Node | undefined);
     const seen = new Set<string>();
-    mentions(ctx, outputs, 'Outputs', (name, node, path) => report(name, node, path, seen));
+    if (isMap(node)) mentions(ctx, node, section, (name, n, path) => report(name, n, path, seen));
   }
 }
 
