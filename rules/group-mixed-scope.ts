@@ -4,7 +4,7 @@ import { ADMIN_PORTS, classify, namePorts, PortSet, SENSITIVE_PORTS, type NamedP
 import { portsOf, ruleTraffic, type Reach } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
 import { alternatives, consistent } from '../src/model/value.js';
-import { namedFromSpecs, portListSchema, portSetFromSpecs, type PortSpec } from './_shared.js';
+import { addTo, namedFromSpecs, portListSchema, portSetFromSpecs, type PortSpec } from './_shared.js';
 
 interface Options {
   allowedPorts: PortSpec[];
@@ -81,7 +81,14 @@ export default defineRule<Options>({
 /** Every ingress rule of each group with its known sources and traffic; unknown ones take no part. */
 function ingressByGroup(model: Model): Map<string, Ingress[]> {
   const out = new Map<string, Ingress[]>();
-  const add = (i: Ingress) => out.set(i.rule.group!, [...(out.get(i.rule.group!) ?? []), i]);
+  // One per written entry, source kind and variant: the CIDRs of one entry share its traffic, so one stands for all.
+  const seen = new Set<string>();
+  const add = (i: Ingress) => {
+    const key = `${i.rule.entry.id}|${i.source}|${i.when.join('&')}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    addTo(out, i.rule.group!, i);
+  };
   // A union of CIDRs that covers the whole address space is world ingress too (RULES.md), within one group.
   const inWorldUnion = new Set(worldExposures(model, 'ingress').filter((e) => e.byUnion && new Set(e.variants.map((v) => v.rule.group)).size === 1).flatMap((e) => e.variants));
   for (const v of addressVariants(model, 'ingress').variants) {

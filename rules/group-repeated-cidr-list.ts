@@ -6,7 +6,7 @@ import { rootOf } from '../src/model/roots.js';
 import { describeReach, ruleTraffic } from '../src/model/traffic.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import { consistent } from '../src/model/value.js';
-import { deploymentVariants } from './_shared.js';
+import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
   minCidrs: number;
@@ -46,7 +46,7 @@ export default defineRule<Options>({
       for (const list of cidrLists(ctx.model, direction, ctx.options.minCidrs)) {
         const set = [...list.cidrs.keys()].sort().join(',');
         const key = `${rootOf(list.group.at, files)}|${set}`;
-        bySet.set(key, [...(bySet.get(key) ?? []), list]);
+        addTo(bySet, key, list);
       }
     }
     for (const [unitAndSet, lists] of bySet) {
@@ -56,7 +56,7 @@ export default defineRule<Options>({
       for (const list of [...lists].sort((a, b) => compareSpans(a.group.at, b.group.at))) {
         const at = list.group.at;
         const key = `${at.file}:${at.start.line}:${at.start.column}`;
-        if (!definitions.get(key)?.some((l) => l.group.id === list.group.id)) definitions.set(key, [...(definitions.get(key) ?? []), list]);
+        if (!definitions.get(key)?.some((l) => l.group.id === list.group.id)) addTo(definitions, key, list);
       }
       if (definitions.size < 2) continue;
       const [first, ...later] = [...definitions.values()];
@@ -97,7 +97,7 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     if (!v.rule.group || v.rule.implicit) continue;
     const key = `${v.rule.group}|${describeReach(v.reach)}`;
     if (unknownTraffic.has(`${v.rule.group}|*`) || unknownTraffic.has(key)) continue;
-    byTraffic.set(key, [...(byTraffic.get(key) ?? []), v]);
+    addTo(byTraffic, key, v);
   }
   const lists: CidrList[] = [];
   for (const items of byTraffic.values()) {

@@ -3,7 +3,7 @@ import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
 import { cidrContains, formatCidr, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
 import type { Span } from '../src/model/location.js';
 import { consistent } from '../src/model/value.js';
-import { deploymentVariants } from './_shared.js';
+import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
   minHosts: number;
@@ -34,7 +34,7 @@ export default defineRule<Options>({
     const byGroup = new Map<string, RuleVariant[]>();
     for (const v of variants) {
       if (!v.rule.group || !isPrivateHost(v.cidr)) continue;
-      byGroup.set(v.rule.group, [...(byGroup.get(v.rule.group) ?? []), v]);
+      addTo(byGroup, v.rule.group, v);
     }
     const reported = new Set<string>();
     for (const [id, hosts] of byGroup) {
@@ -60,7 +60,7 @@ export default defineRule<Options>({
   },
 });
 
-/** Where the hosts are written, one location per list or rule (a list of six hosts is one place, not six). */
+/** Where the first hosts are written, one location per list or rule (a list of six hosts is one place, not six). */
 function relatedHosts(hosts: RuleVariant[]): { at: Span; message: string }[] {
   const byPlace = new Map<string, { at: Span; hosts: string[] }>();
   for (const v of hosts) {
@@ -70,7 +70,7 @@ function relatedHosts(hosts: RuleVariant[]): { at: Span; message: string }[] {
     place.hosts.push(v.cidrValue.v);
     byPlace.set(key, place);
   }
-  return [...byPlace.values()].map((p) => ({ at: p.at, message: p.hosts.length === 1 ? `${p.hosts[0]} is a single private host` : `${p.hosts.length} single private hosts are listed here` }));
+  return [...byPlace.values()].slice(0, SHOWN).map((p) => ({ at: p.at, message: p.hosts.length === 1 ? `${p.hosts[0]} is a single private host` : `${p.hosts.length} single private hosts are listed here` }));
 }
 
 /** A single address (/32, /128) in RFC 1918, RFC 6598 or unique-local IPv6 space. */

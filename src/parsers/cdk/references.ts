@@ -116,7 +116,11 @@ class UseFinder {
     if (!byName) {
       const index = new Map<string, ts.Identifier[]>();
       const visit = (n: ts.Node): void => {
-        if (ts.isIdentifier(n)) index.set(n.text, [...(index.get(n.text) ?? []), n]);
+        if (ts.isIdentifier(n)) {
+          const list = index.get(n.text);
+          if (list) list.push(n);
+          else index.set(n.text, [n]);
+        }
         ts.forEachChild(n, visit);
       };
       visit(this.src.sf);

@@ -25,7 +25,10 @@ export function extractGroupReferences(instance: Instance, groupIds: readonly st
   const idsOf = new Map<string, string[]>();
   for (const id of groupIds) {
     const m = /aws_security_group\.([\w-]+)(?:\[.*\])?$/.exec(id);
-    if (m) idsOf.set(m[1]!, [...(idsOf.get(m[1]!) ?? []), id]);
+    if (!m) continue;
+    const list = idsOf.get(m[1]!);
+    if (list) list.push(id);
+    else idsOf.set(m[1]!, [id]);
   }
   for (const file of instance.mod.files) {
     for (const [kind, content] of Object.entries(file.body)) {
