@@ -117,3 +117,31 @@ export function peerSpan(v: RuleVariant): Span {
 export function withThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
+
+const MAX_VARIANTS = 16;
+
+/**
+ * The deployment variants that the conditions in `whens` make ("IsProd is true", "with prod.tfvars"): every
+ * combination of one value per condition, as label lists; `[[]]` when there is no condition, null when there are more
+ * than 16 combinations. Something whose own conditions are `w` exists in variant `v` when `consistent([...w, ...v])`.
+ */
+export function deploymentVariants(whens: readonly (readonly string[])[]): string[][] | null {
+  const values = new Map<string, Set<string>>();
+  for (const label of whens.flat().flatMap((w) => w.split(' and '))) {
+    const name = label.startsWith('with ') ? 'var file' : /^(.+?) is /.exec(label)?.[1];
+    if (name !== undefined) values.set(name, (values.get(name) ?? new Set()).add(label));
+  }
+  let variants: string[][] = [[]];
+  for (const labels of values.values()) {
+    variants = variants.flatMap((v) => [...labels].map((l) => [...v, l]));
+    if (variants.length > MAX_VARIANTS) return null;
+  }
+  return variants;
+}
+
+/** Appends `value` to the list of `key`, creating it (in place: lists of 10^5 rules stay linear to build). */
+export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -19,6 +19,10 @@ import ruleDuplicate from './rule-duplicate.js';
 import groupInlineAndStandaloneRules from './group-inline-and-standalone-rules.js';
 import groupRuleQuota from './group-rule-quota.js';
 import attachmentGroupQuota from './attachment-group-quota.js';
+import groupMixedScope from './group-mixed-scope.js';
+import groupRepeatedCidrList from './group-repeated-cidr-list.js';
+import ingressPreferGroupReference from './ingress-prefer-group-reference.js';
+import groupUnattached from './group-unattached.js';
 
 /**
  * The rule registry, in precedence order: the world-exposure family comes first and in the order RULES.md gives
@@ -46,4 +50,8 @@ export const RULES: RuleModule<any>[] = [
   groupInlineAndStandaloneRules,
   groupRuleQuota,
   attachmentGroupQuota,
+  groupMixedScope,
+  groupRepeatedCidrList,
+  ingressPreferGroupReference,
+  groupUnattached,
 ];

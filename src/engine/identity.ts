@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Span } from '../model/location.js';
 import type { SourceFormat } from '../model/types.js';
 import type { Finding, FindingInstance } from './result.js';
 
@@ -8,27 +7,7 @@ import type { Finding, FindingInstance } from './result.js';
  * reached from; within a root, the instances and variants that give the same rule at the same location are one finding.
  */
 
-/** What the engine knows of each analyzed file to tell roots apart. */
-export interface RootSource {
-  format: SourceFormat;
-  /** Set where the root is not the format's default (a CDK source's app directory). */
-  root?: string;
-}
-
-/**
- * The root of a located value: the file it was reached from (the outermost module call or nested-stack site, else its
- * own file) stands in its root: a Terraform file in its module directory, a template for itself, a CDK source in its app.
- */
-export function rootOf(at: Span, files: ReadonlyMap<string, RootSource>): string {
-  const file = at.via?.[0]?.file ?? at.file;
-  const source = files.get(file);
-  if (source?.root) return source.root;
-  if (source?.format === 'terraform') {
-    const slash = file.lastIndexOf('/');
-    return slash < 0 ? '.' : file.slice(0, slash);
-  }
-  return file;
-}
+export { rootOf, type RootSource } from '../model/roots.js';
 
 /** True when `file` is the root itself or lies in the root's directory. */
 export function insideRoot(file: string, root: string): boolean {

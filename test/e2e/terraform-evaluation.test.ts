@@ -81,6 +81,7 @@ resource "aws_security_group" "admin" {
     const run = await runCli(dir, ['infra', '--plan', 'infra/plan.json', '-f', 'json']);
     expect(run.code).toBe(1);
     expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual([
+      'group-mixed-scope infra/main.tf:10',
       'ingress-world-admin-port infra/main.tf:17',
       'ingress-broad-source infra/main.tf:24',
       'ingress-shadowed-rule infra/main.tf:24',
@@ -217,6 +218,7 @@ module "bastion" {
     const run = await runCli(dir, ['.', '-f', 'json']);
     expect(run.json().findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.message}`)).toEqual([
       'group-inline-and-standalone-rules main.tf:6 This `aws_security_group_rule` adds an ingress rule to `module.bastion[0].aws_security_group.this`, whose inline ingress rules Terraform also manages: each apply removes the rules the other form added (when var.with_bastion is true)',
+      'group-mixed-scope modules/bastion/main.tf:5 Group `module.bastion[0].aws_security_group.this` mixes ingress from the whole internet (port 22 from 0.0.0.0/0) with private-only ingress (port 443 from 10.1.0.0/16) (when var.with_bastion is true)',
       'ingress-world-admin-port modules/bastion/main.tf:12 Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `module.bastion[0].aws_security_group.this` (when var.with_bastion is true)',
     ]);
   });

@@ -8,6 +8,7 @@ import { evNumber, evString, type EV } from '../values.js';
 import { CONSTRUCTS, ENGINE_PORTS, GROUP_LIST_PROPS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
 import { mayBeSkipped } from './control-flow.js';
 import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
+import { groupUse } from './references.js';
 import { spanOf, type CdkSource } from './source.js';
 
 /** A model group as the CDK code sees it. */
@@ -76,6 +77,8 @@ class FileAnalysis {
   private site: ts.Node | null = null;
   /** Where each group of this file is made, by group id. */
   private readonly madeAt = new Map<string, ts.Node>();
+  /** Groups made with `new SecurityGroup`/`CfnSecurityGroup`, to find where each is used. */
+  private readonly madeGroups: { node: ts.NewExpression; target: Target }[] = [];
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -92,6 +95,17 @@ class FileAnalysis {
     for (const c of calls) this.from(c, () => this.factory(c));
     for (const n of news) this.from(n, () => this.l1Rule(n));
     for (const c of calls) this.from(c, () => this.unrolled(c, () => this.method(c)));
+    this.groupReferences();
+  }
+
+  /** A group used anywhere (passed, returned, exported) other than to add rules to it is referenced there. */
+  private groupReferences(): void {
+    for (const { node, target } of this.madeGroups) {
+      const use = groupUse(this.ctx.src, this.ctx.ev, node, CONNECTION_METHODS);
+      if (!use) continue;
+      const at = spanOf(this.ctx.src, use, '');
+      for (const g of target.groups) this.ctx.facts.references.push({ ref: { kind: 'model', id: g.id }, at });
+    }
   }
 
   /** Reads what `site` adds; rules added where the code may not run may not exist (RuleEntry.uncertain). */
@@ -195,8 +209,8 @@ class FileAnalysis {
     const id = idArg ? this.ctx.ev.value(this.ctx.src, idArg) : null;
     const constructId = id?.k === 'known' && typeof id.v === 'string' ? id.v : idArg ? text(this.ctx.src, idArg) : cls;
     const props = this.props(propsArg);
-    if (name.module === 'aws-ec2' && cls === 'SecurityGroup') this.bind(node, this.securityGroup(node, constructId, props));
-    else if (name.module === 'aws-ec2' && cls === 'CfnSecurityGroup') this.bind(node, this.cfnSecurityGroup(node, constructId, props));
+    if (name.module === 'aws-ec2' && cls === 'SecurityGroup') this.bindGroup(node, this.securityGroup(node, constructId, props));
+    else if (name.module === 'aws-ec2' && cls === 'CfnSecurityGroup') this.bindGroup(node, this.cfnSecurityGroup(node, constructId, props));
     else if (name.module === 'aws-ec2' && cls === 'Vpc') this.vpc(node, constructId, props);
     else if (/^ApplicationLoadBalanced(Fargate|Ec2)Service$/.test(cls)) this.loadBalancedService(node, constructId, props);
     else if (CONSTRUCTS[cls]?.modules.includes(name.module)) this.bind(node, this.ownerConstruct(node, cls, CONSTRUCTS[cls]!, constructId, props));
@@ -214,6 +228,11 @@ class FileAnalysis {
     const all = this.ctx.facts.attachments;
     if (!attachment || l1 || !all.includes(attachment)) return;
     all.splice(all.indexOf(attachment), 1, ...attachment.groups.map((g) => ({ ...attachment, groups: [g] })));
+  }
+
+  private bindGroup(node: ts.NewExpression, target: Target): void {
+    this.bind(node, target);
+    this.madeGroups.push({ node, target });
   }
 
   private props(arg: ts.Expression | undefined): Map<string, ts.Expression> {
@@ -403,6 +422,8 @@ class FileAnalysis {
     const idArg = name.path[1] === 'fromSecurityGroupId' ? call.arguments[2] : undefined;
     const id: Value<string> = idArg ? evString(this.ctx.ev.value(this.ctx.src, idArg)) : unresolved('cdk-token', text(this.ctx.src, call), spanOf(this.ctx.src, call, ''));
     const label = id.k === 'known' ? id.v : text(this.ctx.src, call);
+    // A lookup by name may find a group this app creates: group-unattached matches the name.
+    if (name.path[1] === 'fromLookupByName' && call.arguments[2]) this.ctx.facts.references.push({ ref: { kind: 'external', id: evString(this.ctx.ev.value(this.ctx.src, call.arguments[2])) }, at: spanOf(this.ctx.src, call, '') });
     const allowAll = this.bool(this.props(call.arguments[3]).get('allowAllOutbound'), true);
     this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label, externalAllowsAllOutbound: allowAll !== false });
   }

@@ -7,6 +7,7 @@ import { alternatives, known, mapValue, under, type Value } from '../../model/va
 import { evList, evNumber, evString, presentOnly, type EV } from '../values.js';
 import { keyOf } from './document.js';
 import { GROUP_MARK, intrinsicCall, type TemplateEvaluator } from './intrinsics.js';
+import { extractGroupReferences } from './references.js';
 
 /** Properties (dotted paths through nested objects and lists) that list the groups a resource carries. */
 const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
@@ -105,6 +106,7 @@ export function extractResources(ctx: CfnResourceContext): void {
       if (attachment) extractAttachment(ctx, r, attachment.kind, attachment.paths);
     });
   }
+  extractGroupReferences(ctx);
 }
 
 /** A VPC's default group, which a template can only reach through `!GetAtt Vpc.DefaultSecurityGroup` (created once). */

@@ -18,6 +18,7 @@ export function extractPlanOnly(plan: PlanValues, planDirAbs: string, rootDir: s
   const file: TfFile = { path: plan.path, text: '', body: {}, find: () => undefined };
   const instance = new Instance(indexModule(planDirAbs, rootDir, []), { world, rootDir, prefix: '', via: [], callKey: '', when: [], stack: [planDirAbs] });
   const addresses = new Set(plan.managed.map((r) => r.address));
+  const firstGroup = facts.groups.length;
   for (const r of plan.managed) {
     const local = r.address;
     const body = escapeTemplates(linkGroups(r, plan, addresses, rootDir)) as Record<string, unknown>;
@@ -25,6 +26,9 @@ export function extractPlanOnly(plan: PlanValues, planDirAbs: string, rootDir: s
   }
   // A plan lists a group's rules, standalone ones included, whether or not the configuration states them inline.
   for (const g of facts.groups) if (g.at.file === plan.path) delete g.inlineRules;
+  // A plan alone shows neither outputs nor module calls: its groups are taken as used (group-unattached stays quiet).
+  const at = { file: plan.path, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: '' };
+  for (const g of facts.groups.slice(firstGroup)) facts.references.push({ ref: { kind: 'model', id: g.id }, at });
 }
 
 function linkGroups(r: PlannedResource, plan: PlanValues, addresses: Set<string>, rootDir: string): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { evList, evNumber, evString, presentOnly, type Data, type EV } from '../
 import { entriesOf, ID_MARKER, isIdMarker, toBool, withBindings } from './evaluate.js';
 import { tryParseValueString, type Node } from './syntax.js';
 import { asRecord, blocksOf, GROUP_TYPES, type Declared, type Instance, type TfFile } from './module.js';
+import { extractGroupReferences } from './references.js';
 
 /** Attribute paths (inside the resource body, nested blocks by name) that list the groups a resource carries. */
 const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
@@ -68,6 +69,7 @@ export function extractInstance(instance: Instance, facts: Facts, diagnostics: (
     if (budget.left === -1) diagnostics(decl.file.path, instance.span(decl.file, decl.path), `more than ${budget.limit.toLocaleString('en-US')} resource and module instances: the rest of the configuration was not analyzed`);
     return false;
   };
+  const firstGroup = facts.groups.length;
   for (const decl of instance.mod.resources.values()) {
     for (const expansion of instance.expand(decl)) {
       if (!spend(decl)) return;
@@ -77,6 +79,7 @@ export function extractInstance(instance: Instance, facts: Facts, diagnostics: (
       extractResource(ctx, block);
     }
   }
+  extractGroupReferences(instance, facts.groups.slice(firstGroup).map((g) => g.id), facts);
   for (const [name, decl] of instance.mod.calls) {
     const site = instance.span(decl.file, decl.path);
     const target = instance.callTarget(name, decl);

@@ -1,0 +1,122 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
+import { compareSpans } from '../src/model/location.js';
+import { formatCidr } from '../src/model/net.js';
+import { rootOf } from '../src/model/roots.js';
+import { describeReach, ruleTraffic } from '../src/model/traffic.js';
+import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
+import { consistent } from '../src/model/value.js';
+import { addTo, deploymentVariants } from './_shared.js';
+
+interface Options {
+  minCidrs: number;
+}
+
+/** The CIDRs one group admits (or reaches) with one kind of traffic, in one deployment variant (`when`). */
+interface CidrList {
+  group: SecurityGroup;
+  /** Canonical CIDR → the first rule variant that lists it. */
+  cidrs: Map<string, RuleVariant>;
+  when: string[];
+}
+
+const SHOWN = 6;
+
+export default defineRule<Options>({
+  id: 'group-repeated-cidr-list',
+  title: 'The same list of CIDRs repeated in several security groups',
+  description:
+    'Flags a group that lists the same set of 3 or more CIDRs (compared in canonical form) for one kind of traffic as another group does: one shared group (e.g. "Office IPs") or a managed prefix list would keep the list in one place.',
+  level: 'note',
+  securitySeverity: 1.0,
+  tags: ['maintainability', 'quota'],
+  practice: 3,
+  options: {
+    schema: { type: 'object', properties: { minCidrs: { type: 'integer', minimum: 2 } }, additionalProperties: false },
+    defaults: { minCidrs: 3 },
+  },
+  messages: {
+    repeated: 'Group `{group}` repeats the list of {count} CIDRs of group `{first}`: {cidrs}',
+  },
+  check(ctx) {
+    // Groups of different deployment units (Terraform roots, top-level templates, CDK apps) cannot share a group.
+    const files = new Map(ctx.model.files.map((f) => [f.path, f]));
+    const bySet = new Map<string, CidrList[]>();
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const list of cidrLists(ctx.model, direction, ctx.options.minCidrs)) {
+        const set = [...list.cidrs.keys()].sort().join(',');
+        const key = `${rootOf(list.group.at, files)}|${set}`;
+        addTo(bySet, key, list);
+      }
+    }
+    for (const [unitAndSet, lists] of bySet) {
+      const set = unitAndSet.slice(unitAndSet.lastIndexOf('|') + 1);
+      // Instances of one written group (count, for_each, a module called twice) are one definition, not a repetition.
+      const definitions = new Map<string, CidrList[]>();
+      for (const list of [...lists].sort((a, b) => compareSpans(a.group.at, b.group.at))) {
+        const at = list.group.at;
+        const key = `${at.file}:${at.start.line}:${at.start.column}`;
+        if (!definitions.get(key)?.some((l) => l.group.id === list.group.id)) addTo(definitions, key, list);
+      }
+      if (definitions.size < 2) continue;
+      const [first, ...later] = [...definitions.values()];
+      const original = first![0]!;
+      for (const list of later.flat()) {
+        const others = [original, ...later.flat().filter((l) => l.group.address !== list.group.address && l !== original)];
+        const cidrs = [...list.cidrs.keys()];
+        ctx.report({
+          messageId: 'repeated',
+          data: { group: list.group.address, first: original.group.address, count: cidrs.length, cidrs: cidrs.length > SHOWN ? `${cidrs.slice(0, SHOWN).join(', ')} and ${cidrs.length - SHOWN} more` : cidrs.join(', ') },
+          at: list.group.at,
+          resource: list.group.address,
+          group: list.group.address,
+          related: others.map((o) => ({ at: firstPeer(o), message: `group \`${o.group.address}\` lists the same CIDRs` })),
+          key: `list|${set}`,
+          ...(list.when.length > 0 ? { when: list.when } : {}),
+        });
+      }
+    }
+  },
+});
+
+/**
+ * Each group's lists of at least `min` distinct CIDRs, one per kind of traffic and deployment variant. A list with an
+ * unknown member (an unresolved CIDR, or a rule whose traffic is unknown) is left out: it may not be the same list.
+ */
+function cidrLists(model: Model, direction: Direction, min: number): CidrList[] {
+  const { variants, unknowns } = addressVariants(model, direction);
+  const unknownTraffic = new Set<string>();
+  for (const u of unknowns) {
+    if (!u.rule.group) continue;
+    const known = ruleTraffic(u.rule).flatMap((t) => (t.ok ? [describeReach(t.reach)] : []));
+    if (u.cidr || known.length === 0) unknownTraffic.add(`${u.rule.group}|*`);
+    for (const traffic of known) unknownTraffic.add(`${u.rule.group}|${traffic}`);
+  }
+  const byTraffic = new Map<string, RuleVariant[]>();
+  for (const v of variants) {
+    if (!v.rule.group || v.rule.implicit) continue;
+    const key = `${v.rule.group}|${describeReach(v.reach)}`;
+    if (unknownTraffic.has(`${v.rule.group}|*`) || unknownTraffic.has(key)) continue;
+    addTo(byTraffic, key, v);
+  }
+  const lists: CidrList[] = [];
+  for (const items of byTraffic.values()) {
+    // One list per deployment variant: a CIDR under a condition belongs to the variants where it holds.
+    const seen = new Set<string>();
+    for (const variant of deploymentVariants(items.map((v) => v.when)) ?? [[]]) {
+      const present = items.filter((v) => consistent([...v.when, ...variant]));
+      const cidrs = new Map<string, RuleVariant>();
+      for (const v of present) if (!cidrs.has(formatCidr(v.cidr))) cidrs.set(formatCidr(v.cidr), v);
+      const when = [...new Set(present.flatMap((v) => v.when))];
+      const key = `${[...cidrs.keys()].sort().join(',')}|${when.join('&')}`;
+      if (cidrs.size < min || seen.has(key)) continue;
+      seen.add(key);
+      lists.push({ group: model.groups.get(items[0]!.rule.group!)!, cidrs, when });
+    }
+  }
+  return lists;
+}
+
+function firstPeer(list: CidrList) {
+  return [...list.cidrs.values()].map((v) => v.rule.peerAt).sort(compareSpans)[0]!;
+}

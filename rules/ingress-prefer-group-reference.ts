@@ -1,0 +1,98 @@
+import { defineRule } from '../src/engine/define-rule.js';
+import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
+import { cidrContains, formatCidr, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
+import type { Span } from '../src/model/location.js';
+import { consistent } from '../src/model/value.js';
+import { addTo, deploymentVariants } from './_shared.js';
+
+interface Options {
+  minHosts: number;
+}
+
+/** RFC 6598 shared address space (carrier-grade NAT), private to the network like RFC 1918. */
+const SHARED_ADDRESS_SPACE = parseCidr('100.64.0.0/10')!;
+const SHOWN = 6;
+
+export default defineRule<Options>({
+  id: 'ingress-prefer-group-reference',
+  title: 'Many private single-host sources where a security group reference would do',
+  description:
+    'Flags a group whose ingress lists `minHosts` (default 5) or more private single-host CIDRs (/32 in RFC 1918 or RFC 6598 space, /128 in fc00::/7): the instances behind those addresses are better named by the security group they carry, or by the group itself.',
+  level: 'note',
+  securitySeverity: 1.0,
+  tags: ['maintainability'],
+  practice: 5,
+  options: {
+    schema: { type: 'object', properties: { minHosts: { type: 'integer', minimum: 2 } }, additionalProperties: false },
+    defaults: { minHosts: 5 },
+  },
+  messages: {
+    privateHosts: 'Group `{group}` admits {count} private single-host addresses: {hosts}',
+  },
+  check(ctx) {
+    const { variants, unknowns } = addressVariants(ctx.model, 'ingress');
+    const byGroup = new Map<string, RuleVariant[]>();
+    for (const v of variants) {
+      if (!v.rule.group || !isPrivateHost(v.cidr)) continue;
+      addTo(byGroup, v.rule.group, v);
+    }
+    const reported = new Set<string>();
+    for (const [id, hosts] of byGroup) {
+      const found = largestVariant(hosts, ctx.options.minHosts);
+      if (!found) continue;
+      const group = ctx.model.groups.get(id)!;
+      reported.add(id);
+      const names = [...found.values()].map((v) => v.cidrValue.v);
+      const shown = names.length > SHOWN ? `${names.slice(0, SHOWN).join(', ')} and ${names.length - SHOWN} more` : names.join(', ');
+      const when = [...new Set([...found.values()].flatMap((v) => v.when))];
+      ctx.report({
+        messageId: 'privateHosts',
+        data: { group: group.address, count: names.length, hosts: shown },
+        at: group.at,
+        resource: group.address,
+        group: group.address,
+        related: relatedHosts([...found.values()]),
+        key: 'private-hosts',
+        ...(when.length > 0 ? { when } : {}),
+      });
+    }
+    for (const u of unknowns) if (u.rule.group && !reported.has(u.rule.group)) ctx.unresolved(u.value);
+  },
+});
+
+/** Where the first hosts are written, one location per list or rule (a list of six hosts is one place, not six). */
+function relatedHosts(hosts: RuleVariant[]): { at: Span; message: string }[] {
+  const byPlace = new Map<string, { at: Span; hosts: string[] }>();
+  for (const v of hosts) {
+    const at = v.rule.peerAt;
+    const key = `${at.file}:${at.start.line}:${at.start.column}`;
+    const place = byPlace.get(key) ?? { at, hosts: [] };
+    place.hosts.push(v.cidrValue.v);
+    byPlace.set(key, place);
+  }
+  return [...byPlace.values()].slice(0, SHOWN).map((p) => ({ at: p.at, message: p.hosts.length === 1 ? `${p.hosts[0]} is a single private host` : `${p.hosts.length} single private hosts are listed here` }));
+}
+
+/** A single address (/32, /128) in RFC 1918, RFC 6598 or unique-local IPv6 space. */
+function isPrivateHost(c: Cidr): boolean {
+  return c.prefix === (c.family === 4 ? 32 : 128) && (isPrivate(c) || cidrContains(SHARED_ADDRESS_SPACE, c));
+}
+
+/**
+ * The distinct hosts of the first deployment variant with at least `min` of them (hosts present in every variant
+ * first, so a finding names a condition only when it needs one), by canonical address; null when none has enough.
+ */
+function largestVariant(hosts: RuleVariant[], min: number): Map<string, RuleVariant> | null {
+  const distinct = (list: RuleVariant[]) => {
+    const out = new Map<string, RuleVariant>();
+    for (const v of list) if (!out.has(formatCidr(v.cidr))) out.set(formatCidr(v.cidr), v);
+    return out;
+  };
+  const always = distinct(hosts.filter((v) => v.when.length === 0));
+  if (always.size >= min) return always;
+  for (const variant of deploymentVariants(hosts.map((v) => v.when)) ?? []) {
+    const present = distinct(hosts.filter((v) => consistent([...v.when, ...variant])));
+    if (present.size >= min) return present;
+  }
+  return null;
+}
