@@ -573,7 +573,8 @@ function attachedGroups(ctx: ResourceContext, raw: unknown, path: string): Attac
   const networkInterface = /\.(network_interfaces\[\d+\])/.exec(path)?.[1];
   return evList(evalAt(ctx, raw, path)).flatMap((item, i) =>
     alternatives(item).flatMap((alt): AttachedGroup[] => {
-      if (alt.value.k === 'known' && alt.value.v === null) return [];
+      // null and "" (the usual `cond ? id : ""`) attach nothing.
+      if (alt.value.k === 'known' && (alt.value.v === null || alt.value.v === '')) return [];
       return [
         {
           ref: groupRefOf(alt.value),
