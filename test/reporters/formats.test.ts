@@ -15,7 +15,7 @@ describe('junit and markdown', () => {
     const dir = join(E2E, 'mixed');
     const junit = await runCli(dir, ['.', '-f', 'junit']);
     await expect(junit.stdout).toMatchFileSnapshot('./__snapshots__/e2e-mixed.junit.xml');
-    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sg-lint" tests="\d+" failures="6" errors="0" skipped="2">/);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sg-lint" tests="\d+" failures="7" errors="0" skipped="2">/);
     const markdown = await runCli(dir, ['.', '-f', 'markdown']);
     await expect(markdown.stdout).toMatchFileSnapshot('./__snapshots__/e2e-mixed.md');
     expect(markdown.stdout).toContain('| 🔴 error | [`ingress-world-admin-port`](https://github.com/sg-lint/sg-lint/blob/main/rules/ingress-world-admin-port.md) | `terraform/network/main.tf:10:20` |');

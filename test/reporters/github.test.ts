@@ -75,7 +75,7 @@ describe('github annotations', () => {
     const run = await runCli(join(E2E, 'mixed'), ['.', '-f', 'github'], env);
     expect(run.code).toBe(1);
     await expect(run.stdout).toMatchFileSnapshot('./__snapshots__/e2e-mixed.github.txt');
-    expect(run.stderr).toMatch(/6 problems \(3 errors, 2 warnings, 1 note, 2 suppressed\)/);
+    expect(run.stderr).toMatch(/7 problems \(3 errors, 3 warnings, 1 note, 2 suppressed\)/);
     const text = readFileSync(summary, 'utf8');
     await expect(text).toMatchFileSnapshot('./__snapshots__/e2e-mixed.summary.md');
     expect(text).toContain('[`fixtures/_e2e/mixed/terraform/network/main.tf:10:20`](https://github.com/acme/infra/blob/abc123/fixtures/_e2e/mixed/terraform/network/main.tf#L10)');
