@@ -106,8 +106,13 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     for (const variant of deploymentVariants(items.map((v) => v.when)) ?? [[]]) {
       const present = items.filter((v) => consistent([...v.when, ...variant]));
       const cidrs = new Map<string, RuleVariant>();
-      for (const v of present) if (!cidrs.has(formatCidr(v.cidr))) cidrs.set(formatCidr(v.cidr), v);
-      const when = [...new Set(present.flatMap((v) => v.when))];
+      const labels = new Set<string>();
+      for (const v of present) {
+        const key = formatCidr(v.cidr);
+        if (!cidrs.has(key)) cidrs.set(key, v);
+        for (const w of v.when) labels.add(w);
+      }
+      const when = [...labels];
       const key = `${[...cidrs.keys()].sort().join(',')}|${when.join('&')}`;
       if (cidrs.size < min || seen.has(key)) continue;
       seen.add(key);

@@ -42,18 +42,19 @@ export default defineRule<Options>({
       if (!found) continue;
       const group = ctx.model.groups.get(id)!;
       reported.add(id);
-      const names = [...found.values()].map((v) => v.cidrValue.v);
-      const shown = names.length > SHOWN ? `${names.slice(0, SHOWN).join(', ')} and ${names.length - SHOWN} more` : names.join(', ');
-      const when = [...new Set([...found.values()].flatMap((v) => v.when))];
+      const names = [...found.values()].slice(0, SHOWN).map((v) => v.cidrValue.v);
+      const shown = found.size > SHOWN ? `${names.join(', ')} and ${found.size - SHOWN} more` : names.join(', ');
+      const when = new Set<string>();
+      for (const v of found.values()) for (const w of v.when) when.add(w);
       ctx.report({
         messageId: 'privateHosts',
-        data: { group: group.address, count: names.length, hosts: shown },
+        data: { group: group.address, count: found.size, hosts: shown },
         at: group.at,
         resource: group.address,
         group: group.address,
-        related: relatedHosts([...found.values()]),
+        related: relatedHosts(found.values()),
         key: 'private-hosts',
-        ...(when.length > 0 ? { when } : {}),
+        ...(when.size > 0 ? { when: [...when] } : {}),
       });
     }
     for (const u of unknowns) if (u.rule.group && !reported.has(u.rule.group)) ctx.unresolved(u.value);
@@ -61,16 +62,17 @@ export default defineRule<Options>({
 });
 
 /** Where the first hosts are written, one location per list or rule (a list of six hosts is one place, not six). */
-function relatedHosts(hosts: RuleVariant[]): { at: Span; message: string }[] {
+function relatedHosts(hosts: Iterable<RuleVariant>): { at: Span; message: string }[] {
   const byPlace = new Map<string, { at: Span; hosts: string[] }>();
   for (const v of hosts) {
     const at = v.rule.peerAt;
     const key = `${at.file}:${at.start.line}:${at.start.column}`;
-    const place = byPlace.get(key) ?? { at, hosts: [] };
-    place.hosts.push(v.cidrValue.v);
-    byPlace.set(key, place);
+    const place = byPlace.get(key);
+    if (place) place.hosts.push(v.cidrValue.v);
+    else if (byPlace.size === SHOWN) break;
+    else byPlace.set(key, { at, hosts: [v.cidrValue.v] });
   }
-  return [...byPlace.values()].slice(0, SHOWN).map((p) => ({ at: p.at, message: p.hosts.length === 1 ? `${p.hosts[0]} is a single private host` : `${p.hosts.length} single private hosts are listed here` }));
+  return [...byPlace.values()].map((p) => ({ at: p.at, message: p.hosts.length === 1 ? `${p.hosts[0]} is a single private host` : `${p.hosts.length} single private hosts are listed here` }));
 }
 
 /** A single address (/32, /128) in RFC 1918, RFC 6598 or unique-local IPv6 space. */
@@ -85,7 +87,10 @@ function isPrivateHost(c: Cidr): boolean {
 function largestVariant(hosts: RuleVariant[], min: number): Map<string, RuleVariant> | null {
   const distinct = (list: RuleVariant[]) => {
     const out = new Map<string, RuleVariant>();
-    for (const v of list) if (!out.has(formatCidr(v.cidr))) out.set(formatCidr(v.cidr), v);
+    for (const v of list) {
+      const key = formatCidr(v.cidr);
+      if (!out.has(key)) out.set(key, v);
+    }
     return out;
   };
   const always = distinct(hosts.filter((v) => v.when.length === 0));
