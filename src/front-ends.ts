@@ -39,12 +39,14 @@ const COST_PER_BYTE = { terraform: 2, cloudformation: 1, cdk: 1.5 } as const;
 const CDK_LOAD_COST = 500_000;
 
 /**
- * Below this much work (about 2 MB of templates, a second of parsing on one core) a run stays on the main thread:
- * starting a worker and loading the parsers in it takes about 0.3 s of the two cores, and copying a result back costs
- * a fifth of its parsing time, which a run this small does not win back. Measured on generated monorepos of 100 to
- * 1,000 files (npm run bench prints the 1,000-file one).
+ * Below this much work (about 5 MB of templates and modules) a run stays on the main thread. Measured on two cores by
+ * the CPU time of each thread: V8's own helper threads (garbage collection, compilation) already keep the second core
+ * about three quarters busy while the main thread parses, and a worker adds its start (0.3 s) and the copy of its
+ * results (a tenth to a fifth of its parsing time, half of it on the main thread). At 3.4M (400 files of the generated
+ * monorepo) the parse phase does not get shorter; at 7.6M (1,000 files, or ../shared/corpus) by 0 to 10%; at 72M
+ * (10,000 files) by about a quarter.
  */
-export const SMALL_RUN_COST = 2_000_000;
+export const SMALL_RUN_COST = 8_000_000;
 
 /**
  * By default no more threads than this: Terraform and CDK are one task each and linking stays on the main thread, so
@@ -52,7 +54,7 @@ export const SMALL_RUN_COST = 2_000_000;
  */
 const MAX_DEFAULT_LANES = 4;
 
-/** CloudFormation chunks hold about this much work or less, so that no thread waits long for another at the end. */
+/** CloudFormation chunks hold about this much work (up to twice as much, to keep a directory together), so that no thread waits long for another at the end. */
 const MAX_CHUNK_COST = 1_000_000;
 const MIN_CHUNK_COST = 100_000;
 
