@@ -27,6 +27,16 @@ export function tooDeeplyNested(text: string): Diagnostic {
   return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze${where}` };
 }
 
+/**
+ * The diagnostic for input nested past `limit` levels of brackets, refused before a parser that would overflow the
+ * stack on it; null within the limit.
+ */
+export function nestedPast(text: string, limit: number): Diagnostic | null {
+  const deepest = deepestNesting(text);
+  if (deepest.depth <= limit) return null;
+  return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze (${deepest.depth} levels of brackets here; the limit is ${limit})` };
+}
+
 /** Replaces a parser's own "Maximum call stack size exceeded" error with the located diagnostic of failureDiagnostic. */
 export function locateOverflow(d: Diagnostic, text: string): Diagnostic {
   return d.message.toLowerCase().includes('maximum call stack size exceeded') ? failureDiagnostic(new RangeError(d.message), text) : d;

@@ -1,6 +1,6 @@
 import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
-import { deepestNesting, distinct, locateOverflow, tooDeeplyNested } from '../guard.js';
+import { distinct, locateOverflow, nestedPast, tooDeeplyNested } from '../guard.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 import { parseJson } from './json-parser.js';
@@ -119,12 +119,6 @@ const looksLikeCfn = (text: string) => /AWSTemplateFormatVersion|["']?Type["']?\
  */
 const MAX_FLOW_NESTING = 500;
 
-function nestedTooDeeply(text: string): Diagnostic | null {
-  const deepest = deepestNesting(text);
-  if (deepest.depth <= MAX_FLOW_NESTING) return null;
-  return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze (${deepest.depth} levels of brackets here; the limit is ${MAX_FLOW_NESTING})` };
-}
-
 /**
  * Reads a YAML or JSON file and decides whether it is a CloudFormation template (by content, whatever its extension).
  * A text that starts as JSON is read as strict JSON (trailing commas are JSON errors, though YAML would take them);
@@ -156,7 +150,7 @@ function loadJson(path: string, text: string): LoadResult | null {
 
 function loadYaml(path: string, source: string, isJson: boolean): LoadResult {
   let text = source;
-  const tooDeep = nestedTooDeeply(text);
+  const tooDeep = nestedPast(text, MAX_FLOW_NESTING);
   if (tooDeep) return looksLikeCfn(text) ? { kind: 'broken', diagnostics: [tooDeep] } : { kind: 'not-ours' };
   let parsed = parseYaml(text);
   if (!isJson && parsed.doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {

@@ -1,6 +1,6 @@
 // The one module that touches @cdktf/hcl2json (its typings pull in lib.dom; keep them contained here).
-import { deepestNesting, failureDiagnostic, isStackOverflow } from '../guard.js';
-import { NativeParseError, parseHclNative } from './native-hcl.js';
+import { failureDiagnostic, isStackOverflow, nestedPast } from '../guard.js';
+import { isJsonObject, NativeParseError, parseHclNative } from './native-hcl.js';
 
 export type HclBody = Record<string, unknown>;
 
@@ -33,10 +33,8 @@ const MAX_HCL_NESTING = 500;
 const MAX_OPERATORS_ON_A_LINE = 3000;
 
 function tooDeepForTheParser(text: string): HclDiagnostic | null {
-  const deepest = deepestNesting(text);
-  if (deepest.depth > MAX_HCL_NESTING) {
-    return { line: deepest.line, column: deepest.column, message: `nested too deeply to analyze (${deepest.depth} levels of brackets here; the limit is ${MAX_HCL_NESTING})` };
-  }
+  const deep = nestedPast(text, MAX_HCL_NESTING);
+  if (deep) return deep;
   let line = 1;
   let operators = 0;
   for (let i = 0; i < text.length; i++) {
@@ -162,9 +160,8 @@ function mergeBody(into: Record<string, unknown>, from: Record<string, unknown>)
   for (const [key, value] of Object.entries(from)) {
     const existing = into[key];
     if (Array.isArray(existing) && Array.isArray(value)) existing.push(...value);
-    else if (isPlainObject(existing) && isPlainObject(value)) mergeBody(existing, value);
+    else if (isJsonObject(existing) && isJsonObject(value)) mergeBody(existing, value);
     else into[key] = value;
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -112,7 +112,7 @@ function addBlock(out: JsonObject, type: string, labels: string[], body: JsonObj
   for (const label of labels) {
     const inner = into[key];
     if (inner === undefined) into[key] = {};
-    else if (!isObject(inner)) throw new NativeParseError(`block ${type} ${labels.join(' ')} cannot be nested under the same name as another block`);
+    else if (!isJsonObject(inner)) throw new NativeParseError(`block ${type} ${labels.join(' ')} cannot be nested under the same name as another block`);
     into = into[key] as JsonObject;
     key = label;
   }
@@ -122,7 +122,7 @@ function addBlock(out: JsonObject, type: string, labels: string[], body: JsonObj
   else throw new NativeParseError(`block ${type} ${labels.join(' ')} has the name of another block's label`);
 }
 
-const isObject = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
+export const isJsonObject = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** hcl2json's value for an expression: literals and constructors as JSON, anything else as `${source}`. */
 function convert(node: Node, src: string): Json {
@@ -212,7 +212,7 @@ function sortKeys(value: Json): Json {
     }
     return value;
   }
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const keys = Object.keys(value);
   const sorted: JsonObject = {};
   for (const key of keys.sort()) {
