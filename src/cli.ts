@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { neutraliseWorkflowCommands } from './reporters/text.js';
 import { packageVersion } from './util/package-files.js';
+import { READ_OPTIONS } from './read-options.js';
 
 const HELP = `Usage: sg-lint [paths...] [options]
        sg-lint graph [paths...] [--format mermaid|dot|json]    who can reach whom (sg-lint graph --help)
@@ -65,22 +66,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config
 online pass with --online-required).`;
 
 const OPTIONS = {
+  ...READ_OPTIONS,
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
-  config: { type: 'string', short: 'c' },
   'print-config': { type: 'string' },
   preset: { type: 'string' },
   rule: { type: 'string', multiple: true },
   env: { type: 'string' },
   'fail-on': { type: 'string' },
   'max-warnings': { type: 'string' },
-  include: { type: 'string', multiple: true },
-  exclude: { type: 'string', multiple: true },
-  var: { type: 'string', multiple: true },
-  'var-file': { type: 'string', multiple: true },
-  parameter: { type: 'string', multiple: true },
-  'parameters-file': { type: 'string', multiple: true },
   'report-unresolved': { type: 'boolean' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
@@ -95,12 +90,10 @@ const OPTIONS = {
   'no-cache': { type: 'boolean' },
   'online-base-url': { type: 'string' },
   'allow-plugins': { type: 'boolean' },
-  'allow-outside': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   explain: { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  plan: { type: 'string' },
   jobs: { type: 'string' },
 } as const;
 

@@ -2,18 +2,11 @@ import { parseArgs } from 'node:util';
 import { analyze, ConfigError, type Analysis, type LintOptions } from '../api.js';
 import type { InputProblem } from '../reporters/exposure.js';
 import { neutraliseWorkflowCommands, printable } from '../reporters/text.js';
+import { READ_OPTIONS } from '../read-options.js';
 
 /** The options `sg-lint graph` and `sg-lint exposure` share with linting: what to read and with which values. */
 export const INPUT_OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  include: { type: 'string', multiple: true },
-  exclude: { type: 'string', multiple: true },
-  var: { type: 'string', multiple: true },
-  'var-file': { type: 'string', multiple: true },
-  parameter: { type: 'string', multiple: true },
-  'parameters-file': { type: 'string', multiple: true },
-  plan: { type: 'string' },
-  'allow-outside': { type: 'boolean' },
+  ...READ_OPTIONS,
   format: { type: 'string', short: 'f' },
   help: { type: 'boolean', short: 'h' },
 } as const;
