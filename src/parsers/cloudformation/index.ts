@@ -42,9 +42,11 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
     else notTemplates.add(abs);
     return template;
   };
+  const texts = new Map<string, ReturnType<typeof readSource>>();
   const read = (abs: string): TemplateDocument | null => {
     const path = displayPath(opts.cwd, abs);
-    const source = readSource(abs, opts.scope);
+    const source = texts.get(abs) ?? readSource(abs, opts.scope);
+    texts.delete(abs);
     if (source.error) {
       if (/\.(template|ya?ml|json)$/.test(abs) && !source.error.includes('binary')) result.files.push(broken(path, '', [{ line: 1, column: 1, message: source.error }]));
       return null;
@@ -59,14 +61,14 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       return null;
     }
     const template = loaded.template;
+    const comments = [...template.comments, ...metadataDirectives(template)];
     const parsed: ParsedFile = {
       path,
       format: 'cloudformation',
       text,
-      comments: [...template.comments, ...metadataDirectives(template)],
-      get constructs() {
-        return template.constructs;
-      },
+      comments,
+      // Only comments can be directives that need the constructs; without them the parse tree is not kept for them.
+      constructs: comments.length > 0 ? template.constructs : [],
       diagnostics: loaded.diagnostics,
       analyzed: loaded.diagnostics.length === 0,
     };
@@ -75,9 +77,20 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
     return template;
   };
 
-  for (const abs of [...candidates].sort()) load(abs);
+  // Parse trees are large: a template's is dropped once it is analyzed, unless a nested-stack call may need it again.
+  // Only a template that names AWS::CloudFormation::Stack can call another, so those are read first: then every template
+  // reached through a call is known before any other is analyzed as a root.
+  const sorted = [...candidates].sort();
   const children = new Set<string>();
-  for (const [abs, t] of templates) for (const call of nestedCalls(t)) if (call.local) children.add(resolve(dirname(abs), call.url));
+  for (const abs of sorted) {
+    const source = readSource(abs, opts.scope);
+    if (!source.text?.includes('AWS::CloudFormation::Stack')) {
+      texts.set(abs, source);
+      continue;
+    }
+    const t = load(abs);
+    for (const call of t ? nestedCalls(t) : []) if (call.local) children.add(resolve(dirname(abs), call.url));
+  }
 
   const explicit = Object.fromEntries(Object.entries(opts.parameters).map(([k, v]) => [k, known(v, cliSpan(k)) as EV]));
   // A template whose analysis fails (nesting too deep to follow) keeps nothing of it and reports the failure; the run goes on.
@@ -132,7 +145,17 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       analyze(childAbs, child, passed, [...via, site], `${instance}@${t.path}#${call.logicalId}`, [...stack, childAbs]);
     }
   };
-  for (const [abs, t] of templates) if (!children.has(abs)) analyze(abs, t, explicit, [], '', [abs]);
+  for (const abs of sorted) {
+    if (children.has(abs)) continue;
+    const t = load(abs);
+    if (t) analyze(abs, t, explicit, [], '', [abs]);
+    if (!children.has(abs)) templates.delete(abs);
+  }
+  // Files are listed as if every candidate had been read in order, and then the templates only calls reach.
+  const rank = new Map(sorted.map((abs, i) => [displayPath(opts.cwd, abs), i]));
+  const byRank = (a: { path: string }, b: { path: string }) => (rank.get(a.path) ?? sorted.length) - (rank.get(b.path) ?? sorted.length);
+  result.files.sort(byRank);
+  result.facts.files.sort(byRank);
   return result;
 }
 
