@@ -12,10 +12,12 @@ const HELP = `Usage: sg-lint [paths...] [options]
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
 Output:
-  -f, --format <name>[=<file>]  text (default) | json | sarif | github | junit | markdown; repeatable,
-                                name=file writes that format to a file
+  -f, --format <name>[=<file>]  text (default) | json | sarif | github | junit | markdown | checkstyle |
+                                gitlab (GitLab Code Quality); repeatable, name=file writes that format to a file
   -o, --output <file>           write the format that has no file there instead of stdout
   -q, --quiet                   report and count only findings at level error
+      --color, --no-color       colours in the text report: on or off (default: on a terminal, unless NO_COLOR
+                                is set; FORCE_COLOR turns them on)
 Rules and config:
   -c, --config <file>           use this config for every file (default: nearest .sg-lint.yml/.yaml/.json)
       --print-config <file>     print the effective config for that file as JSON
@@ -70,6 +72,8 @@ const OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
   'print-config': { type: 'string' },
   preset: { type: 'string' },
   rule: { type: 'string', multiple: true },
@@ -98,7 +102,7 @@ const OPTIONS = {
 } as const;
 
 function parse(argv: string[]) {
-  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
 }
 
 export type CliArgs = ReturnType<typeof parse>;
