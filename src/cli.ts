@@ -59,6 +59,10 @@ Online pass (IP reputation; nothing touches the network without --online):
 Performance:
       --jobs <n>                threads that parse files, this one included: 1 means no worker thread
                                 (default: one per core, at most 4; 1 for a small run)
+Set up a repository:
+      --init [dir]              write a .sg-lint.yml for the formats found in dir (default .), a GitHub workflow
+                                and a pre-commit hook; existing files are left alone
+      --force                   with --init: overwrite an existing .sg-lint.yml and workflow
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation
@@ -94,6 +98,8 @@ const OPTIONS = {
   'no-cache': { type: 'boolean' },
   'online-base-url': { type: 'string' },
   'allow-plugins': { type: 'boolean' },
+  init: { type: 'boolean' },
+  force: { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   explain: { type: 'string' },
   version: { type: 'boolean' },
@@ -126,6 +132,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   if (args.values.help) return io.stdout.write(HELP + '\n'), 0;
   if (args.values.version) return io.stdout.write(packageVersion() + '\n'), 0;
+  if (args.values.init || args.values.force) {
+    const { initCommand } = await import('./init/command.js');
+    return initCommand(args, io, cwd);
+  }
   const { run } = await import('./cli-run.js');
   return run(args, io, cwd, env);
 }
