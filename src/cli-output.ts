@@ -2,7 +2,7 @@ import { appendFileSync, renameSync, rmSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Result } from './engine/result.js';
 import { fullRegistry } from './api.js';
-import { jobSummary, reportRules, type ReportContext } from './reporters/index.js';
+import { jobSummary, reportRules, REPOSITORY_PATHS, type FormatName, type ReportContext } from './reporters/index.js';
 import { STEP_SUMMARY_BYTES } from './reporters/markdown.js';
 import { changedLines, isChanged, repositoryRoot, type ChangedLines } from './util/git.js';
 import { blobLinker, pullRequestBase } from './util/github-env.js';
@@ -12,11 +12,11 @@ type Env = Record<string, string | undefined>;
 /** Everything the reporters need besides the Result (CLI side: git root, GitHub environment, changed lines). */
 export function reportContext(
   result: Result,
-  opts: { cwd: string; env: Env; version: string; formats: readonly string[]; changed?: ChangedLines; changedRef?: string },
+  opts: { cwd: string; env: Env; version: string; formats: readonly FormatName[]; changed?: ChangedLines; changedRef?: string },
 ): ReportContext {
   const github = opts.formats.includes('github');
-  // Only SARIF, `github` and the markdown links use repository paths: other formats need not ask git.
-  const repoRoot = github || opts.formats.includes('sarif') || opts.formats.includes('markdown') ? repositoryRoot(opts.cwd) : resolve(opts.cwd);
+  // Only SARIF, `github`, `gitlab` and the markdown links use repository paths: other formats need not ask git.
+  const repoRoot = opts.formats.some((f) => f === 'markdown' || REPOSITORY_PATHS.includes(f)) ? repositoryRoot(opts.cwd) : resolve(opts.cwd);
   // Annotations on lines the pull request changed come first: from --changed-since, or from the PR base in Actions.
   let changed = opts.changed;
   if (!changed && github && opts.env.GITHUB_ACTIONS === 'true') {
@@ -41,6 +41,18 @@ export function reportContext(
     ...(link ? { link } : {}),
     ...(opts.changedRef ? { scope: `Only findings on lines changed since \`${opts.changedRef}\` are reported.` } : {}),
   };
+}
+
+/**
+ * Whether the text report on standard output has ANSI colours: the last of --color and --no-color decides when one is
+ * given; otherwise FORCE_COLOR when set and not empty (on, except 0 and false, which Node.js reads as off), then
+ * NO_COLOR when set and not empty (off), then whether standard output is a terminal.
+ */
+export function colorOnStdout(flag: boolean | undefined, isTTY: boolean, env: Env): boolean {
+  if (flag !== undefined) return flag;
+  if (env.FORCE_COLOR) return !/^(0|false)$/i.test(env.FORCE_COLOR);
+  if (env.NO_COLOR) return false;
+  return isTTY;
 }
 
 /** Appends the job summary to $GITHUB_STEP_SUMMARY, keeping the step's file under GitHub's 1 MiB cap. */

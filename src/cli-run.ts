@@ -4,9 +4,9 @@ import { findConfig, readConfig } from './config/load.js';
 import { RuleResolver } from './config/resolve.js';
 import type { Level, LevelSetting } from './engine/define-rule.js';
 import { isNote, LEVEL_RANK, type Result } from './engine/result.js';
-import { appendStepSummary, reportContext, writeFileAtomic } from './cli-output.js';
+import { appendStepSummary, colorOnStdout, reportContext, writeFileAtomic } from './cli-output.js';
 import { baselineStep, BaselineError, changedSince, keepChanged, readBaselineFile, type LoadedBaseline } from './postprocess.js';
-import { FORMATS, renderReport, type FormatName } from './reporters/index.js';
+import { FORMATS, NO_RUN_ERRORS, renderReport, type FormatName } from './reporters/index.js';
 import { neutraliseWorkflowCommands, onlineSummary, printable, summaryLine } from './reporters/text.js';
 import { endpointProblem } from './engine/online/settings.js';
 import { GitError, type ChangedLines } from './util/git.js';
@@ -74,11 +74,16 @@ export async function run(args: CliArgs, io: CliIo, cwd: string, env: Record<str
         return false;
       }
     };
+    const colorFlag = lastColorFlag(args);
     for (const o of outputs) {
-      const color = !o.file && Boolean(io.stdout.isTTY) && !env.NO_COLOR;
+      // A report written to a file is coloured only when --color asks for it.
+      const color = o.file ? colorFlag === true : colorOnStdout(colorFlag, Boolean(io.stdout.isTTY), env);
       const text = renderReport(o.format, result, { ...ctx, color });
       if (o.file) write(o.file, text, 'report');
       else out(text);
+    }
+    if (outputs.every((o) => NO_RUN_ERRORS.includes(o.format))) {
+      for (const e of result.errors) if (!isNote(e)) err(`sg-lint: ${e.kind} error: ${e.file ? `${printable(e.file)}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : ''}${printable(e.message)}\n`);
     }
     if (ctx.summary && env.GITHUB_STEP_SUMMARY) {
       try {
@@ -177,6 +182,12 @@ function lintOptions(v: Record<string, unknown>, env: Record<string, string | un
       ...(onProgress ? { runtime: { onProgress } } : {}),
     },
   };
+}
+
+/** --color or --no-color, whichever is given last; undefined when neither is. */
+function lastColorFlag(args: CliArgs): boolean | undefined {
+  const last = args.tokens.filter((t) => t.kind === 'option' && (t.name === 'color' || t.name === 'no-color')).pop();
+  return last === undefined ? undefined : last.kind === 'option' && last.name === 'color';
 }
 
 function parseFormats(specs: string[], output: string | undefined): { format: FormatName; file?: string }[] {

@@ -12,10 +12,12 @@ const HELP = `Usage: sg-lint [paths...] [options]
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
 Output:
-  -f, --format <name>[=<file>]  text (default) | json | sarif | github | junit | markdown; repeatable,
-                                name=file writes that format to a file
+  -f, --format <name>[=<file>]  text (default) | json | sarif | github | junit | markdown | checkstyle |
+                                gitlab (GitLab Code Quality); repeatable, name=file writes that format to a file
   -o, --output <file>           write the format that has no file there instead of stdout
   -q, --quiet                   report and count only findings at level error
+      --color, --no-color       colours in the text report: on or off (default: on a terminal, unless NO_COLOR
+                                is set; FORCE_COLOR turns them on)
 Rules and config:
   -c, --config <file>           use this config for every file (default: nearest .sg-lint.yml/.yaml/.json)
       --print-config <file>     print the effective config for that file as JSON
@@ -57,6 +59,10 @@ Online pass (IP reputation; nothing touches the network without --online):
 Performance:
       --jobs <n>                threads that parse files, this one included: 1 means no worker thread
                                 (default: one per core, at most 4; 1 for a small run)
+Set up a repository:
+      --init [dir]              write a .sg-lint.yml for the formats found in dir (default .), a GitHub workflow
+                                and a pre-commit hook; existing files are left alone
+      --force                   with --init: overwrite an existing .sg-lint.yml and workflow
 Information:
       --list-rules              print the rule catalogue
       --explain <rule-id>       print a rule's documentation
@@ -70,6 +76,8 @@ const OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
   'print-config': { type: 'string' },
   preset: { type: 'string' },
   rule: { type: 'string', multiple: true },
@@ -90,6 +98,8 @@ const OPTIONS = {
   'no-cache': { type: 'boolean' },
   'online-base-url': { type: 'string' },
   'allow-plugins': { type: 'boolean' },
+  init: { type: 'boolean' },
+  force: { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   explain: { type: 'string' },
   version: { type: 'boolean' },
@@ -98,7 +108,7 @@ const OPTIONS = {
 } as const;
 
 function parse(argv: string[]) {
-  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
 }
 
 export type CliArgs = ReturnType<typeof parse>;
@@ -122,6 +132,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   if (args.values.help) return io.stdout.write(HELP + '\n'), 0;
   if (args.values.version) return io.stdout.write(packageVersion() + '\n'), 0;
+  if (args.values.init || args.values.force) {
+    const { initCommand } = await import('./init/command.js');
+    return initCommand(args, io, cwd);
+  }
   const { run } = await import('./cli-run.js');
   return run(args, io, cwd, env);
 }

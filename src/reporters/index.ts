@@ -1,7 +1,9 @@
 import { docsUrl, type RuleModule } from '../engine/define-rule.js';
 import type { Result } from '../engine/result.js';
 import { ruleDoc } from '../util/package-files.js';
+import { formatCheckstyle } from './checkstyle.js';
 import { formatGithub } from './github.js';
+import { formatGitlab } from './gitlab.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown, MARKDOWN_COMMENT_BYTES } from './markdown.js';
@@ -10,8 +12,14 @@ import { ruleInfos, type RuleInfo } from './rule-info.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit', 'markdown', 'checkstyle', 'gitlab'] as const;
 export type FormatName = (typeof FORMATS)[number];
+
+/** Formats whose paths are relative to the repository root (the others' are relative to the current directory). */
+export const REPOSITORY_PATHS: readonly FormatName[] = ['sarif', 'github', 'gitlab'];
+
+/** Formats with no place for run errors (`errors[]`): when only these are written, the CLI prints the errors on stderr. */
+export const NO_RUN_ERRORS: readonly FormatName[] = ['github', 'gitlab'];
 
 export interface ReportContext {
   version: string;
@@ -47,6 +55,10 @@ export function renderReport(format: FormatName, result: Result, ctx: ReportCont
       return formatJunit(result, { rules: ctx.rules });
     case 'markdown':
       return markdownReport(result, ctx, MARKDOWN_COMMENT_BYTES, (file) => file);
+    case 'checkstyle':
+      return formatCheckstyle(result);
+    case 'gitlab':
+      return formatGitlab(result, { repoPath });
   }
 }
 

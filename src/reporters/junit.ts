@@ -1,4 +1,5 @@
 import { isNote, type Finding, type Result } from '../engine/result.js';
+import { xmlAttr as attr, xmlText as text } from './xml.js';
 
 /**
  * JUnit XML for CI systems that read it: one test suite per analyzed file, one failing test case per finding (its type is
@@ -41,15 +42,4 @@ export function formatJunit(result: Result, opts: { rules: { id: string; helpUri
   }
   const errors = runErrors.length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sg-lint" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${suites.join('\n')}${suites.length > 0 ? '\n' : ''}</testsuites>\n`;
-}
-
-// XML 1.0 allows tab, newline, carriage return and the characters from U+0020 on (not U+FFFE/U+FFFF).
-const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-function text(s: string): string {
-  return s.replace(INVALID_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function attr(s: string): string {
-  return text(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }

@@ -11,7 +11,7 @@ import { plainEnv, runCli, workspace } from '../helpers/workspace.js';
 const BIN = join(ROOT, 'dist', 'src', 'bin.js');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 const GENERATOR = join(ROOT, '..', 'shared', 'tools', 'gen-monorepo.mjs');
-const FILE_FORMATS = ['text', 'sarif', 'github', 'junit', 'markdown'];
+const FILE_FORMATS = ['text', 'sarif', 'github', 'junit', 'markdown', 'checkstyle', 'gitlab'];
 
 for (const [what, path] of [
   ['../shared/corpus', CORPUS],

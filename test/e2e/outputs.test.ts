@@ -20,7 +20,7 @@ async function expectRefused(dir: string, args: string[], message: RegExp): Prom
 describe('outputs and bad input', () => {
   it('an invalid --format or a format without its file is exit 2 before anything is written', async () => {
     const dir = workspace({ 'main.tf': main });
-    await expectRefused(dir, ['.', '-f', 'yaml'], /unknown format "yaml" \(available: text, json, sarif, github, junit, markdown\)/);
+    await expectRefused(dir, ['.', '-f', 'yaml'], /unknown format "yaml" \(available: text, json, sarif, github, junit, markdown, checkstyle, gitlab\)/);
     await expectRefused(dir, ['.', '-f', 'junit='], /names no file/);
   });
 
