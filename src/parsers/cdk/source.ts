@@ -136,5 +136,6 @@ export function commentsAndConstructs(src: CdkSource): { comments: SourceComment
   };
   visit(src.sf);
   take(ts.getLeadingCommentRanges(src.text, src.sf.endOfFileToken.pos));
-  return { comments: [...comments.values()].sort((a, b) => a.at.start.line - b.at.start.line || a.at.start.column - b.at.start.column), constructs };
+  // Only a comment can be a directive that needs the constructs it covers.
+  return { comments: [...comments.values()].sort((a, b) => a.at.start.line - b.at.start.line || a.at.start.column - b.at.start.column), constructs: comments.size > 0 ? constructs : [] };
 }

@@ -247,7 +247,8 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promis
   }
   const index = indexHcl(text);
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
-  parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
+  // Only a comment can be a directive that needs the constructs it covers.
+  if (parsed.comments.length > 0) parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
   const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
