@@ -20,7 +20,10 @@ export function insideRoot(file: string, root: string): boolean {
  * A resource address without what distinguishes its instances: Terraform's module path and `count`/`for_each` keys
  * (`module.a["x"].aws_security_group.this[0]` → `aws_security_group.this`). Other formats' addresses name one resource.
  */
-export function stableResource(resource: string, format: SourceFormat | undefined): string {
+export function stableResource(resource: string, format: SourceFormat | undefined, root = '', repoPath: (file: string) => string = (f) => f): string {
+  // A CDK construct outside any app (no cdk.json) is its own root, named by its file as the run sees it: the
+  // fingerprint names it from the repository instead, so that it does not depend on the working directory.
+  if (format === 'cdk' && root !== '' && resource.startsWith(`${root}#`)) return repoPath(root) + resource.slice(root.length);
   if (format !== 'terraform') return resource;
   return resource
     .replace(/^(?:module\.[\w-]+(?:\[[^\]]*\])?\.)+/, '')

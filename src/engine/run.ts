@@ -181,7 +181,7 @@ function makeFinding(
     resource,
     related: [],
     root,
-    fingerprint: fingerprint(ruleId, identity.repoPath(root), identity.repoPath(at.file), stableResource(resource, format), key),
+    fingerprint: fingerprint(ruleId, identity.repoPath(root), identity.repoPath(at.file), stableResource(resource, format, root, identity.repoPath), key),
     ...(when.length > 0 ? { conditions: when } : {}),
   };
   return { finding, base, conditions: when };

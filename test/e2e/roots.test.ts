@@ -74,6 +74,26 @@ describe('roots', () => {
     expect([merged!.fingerprint, other!.fingerprint]).toEqual(fromTop);
   });
 
+  it('keeps the fingerprint of a CDK construct outside any app (no cdk.json) when the working directory changes', async () => {
+    const stack = `import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Stack } from 'aws-cdk-lib';
+export class Api extends Stack {
+  constructor(scope: any, id: string, vpc: ec2.IVpc) {
+    super(scope, id);
+    const sg = new ec2.SecurityGroup(this, 'ApiSg', { vpc, description: 'api' });
+    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22), 'ssh');
+  }
+}
+`;
+    const dir = workspace({ 'infra/lib/api.ts': stack });
+    initRepo(dir);
+    const fromTop = admin(await runCli(dir, ['infra', '-f', 'json']));
+    const fromInfra = admin(await runCli(join(dir, 'infra'), ['.', '-f', 'json']));
+    expect(fromTop.map((f) => f.resource)).toEqual(['infra/lib/api.ts#ApiSg']);
+    expect(fromInfra.map((f) => f.resource)).toEqual(['lib/api.ts#ApiSg']);
+    expect(fromInfra.map((f) => f.fingerprint)).toEqual(fromTop.map((f) => f.fingerprint));
+  });
+
   it('counts a new root that repeats a baselined problem as a new finding', async () => {
     const dir = workspace({ 'modules/bastion/main.tf': BASTION, 'examples/a/main.tf': CALL });
     await runCli(dir, ['.', '--write-baseline', 'baseline.json']);

@@ -41,6 +41,12 @@ describe('finding identity', () => {
     expect(stableResource(resource, format)).toBe(stable);
   });
 
+  it('names a CDK construct outside any app from the repository, and one inside an app from its app', () => {
+    const fromRepo = (file: string) => `infra/${file}`;
+    expect(stableResource('lib/stack.ts#Web', 'cdk', 'lib/stack.ts', fromRepo)).toBe('infra/lib/stack.ts#Web');
+    expect(stableResource('lib/stack.ts#Web', 'cdk', 'app', fromRepo)).toBe('lib/stack.ts#Web');
+  });
+
   it('shortens a long condition label to 120 characters and keeps var files apart', () => {
     const long = Array.from({ length: 12 }, (_, i) => `var.flag_${i} is true`).join(' and ');
     const text = conditionText([long, 'with prod.tfvars']);
