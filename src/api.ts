@@ -16,6 +16,7 @@ import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts, Model } from './model/types.js';
 import type { Unresolved } from './model/value.js';
+import { mayBeCdkSource } from './parsers/cdk/app.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
@@ -206,7 +207,7 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
   });
   const copies = oneCopyPerApp(
     selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs),
-    selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs),
+    selected.filter((f) => f.kind === 'cdk-candidate' && mayBeCdkSource(f.abs, scope)).map((f) => f.abs),
     cwd,
     scope,
     (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',
