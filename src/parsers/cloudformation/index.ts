@@ -11,6 +11,7 @@ import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type S
 import type { EV } from '../values.js';
 import { keyOf, loadTemplate, pos, type LoadResult, type TemplateDocument } from './document.js';
 import { mayBeTemplate } from './prefilter.js';
+import { peerMetadata, resourceRanges } from './peer-metadata.js';
 import { TemplateEvaluator } from './intrinsics.js';
 import { extractResources } from './resources.js';
 
@@ -67,6 +68,8 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       get constructs() {
         return template.constructs;
       },
+      resources: resourceRanges(template),
+      peerMarks: peerMetadata(template),
       diagnostics: loaded.diagnostics,
       analyzed: loaded.diagnostics.length === 0,
     };
