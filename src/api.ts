@@ -45,6 +45,8 @@ export interface LintOptions {
   /** --parameters-file: `k=v` lines or the AWS CLI's JSON list. */
   parametersFiles?: string[];
   reportUnresolved?: boolean;
+  /** `--strict-suppressions`: another scanner's suppression without a reason suppresses nothing and is reported. */
+  strictSuppressions?: boolean;
   /** YYYY-MM-DD; suppression expiry is judged against it (tests fix it). */
   today?: string;
   /** Rules to run instead of the built-in registry (tests run one rule at a time). */
@@ -170,6 +172,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     repoPath: (file) => scope.repositoryRelative(resolve(cwd, file), file),
     ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
+    peerSuppressions: (file) => configs.forFile(absOf.get(file) ?? resolve(cwd, file)).config.suppressions?.peers !== false,
+    strictSuppressions: Boolean(options.strictSuppressions),
   });
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
