@@ -123,7 +123,7 @@ describe('pre-commit hooks', () => {
     expect(selected(HOOKS[0]!, ['src/app.ts'])).toEqual(['src/app.ts']);
   });
 
-  it.skipIf(!hasPreCommit)(`pre-commit try-repo: a bad change fails with the finding shown, a good one passes${SKIP_NOTE}`, () => {
+  it.skipIf(!hasPreCommit)(`pre-commit try-repo: a bad change fails with the finding shown, a good one passes, generated folders are not passed${SKIP_NOTE}`, () => {
     const hook = hookRepository();
     const project = workspace({ 'infra/variables.tf': variables });
     initRepo(project);
@@ -138,6 +138,15 @@ describe('pre-commit hooks', () => {
     const good = run('pre-commit', ['try-repo', hook.dir, 'sg-lint', '--files', 'infra/main.tf'], project, home);
     expect(good.code, good.out).toBe(0);
     expect(good.out).toMatch(/sg-lint\.+Passed/);
+    // Generated folders and JavaScript sources are not handed to the hook, however bad their content.
+    const generated = { 'cdk.out/App.template.json': JSON.stringify({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }] } } } }), 'infra/.terraform/modules/sg/main.tf': bastion('"0.0.0.0/0"'), 'src/app.js': 'module.exports = 1;\n' };
+    for (const [file, text] of Object.entries(generated)) {
+      mkdirSync(dirname(join(project, file)), { recursive: true });
+      writeFileSync(join(project, file), text);
+    }
+    const skipped = run('pre-commit', ['try-repo', hook.dir, 'sg-lint', '--files', ...Object.keys(generated)], project, home);
+    expect(skipped.code, skipped.out).toBe(0);
+    expect(skipped.out).toMatch(/sg-lint\.+\(no files to check\)Skipped/);
   }, 300_000);
 
   it.skipIf(!hasPreCommit)(`as an installed git hook: rejects a bad commit (also a .template file) and lets a clean one through${SKIP_NOTE}`, () => {
