@@ -1,9 +1,17 @@
-// Regenerates the README's rules table from rule metadata (run after `npm run build`, or via `npm run docs`).
+// Regenerates the README's generated tables (run after `npm run build`, or via `npm run docs`): the rules table from
+// rule metadata, and the table of other scanners' checks from src/engine/peers/table.ts.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { peerTable } from '../dist/src/docs/peer-table.js';
 import { rulesTable } from '../dist/src/docs/rules-table.js';
 
 const file = new URL('../README.md', import.meta.url);
-const readme = readFileSync(file, 'utf8');
-const next = readme.replace(/<!-- rules-table:start -->\n[\s\S]*?<!-- rules-table:end -->/, `<!-- rules-table:start -->\n${rulesTable()}<!-- rules-table:end -->`);
-if (next === readme && !readme.includes('<!-- rules-table:start -->')) throw new Error('README.md has no <!-- rules-table:start --> marker');
-writeFileSync(file, next);
+let readme = readFileSync(file, 'utf8');
+for (const [marker, table] of [
+  ['rules-table', rulesTable()],
+  ['peer-table', peerTable()],
+]) {
+  const block = new RegExp(`<!-- ${marker}:start -->\\n[\\s\\S]*?<!-- ${marker}:end -->`);
+  if (!block.test(readme)) throw new Error(`README.md has no <!-- ${marker}:start --> marker`);
+  readme = readme.replace(block, () => `<!-- ${marker}:start -->\n${table}<!-- ${marker}:end -->`);
+}
+writeFileSync(file, readme);

@@ -16,6 +16,7 @@ import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
 import type { Facts, Model } from './model/types.js';
 import type { Unresolved } from './model/value.js';
+import { mayBeCdkSource } from './parsers/cdk/app.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
@@ -44,6 +45,8 @@ export interface LintOptions {
   /** --parameters-file: `k=v` lines or the AWS CLI's JSON list. */
   parametersFiles?: string[];
   reportUnresolved?: boolean;
+  /** `--strict-suppressions`: another scanner's suppression without a reason suppresses nothing and is reported. */
+  strictSuppressions?: boolean;
   /** YYYY-MM-DD; suppression expiry is judged against it (tests fix it). */
   today?: string;
   /** Rules to run instead of the built-in registry (tests run one rule at a time). */
@@ -169,6 +172,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     repoPath: (file) => scope.repositoryRelative(resolve(cwd, file), file),
     ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
+    peerSuppressions: (file) => configs.forFile(absOf.get(file) ?? resolve(cwd, file)).config.suppressions?.peers !== false,
+    strictSuppressions: Boolean(options.strictSuppressions),
   });
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
@@ -206,7 +211,7 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
   });
   const copies = oneCopyPerApp(
     selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs),
-    selected.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs),
+    selected.filter((f) => f.kind === 'cdk-candidate' && mayBeCdkSource(f.abs, scope)).map((f) => f.abs),
     cwd,
     scope,
     (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',

@@ -170,6 +170,7 @@ function lintOptions(v: Record<string, unknown>, env: Record<string, string | un
     parameters,
     parametersFiles: (v['parameters-file'] as string[] | undefined) ?? [],
     reportUnresolved: Boolean(v['report-unresolved']),
+    strictSuppressions: Boolean(v['strict-suppressions']),
     online: {
       enable: Boolean(v.online),
       allowConfigEnable: /^(1|true|yes|on)$/i.test(env.SG_LINT_ONLINE ?? ''),

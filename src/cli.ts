@@ -29,6 +29,8 @@ Rules and config:
       --include <glob>          only files matching (repeatable)
       --exclude <glob>          skip files matching (repeatable)
       --report-unresolved       report values that kept a rule from deciding (rule unresolved-value)
+      --strict-suppressions     other scanners' suppressions (checkov, tfsec, trivy, ...) need a reason too:
+                                one without suppresses nothing and is reported (suppression-invalid)
 Trust (the scanned repository is untrusted input; see "Security model" in the README):
       --allow-plugins           load the plugins a repository's config names (they run code; off by default)
       --allow-outside           read files outside the scan root (the git top level of the scanned paths) that
@@ -85,6 +87,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   'max-warnings': { type: 'string' },
   'report-unresolved': { type: 'boolean' },
+  'strict-suppressions': { type: 'boolean' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   'prune-baseline': { type: 'boolean' },

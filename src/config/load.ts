@@ -44,6 +44,8 @@ export interface Config {
   cloudformation?: { parameters?: Record<string, string | number | boolean> };
   cdk?: { prefer?: 'source' | 'synthesized' };
   online?: OnlineConfig;
+  /** `peers: false`: other scanners' suppressions (checkov, tfsec, trivy, …) do not count. */
+  suppressions?: { peers?: boolean };
 }
 
 /** A loaded config file: its contents and the directory its globs are relative to. */

@@ -7,6 +7,7 @@ import { BUILTIN_MESSAGES } from './builtins.js';
 import type { Level, OnlineLookup, ReportDescriptor, RuleContext, RuleModule } from './define-rule.js';
 import { LEVEL_RANK, type Finding, type RunError } from './result.js';
 import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
+import { collectPeerDirectives } from './peers/collect.js';
 import { isDownloadedModule } from '../util/paths.js';
 import { conditionSuffix, fingerprint, insideRoot, mergeInstances, rootOf, stableResource, type RootSource, type Unmerged } from './identity.js';
 
@@ -21,6 +22,10 @@ export interface EngineInput {
   settingsFor(file: string): { rules: Map<string, EffectiveRule>; environments: string[] };
   /** Config `ignore` entries (and later the baseline), asked for each finding inline directives did not cover. */
   externalSuppression?(finding: Finding): Suppression | undefined;
+  /** Whether other scanners' suppressions count in a file (config `suppressions.peers`; default true). */
+  peerSuppressions?(file: string): boolean;
+  /** `--strict-suppressions`: a peer suppression without a reason suppresses nothing and is reported. */
+  strictSuppressions?: boolean;
   today: string;
   /** The online pass's verdicts: online rules run only when it is given, and only they see it. */
   online?: OnlineLookup;
@@ -81,15 +86,18 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   const unmerged: Unmerged[] = applyPrecedence(pending, input.registry).map(toFinding(input.registry, identity));
   const values = unresolvedEntries(input.model, unresolved, (at) => rootOf(at, identity.sources));
   unmerged.push(...builtinFindings(input, values, identity));
-  const { active, invalid } = collectDirectives(input.files, new Set(input.registry.map((r) => r.id)), input.today);
-  for (const d of invalid) {
-    const level = levelFor('suppression-invalid', d.file, input);
-    if (!level || level === 'off') continue;
+  const own = collectDirectives(input.files, new Set(input.registry.map((r) => r.id)), input.today);
+  const peers = collectPeerDirectives(input.files, { today: input.today, strict: Boolean(input.strictSuppressions), enabled: input.peerSuppressions ?? (() => true) });
+  for (const d of [...own.invalid, ...peers.invalid]) {
+    const configured = levelFor('suppression-invalid', d.file, input);
+    if (!configured || configured === 'off') continue;
+    const level = d.maxLevel && LEVEL_RANK[d.maxLevel] < LEVEL_RANK[configured] ? d.maxLevel : configured;
     const at: Span = { file: d.file, start: d.at.start, end: d.at.end, path: '' };
     unmerged.push(makeFinding(identity, 'suppression-invalid', level, 'invalid', { detail: d.message }, at, '', `${d.message}|${d.rules.join(',')}`));
   }
   for (const { finding } of unmerged) {
-    const suppression = inlineSuppression(active, finding.ruleId, finding.at) ?? input.externalSuppression?.(finding);
+    // sg-lint's own directives first, then other scanners', then config entries and the baseline.
+    const suppression = inlineSuppression(own.active, finding.ruleId, finding.at) ?? inlineSuppression(peers.active, finding.ruleId, finding.at) ?? input.externalSuppression?.(finding);
     if (suppression) finding.suppressed = suppression;
   }
   const findings = mergeInstances(unmerged);

@@ -1,11 +1,27 @@
 import { comparePos, type Pos, type Span } from '../model/location.js';
-import type { ParsedFile, Range } from '../parsers/types.js';
+import type { Level } from './define-rule.js';
+import type { ParsedFile, PeerTool, Range } from '../parsers/types.js';
 import { isExpired, lineKinds, parseDirective, targetLine } from './directive.js';
 
 export interface Suppression {
-  kind: 'inline' | 'baseline' | 'config';
+  kind: 'inline' | 'baseline' | 'config' | 'peer';
   reason: string;
   until?: string;
+  /** For kind `peer`: the other scanner's suppression that applies. */
+  origin?: PeerOrigin;
+}
+
+/** Which other scanner's suppression silenced a finding, and where it is written. */
+export interface PeerOrigin {
+  tool: PeerTool;
+  /** The peer's check id as written, or the command of one that names none (KICS `ignore-block`). */
+  id: string;
+  /** The peer's own reason, when it gives one. */
+  reason?: string;
+  /** tfsec/trivy `:exp:` date: the suppression holds until the day before. */
+  expires?: string;
+  file: string;
+  line: number;
 }
 
 /** A valid directive with the region it covers. */
@@ -16,6 +32,8 @@ export interface ActiveDirective {
   until?: string;
   line: number | null;
   scope: Range | null;
+  /** Set for another scanner's suppression (kind `peer`). */
+  origin?: PeerOrigin;
 }
 
 export interface InvalidDirective {
@@ -23,6 +41,8 @@ export interface InvalidDirective {
   at: Range;
   message: string;
   rules: string[];
+  /** Reported at most at this level (an expired peer suppression is a note). */
+  maxLevel?: Level;
 }
 
 /** Built-ins that no directive can silence. */
@@ -33,8 +53,7 @@ export function collectDirectives(files: ParsedFile[], knownRules: ReadonlySet<s
   const invalid: InvalidDirective[] = [];
   for (const file of files) {
     if (file.comments.length === 0) continue;
-    const kinds = lineKinds(file.text, () => false);
-    for (const c of file.comments) if (c.ownLine && c.at.start.line === c.at.end.line) kinds.commentOnly.add(c.at.start.line);
+    const kinds = commentLineKinds(file);
     for (const comment of file.comments) {
       if (comment.invalid) {
         invalid.push({ file: file.path, at: comment.at, message: comment.invalid, rules: [] });
@@ -59,7 +78,15 @@ export function collectDirectives(files: ParsedFile[], knownRules: ReadonlySet<s
   return { active, invalid };
 }
 
-function widestStartingOn(constructs: Range[], line: number): Range | null {
+/** The file's comment-only and blank lines, and its line count (for a directive's target line). */
+export function commentLineKinds(file: ParsedFile): ReturnType<typeof lineKinds> {
+  const kinds = lineKinds(file.text, () => false);
+  for (const c of file.comments) if (c.ownLine && c.at.start.line === c.at.end.line) kinds.commentOnly.add(c.at.start.line);
+  return kinds;
+}
+
+/** The widest construct that starts on `line`: what a directive targeting that line covers. */
+export function widestStartingOn(constructs: Range[], line: number): Range | null {
   let best: Range | null = null;
   for (const c of constructs) {
     if (c.start.line !== line) continue;
@@ -68,7 +95,7 @@ function widestStartingOn(constructs: Range[], line: number): Range | null {
   return best;
 }
 
-const within = (pos: Pos, r: Range) => comparePos(r.start, pos) <= 0 && comparePos(pos, r.end) < 0;
+export const within = (pos: Pos, r: Range) => comparePos(r.start, pos) <= 0 && comparePos(pos, r.end) < 0;
 
 /**
  * The inline suppression that covers a finding of `ruleId` at `at`, if any: a directive at the finding itself, or at one
@@ -79,7 +106,9 @@ export function inlineSuppression(directives: ActiveDirective[], ruleId: string,
   for (const place of [at, ...(at.via ?? [])]) {
     for (const d of directives) {
       if (d.file !== place.file || !d.rules.has(ruleId)) continue;
-      if (d.line === place.start.line || (d.scope && within(place.start, d.scope))) return { kind: 'inline', reason: d.reason, ...(d.until ? { until: d.until } : {}) };
+      if (d.line === place.start.line || (d.scope && within(place.start, d.scope))) {
+        return { kind: d.origin ? 'peer' : 'inline', reason: d.reason, ...(d.until ? { until: d.until } : {}), ...(d.origin ? { origin: d.origin } : {}) };
+      }
     }
   }
   return undefined;

@@ -18,6 +18,24 @@ export interface SourceComment {
   invalid?: string;
 }
 
+/** The other scanners whose suppressions sg-lint honours (README "Migrating from other scanners"). */
+export type PeerTool = 'checkov' | 'tfsec' | 'trivy' | 'tflint' | 'kics' | 'cfn_nag' | 'cfn-lint';
+
+/**
+ * A suppression written for another scanner in a template's data rather than in a comment: a CloudFormation
+ * resource's `Metadata` (checkov `skip`, cfn_nag `rules_to_suppress`, cfn-lint `ignore_checks`), or the template's.
+ */
+export interface PeerMark {
+  tool: PeerTool;
+  /** The peer's check id, as written. */
+  id: string;
+  reason?: string;
+  /** The entry itself. */
+  at: Range;
+  /** What it covers: the resource, or the whole template. */
+  scope: Range;
+}
+
 /** What every front end hands the engine about each file it read. */
 export interface ParsedFile {
   path: string;
@@ -26,6 +44,10 @@ export interface ParsedFile {
   comments: SourceComment[];
   /** Blocks, attributes, YAML keys, statements: the constructs a directive on the line above covers. */
   constructs: Range[];
+  /** Terraform top-level blocks and CloudFormation resources: what a checkov skip comment inside one of them covers. */
+  resources?: Range[];
+  /** Other scanners' suppressions kept in the file's data (CloudFormation Metadata). */
+  peerMarks?: PeerMark[];
   /** A file recognised as ours that cannot be read or parsed: becomes one `parse-error` finding. */
   diagnostics: Diagnostic[];
   /** False when the file was not analyzed (e.g. it did not parse). */

@@ -42,7 +42,7 @@ export function formatMarkdown(result: Result, opts: MarkdownOptions): string {
     return opts.link ? `[${text}](${opts.link(f.at.file, f.at.start.line)})` : text;
   };
   const activeRows = active.map((f) => `| ${ICON[f.level]} | ${rule(f.ruleId)} | ${where(f)} | ${cell(f.message)} |`);
-  const suppressedRows = suppressed.map((f) => `| ${rule(f.ruleId)} | ${where(f)} | ${f.suppressed!.kind} | ${cell(f.suppressed!.reason)}${f.suppressed!.until ? ` (until ${f.suppressed!.until})` : ''} |`);
+  const suppressedRows = suppressed.map((f) => `| ${rule(f.ruleId)} | ${where(f)} | ${f.suppressed!.origin ? `peer (${f.suppressed!.origin.tool} ${cell(f.suppressed!.origin.id)})` : f.suppressed!.kind} | ${cell(f.suppressed!.reason)}${f.suppressed!.until ? ` (until ${f.suppressed!.until})` : ''} |`);
 
   // Fill rows while they fit; the active findings come first, then the suppressed ones.
   const reserve = 400;

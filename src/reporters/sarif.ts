@@ -161,7 +161,17 @@ function toResult(f: Finding, ruleIndex: number, rule: RuleEntry, repoPath: (fil
     }));
   }
   if (f.suppressed) {
-    out.suppressions = [{ kind: f.suppressed.kind === 'inline' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason, properties: { sgLintKind: f.suppressed.kind, ...(f.suppressed.until ? { until: f.suppressed.until } : {}) } }];
+    const { kind, reason, until, origin } = f.suppressed;
+    out.suppressions = [
+      {
+        kind: kind === 'inline' || kind === 'peer' ? 'inSource' : 'external',
+        status: 'accepted',
+        justification: reason,
+        // Where another scanner's suppression is written, and which tool and check it names.
+        ...(origin ? { location: location({ file: origin.file, line: origin.line, column: 1 }, repoPath) } : {}),
+        properties: { sgLintKind: kind, ...(until ? { until } : {}), ...(origin ? { origin: { ...origin, file: repoPath(origin.file) } } : {}) },
+      },
+    ];
   }
   const properties = {
     ...(f.group ? { group: f.group } : {}),

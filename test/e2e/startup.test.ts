@@ -1,11 +1,12 @@
 // Issue 14 "Load only what the inputs need": which packages a run of the built CLI loads, by input. No timing here.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ts as tsMorphTs } from 'ts-morph';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ts } from '../../src/parsers/cdk/typescript.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
+import { initRepo } from '../helpers/git.js';
 import { workspace } from '../helpers/workspace.js';
 
 const PARITY = join(ROOT, 'fixtures', '_parity', 'web-and-db');
@@ -73,6 +74,24 @@ describe('start-up: what a run loads', () => {
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
     expect(r.modules.some((m) => TYPESCRIPT.test(m))).toBe(true);
     expect(r.modules.filter((m) => AJV_COMPILER.test(m))).toEqual([]);
+  });
+
+  it('TypeScript and JavaScript files that name no CDK module (a pre-commit hook in a JavaScript repository) load no TypeScript', () => {
+    const dir = workspace({ 'src/app.ts': 'import { readFileSync } from "node:fs";\nexport const x = readFileSync("a");\n', 'src/util.js': 'module.exports = 1;\n' });
+    const r = run(['--offline', 'src/app.ts', 'src/util.js', '-f', 'json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ findings: [], errors: [], stats: { files: 0 } });
+    expect(r.modules.filter((m) => TYPESCRIPT.test(m))).toEqual([]);
+  });
+
+  it('a CDK source that may not be read (a link out of the scan root) is still reported by the CDK front end', () => {
+    const outside = workspace({ 'stack.ts': 'import * as ec2 from "aws-cdk-lib/aws-ec2";\n' });
+    const dir = workspace({ 'README.md': 'x\n' });
+    mkdirSync(join(dir, 'lib'));
+    symlinkSync(join(outside, 'stack.ts'), join(dir, 'lib', 'stack.ts'));
+    initRepo(dir);
+    const r = run(['lib', '-f', 'json', '--fail-on', 'none'], dir);
+    expect(JSON.parse(r.stdout).findings).toMatchObject([{ ruleId: 'parse-error', file: 'lib/stack.ts', message: expect.stringContaining('outside the scan root') }]);
   });
 
   it('the CDK front end uses the TypeScript ts-morph exports', () => {

@@ -1,11 +1,23 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ScanRoot } from '../../util/scan-root.js';
+import { readSource } from '../read.js';
 
 // What tells CDK files and apps apart, without loading the TypeScript parser.
 
 /** A file that never names aws-cdk-lib or a CDK v1 module cannot import one: it is not parsed at all. */
 export function mentionsCdk(text: string): boolean {
   return /aws-cdk-lib|@aws-cdk\//.test(text);
+}
+
+/**
+ * Whether a candidate source may be CDK and needs the TypeScript parser: one whose text names no CDK module is left
+ * out before that parser is loaded (a pre-commit hook in a JavaScript repository passes plenty of them). A file that
+ * cannot be read stays in, so that the CDK front end reports why.
+ */
+export function mayBeCdkSource(abs: string, scope?: ScanRoot): boolean {
+  const { text } = readSource(abs, scope);
+  return text === undefined || mentionsCdk(text);
 }
 
 /** The directory of the nearest cdk.json (the CDK app's root) at or below `top` (the working directory), or null. */

@@ -11,6 +11,7 @@ import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type S
 import type { EV } from '../values.js';
 import { keyOf, loadTemplate, pos, type LoadResult, type TemplateDocument } from './document.js';
 import { mayBeTemplate } from './prefilter.js';
+import { peerMetadata, resourceRanges } from './peer-metadata.js';
 import { TemplateEvaluator } from './intrinsics.js';
 import { extractResources } from './resources.js';
 
@@ -67,8 +68,11 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       format: 'cloudformation',
       text,
       comments,
-      // Only comments can be directives that need the constructs; without them the parse tree is not kept for them.
+      // Only comments can be directives that need the constructs and resources they cover; without them the parse
+      // tree is not kept for them.
       constructs: comments.length > 0 ? template.constructs : [],
+      ...(comments.length > 0 ? { resources: resourceRanges(template) } : {}),
+      peerMarks: peerMetadata(template),
       diagnostics: loaded.diagnostics,
       analyzed: loaded.diagnostics.length === 0,
     };

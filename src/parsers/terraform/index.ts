@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Span } from '../../model/location.js';
+import { comparePos, type Span } from '../../model/location.js';
 import { readSource } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, UNRESTRICTED, type ScanRoot } from '../../util/scan-root.js';
 import { AnalysisBudget } from '../budget.js';
@@ -247,8 +247,11 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promis
   }
   const index = indexHcl(text);
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
-  // Only a comment can be a directive that needs the constructs it covers.
-  if (parsed.comments.length > 0) parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
+  // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
+  if (parsed.comments.length > 0) {
+    parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
+    parsed.resources = topLevelBlocks(index);
+  }
   const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
@@ -391,6 +394,17 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
   }
   parsed.analyzed = true;
   return { label: path, values: body, file: { path, text: source.text!, body, find } };
+}
+
+/** The blocks not nested in another (`index.blocks` is in source order): resources, modules, data sources, variables… */
+function topLevelBlocks(index: HclIndex): Located[] {
+  const out: Located[] = [];
+  for (const b of index.blocks) {
+    const last = out[out.length - 1];
+    if (last && comparePos(b.body.start, last.end) < 0) continue;
+    out.push(b.body);
+  }
+  return out;
 }
 
 function parseTfJsonVars(text: string): { body: HclBody } | { error: Diagnostic } {
