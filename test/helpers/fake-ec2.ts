@@ -4,12 +4,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+type Item = Record<string, unknown>;
+
 export interface RegionData {
-  SecurityGroups?: object[];
-  NetworkInterfaces?: object[];
-  PrefixLists?: object[];
+  SecurityGroups?: Item[];
+  NetworkInterfaces?: Item[];
+  PrefixLists?: Item[];
   /** Entries by prefix list id (get-managed-prefix-list-entries). */
-  Entries?: Record<string, object[]>;
+  Entries?: Record<string, Item[]>;
 }
 
 export interface FakeError {
@@ -95,7 +97,7 @@ function listParam(params: Record<string, string>, name: string): string[] {
 }
 
 function respond(action: string, params: Record<string, string>, data: RegionData, pageSize: number, regions: string[]): string | null {
-  const page = (key: string, items: object[]) => {
+  const page = (key: string, items: Item[]) => {
     const start = Number(params.NextToken ?? 0);
     const slice = items.slice(start, start + pageSize);
     const next = start + pageSize < items.length ? `<nextToken>${start + pageSize}</nextToken>` : '';
@@ -105,13 +107,13 @@ function respond(action: string, params: Record<string, string>, data: RegionDat
     case 'DescribeSecurityGroups': {
       const ids = listParam(params, 'GroupId');
       const groups = (data.SecurityGroups ?? []).filter((g) => ids.length === 0 || ids.includes((g as { GroupId: string }).GroupId));
-      return page('SecurityGroups', groups.map(({ Description, ...g }: Record<string, unknown>) => ({ ...g, GroupDescription: Description })));
+      return page('SecurityGroups', groups.map(({ Description, ...g }) => ({ ...g, GroupDescription: Description })));
     }
     case 'DescribeNetworkInterfaces': {
       const groupFilter = Object.keys(params).find((k) => /^Filter\.\d+\.Name$/.test(k) && params[k] === 'group-id');
       const wanted = groupFilter ? listParam(params, groupFilter.replace(/Name$/, 'Value')) : [];
       const enis = (data.NetworkInterfaces ?? []).filter((e) => wanted.length === 0 || ((e as { Groups: { GroupId: string }[] }).Groups ?? []).some((g) => wanted.includes(g.GroupId)));
-      return page('NetworkInterfaces', enis.map(({ Groups, ...e }: Record<string, unknown>) => ({ ...e, GroupSet: Groups })));
+      return page('NetworkInterfaces', enis.map(({ Groups, ...e }) => ({ ...e, GroupSet: Groups })));
     }
     case 'DescribeManagedPrefixLists': {
       const ids = listParam(params, 'PrefixListId');
