@@ -6,6 +6,8 @@ import { link } from '../../src/model/link.js';
 import { analyzeExports, parseAwsExport } from '../../src/parsers/aws-export/index.js';
 import { exportKindOf } from '../../src/parsers/aws-export/prefilter.js';
 import { modelSnapshot } from '../helpers/model-snapshot.js';
+// @ts-expect-error: a script of the repository, without types
+import { generateExport } from '../../scripts/gen-aws-export.mjs';
 import { runCli, workspace } from '../helpers/workspace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -127,5 +129,17 @@ describe('AWS export front end', () => {
     const beside = workspace({ 'sgs.json': text, 'enis.json': readFileSync(join(ACCOUNT, 'network-interfaces.json'), 'utf8') });
     const found = await runCli(beside, ['.', '--rule', 'group-unattached=note', '-f', 'json', '--fail-on', 'none']);
     expect(found.json().findings.filter((f) => f.ruleId === 'group-unattached').map((f) => f.resource)).toEqual(['sg-0a1b2c3d4e5f60005 (shop-partner-api)']);
+  });
+
+  it("reads the bench's generated 1,000-group export whole: every group, peers resolved across it, no diagnostics", () => {
+    const text = (generateExport as (n: number) => string)(1000);
+    const result = analyzeExports([{ path: 'account.json', text }]);
+    expect(result.files[0]!.diagnostics).toEqual([]);
+    const model = link([result.facts]);
+    expect(model.groups.size).toBe(1000);
+    expect(model.orphanRules).toEqual([]);
+    const pairs = [...model.rules.values()].filter((r) => r.peer.kind === 'securityGroup');
+    expect(pairs.length).toBeGreaterThan(400);
+    expect(pairs.every((r) => r.peer.kind === 'securityGroup' && r.peer.ref.kind === 'model')).toBe(true);
   });
 });
