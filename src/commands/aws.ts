@@ -11,8 +11,8 @@ import type { FetchOptions, RegionExport } from './aws/fetch.js';
 const HELP = `Usage: sg-lint aws [--profile <p>] [--region <r>]... [--all-regions] [--include <sg-id>]... [--list] [--save <file>] [options]
 
 Reads the security groups of an AWS account read-only (DescribeSecurityGroups, DescribeNetworkInterfaces,
-DescribeManagedPrefixLists, GetManagedPrefixListEntries; ec2:Describe* and ec2:GetManagedPrefixListEntries are all it
-needs) with the SDK's credential chain, and lints them with every rule, as it lints an export file.
+DescribeManagedPrefixLists; ec2:Describe* is all it needs, and ec2:GetManagedPrefixListEntries, when allowed, expands
+the prefix lists the rules name) with the SDK's credential chain, and lints them with every rule, as an export file.
 
       --profile <name>          the AWS profile to use (default: AWS_PROFILE, or the SDK's default chain)
       --region <name>           a region to read (repeatable; default: AWS_REGION or the profile's region)
@@ -91,6 +91,7 @@ export async function awsCommand(argv: string[], io: Io & { stderr: { isTTY?: bo
     return 2;
   }
   if (progress) err('\r\u001b[K');
+  for (const r of regions) for (const note of r.notes) err(`sg-lint aws: note: ${printable(note)}\n`);
   for (const r of regions) if (r.data.SecurityGroups.length === 0) err(`sg-lint aws: note: ${r.region}: no security groups${groupIds.length > 0 ? ' with the given ids' : ''}\n`);
   if (v.list) {
     const { publicAddresses } = await import('./aws/list.js');

@@ -172,4 +172,12 @@ describe('sg-lint aws', () => {
     expect(JSON.parse(run.stdout).stats.groups).toBe(5);
     expect(ec2.requests.length).toBeGreaterThan(0);
   });
+
+  it('goes on without prefix list entries when the policy allows only ec2:Describe*, and says so', async () => {
+    await serve({ regions: { 'eu-west-1': ACCOUNT_DATA }, failures: { GetManagedPrefixListEntries: [{ status: 403, code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' }] } });
+    const run = await aws(['-f', 'json']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('sg-lint aws: note: eu-west-1: the entries of prefix list pl-0b1c2d3e4f5a60001 were not read (ec2:GetManagedPrefixListEntries is not allowed), so a world CIDR in it is not seen\n');
+    expect(JSON.parse(run.stdout).stats.groups).toBe(5);
+  });
 });

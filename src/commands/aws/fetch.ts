@@ -29,6 +29,8 @@ export interface FetchOptions {
 /** One region's data, shaped as the AWS CLI prints it (our --save format: entries kept with each prefix list). */
 export interface RegionExport {
   region: string;
+  /** What could not be read without failing the run (a prefix list's entries, when the policy allows only Describe*). */
+  notes: string[];
   data: {
     SecurityGroups: SecurityGroup[];
     NetworkInterfaces: object[];
@@ -59,7 +61,8 @@ export async function fetchAccount(options: FetchOptions): Promise<RegionExport[
     for (const region of regions) {
       const ec2 = client(region);
       const name = region ?? (await ec2.config.region());
-      out.push({ region: name, data: await fetchRegion(ec2, name, options) });
+      const notes: string[] = [];
+      out.push({ region: name, notes, data: await fetchRegion(ec2, name, options, notes) });
     }
     return out;
   } catch (e) {
@@ -81,7 +84,7 @@ async function enabledRegions(ec2: EC2Client): Promise<string[]> {
   return (found.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
 }
 
-async function fetchRegion(ec2: EC2Client, region: string, options: FetchOptions): Promise<RegionExport['data']> {
+async function fetchRegion(ec2: EC2Client, region: string, options: FetchOptions, notes: string[]): Promise<RegionExport['data']> {
   const say = (what: string) => options.progress?.(`${region}: ${what}`);
   const ids = options.groupIds.length > 0 ? { GroupIds: options.groupIds } : {};
   const groups: SecurityGroup[] = [];
@@ -108,14 +111,28 @@ async function fetchRegion(ec2: EC2Client, region: string, options: FetchOptions
           lists.push(list);
           continue;
         }
-        const entries: object[] = [];
-        for await (const e of paginateGetManagedPrefixListEntries({ client: ec2 }, { PrefixListId: list.PrefixListId })) entries.push(...(e.Entries ?? []));
-        lists.push({ ...list, Entries: entries });
+        const entries = await prefixListEntries(ec2, list.PrefixListId);
+        if (entries === null) {
+          notes.push(`${region}: the entries of prefix list ${list.PrefixListId} were not read (ec2:GetManagedPrefixListEntries is not allowed), so a world CIDR in it is not seen`);
+          lists.push(list);
+        } else lists.push({ ...list, Entries: entries });
       }
     }
     say(`prefix lists (${lists.length})`);
   }
   return { SecurityGroups: groups, NetworkInterfaces: interfaces, PrefixLists: lists };
+}
+
+/** A list's entries; null when the policy does not allow reading them (ec2:Describe* alone does not). */
+async function prefixListEntries(ec2: EC2Client, id: string): Promise<object[] | null> {
+  const entries: object[] = [];
+  try {
+    for await (const e of paginateGetManagedPrefixListEntries({ client: ec2 }, { PrefixListId: id })) entries.push(...(e.Entries ?? []));
+  } catch (e) {
+    if ((e as { name?: string }).name === 'UnauthorizedOperation' || (e as { name?: string }).name === 'AccessDenied') return null;
+    throw e;
+  }
+  return entries;
 }
 
 /** The one line for a credentials problem; null for any other failure. */
