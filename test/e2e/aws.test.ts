@@ -180,4 +180,17 @@ describe('sg-lint aws', () => {
     expect(run.stderr).toBe('sg-lint aws: note: eu-west-1: the entries of prefix list pl-0b1c2d3e4f5a60001 were not read (ec2:GetManagedPrefixListEntries is not allowed), so a world CIDR in it is not seen\n');
     expect(JSON.parse(run.stdout).stats.groups).toBe(5);
   });
+
+  it('shows progress on a terminal (regions and pages) and clears it; a --save that cannot be written is exit 2', async () => {
+    await serve({ regions: { 'eu-west-1': ACCOUNT_DATA }, pageSize: 3 });
+    const tty = await aws(['--fail-on', 'none', '-f', 'json'], workspace({}), true);
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('\r\u001b[Ksg-lint aws: eu-west-1: security groups, page 2 (5)');
+    expect(tty.stderr).toContain('\r\u001b[Ksg-lint aws: eu-west-1: prefix lists (2)');
+    expect(tty.stderr.endsWith('\r\u001b[K')).toBe(true);
+    const dir = workspace({ 'taken': 'a file, not a directory' });
+    const blocked = await aws(['--save', 'taken/sgs.json'], dir);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/^sg-lint aws: cannot write taken\/sgs\.json: /);
+  });
 });
