@@ -24,9 +24,10 @@ Rules compare in canonical form (CIDR, protocol, ports, peer); descriptions play
                                 --endpoint-url)
   -f, --format <name>           text (default) | json (schemas/drift.schema.json) | sarif (located in the code)
   -o, --output <file>           write the report there instead of standard output
-${INPUT_HELP.replace(/Exit codes:[\s\S]*$/, '')}
+${INPUT_HELP.replace(/\n*Exit codes:[\s\S]*$/, '')}
+
 Exit codes: 0 no drift; 1 drift (or an input could not be parsed); 2 usage or config error, a path that does not
-exist, an export with no security groups, or credentials missing, expired or refused.`;
+exist, a --live path that holds no AWS export, or credentials missing, expired or refused.`;
 
 const DRIFT_OPTIONS = {
   ...INPUT_OPTIONS,
@@ -97,6 +98,7 @@ async function readAccount(v: Record<string, unknown>, io: Io): Promise<LiveSide
       ...(v.profile ? { profile: v.profile as string } : {}),
       ...(v['endpoint-url'] ? { endpoint: v['endpoint-url'] as string } : {}),
     });
+    for (const r of regions) for (const note of r.notes) io.stderr.write(`sg-lint drift: note: ${printable(note)}\n`);
     const texts = regions.map((r) => ({ path: `${r.data.SecurityGroups.find((g) => g.OwnerId)?.OwnerId ?? 'account'}/${r.region}.json`, text: JSON.stringify(r.data, null, 4) + '\n' }));
     return { model: link([analyzeExports(texts).facts]), files: false, problems: [] };
   } catch (e) {
