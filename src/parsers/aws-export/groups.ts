@@ -5,7 +5,7 @@ import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import type { Direction, Facts, GroupRef, Peer, RuleEntry, SecurityGroup, SgRule } from '../../model/types.js';
 import { known, unresolved, type Value } from '../../model/value.js';
-import { field, isMap, isScalar, itemsOf, pairSpan, spanOf, stringAt, type ExportDocument } from './document.js';
+import { field, isMap, isScalar, isSeq, itemsOf, pairSpan, spanOf, stringAt, type ExportDocument } from './document.js';
 import { directoryOf, type PrefixListInfo } from './inventory.js';
 
 export interface ExportContext {
@@ -50,15 +50,13 @@ export function indexGroups(doc: ExportDocument, index: GroupIndex): void {
 export function extractGroups(ctx: ExportContext, doc: ExportDocument): void {
   const list = field(doc.root, 'SecurityGroups');
   if (list === undefined) return;
-  if (!isSeqNode(list)) return ctx.problem(doc, list, 'invalid export: SecurityGroups must be a list');
+  if (!isSeq(list)) return ctx.problem(doc, list, 'invalid export: SecurityGroups must be a list');
   itemsOf(list).forEach((node, i) => {
     const groupId = stringAt(node, 'GroupId');
     if (!isMap(node) || groupId === undefined) return ctx.problem(doc, node, `invalid export: SecurityGroups[${i}] has no GroupId`);
     extractGroup(ctx, doc, node, i, groupId);
   });
 }
-
-const isSeqNode = (n: Node): boolean => 'items' in n && !isMap(n);
 
 function extractGroup(ctx: ExportContext, doc: ExportDocument, node: Node, i: number, groupId: string): void {
   const path = `SecurityGroups[${i}]`;
@@ -91,7 +89,7 @@ function extractGroup(ctx: ExportContext, doc: ExportDocument, node: Node, i: nu
   const self = { groupId, owner, address: group.address, isDefault: group.isDefault };
   for (const [key, direction] of [['IpPermissions', 'ingress'], ['IpPermissionsEgress', 'egress']] as const) {
     const list = field(node, key);
-    if (list !== undefined && !isSeqNode(list)) ctx.problem(doc, list, `invalid export: ${path}.${key} must be a list`);
+    if (list !== undefined && !isSeq(list)) ctx.problem(doc, list, `invalid export: ${path}.${key} must be a list`);
     itemsOf(list).forEach((perm, j) => {
       if (!isMap(perm)) return ctx.problem(doc, perm, `invalid export: ${path}.${key}[${j}] must be an object`);
       extractPermission(ctx, doc, perm, `${path}.${key}[${j}]`, direction, { kind: 'model', id }, self);
