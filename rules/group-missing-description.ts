@@ -2,7 +2,8 @@ import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import { alternatives } from '../src/model/value.js';
 
 /** Descriptions tools fill in when the author wrote none. */
-const TOOL_DEFAULTS: Record<string, string> = { terraform: 'Managed by Terraform' };
+/** What Terraform writes when a group has no description: also what a deployed group shows (an AWS export). */
+const TERRAFORM_DEFAULT = 'Managed by Terraform';
 
 export default defineRule({
   id: 'group-missing-description',
@@ -25,11 +26,11 @@ export default defineRule({
     for (const group of ctx.model.groups.values()) {
       if (group.isDefault) continue;
       const base = { resource: group.address, group: group.address, data: { group: group.address, fallback: '' } };
-      const toolDefault = TOOL_DEFAULTS[group.format];
       if (!group.description) {
-        const fallback = toolDefault
-          ? ` (Terraform sets "${toolDefault}")`
-          : (group.format === 'cloudformation' || group.format === 'cdk') && !group.generatedDescription
+        const fallback =
+          group.format === 'terraform'
+            ? ` (Terraform sets "${TERRAFORM_DEFAULT}")`
+            : (group.format === 'cloudformation' || group.format === 'cdk') && !group.generatedDescription
             ? ' (CloudFormation requires GroupDescription)'
             : '';
         ctx.report({ ...base, at: group.at, messageId: 'missing', data: { ...base.data, fallback }, key: 'missing' });
@@ -43,8 +44,8 @@ export default defineRule({
         const text = alt.value.v;
         const when = alt.when.length > 0 ? { when: alt.when } : {};
         if (text.trim() === '') ctx.report({ ...base, at: alt.value.at, messageId: 'empty', key: 'empty', ...when });
-        else if (text === toolDefault || text === group.generatedDescription) {
-          const messageId = text === toolDefault ? 'toolDefault' : group.format === 'cdk' ? 'cdkConstructPath' : 'constructPath';
+        else if (text === TERRAFORM_DEFAULT || text === group.generatedDescription) {
+          const messageId = text === TERRAFORM_DEFAULT ? 'toolDefault' : group.format === 'cdk' ? 'cdkConstructPath' : 'constructPath';
           ctx.report({ ...base, at: alt.value.at, messageId, data: { ...base.data, text }, key: `default|${text}`, ...when });
         }
       }

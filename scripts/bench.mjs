@@ -10,6 +10,7 @@ import { parse as parseHcl } from '@cdktf/hcl2json';
 import { parseDocument } from 'yaml';
 import { lint } from '../dist/src/api.js';
 import { monorepoRuns } from './bench-monorepo.mjs';
+import { generateExport } from './gen-aws-export.mjs';
 import { terraformValueShare } from './terraform-values.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -273,6 +274,30 @@ function largeInputs() {
   return { ...out, targets: { tf5mb: { ms: 5000, peakRssMb: 400 }, cidrs1e6: { ms: 10_000 } } };
 }
 
+/**
+ * An AWS export of 1,000 groups in one file (describe-security-groups JSON, generated here rather than committed),
+ * linted by the CLI in fresh processes (cold) and in this process (warm); the target is under 1 s.
+ */
+async function awsExport() {
+  const work = mkdtempSync(join(tmpdir(), 'sg-bench-aws-'));
+  writeFileSync(join(work, 'security-groups.json'), generateExport(1000));
+  const coldRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    spawnSync(process.execPath, [cli, work, '-f', 'json', '--fail-on', 'none'], { stdio: 'ignore' });
+    coldRuns.push(performance.now() - start);
+  }
+  let last;
+  const warmRuns = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const start = performance.now();
+    last = await lint([work], { cwd: work });
+    if (i > 0) warmRuns.push(performance.now() - start);
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { groups: last.stats.groups, rules: last.stats.rules, findings: last.findings.length, coldMs: Math.round(median(coldRuns)), warmMs: Math.round(median(warmRuns)), targets: { ms: 1000 } };
+}
+
 const warmMs = median(warm);
 console.log(
   JSON.stringify({
@@ -290,6 +315,7 @@ console.log(
     cloudformation: { warmMs: Math.round(median(perFormat.cloudformation)), parseOnlyMs: Math.round(median(parse.map((p) => p.cloudformation))) },
     terraformValues: await terraformValueShare(dir),
     cdk100FilesWarmMs: await cdkProject(),
+    awsExport1000Groups: await awsExport(),
     onlineFile: await onlineFile(),
     largeInputs: largeInputs(),
     startup: startup(),

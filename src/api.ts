@@ -217,6 +217,7 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',
   );
   for (const s of copies.skipped) errors.push(skippedCopy(s, cwd));
+  const exports = selected.filter((f) => f.kind === 'aws-export').map((f) => f.abs);
   const bytes = new Map(selected.map((f) => [f.abs, f.bytes]));
   const parameters = copies.cloudformation.length > 0 ? await cloudFormationParameters(configs, options, cwd) : {};
   const parsed = await parseFrontEnds({
@@ -225,6 +226,7 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     ...(terraformDirs.length > 0 ? { terraform: { dirs: terraformDirs, ...(planDir ? { plan } : {}) } } : {}),
     ...(copies.cloudformation.length > 0 ? { cloudformation: { candidates: copies.cloudformation, parameters } } : {}),
     ...(copies.cdk.length > 0 ? { cdk: { candidates: copies.cdk } } : {}),
+    ...(exports.length > 0 ? { awsExport: { candidates: exports } } : {}),
     bytes: (abs) => bytes.get(abs) ?? 0,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
   });

@@ -8,6 +8,8 @@ import { READ_OPTIONS } from './read-options.js';
 const HELP = `Usage: sg-lint [paths...] [options]
        sg-lint graph [paths...] [--format mermaid|dot|json]    who can reach whom (sg-lint graph --help)
        sg-lint exposure [paths...] [--format text|json]        effective ingress per resource (sg-lint exposure --help)
+       sg-lint aws [--region r]... [--list] [--save file]      lint what is deployed, read-only (sg-lint aws --help)
+       sg-lint drift <iac-paths...> --live <export.json|aws>   deployed rules the code lacks, and the reverse
 
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
@@ -73,7 +75,7 @@ Information:
 Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 usage, config or internal error (and a failed
 online pass with --online-required).`;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...READ_OPTIONS,
   format: { type: 'string', short: 'f', multiple: true },
   output: { type: 'string', short: 'o' },
@@ -126,6 +128,8 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const command = argv[0] === 'graph' ? (await import('./commands/graph.js')).graphCommand : (await import('./commands/exposure.js')).exposureCommand;
     return command(argv.slice(1), io, cwd, env);
   }
+  if (argv[0] === 'aws') return (await import('./commands/aws.js')).awsCommand(argv.slice(1), io, cwd, env);
+  if (argv[0] === 'drift') return (await import('./commands/drift.js')).driftCommand(argv.slice(1), io, cwd, env);
   let args: CliArgs;
   try {
     args = parse(argv);

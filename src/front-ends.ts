@@ -13,6 +13,7 @@ export type FrontEndTask = { cwd: string; scope: ScanRootSpec } & (
   | { kind: 'terraform'; dirs: TerraformDir[]; plan?: string }
   | { kind: 'cloudformation'; candidates: string[]; parameters: Record<string, string> }
   | { kind: 'cdk'; candidates: string[] }
+  | { kind: 'aws-export'; candidates: string[] }
 );
 
 export interface FrontEndInputs {
@@ -21,6 +22,7 @@ export interface FrontEndInputs {
   terraform?: { dirs: TerraformDir[]; plan?: string };
   cloudformation?: { candidates: string[]; parameters: Record<string, string> };
   cdk?: { candidates: string[] };
+  awsExport?: { candidates: string[] };
   /** Size of a file as discovery saw it (0 when unknown): the measure of the work. */
   bytes: (abs: string) => number;
   /** Threads, the main thread included (`--jobs`); by default one per core (at most 4), or 1 for a small run. */
@@ -35,7 +37,7 @@ export const WORKER = new URL(`./front-end-worker${extname(new URL(import.meta.u
  * about twice as long per byte, CDK sources about one and a half times; loading the TypeScript parser costs as much as
  * half a megabyte of templates.
  */
-const COST_PER_BYTE = { terraform: 2, cloudformation: 1, cdk: 1.5 } as const;
+const COST_PER_BYTE = { terraform: 2, cloudformation: 1, cdk: 1.5, 'aws-export': 0.5 } as const;
 const CDK_LOAD_COST = 500_000;
 
 /**
@@ -58,7 +60,7 @@ const MAX_DEFAULT_LANES = 4;
 const MAX_CHUNK_COST = 1_000_000;
 const MIN_CHUNK_COST = 100_000;
 
-/** Parses with every front end that has input, in the order Terraform, CloudFormation, CDK. */
+/** Parses with every front end that has input, in the order Terraform, CloudFormation, CDK, AWS exports. */
 export async function parseFrontEnds(inputs: FrontEndInputs): Promise<FrontEndResult[]> {
   const tasks = frontEndTasks(inputs);
   const cost = tasks.reduce((sum, t) => sum + costOf(t, inputs.bytes), 0);
@@ -99,6 +101,10 @@ export async function runFrontEnd(task: FrontEndTask, scope: ScanRoot): Promise<
       const { parseCdk } = await import('./parsers/cdk/index.js');
       return parseCdk(task.candidates, { cwd: task.cwd, scope });
     }
+    case 'aws-export': {
+      const { parseAwsExport } = await import('./parsers/aws-export/index.js');
+      return parseAwsExport(task.candidates, { cwd: task.cwd, scope });
+    }
   }
 }
 
@@ -108,6 +114,7 @@ function frontEndTasks(inputs: FrontEndInputs): FrontEndTask[] {
   if (inputs.terraform) tasks.push({ ...common, kind: 'terraform', dirs: inputs.terraform.dirs, ...(inputs.terraform.plan ? { plan: inputs.terraform.plan } : {}) });
   if (inputs.cloudformation) tasks.push({ ...common, kind: 'cloudformation', ...inputs.cloudformation });
   if (inputs.cdk) tasks.push({ ...common, kind: 'cdk', ...inputs.cdk });
+  if (inputs.awsExport) tasks.push({ ...common, kind: 'aws-export', ...inputs.awsExport });
   return tasks;
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { link } from '../src/model/link.js';
 import type { Model, Peer, SgRule } from '../src/model/types.js';
 import type { Value } from '../src/model/value.js';
+import { parseAwsExport } from '../src/parsers/aws-export/index.js';
 import { parseCdk } from '../src/parsers/cdk/index.js';
 import { parseCloudFormation } from '../src/parsers/cloudformation/index.js';
 import { parseTerraformModule } from '../src/parsers/terraform/index.js';
@@ -55,6 +56,13 @@ describe('parity between formats', () => {
       expect(models['template.yaml']).toEqual(models['main.tf']);
       expect(models['template.json']).toEqual(models['main.tf']);
       expect(models['stack.ts']).toEqual(models['main.tf']);
+      // The same groups as deployed (describe-security-groups): an export names network interfaces, not the resources
+      // behind them, so attachments are left out.
+      const exported = parseAwsExport([join(dir, 'export.json')], { cwd: dir });
+      expect(exported.files.flatMap((f) => f.diagnostics)).toEqual([]);
+      const { attachments: _a, ...deployed } = normalize(link([exported.facts])) as Record<string, unknown>;
+      const { attachments: _b, ...written } = models['main.tf'] as Record<string, unknown>;
+      expect(deployed).toEqual(written);
       expect((models['main.tf'] as { rules: unknown[] }).rules.length).toBeGreaterThan(2);
     });
   }

@@ -1,9 +1,10 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RunError } from '../engine/result.js';
+import { exportKindOf, readHead } from '../parsers/aws-export/prefilter.js';
 import { UNRESTRICTED, type ScanRoot } from '../util/scan-root.js';
 
-export type FileKind = 'terraform' | 'terraform-vars' | 'cloudformation-candidate' | 'cdk-candidate';
+export type FileKind = 'terraform' | 'terraform-vars' | 'cloudformation-candidate' | 'cdk-candidate' | 'aws-export';
 
 export interface DiscoveredFile {
   abs: string;
@@ -23,6 +24,16 @@ export function kindOf(name: string): FileKind | null {
   if (/\.(ya?ml|json|template)$/.test(name)) return 'cloudformation-candidate';
   if (/\.(ts|tsx|js|jsx|mjs)$/.test(name)) return 'cdk-candidate';
   return null;
+}
+
+/**
+ * kindOf, with JSON files told apart by their first bytes: an AWS CLI export (describe-security-groups and the
+ * commands given beside it) is never a CloudFormation candidate. Files outside the scan root are not read here.
+ */
+function kindOfFile(abs: string, scope: ScanRoot): FileKind | null {
+  const kind = kindOf(basename(abs));
+  if (kind !== 'cloudformation-candidate' || !abs.endsWith('.json') || !scope.allows(abs)) return kind;
+  return exportKindOf(readHead(abs), basename(abs)) ? 'aws-export' : kind;
 }
 
 /**
@@ -80,7 +91,7 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
         walk(abs, join(display, name));
         continue;
       }
-      const kind = kindOf(name);
+      const kind = kindOfFile(abs, scope);
       if (kind && !files.has(abs)) files.set(abs, { abs, kind, explicit: false, bytes });
     }
     visiting.delete(real);
@@ -99,7 +110,7 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
     }
     if (stat.isDirectory()) walk(abs, p);
     else {
-      const kind = kindOf(basename(abs));
+      const kind = kindOfFile(abs, scope);
       if (kind) files.set(abs, { abs, kind, explicit: true, bytes: stat.size });
     }
   }

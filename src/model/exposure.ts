@@ -71,6 +71,27 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
   return result;
 }
 
+/**
+ * Rules whose prefix list holds a world CIDR among its known entries (an export with the list's entries beside it):
+ * the list is the whole internet. Named "0.0.0.0/0 in pl-…", and located at the rule's prefix list id.
+ */
+function prefixListWorlds(model: Model, direction: Direction): RuleVariant[] {
+  const out: RuleVariant[] = [];
+  for (const rule of model.rules.values()) {
+    const peer = rule.peer;
+    if (rule.direction !== direction || peer.kind !== 'prefixList' || !peer.entries || peer.id.k !== 'known') continue;
+    for (const entry of peer.entries) {
+      const cidr = entry.k === 'known' ? parseCidr(entry.v) : null;
+      if (!cidr || !isWorld(cidr)) continue;
+      for (const t of ruleTraffic(rule)) {
+        if (!t.ok || reachIsEmpty(t.reach) || !consistent(t.when)) continue;
+        out.push({ rule, family: cidr.family, cidr, cidrValue: { k: 'known', v: `${entry.k === 'known' ? entry.v : ''} in ${peer.id.v}`, at: rule.peerAt }, reach: t.reach, when: t.when });
+      }
+    }
+  }
+  return out.sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
+}
+
 /** Key of the exposure a single world rule makes (other rules yield to findings with this claim). */
 export function singleRuleClaim(rule: SgRule, family: Family, when: string[]): string {
   return `${rule.id}|${family}|${when.join('&')}`;
@@ -98,6 +119,9 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
       when: v.when,
       byUnion: false,
     });
+  }
+  for (const v of prefixListWorlds(model, direction)) {
+    out.push({ key: singleRuleClaim(v.rule, v.family, v.when), direction, family: v.family, variants: [v], reach: v.reach, when: v.when, byUnion: false });
   }
   const seen = new Set<string>();
   for (const pool of unionPools(model, variants)) {

@@ -13,9 +13,10 @@ export type Peer =
   | { kind: 'cidr6'; cidr: Value<string> }
   /**
    * When the configuration shows which list it is: `weight`, the rule entries it counts for (its max entries, or an
-   * AWS-managed list's weight), and `family`, its address family.
+   * AWS-managed list's weight), and `family`, its address family; `entries`, its CIDRs when they are known (an export
+   * with the list's entries beside it).
    */
-  | { kind: 'prefixList'; id: Value<string>; weight?: Value<number>; family?: 4 | 6 }
+  | { kind: 'prefixList'; id: Value<string>; weight?: Value<number>; family?: 4 | 6; entries?: Value<string>[] }
   | { kind: 'securityGroup'; ref: GroupRef }
   | { kind: 'self' }
   | { kind: 'none' };
@@ -89,6 +90,8 @@ export interface SecurityGroup {
   egress: string[];
   /** The description a tool writes when the author gave none (CDK: the construct path), to tell it from a real one. */
   generatedDescription?: string;
+  /** Tags as deployed (AWS exports): what `sg-lint drift` matches groups by (`aws:cloudformation:logical-id`, `Name` …). */
+  tags?: Record<string, string>;
   /**
    * Terraform: the group's own `ingress`/`egress` rules, as blocks or as the attribute (`ingress = []` included), which
    * make Terraform manage every rule of that direction; `present` is unresolved or has alternatives when the attribute's

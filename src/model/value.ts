@@ -24,7 +24,8 @@ export type UnresolvedReason =
   | 'outside-scan-root'
   | 'function-parameter'
   | 'loop-variable'
-  | 'cdk-token';
+  | 'cdk-token'
+  | 'not-exported';
 
 export interface Known<T> {
   k: 'known';

@@ -16,7 +16,7 @@ export interface SarifOptions {
 
 export const SARIF_LIMITS = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
 const MAX_RELATED = 1_000;
-const INFORMATION_URI = 'https://github.com/sg-lint/sg-lint';
+export const INFORMATION_URI = 'https://github.com/sg-lint/sg-lint';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (CONTRACTS.md "SARIF"): plain repository-relative URIs (no uriBaseId), rules with

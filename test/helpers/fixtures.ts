@@ -13,9 +13,18 @@ export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 export const FIXTURE_TODAY = '2026-11-30';
 
 /** Formats that have a front end today; each rule needs pass and fail fixtures in each. */
-export const IMPLEMENTED_FORMATS: SourceFormat[] = ['terraform', 'cloudformation', 'cdk'];
+export const IMPLEMENTED_FORMATS: SourceFormat[] = ['terraform', 'cloudformation', 'cdk', 'aws'];
 
-const CASE = /^(pass|fail)-[a-z0-9]+(?:-[a-z0-9]+)*(\.tf|\.tf\.json|\.cfn\.yaml|\.cfn\.json|\.cdk\.ts)?$/;
+/**
+ * Rules about what AWS refuses at deploy time (RULES.md: "Deploy would fail"; rule-duplicate: "AWS rejects"): an export
+ * lists only what AWS accepted, so their AWS export fixtures are passing cases only.
+ */
+export const REFUSED_AT_DEPLOY = new Set(['rule-shape-invalid', 'rule-description-invalid', 'group-description-invalid', 'rule-duplicate']);
+
+/** Formats whose examples each rule's doc page shows (and the meta-test runs); AWS exports have fixtures only. */
+export const DOC_EXAMPLE_FORMATS: SourceFormat[] = ['terraform', 'cloudformation', 'cdk'];
+
+const CASE = /^(pass|fail)-[a-z0-9]+(?:-[a-z0-9]+)*(\.tf|\.tf\.json|\.cfn\.yaml|\.cfn\.json|\.cdk\.ts|\.aws\.json)?$/;
 const SIDE_CARS = /\.(options|expect)\.json$/;
 
 export interface FixtureCase {
@@ -34,10 +43,12 @@ export function formatOfFile(name: string): SourceFormat | null {
   if (name.endsWith('.tf') || name.endsWith('.tf.json')) return 'terraform';
   if (name.endsWith('.cfn.yaml') || name.endsWith('.cfn.json')) return 'cloudformation';
   if (name.endsWith('.cdk.ts')) return 'cdk';
+  // An AWS CLI export (describe-security-groups and what is given beside it); JSON, so expectations are paths.
+  if (name.endsWith('.aws.json')) return 'aws';
   return null;
 }
 
-const stem = (name: string) => name.replace(/(\.tf|\.tf\.json|\.cfn\.yaml|\.cfn\.json|\.cdk\.ts)$/, '');
+const stem = (name: string) => name.replace(/(\.tf|\.tf\.json|\.cfn\.yaml|\.cfn\.json|\.cdk\.ts|\.aws\.json)$/, '');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
