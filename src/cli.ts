@@ -8,6 +8,7 @@ import { READ_OPTIONS } from './read-options.js';
 const HELP = `Usage: sg-lint [paths...] [options]
        sg-lint graph [paths...] [--format mermaid|dot|json]    who can reach whom (sg-lint graph --help)
        sg-lint exposure [paths...] [--format text|json]        effective ingress per resource (sg-lint exposure --help)
+       sg-lint lsp                                             language server over stdio, for editors (sg-lint lsp --help)
 
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
@@ -113,6 +114,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const command = argv[0] === 'graph' ? (await import('./commands/graph.js')).graphCommand : (await import('./commands/exposure.js')).exposureCommand;
     return command(argv.slice(1), io, cwd, env);
   }
+  if (argv[0] === 'lsp') return (await import('./commands/lsp.js')).lspCommand(argv.slice(1), io);
   let args: CliArgs;
   try {
     args = parse(argv);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { known, unresolved } from '../../model/value.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../../util/scan-root.js';
 import { displayPath } from '../../util/paths.js';
 import { guarded } from '../guard.js';
@@ -20,6 +20,8 @@ export interface CloudFormationOptions {
   parameters: Record<string, string>;
   /** Where reads may go: templates and nested-stack TemplateURLs outside it are refused. */
   scope?: ScanRoot;
+  /** Unsaved editor buffers read instead of the files on disk. */
+  overlay?: SourceOverlay;
 }
 
 const MAX_NESTING = 16;
@@ -44,7 +46,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
   };
   const read = (abs: string): TemplateDocument | null => {
     const path = displayPath(opts.cwd, abs);
-    const source = readSource(abs, opts.scope);
+    const source = readSource(abs, opts.scope, opts.overlay);
     if (source.error) {
       if (/\.(template|ya?ml|json)$/.test(abs) && !source.error.includes('binary')) result.files.push(broken(path, '', [{ line: 1, column: 1, message: source.error }]));
       return null;
