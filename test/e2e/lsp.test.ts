@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { docsUrl } from '../../src/engine/define-rule.js';
-import { assertBuilt } from '../helpers/built.js';
+import { assertBuilt, ROOT } from '../helpers/built.js';
 import { applyEdits, startLsp, type LspSession } from '../helpers/lsp-client.js';
-import { runCli, workspace } from '../helpers/workspace.js';
+import { plainEnv, workspace, type JsonReport } from '../helpers/workspace.js';
 
 // The language server driven over stdio by the protocol package's own client, as an editor drives it.
 
@@ -116,5 +117,103 @@ describe('sg-lint lsp: diagnostics of unsaved buffers', () => {
     expect(ds[0]!.range).toEqual({ start: { line: 8, character: 22 }, end: { line: 8, character: 40 } });
     await lsp.change('app/lib/stack.ts', stack("ec2.Peer.ipv4('10.1.0.0/16')"));
     expect(await lsp.diagnostics('app/lib/stack.ts')).toEqual([]);
+  });
+});
+
+/** The built CLI on one file of the project, as a user would run it: exit code and JSON report. */
+function cli(dir: string, file: string, extra: string[] = []): { code: number; report: JsonReport } {
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'bin.js'), file, '-f', 'json', ...extra], { cwd: dir, encoding: 'utf8', env: plainEnv() as NodeJS.ProcessEnv });
+  return { code: run.status ?? -1, report: JSON.parse(run.stdout) as JsonReport };
+}
+
+/** Opens the file as it is on disk, takes the quick fix whose title matches, applies it and saves the result to disk. */
+async function applyAction(lsp: LspSession, dir: string, file: string, rule: string, title: RegExp): Promise<string> {
+  const text = readFileSync(join(dir, file), 'utf8');
+  await lsp.open(file, text);
+  const ds = await lsp.diagnostics(file, withRule(rule));
+  const d = ds.find((x) => x.code === rule)!;
+  const actions = await lsp.codeActions(file, d.range, [d]);
+  const action = actions.find((a) => title.test(a.title));
+  expect(action, `actions: ${actions.map((a) => a.title).join(' | ')}`).toBeDefined();
+  const edits = action!.edit!.changes![lsp.uri(file)]!;
+  const fixed = applyEdits(text, edits);
+  writeFileSync(join(dir, file), fixed);
+  return fixed;
+}
+
+describe('sg-lint lsp: quick fixes', () => {
+  const suppressed = /^Suppress ingress-world-admin-port /;
+
+  it('a suppression comment above the finding (HCL #): the real CLI then lints the file clean, the finding kept as suppressed', async () => {
+    const dir = workspace({ 'main.tf': bastion('0.0.0.0/0') });
+    expect(cli(dir, 'main.tf').code).toBe(1);
+    const lsp = await start(dir);
+    const fixed = await applyAction(lsp, dir, 'main.tf', 'ingress-world-admin-port', suppressed);
+    expect(fixed).toMatch(/\n {4}# sg-lint-ignore ingress-world-admin-port until=\d{4}-\d{2}-\d{2} -- TODO: say why this is accepted\n {4}cidr_blocks/);
+    const run = cli(dir, 'main.tf');
+    expect(run.code).toBe(0);
+    expect(run.report.findings.map((f) => [f.ruleId, f.suppressed?.kind])).toEqual([['ingress-world-admin-port', 'inline']]);
+  });
+
+  it('a suppression comment in CloudFormation YAML (#) and in CDK TypeScript (//)', async () => {
+    const dir = workspace({ 'template.yaml': template('0.0.0.0/0'), 'app/cdk.json': '{}\n', 'app/lib/stack.ts': stack('ec2.Peer.anyIpv4()') });
+    const lsp = await start(dir);
+    const yaml = await applyAction(lsp, dir, 'template.yaml', 'ingress-world-admin-port', suppressed);
+    expect(yaml).toMatch(/\n {10}# sg-lint-ignore ingress-world-admin-port until=[\d-]+ -- TODO: say why this is accepted\n {10}CidrIp: 0\.0\.0\.0\/0/);
+    const ts = await applyAction(lsp, dir, 'app/lib/stack.ts', 'ingress-world-admin-port', suppressed);
+    expect(ts).toMatch(/\n {4}\/\/ sg-lint-ignore ingress-world-admin-port until=[\d-]+ -- TODO: say why this is accepted\n {4}sg\.addIngressRule/);
+    for (const file of ['template.yaml', 'app/lib/stack.ts']) {
+      const run = cli(dir, file);
+      expect(run.code, file).toBe(0);
+      expect(run.report.findings.every((f) => f.suppressed?.kind === 'inline'), file).toBe(true);
+    }
+  });
+
+  it('a JSON template gets a Metadata entry (JSON has no comments), merged into Metadata that exists', async () => {
+    const json = (metadata: string) =>
+      JSON.stringify(
+        {
+          AWSTemplateFormatVersion: '2010-09-09',
+          Resources: {
+            WebSg: { Type: 'AWS::EC2::SecurityGroup', ...JSON.parse(metadata), Properties: { GroupDescription: 'web', SecurityGroupIngress: [{ IpProtocol: 'tcp', Description: 'ssh', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }], SecurityGroupEgress: [{ IpProtocol: 'tcp', Description: 'out', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }] } },
+            Web: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-12345678', SecurityGroupIds: [{ 'Fn::GetAtt': ['WebSg', 'GroupId'] }] } },
+          },
+        },
+        null,
+        2,
+      ) + '\n';
+    const dir = workspace({ 'bare.json': json('{}'), 'with-metadata.json': json('{ "Metadata": { "cfn-lint": { "config": { "ignore_checks": ["W1"] } } } }') });
+    const lsp = await start(dir);
+    for (const file of ['bare.json', 'with-metadata.json']) {
+      const fixed = await applyAction(lsp, dir, file, 'ingress-world-admin-port', /^Suppress ingress-world-admin-port in the resource Metadata/);
+      const resource = (JSON.parse(fixed) as { Resources: { WebSg: { Metadata: Record<string, unknown> } } }).Resources.WebSg;
+      expect(resource.Metadata['sg-lint']).toEqual({ ignore: [{ rule: 'ingress-world-admin-port', reason: 'TODO: say why this is accepted', until: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }] });
+      const run = cli(dir, file);
+      expect(run.code, file).toBe(0);
+      expect(run.report.findings.map((f) => f.suppressed?.kind)).toEqual(['inline']);
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'with-metadata.json'), 'utf8')).Resources.WebSg.Metadata['cfn-lint']).toEqual({ config: { ignore_checks: ['W1'] } });
+  });
+
+  it('a missing rule description: the safe fix adds one derived from the rule (Terraform and CloudFormation), never a new peer or port', async () => {
+    const tf = bastion('10.20.30.0/24').replace('    description = "ssh"\n', '');
+    const yaml = template('10.20.30.0/24').replace('          Description: rdp\n', '');
+    const dir = workspace({ 'main.tf': tf, 'template.yaml': yaml });
+    const lsp = await start(dir);
+    const fixedTf = await applyAction(lsp, dir, 'main.tf', 'rule-missing-description', /^Add the description/);
+    expect(fixedTf).toBe(tf.replace('  ingress {\n', '  ingress {\n    description = "TCP 22 from 10.20.30.0/24"\n'));
+    const fixedYaml = await applyAction(lsp, dir, 'template.yaml', 'rule-missing-description', /^Add the description/);
+    expect(fixedYaml).toBe(yaml.replace('        - IpProtocol: tcp\n', '        - Description: "TCP 3389 from 10.20.30.0/24"\n          IpProtocol: tcp\n'));
+    for (const file of ['main.tf', 'template.yaml']) expect(cli(dir, file).report.findings.filter((f) => f.ruleId === 'rule-missing-description'), file).toEqual([]);
+  });
+
+  it('no description fix for a group (a new group description replaces the group), only the suppression', async () => {
+    const dir = workspace({ 'main.tf': bastion('10.20.30.0/24').replace('  description = "bastion"\n', '') });
+    const lsp = await start(dir);
+    await lsp.open('main.tf', readFileSync(join(dir, 'main.tf'), 'utf8'));
+    const ds = await lsp.diagnostics('main.tf', withRule('group-missing-description'));
+    const d = ds.find((x) => x.code === 'group-missing-description')!;
+    const titles = (await lsp.codeActions('main.tf', d.range, [d])).map((a) => a.title);
+    expect(titles).toEqual([expect.stringMatching(/^Suppress group-missing-description with a comment/)]);
   });
 });

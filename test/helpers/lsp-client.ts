@@ -27,6 +27,7 @@ import {
   type Hover,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type RegistrationParams,
   type Range,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from './built.js';
@@ -67,7 +68,7 @@ export async function startLsp(root: string, initializationOptions: Record<strin
     published.push(p);
     for (const w of [...waiters]) w();
   });
-  connection.onRequest(RegistrationRequest.type, (p) => {
+  connection.onRequest(RegistrationRequest.method, (p: RegistrationParams) => {
     registrations.push(...p.registrations.map((r) => r.method));
     return null;
   });
@@ -106,7 +107,7 @@ export async function startLsp(root: string, initializationOptions: Record<strin
       await connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uri(relative) } });
     },
     async filesChanged(relatives) {
-      await connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: relatives.map((r) => ({ uri: uri(r), type: FileChangeType.Changed })) });
+      await connection.sendNotification(DidChangeWatchedFilesNotification.method, { changes: relatives.map((r) => ({ uri: uri(r), type: FileChangeType.Changed })) });
     },
     diagnostics(relative, accept = () => true) {
       const target = uri(relative);
