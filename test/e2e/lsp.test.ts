@@ -217,3 +217,144 @@ describe('sg-lint lsp: quick fixes', () => {
     expect(titles).toEqual([expect.stringMatching(/^Suppress group-missing-description with a comment/)]);
   });
 });
+
+describe('sg-lint lsp: hover, project context, configuration', () => {
+  it('hover on a group shows its effective ingress, its egress and the exposure of what carries it', async () => {
+    const dir = workspace({ 'main.tf': bastion('0.0.0.0/0') });
+    const lsp = await start(dir);
+    await lsp.open('main.tf', bastion('0.0.0.0/0'));
+    await lsp.diagnostics('main.tf');
+    const onHeader = await lsp.hover('main.tf', 0, 12);
+    const text = (onHeader!.contents as { value: string }).value;
+    expect(text).toContain('**Security group `aws_security_group.bastion`**');
+    expect(text).toMatch(/Effective ingress:\n\n\| ports \| from \| rule \|\n\|---\|---\|---\|\n\| TCP 22 \| world 0\.0\.0\.0\/0 \| main\.tf:8 \|/);
+    expect(text).toContain('_no egress_');
+    expect(text).toMatch(/Carried by `aws_instance\.bastion` \(instance, main\.tf:\d+\)/);
+    // On one of its rules too; on a line of no group, nothing.
+    expect(((await lsp.hover('main.tf', 7, 22))!.contents as { value: string }).value).toContain('aws_security_group.bastion');
+    expect(await lsp.hover('main.tf', 12, 5)).toBeNull();
+  });
+
+  it('a nested template is analyzed through its parent: the parameter the parent passes makes the finding, with the call as related location', async () => {
+    const child = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AdminCidr:
+    Type: String
+    Default: 10.20.30.0/24
+Resources:
+  AdminSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: admin
+      SecurityGroupIngress:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref AdminCidr, Description: ssh }
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: out }
+`;
+    const parent = (cidr: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Admin:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./stacks/admin.yaml
+      Parameters:
+        AdminCidr: ${cidr}
+`;
+    const dir = workspace({ 'parent.yaml': parent('0.0.0.0/0'), 'stacks/admin.yaml': child });
+    const lsp = await start(dir);
+    await lsp.open('stacks/admin.yaml', child);
+    const [d] = await lsp.diagnostics('stacks/admin.yaml', withRule('ingress-world-admin-port'));
+    expect(d!.range.start.line).toBe(11);
+    expect(d!.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line])).toContainEqual([lsp.uri('parent.yaml'), 2]);
+    // The parent's unsaved buffer counts too.
+    await lsp.open('parent.yaml', parent('10.20.30.0/24'));
+    await lsp.change('stacks/admin.yaml', child + '\n');
+    expect((await lsp.diagnostics('stacks/admin.yaml')).filter((x) => x.code === 'ingress-world-admin-port')).toEqual([]);
+  });
+
+  it('a saved .sg-lint.yml change re-runs the open files (watched-files notification)', async () => {
+    const dir = workspace({ 'main.tf': bastion('0.0.0.0/0') });
+    const lsp = await start(dir);
+    await lsp.open('main.tf', bastion('0.0.0.0/0'));
+    await lsp.diagnostics('main.tf', withRule('ingress-world-admin-port'));
+    expect(lsp.registrations).toContain('workspace/didChangeWatchedFiles');
+    writeFileSync(join(dir, '.sg-lint.yml'), 'rules:\n  ingress-world-admin-port: warning\n');
+    await lsp.filesChanged(['.sg-lint.yml']);
+    const ds = await lsp.diagnostics('main.tf', (x) => x.some((d) => d.severity === 2));
+    expect(ds.map((d) => [d.code, d.severity])).toEqual([['ingress-world-admin-port', 2]]);
+  });
+
+  it('a saved config buffer re-runs the open files; an invalid config is one diagnostic at the top, not a crash', async () => {
+    const dir = workspace({ 'main.tf': bastion('0.0.0.0/0'), '.sg-lint.yml': 'rules:\n  no-such-rule: error\n' });
+    const lsp = await start(dir);
+    await lsp.open('main.tf', bastion('0.0.0.0/0'));
+    const [problem] = await lsp.diagnostics('main.tf');
+    expect(problem).toMatchObject({ code: 'config', severity: 1, range: { start: { line: 0, character: 0 } } });
+    expect(problem!.message).toMatch(/no-such-rule/);
+    writeFileSync(join(dir, '.sg-lint.yml'), 'preset: recommended\n');
+    await lsp.open('.sg-lint.yml', 'preset: recommended\n');
+    await lsp.save('.sg-lint.yml');
+    const ds = await lsp.diagnostics('main.tf', withRule('ingress-world-admin-port'));
+    expect(ds.map((d) => d.code)).toEqual(['ingress-world-admin-port']);
+  });
+
+  it('the online pass never runs from the editor unless the workspace setting enables it, even when the config does', async () => {
+    const files = {
+      // A public address (the online pass never looks up reserved ones); the file provider reads a local list: no network.
+      'main.tf': bastion('8.8.4.4/32').replace('from_port   = 22', 'from_port   = 443').replace('to_port     = 22', 'to_port     = 443'),
+      '.sg-lint.yml': 'online: { enabled: true, provider: file, file: blocklist.txt }\n',
+      'blocklist.txt': '# test list\n8.8.4.4\n',
+    };
+    const dir = workspace(files);
+    const off = await start(dir);
+    await off.open('main.tf', files['main.tf']);
+    expect(await off.diagnostics('main.tf')).toEqual([]);
+    const on = await start(dir, { online: true });
+    await on.open('main.tf', files['main.tf']);
+    const ds = await on.diagnostics('main.tf', withRule('rule-ip-reputation'));
+    expect(ds.map((d) => d.code)).toContain('rule-ip-reputation');
+  });
+});
+
+describe('sg-lint lsp: bad input', () => {
+  it('a buffer that does not parse gets a parse-error diagnostic, and the server goes on serving', async () => {
+    const dir = workspace({ 'main.tf': bastion('0.0.0.0/0') });
+    const lsp = await start(dir);
+    await lsp.open('main.tf', 'resource "aws_security_group" "x" {\n  ingress {\n');
+    const [d] = await lsp.diagnostics('main.tf', withRule('parse-error'));
+    expect(d).toMatchObject({ code: 'parse-error', severity: 1 });
+    expect((await lsp.codeActions('main.tf', d!.range, [d!])).map((a) => a.title)).toEqual([]);
+    await lsp.change('main.tf', bastion('0.0.0.0/0'));
+    expect((await lsp.diagnostics('main.tf', withRule('ingress-world-admin-port'))).map((x) => x.code)).toEqual(['ingress-world-admin-port']);
+  });
+
+  it('files that are not infrastructure (a README, a Kubernetes manifest, a plain script) get no diagnostics or get an empty list', async () => {
+    const dir = workspace({ 'deploy.yaml': 'apiVersion: v1\nkind: ConfigMap\n', 'tool.ts': 'export const x = 1;\n' });
+    const lsp = await start(dir);
+    await lsp.open('deploy.yaml', 'apiVersion: v1\nkind: ConfigMap\n');
+    expect(await lsp.diagnostics('deploy.yaml')).toEqual([]);
+    await lsp.open('tool.ts', 'export const x = 1;\n');
+    expect(await lsp.diagnostics('tool.ts')).toEqual([]);
+    expect(await lsp.hover('tool.ts', 0, 3)).toBeNull();
+  });
+
+  it('rapid edits: the diagnostics of the last text win (debounced, no result of an older text published after it)', async () => {
+    const dir = workspace({ 'main.tf': bastion('10.20.30.0/24') });
+    const lsp = await start(dir, { debounceMs: 200 });
+    await lsp.open('main.tf', bastion('10.20.30.0/24'));
+    await lsp.diagnostics('main.tf');
+    for (const cidr of ['0.0.0.0/0', '10.1.0.0/24', '0.0.0.0/0', '10.2.0.0/24', '0.0.0.0/0']) await lsp.change('main.tf', bastion(cidr));
+    const ds = await lsp.diagnostics('main.tf');
+    expect(ds.map((d) => d.code)).toEqual(['ingress-world-admin-port']);
+  });
+
+  it('usage errors exit 2 with a message; --help describes the settings', () => {
+    const bin = join(ROOT, 'dist', 'src', 'bin.js');
+    const bad = spawnSync(process.execPath, [bin, 'lsp', '--port', '1'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/sg-lint lsp: .*port/);
+    const help = spawnSync(process.execPath, [bin, 'lsp', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/online \(default false/);
+  });
+});
