@@ -63,3 +63,18 @@ describe('server helpers', () => {
     expect(readSettings(null, DEFAULT_SETTINGS)).toBe(DEFAULT_SETTINGS);
   });
 });
+
+describe('editors/vscode', () => {
+  it('declares the settings the server reads, starts `lsp --stdio`, and ships its client file', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('../helpers/built.js');
+    const dir = join(ROOT, 'editors', 'vscode');
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { main: string; contributes: { configuration: { properties: Record<string, unknown> } } };
+    expect(existsSync(join(dir, manifest.main))).toBe(true);
+    const declared = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^sgLint\./, ''));
+    expect(declared.filter((k) => k !== 'path').sort()).toEqual(Object.keys({ ...DEFAULT_SETTINGS, configFile: '' }).sort());
+    const client = readFileSync(join(dir, manifest.main), 'utf8');
+    expect(client).toContain("args: ['lsp', '--stdio']");
+  });
+});
