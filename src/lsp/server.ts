@@ -19,6 +19,7 @@ import { analyze, ConfigError, lint, type Analysis, type LintOptions } from '../
 import { CONFIG_NAMES } from '../config/load.js';
 import type { Finding } from '../engine/result.js';
 import { kindOf } from '../discover/discover.js';
+import { forgetGitTopLevels, keepGitTopLevels } from '../util/git.js';
 import { ruleDoc } from '../util/package-files.js';
 import { codeActions } from './actions.js';
 import { ContextFinder, type AnalysisContext } from './context.js';
@@ -46,6 +47,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   for (const method of ['log', 'info', 'debug'] as const) console[method] = (...args: unknown[]) => console.error(...args);
   // With streams (rather than a reader and writer) the library also ends the process when the client closes them.
   const connection = createConnection(input, output);
+  keepGitTopLevels();
   const documents = new TextDocuments(TextDocument);
   let folders: string[] = [];
   let settings: Settings = DEFAULT_SETTINGS;
@@ -186,6 +188,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
         const removed = new Set(event.removed.map((f) => pathOf(f.uri)));
         folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => pathOf(f.uri)).filter((p): p is string => p !== null)];
         finder.invalidate();
+        forgetGitTopLevels();
         scheduleAll(0);
       });
     }
@@ -211,6 +214,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   });
   connection.onDidChangeWatchedFiles(() => {
     finder.invalidate();
+    forgetGitTopLevels();
     scheduleAll(settings.debounceMs);
   });
   // Fired on open too: a buffer seen for the first time is analyzed at once, edits after a pause in typing.
