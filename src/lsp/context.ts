@@ -31,12 +31,14 @@ const MAX_PARENT_DEPTH = 16;
  */
 export class ContextFinder {
   private parentIndex: Map<string, string[]> | undefined;
+  private readonly cdkAppSizes = new Map<string, number>();
 
   constructor(private readonly roots: () => string[]) {}
 
   /** Forget what was learned from the files on disk (call when files are created, changed or deleted). */
   invalidate(): void {
     this.parentIndex = undefined;
+    this.cdkAppSizes.clear();
   }
 
   contextOf(file: string, overlay: SourceOverlay): AnalysisContext {
@@ -51,10 +53,16 @@ export class ContextFinder {
     }
     if (kind === 'cdk-candidate') {
       const app = appRoot(dirname(file), cwd, new Map());
-      if (app && cdkSourcesIn(app) <= MAX_CDK_APP_FILES) return { key: `cdk:${app}`, cwd, paths: [app] };
+      if (app && this.cdkAppSize(app) <= MAX_CDK_APP_FILES) return { key: `cdk:${app}`, cwd, paths: [app] };
       return { key: `cdk-file:${file}`, cwd, paths: [file] };
     }
     return { key: `file:${file}`, cwd, paths: [file] };
+  }
+
+  private cdkAppSize(app: string): number {
+    let size = this.cdkAppSizes.get(app);
+    if (size === undefined) this.cdkAppSizes.set(app, (size = cdkSourcesIn(app)));
+    return size;
   }
 
   /** The workspace folder holding the file (the deepest one), else the git top level, else its directory. */

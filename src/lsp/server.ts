@@ -36,6 +36,8 @@ interface Published {
 interface ContextState {
   context: AnalysisContext;
   timer?: NodeJS.Timeout;
+  /** Waiting in the queue for its turn: one run then reads the latest buffers, however many edits came meanwhile. */
+  queued: boolean;
   running: boolean;
   again: boolean;
   /** The model of the context for hovers and fixes, with the buffer versions it was read from. */
@@ -93,7 +95,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     contextOfDoc.set(uri, context.key);
     if (previous && previous !== context.key) dropIfUnused(previous);
     let state = contexts.get(context.key);
-    if (!state) contexts.set(context.key, (state = { context, running: false, again: false }));
+    if (!state) contexts.set(context.key, (state = { context, queued: false, running: false, again: false }));
     else state.context = context;
     later(state, delay);
   };
@@ -102,7 +104,10 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     state.timer = setTimeout(() => {
       state.timer = undefined;
       if (state.running) state.again = true;
-      else queue = queue.then(() => run(state));
+      else if (!state.queued) {
+        state.queued = true;
+        queue = queue.then(() => run(state));
+      }
     }, delay);
   };
   const scheduleAll = (delay: number) => {
@@ -116,6 +121,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   };
 
   const run = async (state: ContextState): Promise<void> => {
+    state.queued = false;
     const { key, cwd, paths } = state.context;
     if (contexts.get(key) !== state) return;
     state.running = true;
@@ -131,8 +137,8 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
         publish(doc.uri, versions.get(doc.uri), findings.map((f) => toDiagnostic(f, cwd, documented)));
       }
     } catch (e) {
-      const message = e instanceof ConfigError ? `sg-lint: ${e.message}` : `sg-lint: internal error: ${(e as Error).stack ?? String(e)}`;
-      connection.console.error(message);
+      const message = e instanceof ConfigError ? `sg-lint: ${e.message}` : `sg-lint: internal error: ${(e as Error).message ?? String(e)}`;
+      connection.console.error(e instanceof ConfigError ? message : `sg-lint: internal error: ${(e as Error).stack ?? String(e)}`);
       for (const doc of docs) {
         published.set(doc.uri, { cwd, findings: [] });
         publish(doc.uri, versions.get(doc.uri), [runProblem(message)]);
