@@ -38,9 +38,9 @@ export async function codeActions(req: ActionRequest): Promise<CodeAction[]> {
     const fix = await descriptionFix(finding, req);
     if (fix) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [req.uri]: fix.edits } } });
     if (UNSUPPRESSIBLE.has(finding.ruleId)) continue;
-    const edits = suppressionEdits({ file: req.path, text: req.text, ruleId: finding.ruleId, line: diagnostic.range.start.line, path: finding.at.path, until, reason: REASON_PLACEHOLDER });
+    const edits = suppressionEdits({ file: req.path, text: req.text, ruleId: finding.ruleId, line: diagnostic.range.start.line, character: diagnostic.range.start.character, path: finding.at.path, until, reason: REASON_PLACEHOLDER });
     if (!edits) continue;
-    const how = syntax.kind === 'metadata' ? 'in the resource Metadata' : 'with a comment';
+    const how = syntax.kind === 'metadata' ? 'in the resource Metadata' : syntax.kind === 'json-comment' ? 'with a "//" property' : 'with a comment';
     actions.push({ title: `Suppress ${finding.ruleId} ${how} (until ${until}, reason to fill in)`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [req.uri]: edits } } });
   }
   return actions;

@@ -12,21 +12,24 @@ export interface SuppressionRequest {
   ruleId: string;
   /** 0-based line where the finding starts. */
   line: number;
+  /** 0-based character (UTF-16) where the finding starts on that line. */
+  character: number;
   /** Logical path of the finding (`Resources.WebSg.Properties…` in CloudFormation). */
   path: string;
   until: string;
   reason: string;
 }
 
-export type Syntax = { kind: 'comment'; marker: '#' | '//' } | { kind: 'metadata' } | { kind: 'none' };
+export type Syntax = { kind: 'comment'; marker: '#' | '//' } | { kind: 'metadata' } | { kind: 'json-comment' } | { kind: 'none' };
 
 /** How a suppression is written in this file. */
 export function suppressionSyntax(file: string, text: string): Syntax {
   if (/\.(tf|tfvars|hcl)$/.test(file)) return { kind: 'comment', marker: '#' };
   if (/\.(ts|tsx|js|jsx|mjs|cjs)$/.test(file)) return { kind: 'comment', marker: '//' };
   if (/\.ya?ml$/.test(file)) return { kind: 'comment', marker: '#' };
-  // Terraform JSON takes a "//" property, which this does not write (yet); JSON templates take Metadata.
-  if (/\.(tf|tfvars)\.json$/.test(file)) return { kind: 'none' };
+  // Terraform JSON takes a "//" property (Terraform's JSON comment); JSON templates take Metadata.
+  if (/\.tf\.json$/.test(file)) return { kind: 'json-comment' };
+  if (/\.tfvars\.json$/.test(file)) return { kind: 'none' };
   if (/\.json$/.test(file)) return { kind: 'metadata' };
   if (/\.template$/.test(file)) return text.trimStart().startsWith('{') ? { kind: 'metadata' } : { kind: 'comment', marker: '#' };
   return { kind: 'none' };
@@ -41,7 +44,32 @@ export function suppressionEdits(req: SuppressionRequest): TextEdit[] | null {
   const syntax = suppressionSyntax(req.file, req.text);
   if (syntax.kind === 'comment') return [commentAbove(req, syntax.marker)];
   if (syntax.kind === 'metadata') return metadataEntry(req);
+  if (syntax.kind === 'json-comment') return jsonComment(req);
   return null;
+}
+
+/**
+ * `"//": "sg-lint-ignore …"` as the first property of the innermost object holding the finding (the block it covers);
+ * an object that has a "//" already cannot take a second one, so the next enclosing object takes it.
+ */
+function jsonComment(req: SuppressionRequest): TextEdit[] | null {
+  const doc = parseDocument(req.text, { uniqueKeys: false });
+  if (doc.errors.length > 0) return null;
+  const lines = req.text.split('\n');
+  const offset = lines.slice(0, req.line).reduce((sum, l) => sum + l.length + 1, 0) + req.character;
+  const holding: YAMLMap[] = [];
+  visit(doc.contents as Node | null, (node) => {
+    if (isMap(node) && node.range && node.range[0] <= offset && offset < node.range[1]) holding.push(node);
+  });
+  const target = holding.reverse().find((m) => m.get('//') === undefined);
+  return target ? insertFirst(req.text, target, `"//": ${JSON.stringify(directiveText(req.ruleId, req.until, req.reason))}`) : null;
+}
+
+function visit(node: Node | null, each: (node: Node) => void): void {
+  if (!node) return;
+  each(node);
+  if (isMap(node)) for (const pair of node.items) visit(pair.value as Node | null, each);
+  else if (isSeq(node)) for (const item of node.items) visit(item as Node | null, each);
 }
 
 function commentAbove(req: SuppressionRequest, marker: string): TextEdit {

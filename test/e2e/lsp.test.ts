@@ -195,6 +195,27 @@ describe('sg-lint lsp: quick fixes', () => {
     expect(JSON.parse(readFileSync(join(dir, 'with-metadata.json'), 'utf8')).Resources.WebSg.Metadata['cfn-lint']).toEqual({ config: { ignore_checks: ['W1'] } });
   });
 
+  it('Terraform JSON gets a "//" property in the block holding the finding', async () => {
+    const tfJson = JSON.stringify(
+      {
+        resource: {
+          aws_security_group: { bastion: { description: 'bastion', ingress: [{ description: 'ssh', from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'], ipv6_cidr_blocks: [], prefix_list_ids: [], security_groups: [], self: false }] } },
+          aws_instance: { bastion: { ami: 'ami-12345678', instance_type: 't3.micro', vpc_security_group_ids: ['${aws_security_group.bastion.id}'] } },
+        },
+      },
+      null,
+      2,
+    );
+    const dir = workspace({ 'main.tf.json': tfJson });
+    expect(cli(dir, 'main.tf.json').code).toBe(1);
+    const lsp = await start(dir);
+    const fixed = await applyAction(lsp, dir, 'main.tf.json', 'ingress-world-admin-port', /^Suppress ingress-world-admin-port with a "\/\/" property/);
+    expect(JSON.parse(fixed).resource.aws_security_group.bastion.ingress[0]['//']).toMatch(/^sg-lint-ignore ingress-world-admin-port until=\d{4}-\d{2}-\d{2} -- TODO: say why this is accepted$/);
+    const run = cli(dir, 'main.tf.json');
+    expect(run.code).toBe(0);
+    expect(run.report.findings.map((f) => [f.ruleId, f.suppressed?.kind])).toEqual([['ingress-world-admin-port', 'inline']]);
+  });
+
   it('a missing rule description: the safe fix adds one derived from the rule (Terraform and CloudFormation), never a new peer or port', async () => {
     const tf = bastion('10.20.30.0/24').replace('    description = "ssh"\n', '');
     const yaml = template('10.20.30.0/24').replace('          Description: rdp\n', '');

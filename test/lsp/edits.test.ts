@@ -5,7 +5,7 @@ import { lspRange } from '../../src/lsp/diagnostics.js';
 import { readSettings, DEFAULT_SETTINGS } from '../../src/lsp/settings.js';
 import { applyEdits } from '../helpers/lsp-client.js';
 
-const request = (file: string, text: string, line: number, path = '') => ({ file, text, ruleId: 'egress-unrestricted', line, path, until: '2027-03-01', reason: 'TODO: why' });
+const request = (file: string, text: string, line: number, path = '', character = 0) => ({ file, text, ruleId: 'egress-unrestricted', line, character, path, until: '2027-03-01', reason: 'TODO: why' });
 
 describe('suppression edits', () => {
   it('picks the syntax by file: # for HCL and YAML, // for TypeScript, Metadata for JSON templates, none for Terraform JSON', () => {
@@ -16,8 +16,9 @@ describe('suppression edits', () => {
     expect(suppressionSyntax('t.json', '')).toEqual({ kind: 'metadata' });
     expect(suppressionSyntax('t.template', '  {"Resources": {}}')).toEqual({ kind: 'metadata' });
     expect(suppressionSyntax('t.template', 'Resources: {}')).toEqual({ kind: 'comment', marker: '#' });
-    expect(suppressionSyntax('main.tf.json', '{}')).toEqual({ kind: 'none' });
-    expect(suppressionEdits(request('main.tf.json', '{}', 0))).toBeNull();
+    expect(suppressionSyntax('main.tf.json', '{}')).toEqual({ kind: 'json-comment' });
+    expect(suppressionSyntax('prod.tfvars.json', '{}')).toEqual({ kind: 'none' });
+    expect(suppressionEdits(request('prod.tfvars.json', '{}', 0))).toBeNull();
   });
 
   it('keeps the line ending and indentation of the target line', () => {
