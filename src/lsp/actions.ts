@@ -6,7 +6,7 @@ import { todayUtc } from '../engine/directive.js';
 import type { Finding } from '../engine/result.js';
 import { UNSUPPRESSIBLE } from '../engine/suppress.js';
 import { SOURCE, type DiagnosticData } from './diagnostics.js';
-import { descriptionFix } from './fixes.js';
+import { safeFix } from './fixes.js';
 import { daysAfter, suppressionEdits, suppressionSyntax } from './suppression-edit.js';
 
 /** How long an editor-added suppression holds: it is a reviewed exception, not a permanent one. */
@@ -35,7 +35,7 @@ export async function codeActions(req: ActionRequest): Promise<CodeAction[]> {
     if (diagnostic.source !== SOURCE || !data?.fingerprint) continue;
     const finding = req.findings.find((f) => f.fingerprint === data.fingerprint && f.ruleId === data.ruleId);
     if (!finding) continue;
-    const fix = await descriptionFix(finding, req);
+    const fix = await safeFix(finding, req);
     if (fix) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [req.uri]: fix.edits } } });
     if (UNSUPPRESSIBLE.has(finding.ruleId)) continue;
     const edits = suppressionEdits({ file: req.path, text: req.text, ruleId: finding.ruleId, line: diagnostic.range.start.line, character: diagnostic.range.start.character, path: finding.at.path, until, reason: REASON_PLACEHOLDER });

@@ -1,7 +1,10 @@
-// Safe mechanical fixes, offered only where a rule's doc gives one. rules/rule-missing-description.md: a rule's
-// description is an in-place update (AWS keeps the rule), so adding one changes nothing about who can reach what.
-// The text is derived from the rule itself ("TCP 22 from 0.0.0.0/0"), for the author to complete with who and why.
-// A group's description is not offered: a new description replaces the group (rules/group-missing-description.md).
+// Safe mechanical fixes, offered only where a rule's doc gives one; both touch a rule's description, which AWS
+// updates in place (the rule stays), so nothing changes about who can reach what:
+// - rules/rule-missing-description.md: add one, derived from the rule itself ("TCP 22 from 0.0.0.0/0"), for the
+//   author to complete with who and why;
+// - rules/rule-description-invalid.md: drop apostrophes and quotes, write accented letters and typographic dashes in
+//   plain ASCII.
+// Group descriptions get no fix: a new description replaces the group (rules/group-missing-description.md).
 import { isMap, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver';
 import type { Analysis } from '../api.js';
@@ -24,7 +27,8 @@ interface FixRequest {
   analysis: () => Promise<Analysis | null>;
 }
 
-export async function descriptionFix(finding: Finding, req: FixRequest): Promise<Fix | null> {
+export async function safeFix(finding: Finding, req: FixRequest): Promise<Fix | null> {
+  if (finding.ruleId === 'rule-description-invalid' && finding.messageId === 'badCharacters') return plainDescriptionFix(finding, req);
   if (finding.ruleId !== 'rule-missing-description' || finding.messageId !== 'missing') return null;
   const analysis = await req.analysis();
   if (!analysis) return null;
@@ -117,3 +121,40 @@ function firstKey(text: string, map: YAMLMap, description: string): TextEdit[] |
   return [{ range: { start: at, end: at }, newText: `Description: ${quoted}\n${pad}` }];
 }
 
+
+/** Typographic characters and what the doc says to write instead; anything else AWS refuses gets no fix. */
+const PLAIN: [RegExp, string][] = [
+  [/[\u2018\u2019\u201a\u201b\u2032'`\u00b4]/g, ''],
+  [/[\u201c\u201d\u201e\u201f\u2033"\u00ab\u00bb]/g, ''],
+  [/[\u2010-\u2015\u2212]/g, '-'],
+  [/\u2026/g, '...'],
+];
+
+/** The description in AWS's character set, or null when that takes more than dropping quotes and plain ASCII forms. */
+export function plainDescription(text: string): string | null {
+  let plain = text.normalize('NFKD').replace(/\p{M}/gu, '');
+  for (const [pattern, replacement] of PLAIN) plain = plain.replace(pattern, replacement);
+  plain = plain.replace(/ {2,}/g, ' ').trim();
+  return plain !== '' && plain !== text && plain.length <= MAX_DESCRIPTION_LENGTH && invalidCharacters(plain).length === 0 ? plain : null;
+}
+
+/** Rewrites the description literal the finding points at, when it is a plain string (no escapes, no interpolation). */
+function plainDescriptionFix(finding: Finding, req: FixRequest): Fix | null {
+  const lines = req.text.split('\n');
+  const { start, end } = finding.at;
+  if (start.line !== end.line) return null;
+  const literal = (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1);
+  if (literal.includes('\\')) return null;
+  const quote = literal[0] === '"' || literal[0] === "'" ? literal[0] : '';
+  if (quote && (literal.length < 2 || literal.at(-1) !== quote)) return null;
+  const yaml = /\.(ya?ml|template)$/.test(req.path);
+  if (!quote && !yaml) return null;
+  const value = quote ? literal.slice(1, -1) : literal;
+  const plain = plainDescription(quote === "'" && yaml ? value.replace(/''/g, "'") : value);
+  if (plain === null || (/\.(tf|hcl)$/.test(req.path) && /[$%]\{/.test(plain))) return null;
+  // The text left holds no quote or backslash: it can go between the literal's own quotes (double quotes for a plain YAML scalar).
+  const written = quote === "'" && !yaml && !/\.(ts|tsx|js|jsx|mjs|cjs)$/.test(req.path) ? null : `${quote || '"'}${plain}${quote || '"'}`;
+  if (written === null) return null;
+  const range = { start: { line: start.line - 1, character: start.column - 1 }, end: { line: end.line - 1, character: end.column - 1 } };
+  return { title: `Write the description in plain characters: ${written}`, edits: [{ range, newText: written }] };
+}

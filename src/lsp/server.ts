@@ -111,6 +111,8 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     }, delay);
   };
   const scheduleAll = (delay: number) => {
+    // Files on disk, configs or settings changed: the kept models may be out of date even where no buffer changed.
+    for (const state of contexts.values()) state.analysis = undefined;
     for (const doc of documents.all()) schedule(doc.uri, delay);
   };
   const dropIfUnused = (key: string) => {

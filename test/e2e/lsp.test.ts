@@ -228,6 +228,18 @@ describe('sg-lint lsp: quick fixes', () => {
     for (const file of ['main.tf', 'template.yaml']) expect(cli(dir, file).report.findings.filter((f) => f.ruleId === 'rule-missing-description'), file).toEqual([]);
   });
 
+  it('a rule description AWS refuses: the safe fix writes it in plain characters (apostrophes and quotes dropped, accents and dashes in ASCII)', async () => {
+    const tf = bastion('10.20.30.0/24').replace('description = "ssh"', 'description = "SSH from John’s home – café"');
+    const yaml = template('10.20.30.0/24').replace('Description: rdp', 'Description: RDP for Bob’s “jump” host');
+    const dir = workspace({ 'main.tf': tf, 'template.yaml': yaml });
+    const lsp = await start(dir);
+    const fixedTf = await applyAction(lsp, dir, 'main.tf', 'rule-description-invalid', /^Write the description in plain characters/);
+    expect(fixedTf).toBe(tf.replace('"SSH from John’s home – café"', '"SSH from Johns home - cafe"'));
+    const fixedYaml = await applyAction(lsp, dir, 'template.yaml', 'rule-description-invalid', /^Write the description in plain characters/);
+    expect(fixedYaml).toBe(yaml.replace('RDP for Bob’s “jump” host', '"RDP for Bobs jump host"'));
+    for (const file of ['main.tf', 'template.yaml']) expect(cli(dir, file).report.findings, file).toEqual([]);
+  });
+
   it('no description fix for a group (a new group description replaces the group), only the suppression', async () => {
     const dir = workspace({ 'main.tf': bastion('10.20.30.0/24').replace('  description = "bastion"\n', '') });
     const lsp = await start(dir);

@@ -4,6 +4,7 @@ import { templateUrls } from '../../src/lsp/context.js';
 import { lspRange } from '../../src/lsp/diagnostics.js';
 import { readSettings, DEFAULT_SETTINGS } from '../../src/lsp/settings.js';
 import { applyEdits } from '../helpers/lsp-client.js';
+import { plainDescription } from '../../src/lsp/fixes.js';
 
 const request = (file: string, text: string, line: number, path = '', character = 0) => ({ file, text, ruleId: 'egress-unrestricted', line, character, path, until: '2027-03-01', reason: 'TODO: why' });
 
@@ -77,5 +78,20 @@ describe('editors/vscode', () => {
     expect(declared.filter((k) => k !== 'path').sort()).toEqual(Object.keys({ ...DEFAULT_SETTINGS, configFile: '' }).sort());
     const client = readFileSync(join(dir, manifest.main), 'utf8');
     expect(client).toContain("args: ['lsp', '--stdio']");
+  });
+});
+
+describe('plain descriptions (rules/rule-description-invalid.md "How to fix")', () => {
+  it('drops apostrophes and quotes, writes accents, dashes and ellipses in ASCII', () => {
+    expect(plainDescription('SSH from John’s home – café…')).toBe('SSH from Johns home - cafe...');
+    expect(plainDescription('“Zürich” office')).toBe('Zurich office');
+  });
+
+  it('gives up where a plain form is not mechanical or not needed: other scripts, emoji, line breaks, an already valid text', () => {
+    expect(plainDescription('Доступ по SSH')).toBeNull();
+    expect(plainDescription('SSH 🔒')).toBeNull();
+    expect(plainDescription('line one\nline two')).toBeNull();
+    expect(plainDescription('already fine')).toBeNull();
+    expect(plainDescription('’')).toBeNull();
   });
 });
