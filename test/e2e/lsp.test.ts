@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { docsUrl } from '../../src/engine/define-rule.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
-import { applyEdits, startLsp, type LspSession } from '../helpers/lsp-client.js';
+import { applyEdits, LSP_WAIT_MS, startLsp, type LspSession } from '../helpers/lsp-client.js';
 import { plainEnv, workspace, type JsonReport } from '../helpers/workspace.js';
 
 // The language server driven over stdio by the protocol package's own client, as an editor drives it.
@@ -63,6 +63,9 @@ export class AppStack extends cdk.Stack {
 }
 `;
 
+/** A test waits for several analyses and runs the CLI: room for a few of the client's waits on a loaded machine. */
+const LSP_TEST_MS = 4 * LSP_WAIT_MS;
+
 const sessions: LspSession[] = [];
 async function start(root: string, options: Record<string, unknown> = {}): Promise<LspSession> {
   const s = await startLsp(root, { debounceMs: 50, ...options });
@@ -76,7 +79,7 @@ beforeAll(() => assertBuilt());
 
 const withRule = (rule: string) => (ds: { code?: string | number }[]) => ds.some((d) => d.code === rule);
 
-describe('sg-lint lsp: diagnostics of unsaved buffers', () => {
+describe('sg-lint lsp: diagnostics of unsaved buffers', { timeout: LSP_TEST_MS }, () => {
   it('Terraform: world SSH is reported at the CIDR with rule id and docs link; editing it away (unsaved) clears the list', async () => {
     const dir = workspace({ 'infra/main.tf': bastion('0.0.0.0/0') });
     const lsp = await start(dir);
@@ -141,7 +144,7 @@ async function applyAction(lsp: LspSession, dir: string, file: string, rule: str
   return fixed;
 }
 
-describe('sg-lint lsp: quick fixes', () => {
+describe('sg-lint lsp: quick fixes', { timeout: LSP_TEST_MS }, () => {
   const suppressed = /^Suppress ingress-world-admin-port /;
 
   it('a suppression comment above the finding (HCL #): the real CLI then lints the file clean, the finding kept as suppressed', async () => {
@@ -251,7 +254,7 @@ describe('sg-lint lsp: quick fixes', () => {
   });
 });
 
-describe('sg-lint lsp: hover, project context, configuration', () => {
+describe('sg-lint lsp: hover, project context, configuration', { timeout: LSP_TEST_MS }, () => {
   it('hover on a group shows its effective ingress, its egress and the exposure of what carries it', async () => {
     const dir = workspace({ 'main.tf': bastion('0.0.0.0/0') });
     const lsp = await start(dir);
@@ -349,7 +352,7 @@ Resources:
   });
 });
 
-describe('sg-lint lsp: bad input', () => {
+describe('sg-lint lsp: bad input', { timeout: LSP_TEST_MS }, () => {
   it('a buffer that does not parse gets a parse-error diagnostic, and the server goes on serving', async () => {
     const dir = workspace({ 'main.tf': bastion('0.0.0.0/0') });
     const lsp = await start(dir);
