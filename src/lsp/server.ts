@@ -25,7 +25,7 @@ import { codeActions } from './actions.js';
 import { ContextFinder, type AnalysisContext } from './context.js';
 import { runProblem, toDiagnostic } from './diagnostics.js';
 import { hoverAt } from './hover.js';
-import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
+import { DEFAULT_SETTINGS, readSettings, SETTING_KEYS, type Settings } from './settings.js';
 
 /** What the last run of a context found in one open file. */
 interface Published {
@@ -215,7 +215,9 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   };
 
   connection.onDidChangeConfiguration(async (change) => {
-    const pushed = (change.settings as { sgLint?: unknown } | null | undefined)?.sgLint;
+    // VS Code and Neovim push `{ sgLint: { … } }`; Helix pushes the server's `config` table as it is.
+    const raw = change.settings as Record<string, unknown> | null | undefined;
+    const pushed = raw && typeof raw === 'object' ? (raw.sgLint ?? (SETTING_KEYS.some((k) => k in raw) ? raw : undefined)) : undefined;
     if (pushed !== undefined) settings = readSettings(pushed, settings);
     else if (pullsConfiguration) await pullSettings();
     scheduleAll(0);

@@ -12,6 +12,8 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { online: false, debounceMs: 300 };
 
+export const SETTING_KEYS: readonly (keyof Settings)[] = ['online', 'debounceMs', 'configFile'];
+
 export function readSettings(raw: unknown, previous: Settings): Settings {
   if (!raw || typeof raw !== 'object') return previous;
   const r = raw as Record<string, unknown>;

@@ -349,6 +349,11 @@ Resources:
     await on.open('main.tf', files['main.tf']);
     const ds = await on.diagnostics('main.tf', withRule('rule-ip-reputation'));
     expect(ds.map((d) => d.code)).toContain('rule-ip-reputation');
+    // Turned off and on again while running: as VS Code and Neovim push settings, and as Helix does (no section).
+    await on.configure({ sgLint: { online: false } });
+    expect(await on.diagnostics('main.tf')).toEqual([]);
+    await on.configure({ online: true });
+    expect((await on.diagnostics('main.tf', withRule('rule-ip-reputation'))).map((d) => d.code)).toContain('rule-ip-reputation');
   });
 });
 

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
@@ -48,6 +49,8 @@ export interface LspSession {
   save(relative: string): Promise<void>;
   close(relative: string): Promise<void>;
   filesChanged(relatives: string[]): Promise<void>;
+  /** workspace/didChangeConfiguration with these settings. */
+  configure(settings: unknown): Promise<void>;
   /** The next diagnostics published for the file, at or after its current version, that satisfy `accept`. */
   diagnostics(relative: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]>;
   codeActions(relative: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
@@ -105,6 +108,9 @@ export async function startLsp(root: string, initializationOptions: Record<strin
     },
     async close(relative) {
       await connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uri(relative) } });
+    },
+    async configure(settings) {
+      await connection.sendNotification(DidChangeConfigurationNotification.method, { settings });
     },
     async filesChanged(relatives) {
       await connection.sendNotification(DidChangeWatchedFilesNotification.method, { changes: relatives.map((r) => ({ uri: uri(r), type: FileChangeType.Changed })) });
