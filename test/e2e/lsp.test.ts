@@ -271,6 +271,23 @@ describe('sg-lint lsp: hover, project context, configuration', { timeout: LSP_TE
     expect(await lsp.hover('main.tf', 12, 5)).toBeNull();
   });
 
+  it('hover in CloudFormation (on the logical id) and CDK (on the construct)', async () => {
+    const dir = workspace({ 'template.yaml': template('0.0.0.0/0'), 'app/cdk.json': '{}\n', 'app/lib/stack.ts': stack('ec2.Peer.anyIpv4()') });
+    const lsp = await start(dir);
+    await lsp.open('template.yaml', template('0.0.0.0/0'));
+    await lsp.diagnostics('template.yaml');
+    const cfn = ((await lsp.hover('template.yaml', 2, 4))!.contents as { value: string }).value;
+    expect(cfn).toContain('**Security group `WebSg`**');
+    expect(cfn).toMatch(/\| TCP 3389 \| world 0\.0\.0\.0\/0 \| template\.yaml:12 \|/);
+    expect(cfn).toMatch(/\| TCP 443 \| 10\.0\.0\.0\/8 \| template\.yaml:14 \|/);
+    expect(cfn).toContain('Carried by `Web` (instance');
+    await lsp.open('app/lib/stack.ts', stack('ec2.Peer.anyIpv4()'));
+    await lsp.diagnostics('app/lib/stack.ts');
+    const cdk = ((await lsp.hover('app/lib/stack.ts', 7, 20))!.contents as { value: string }).value;
+    expect(cdk).toMatch(/\*\*Security group `[^`]*Web`\*\*/);
+    expect(cdk).toMatch(/\| TCP 22 \| world 0\.0\.0\.0\/0 \| app\/lib\/stack\.ts:9 \|/);
+  });
+
   it('a nested template is analyzed through its parent: the parameter the parent passes makes the finding, with the call as related location', async () => {
     const child = `AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
