@@ -59,6 +59,11 @@ export interface LintOptions {
   allowOutside?: boolean;
   /** `--jobs`: threads that parse, the main thread included (1: no worker thread); by default one per core (at most 4), or 1 for a small run. */
   jobs?: number;
+  /**
+   * Texts to read instead of the files on disk (path, absolute or relative to `cwd` → text): an editor's unsaved
+   * buffers. Only files the run reads anyway are affected; the files must exist on disk to be found.
+   */
+  overlay?: Readonly<Record<string, string>>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -209,12 +214,14 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     const vars = { ...Object.fromEntries(Object.entries(tf.vars ?? {}).map(([k, v]) => [k, String(v)])), ...(options.vars ?? {}) };
     return { dir, files: tfFiles, options: { vars, varFiles, envVars: options.envVars ?? {} } };
   });
+  const overlay = options.overlay ? Object.fromEntries(Object.entries(options.overlay).map(([p, text]) => [resolve(cwd, p), text])) : undefined;
   const copies = oneCopyPerApp(
     selected.filter((f) => f.kind === 'cloudformation-candidate').map((f) => f.abs),
     selected.filter((f) => f.kind === 'cdk-candidate' && mayBeCdkSource(f.abs, scope)).map((f) => f.abs),
     cwd,
     scope,
     (app) => configs.forFile(join(app, '_')).config.cdk?.prefer ?? 'source',
+    overlay,
   );
   for (const s of copies.skipped) errors.push(skippedCopy(s, cwd));
   const exports = selected.filter((f) => f.kind === 'aws-export').map((f) => f.abs);
@@ -229,6 +236,7 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     ...(exports.length > 0 ? { awsExport: { candidates: exports } } : {}),
     bytes: (abs) => bytes.get(abs) ?? 0,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(overlay ? { overlay } : {}),
   });
   for (const result of parsed) {
     facts.push(result.facts);

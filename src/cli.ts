@@ -10,6 +10,7 @@ const HELP = `Usage: sg-lint [paths...] [options]
        sg-lint exposure [paths...] [--format text|json]        effective ingress per resource (sg-lint exposure --help)
        sg-lint aws [--region r]... [--list] [--save file]      lint what is deployed, read-only (sg-lint aws --help)
        sg-lint drift <iac-paths...> --live <export.json|aws>   deployed rules the code lacks, and the reverse
+       sg-lint lsp                                             language server over stdio, for editors (sg-lint lsp --help)
 
 Static analysis of AWS security groups in Terraform, CloudFormation and CDK.
 
@@ -130,6 +131,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   }
   if (argv[0] === 'aws') return (await import('./commands/aws.js')).awsCommand(argv.slice(1), io, cwd, env);
   if (argv[0] === 'drift') return (await import('./commands/drift.js')).driftCommand(argv.slice(1), io, cwd, env);
+  if (argv[0] === 'lsp') return (await import('./commands/lsp.js')).lspCommand(argv.slice(1), io);
   let args: CliArgs;
   try {
     args = parse(argv);

@@ -4,12 +4,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname } from 'node:path';
 import { Pool, type Outcome } from './engine/pool.js';
 import type { Facts } from './model/types.js';
+import type { SourceOverlay } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
 import { emptyFacts, type FrontEndResult } from './parsers/types.js';
 import { displayPath } from './util/paths.js';
 import { ScanRoot, type ScanRootSpec } from './util/scan-root.js';
 
-export type FrontEndTask = { cwd: string; scope: ScanRootSpec } & (
+export type FrontEndTask = { cwd: string; scope: ScanRootSpec; overlay?: SourceOverlay } & (
   | { kind: 'terraform'; dirs: TerraformDir[]; plan?: string }
   | { kind: 'cloudformation'; candidates: string[]; parameters: Record<string, string> }
   | { kind: 'cdk'; candidates: string[] }
@@ -27,6 +28,8 @@ export interface FrontEndInputs {
   bytes: (abs: string) => number;
   /** Threads, the main thread included (`--jobs`); by default one per core (at most 4), or 1 for a small run. */
   jobs?: number;
+  /** Unsaved editor buffers read instead of the files on disk. */
+  overlay?: SourceOverlay;
 }
 
 /** The worker script beside this module: dist/src/front-end-worker.js, or the .ts source under a TypeScript loader. */
@@ -90,26 +93,26 @@ export async function runFrontEnd(task: FrontEndTask, scope: ScanRoot): Promise<
     // Each front end is loaded by the first run that needs it (a run with only templates never loads the others).
     case 'terraform': {
       const { parseTerraform } = await import('./parsers/terraform/index.js');
-      return parseTerraform(task.dirs, task.cwd, task.plan, scope);
+      return parseTerraform(task.dirs, task.cwd, task.plan, scope, task.overlay);
     }
     case 'cloudformation': {
       const { parseCloudFormation } = await import('./parsers/cloudformation/index.js');
-      return parseCloudFormation(task.candidates, { cwd: task.cwd, parameters: task.parameters, scope });
+      return parseCloudFormation(task.candidates, { cwd: task.cwd, parameters: task.parameters, scope, ...(task.overlay ? { overlay: task.overlay } : {}) });
     }
     case 'cdk': {
       // The TypeScript parser costs half a second and 70 MB to load: only runs with CDK candidates pay for it.
       const { parseCdk } = await import('./parsers/cdk/index.js');
-      return parseCdk(task.candidates, { cwd: task.cwd, scope });
+      return parseCdk(task.candidates, { cwd: task.cwd, scope, ...(task.overlay ? { overlay: task.overlay } : {}) });
     }
     case 'aws-export': {
       const { parseAwsExport } = await import('./parsers/aws-export/index.js');
-      return parseAwsExport(task.candidates, { cwd: task.cwd, scope });
+      return parseAwsExport(task.candidates, { cwd: task.cwd, scope, ...(task.overlay ? { overlay: task.overlay } : {}) });
     }
   }
 }
 
 function frontEndTasks(inputs: FrontEndInputs): FrontEndTask[] {
-  const common = { cwd: inputs.cwd, scope: inputs.scope.toSpec() };
+  const common = { cwd: inputs.cwd, scope: inputs.scope.toSpec(), ...(inputs.overlay ? { overlay: inputs.overlay } : {}) };
   const tasks: FrontEndTask[] = [];
   if (inputs.terraform) tasks.push({ ...common, kind: 'terraform', dirs: inputs.terraform.dirs, ...(inputs.terraform.plan ? { plan: inputs.terraform.plan } : {}) });
   if (inputs.cloudformation) tasks.push({ ...common, kind: 'cloudformation', ...inputs.cloudformation });

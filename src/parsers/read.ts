@@ -4,17 +4,25 @@ import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../util/scan-root.js';
 /** Files larger than this are not read (a generated file this size is a mistake, and would stall the run). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
+/**
+ * Texts that stand in for files on disk (absolute path → text): an editor's unsaved buffers (`sg-lint lsp`). A file in
+ * the overlay is read from it, still within the scan root; every other file is read from disk.
+ */
+export type SourceOverlay = Readonly<Record<string, string>>;
+
 export interface SourceText {
   text?: string;
   error?: string;
 }
 
 /**
- * Reads a source file as UTF-8 text; never throws. Drops a BOM; refuses binary files, oversized files and files outside
- * the scan root (when one is given) with a reason.
+ * Reads a source file as UTF-8 text (from the overlay when it holds the file); never throws. Drops a BOM; refuses binary
+ * files, oversized files and files outside the scan root (when one is given) with a reason.
  */
-export function readSource(abs: string, scope?: ScanRoot): SourceText {
+export function readSource(abs: string, scope?: ScanRoot, overlay?: SourceOverlay): SourceText {
   if (scope && !scope.allows(abs)) return { error: `it resolves to a path that ${OUTSIDE_SCAN_ROOT}` };
+  const unsaved = overlay && Object.hasOwn(overlay, abs) ? overlay[abs] : undefined;
+  if (unsaved !== undefined) return unsaved.length > MAX_FILE_BYTES ? { error: `file too large to analyze (the limit is ${MAX_FILE_BYTES / 1048576} MB)` } : { text: unsaved.charCodeAt(0) === 0xfeff ? unsaved.slice(1) : unsaved };
   try {
     const stat = statSync(abs);
     if (stat.isDirectory()) return { error: 'cannot read: it is a directory' };

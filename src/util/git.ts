@@ -19,13 +19,34 @@ const realOrSame = (p: string) => {
   }
 };
 
+/** Answers of gitTopLevel kept by a long-lived process (the language server); null while not kept. */
+let topLevels: Map<string, string | null> | null = null;
+
+/**
+ * Keeps gitTopLevel's answers from now on (each costs a git process, tens of milliseconds on a busy machine), until
+ * forgetGitTopLevels(): for a process that lints the same directories again and again.
+ */
+export function keepGitTopLevels(): void {
+  topLevels ??= new Map();
+}
+
+/** Drops the kept answers (a repository may have been created or moved). */
+export function forgetGitTopLevels(): void {
+  topLevels?.clear();
+}
+
 /** The top level of the git work tree holding `dir`, or null when there is none (or git is missing). */
 export function gitTopLevel(dir: string): string | null {
+  const kept = topLevels?.get(dir);
+  if (kept !== undefined) return kept;
+  let top: string | null;
   try {
-    return git(['rev-parse', '--show-toplevel'], dir).trim() || null;
+    top = git(['rev-parse', '--show-toplevel'], dir).trim() || null;
   } catch {
-    return null;
+    top = null;
   }
+  topLevels?.set(dir, top);
+  return top;
 }
 
 /** The root of the git work tree holding `cwd`, or `cwd` itself when there is none (or git is missing). */

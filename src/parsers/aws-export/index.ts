@@ -6,7 +6,7 @@ import { unresolved } from '../../model/value.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 import { displayPath } from '../../util/paths.js';
 import { guarded } from '../guard.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile } from '../types.js';
 import { field, loadExport, spanOf, type ExportDocument } from './document.js';
 import { extractGroups, GroupIndex, indexGroups, type ExportContext } from './groups.js';
@@ -20,12 +20,12 @@ export interface ExportSource {
 }
 
 /** Reads export files (discovery recognised them by their first bytes) and analyzes them together. */
-export function parseAwsExport(candidates: string[], opts: { cwd: string; scope?: ScanRoot }): FrontEndResult {
+export function parseAwsExport(candidates: string[], opts: { cwd: string; scope?: ScanRoot; overlay?: SourceOverlay }): FrontEndResult {
   const sources: ExportSource[] = [];
   const unreadable: ParsedFile[] = [];
   for (const abs of [...candidates].sort()) {
     const path = displayPath(opts.cwd, abs);
-    const source = readSource(abs, opts.scope);
+    const source = readSource(abs, opts.scope, opts.overlay);
     if (source.error) unreadable.push(broken(path, '', [{ line: 1, column: 1, message: source.error }]));
     else sources.push({ path, text: source.text! });
   }

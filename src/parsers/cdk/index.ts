@@ -7,7 +7,7 @@ import { RESTRICT_DEFAULT_SG_FLAG } from './catalog.js';
 import { extractCdk } from './constructs.js';
 import { CdkEvaluator, type SourceLoader } from './evaluate.js';
 import { commentsAndConstructs, loadSource, parseSource, type CdkSource } from './source.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import { displayPath, posixRelative } from '../../util/paths.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 
@@ -15,6 +15,8 @@ export interface CdkOptions {
   cwd: string;
   /** Where reads may go: sources and relative imports outside it are not read. */
   scope?: ScanRoot;
+  /** Unsaved editor buffers read instead of the files on disk. */
+  overlay?: SourceOverlay;
 }
 
 /**
@@ -29,7 +31,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   const loader: SourceLoader = {
     source(abs) {
       if (!cache.has(abs)) {
-        const loaded = guarded('', () => loadSource(abs, displayPath(opts.cwd, abs), opts.scope));
+        const loaded = guarded('', () => loadSource(abs, displayPath(opts.cwd, abs), opts.scope, opts.overlay));
         cache.set(abs, 'failure' in loaded || 'error' in loaded.value ? null : loaded.value);
       }
       return cache.get(abs) ?? null;
@@ -41,7 +43,7 @@ export function parseCdk(candidates: string[], opts: CdkOptions): FrontEndResult
   for (const abs of [...candidates].sort()) {
     if (abs.endsWith('.d.ts')) continue;
     const path = displayPath(opts.cwd, abs);
-    const read = readSource(abs, opts.scope);
+    const read = readSource(abs, opts.scope, opts.overlay);
     if (read.error !== undefined) {
       if (/\.(ts|tsx)$/.test(abs) && !read.error.includes('binary')) result.files.push(diagnosticFile(path, 'cdk', '', [{ line: 1, column: 1, message: read.error }]));
       continue;

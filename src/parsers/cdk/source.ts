@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ts } from './typescript.js';
 import type { Span } from '../../model/location.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 
@@ -39,8 +39,8 @@ function scriptKind(abs: string): ts.ScriptKind {
 }
 
 /** Parses a TypeScript/JavaScript file (syntax only: nothing is resolved, nothing runs) and reads its imports. */
-export function loadSource(abs: string, path: string, scope?: ScanRoot): CdkSource | { error: string } {
-  const read = readSource(abs, scope);
+export function loadSource(abs: string, path: string, scope?: ScanRoot, overlay?: SourceOverlay): CdkSource | { error: string } {
+  const read = readSource(abs, scope, overlay);
   if (read.error) return { error: read.error };
   return parseSource(abs, path, read.text!);
 }

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { ScanRoot } from '../../util/scan-root.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import { appRoot, mentionsCdk } from './app.js';
 
 /**
@@ -19,10 +19,10 @@ export interface OneCopy {
 
 const SYNTHESIZED = /aws:cdk:path/;
 
-export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: string, scope: ScanRoot, preferFor: (app: string) => CdkPreference): OneCopy {
+export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: string, scope: ScanRoot, preferFor: (app: string) => CdkPreference, overlay?: SourceOverlay): OneCopy {
   // Read as the front ends read: never past the scan root (a candidate may be a link that leads out of it).
   const read = (file: string, test: (text: string) => boolean): boolean => {
-    const text = readSource(file, scope).text;
+    const text = readSource(file, scope, overlay).text;
     return text !== undefined && test(text);
   };
   const cache = new Map<string, string | null>();

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { known, unresolved } from '../../model/value.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../../util/scan-root.js';
 import { displayPath } from '../../util/paths.js';
 import { guarded } from '../guard.js';
@@ -21,6 +21,8 @@ export interface CloudFormationOptions {
   parameters: Record<string, string>;
   /** Where reads may go: templates and nested-stack TemplateURLs outside it are refused. */
   scope?: ScanRoot;
+  /** Unsaved editor buffers read instead of the files on disk. */
+  overlay?: SourceOverlay;
 }
 
 const MAX_NESTING = 16;
@@ -46,7 +48,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
   const texts = new Map<string, ReturnType<typeof readSource>>();
   const read = (abs: string): TemplateDocument | null => {
     const path = displayPath(opts.cwd, abs);
-    const source = texts.get(abs) ?? readSource(abs, opts.scope);
+    const source = texts.get(abs) ?? readSource(abs, opts.scope, opts.overlay);
     texts.delete(abs);
     if (source.error) {
       if (/\.(template|ya?ml|json)$/.test(abs) && !source.error.includes('binary')) result.files.push(broken(path, '', [{ line: 1, column: 1, message: source.error }]));
@@ -87,7 +89,7 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
   const sorted = [...candidates].sort();
   const children = new Set<string>();
   for (const abs of sorted) {
-    const source = readSource(abs, opts.scope);
+    const source = readSource(abs, opts.scope, opts.overlay);
     if (!source.text?.includes('AWS::CloudFormation::Stack')) {
       texts.set(abs, source);
       continue;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { comparePos, type Span } from '../../model/location.js';
-import { readSource } from '../read.js';
+import { readSource, type SourceOverlay } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, UNRESTRICTED, type ScanRoot } from '../../util/scan-root.js';
 import { AnalysisBudget } from '../budget.js';
 import { deepestNesting, failureDiagnostic } from '../guard.js';
@@ -29,6 +29,8 @@ export interface TerraformOptions {
   scope?: ScanRoot;
   /** What analyzing one root module may cost (tests lower it); ANALYSIS_BUDGET by default. */
   budget?: { steps: number; ms: number };
+  /** Unsaved editor buffers read instead of the files on disk. */
+  overlay?: SourceOverlay;
 }
 
 export interface TerraformDir {
@@ -53,7 +55,7 @@ export async function parseTerraformModule(dir: string, filePaths: string[], opt
  * Parses the selected module directories and every local or downloaded module they call (each directory once), then
  * evaluates each root: a selected directory that no selected directory calls (RULES.md "Roots and calls").
  */
-export async function parseTerraform(selected: TerraformDir[], cwd: string, planFile?: string, scope: ScanRoot = UNRESTRICTED): Promise<FrontEndResult> {
+export async function parseTerraform(selected: TerraformDir[], cwd: string, planFile?: string, scope: ScanRoot = UNRESTRICTED, overlay?: SourceOverlay): Promise<FrontEndResult> {
   const result: FrontEndResult = { facts: emptyFacts(), files: [] };
   const plan = planFile ? readPlan(planFile, cwd, result) : undefined;
   const planDir = planFile ? dirname(planFile) : undefined;
@@ -64,7 +66,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     const tfFiles: TfFile[] = [];
     const paths = files ?? configFilesIn(abs);
     for (const file of [...paths].sort()) {
-      const loaded = await loadConfigFileGuarded(file, cwd, scope);
+      const loaded = await loadConfigFileGuarded(file, cwd, scope, overlay);
       result.files.push(loaded.parsed);
       result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
       if (loaded.file) tfFiles.push(loaded.file);
@@ -124,7 +126,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
         return { why: 'remote-module', detail: `module "${name}": ${source}` };
       },
     };
-    const inputs = await moduleInputs(root.dir, { cwd, ...root.options, scope }, result);
+    const inputs = await moduleInputs(root.dir, { cwd, ...root.options, scope, ...(overlay ? { overlay } : {}) }, result);
     const rollback = rollbackPoint(result.facts);
     try {
       analyzeRoot(mod, root.dir, world, inputs);
@@ -218,18 +220,18 @@ function reportFailure(e: unknown, files: TfFile[], parsed: ParsedFile[]): void 
 }
 
 /** Reads and parses one configuration file; a throw while doing so becomes the file's diagnostic. */
-async function loadConfigFileGuarded(abs: string, cwd: string, scope: ScanRoot): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+async function loadConfigFileGuarded(abs: string, cwd: string, scope: ScanRoot, overlay?: SourceOverlay): Promise<{ parsed: ParsedFile; file?: TfFile }> {
   try {
-    return await loadConfigFile(abs, cwd, scope);
+    return await loadConfigFile(abs, cwd, scope, overlay);
   } catch (e) {
-    const text = readSource(abs, scope).text ?? '';
+    const text = readSource(abs, scope, overlay).text ?? '';
     return { parsed: diagnosticFile(displayPath(cwd, abs), 'terraform', text, [failureDiagnostic(e, text)]) };
   }
 }
 
-async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay?: SourceOverlay): Promise<{ parsed: ParsedFile; file?: TfFile }> {
   const path = displayPath(cwd, abs);
-  const source = readSource(abs, scope);
+  const source = readSource(abs, scope, overlay);
   const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
   if (source.error) {
     parsed.diagnostics.push({ line: 1, column: 1, message: source.error });
@@ -364,7 +366,7 @@ async function loadVarFileGuarded(abs: string, opts: TerraformOptions, result: F
 async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
   const path = displayPath(opts.cwd, abs);
   if (result.files.some((f) => f.path === path)) return null;
-  const source = readSource(abs, opts.scope);
+  const source = readSource(abs, opts.scope, opts.overlay);
   const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
   result.files.push(parsed);
   if (source.error) {
