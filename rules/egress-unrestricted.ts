@@ -16,6 +16,7 @@ export default defineRule({
   messages: {
     unrestricted: 'Egress to {destination} allows {traffic} from group `{group}`',
     implicit: "Group `{group}` keeps AWS's implicit allow-all egress to 0.0.0.0/0: no egress rule is written, so nothing removes the default",
+    kept: "Group `{group}` keeps AWS's default allow-all egress to {destination}: the rule AWS adds to every new group was never removed",
     cdkDefault: 'Group `{group}` allows all outbound traffic to {destination}: CDK adds this rule for {setting}',
   },
   check(ctx) {
@@ -32,6 +33,9 @@ export default defineRule({
       if (rule.implicit && cdkReason) {
         const setting = /ipv6/i.test(cdkReason) ? 'allowAllIpv6Outbound: true' : 'allowAllOutbound (true unless set to false)';
         reportExposure(ctx, e, 'cdkDefault', { group, destination: exposureSource(e), setting }, { claim: undefined });
+      } else if (rule.implicit && owner && !owner.implicitEgress) {
+        // The default rule as a deployed group lists it (an export), not one the linker adds where nothing is written.
+        reportExposure(ctx, e, 'kept', { group, destination: exposureSource(e) }, { claim: undefined });
       } else if (rule.implicit) reportExposure(ctx, e, 'implicit', { group }, { claim: undefined });
       else reportExposure(ctx, e, 'unrestricted', { destination: exposureSource(e), traffic, group }, { claim: undefined });
     }
