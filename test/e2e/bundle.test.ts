@@ -1,0 +1,184 @@
+// The committed single-file bundle (bundle/sg-lint.mjs, scripts/bundle.mjs): the CLI with nothing installed, and the
+// GitHub Action run from a `git archive` of the repository as a runner would after `uses: sg-lint/sg-lint@v1`.
+// `npm run bundle:check` (in .ci/run) holds the committed bundle to a rebuild from the sources.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, parse } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/action.js';
+import { assertBuilt, ROOT } from '../helpers/built.js';
+import { commitAll, git, initRepo } from '../helpers/git.js';
+import { plainEnv, workspace } from '../helpers/workspace.js';
+
+const BUNDLE = join(ROOT, 'bundle', 'sg-lint.mjs');
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
+function run(file: string, args: string[], cwd: string, nodeOptions: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeOptions, file, ...args], { cwd, encoding: 'utf8', env: plainEnv() as NodeJS.ProcessEnv });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The JSON report without its timing, the one field that differs between two runs. */
+const report = (stdout: string) => {
+  const json = JSON.parse(stdout);
+  delete json.stats.durationMs;
+  return json;
+};
+
+/** Whether a directory or any directory above it holds node_modules, from which Node.js could load a package. */
+function nodeModulesAtOrAbove(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules'))) return join(d, 'node_modules');
+    if (d === parse(d).root) return undefined;
+  }
+}
+
+function nodeModulesBelow(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (!e.isDirectory()) return [];
+    const path = join(dir, e.name);
+    return e.name === 'node_modules' ? [path] : nodeModulesBelow(path);
+  });
+}
+
+/** A directory with nothing but a copy of the bundle, where no package can be found. */
+function bundleAlone(): string {
+  const dir = workspace({});
+  cpSync(BUNDLE, join(dir, 'sg-lint.mjs'));
+  expect(nodeModulesAtOrAbove(dir)).toBeUndefined();
+  return dir;
+}
+
+const UNCLOSED_LIST = 'resource "aws_security_group" "broken" {\n  ingress {\n    cidr_blocks = ["0.0.0.0/0"\n  }\n}\n';
+
+describe('the single-file bundle', () => {
+  beforeAll(() => assertBuilt());
+
+  it('alone in a directory, lints the demo exactly as the built CLI does, worker threads, CDK and all', () => {
+    const dir = bundleAlone();
+    cpSync(join(ROOT, 'fixtures', 'demo'), join(dir, 'demo'), { recursive: true });
+    // --jobs 2 starts a worker thread, whose script is the bundle itself.
+    const bundled = run(join(dir, 'sg-lint.mjs'), ['demo', '-f', 'json', '--jobs', '2'], dir);
+    const built = run(join(ROOT, 'dist', 'src', 'bin.js'), ['demo', '-f', 'json', '--jobs', '2'], dir);
+    expect(bundled.stderr).toBe(built.stderr);
+    expect(bundled.code).toBe(1);
+    expect(report(bundled.stdout)).toEqual(report(built.stdout));
+    expect(report(bundled.stdout).stats.byFormat.cdk).toBeGreaterThan(0);
+  });
+
+  it('is its own worker script: with --jobs 2 a worker thread starts from the bundle and serves front-end tasks', () => {
+    const dir = bundleAlone();
+    cpSync(join(ROOT, 'fixtures', 'demo'), join(dir, 'demo'), { recursive: true });
+    // A worker that cannot start leaves its tasks to the main thread, with the same output: the CPU profile of each
+    // thread tells what ran there.
+    const profiles = join(dir, 'profiles');
+    const r = run(join(dir, 'sg-lint.mjs'), ['demo', '--jobs', '2', '-f', 'json'], dir, ['--cpu-prof', '--cpu-prof-dir', profiles, '--cpu-prof-interval', '100']);
+    expect(r.code).toBe(1);
+    const workerProfiles = readdirSync(profiles).filter((f) => !/^CPU\.\d+\.\d+\.\d+\.0\./.test(f));
+    const servesTasks = (f: string) =>
+      (JSON.parse(readFileSync(join(profiles, f), 'utf8')) as { nodes: { callFrame: { functionName: string; url: string } }[] }).nodes.some(
+        (n) => n.callFrame.url.endsWith('/sg-lint.mjs') && n.callFrame.functionName === 'serveTasks',
+      );
+    expect(workerProfiles.filter(servesTasks)).toHaveLength(1);
+  });
+
+  it('carries the HCL parser WebAssembly: a file only it reads gets its located diagnostic', () => {
+    const dir = bundleAlone();
+    writeFileSync(join(dir, 'main.tf'), UNCLOSED_LIST);
+    const r = run(join(dir, 'sg-lint.mjs'), ['main.tf', '-f', 'json'], dir);
+    expect(r.code).toBe(1);
+    const [finding] = JSON.parse(r.stdout).findings;
+    expect(finding).toMatchObject({ ruleId: 'parse-error', line: 4, column: 3 });
+    expect(finding.message).toContain('Missing item separator');
+  });
+
+  it('carries its version, its rule docs (for --explain and SARIF help, linked at the release tag) and its config schema', () => {
+    const dir = bundleAlone();
+    const bundle = join(dir, 'sg-lint.mjs');
+    expect(run(bundle, ['--version'], dir).stdout).toBe(`${VERSION}\n`);
+    expect(run(bundle, ['--explain', 'ingress-world-admin-port'], dir).stdout).toBe(run(join(ROOT, 'dist', 'src', 'bin.js'), ['--explain', 'ingress-world-admin-port'], dir).stdout);
+    const unknown = run(bundle, ['--explain', 'no-such-rule'], dir);
+    expect(unknown.code).toBe(2);
+
+    writeFileSync(join(dir, 'main.tf'), readFileSync(join(ROOT, 'fixtures', '_parity', 'web-and-db', 'main.tf')));
+    const sarif = JSON.parse(run(bundle, ['main.tf', '-f', 'sarif'], dir).stdout);
+    const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'ingress-world-admin-port');
+    expect(rule.helpUri).toBe(`https://github.com/sg-lint/sg-lint/blob/v${VERSION}/rules/ingress-world-admin-port.md`);
+    expect(rule.help.markdown).toContain('## How to fix');
+
+    writeFileSync(join(dir, '.sg-lint.yml'), 'rules:\n  rule-port-range-wide: [warning, { maxPorts: 0 }]\n');
+    const invalid = run(bundle, ['main.tf'], dir);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('line 2: rules.rule-port-range-wide: options.maxPorts must be >= 1');
+  });
+
+  it('runs through a symbolic link named sg-lint, as the Docker image and npm put it on the PATH', () => {
+    const dir = bundleAlone();
+    mkdirSync(join(dir, 'bin'));
+    symlinkSync(join(dir, 'sg-lint.mjs'), join(dir, 'bin', 'sg-lint'));
+    writeFileSync(join(dir, 'main.tf'), readFileSync(join(ROOT, 'fixtures', '_parity', 'web-and-db', 'main.tf')));
+    const r = spawnSync('sg-lint', ['.', '--jobs', '2', '-f', 'json', '--fail-on', 'none'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...plainEnv(), PATH: `${join(dir, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin` },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the GitHub Action from a git archive, with no node_modules anywhere', () => {
+  /** The committed files of this checkout (HEAD), as `uses: sg-lint/sg-lint@<ref>` fetches them. */
+  function archive(): string {
+    const dir = workspace({});
+    const tar = join(dir, 'action.tar');
+    execFileSync('git', ['archive', '--format=tar', '-o', tar, 'HEAD'], { cwd: ROOT });
+    mkdirSync(join(dir, 'action'));
+    execFileSync('tar', ['-xf', tar, '-C', join(dir, 'action')]);
+    return join(dir, 'action');
+  }
+
+  it('annotates, writes SARIF, the summary and the outputs from the committed bundle alone', () => {
+    const action = archive();
+    expect(existsSync(join(action, 'action.yml'))).toBe(true);
+    expect(existsSync(join(action, 'bundle', 'sg-lint.mjs'))).toBe(true);
+    expect(nodeModulesBelow(action)).toEqual([]);
+    expect(nodeModulesAtOrAbove(action)).toBeUndefined();
+    expect(() => createRequire(join(action, 'action', 'main.mjs')).resolve('yaml')).toThrow();
+
+    const repo = workspace({
+      'infra/main.tf': readFileSync(join(ROOT, 'fixtures', '_parity', 'web-and-db', 'main.tf'), 'utf8'),
+      'infra/broken/main.tf': UNCLOSED_LIST,
+      'cdk/lib/stack.ts': readFileSync(join(ROOT, 'fixtures', '_parity', 'web-and-db', 'stack.ts'), 'utf8'),
+    });
+    expect(nodeModulesAtOrAbove(repo)).toBeUndefined();
+    const base = initRepo(repo);
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    writeFileSync(
+      join(repo, 'infra', 'bastion.tf'),
+      'resource "aws_security_group" "bastion" {\n  description = "bastion"\n  ingress {\n    description = "ssh"\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+    );
+    commitAll(repo, 'open SSH');
+    writeFileSync(join(repo, 'event.json'), JSON.stringify({ pull_request: { number: 7, base: { sha: base, ref: 'main' } } }));
+
+    const all = runAction(repo, { paths: 'infra cdk' }, {}, action);
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(1);
+    expect(all.outputs['exit-code']).toBe('1');
+    const annotations = all.stdout.split('\n').filter((l) => /^::(error|warning|notice) file=/.test(l));
+    expect(annotations).toContain('::error file=infra/bastion.tf,line=8,col=20,endLine=8,endColumn=31,title=sg-lint ingress-world-admin-port::Ingress from 0.0.0.0/0 reaches TCP 22 (SSH) on group `aws_security_group.bastion`');
+    expect(annotations.some((l) => l.startsWith('::error file=infra/broken/main.tf,line=4,col=3,') && l.includes('parse-error::') && l.includes('Missing item separator'))).toBe(true);
+    expect(annotations.some((l) => l.startsWith('::warning file=cdk/lib/stack.ts,'))).toBe(true);
+    const sarif = JSON.parse(readFileSync(all.outputs['sarif-file']!, 'utf8'));
+    expect(Number(all.outputs.findings)).toBe(sarif.runs[0].results.length);
+    expect(sarif.runs[0].tool.driver.version).toBe(VERSION);
+    expect(all.summary).toContain('### sg-lint: ❌');
+
+    // changed-only reads the pull request's base from the event (the Action's share of the CLI's code).
+    const changed = runAction(repo, { paths: 'infra cdk', 'changed-only': 'true', format: 'none' }, {}, action);
+    expect(changed.stdout.split('\n').filter((l) => /^::(error|warning|notice) file=/.test(l))).toEqual([annotations[0]]);
+    expect(changed.outputs.findings).toBe('1');
+  });
+});
