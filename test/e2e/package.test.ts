@@ -96,6 +96,13 @@ describe('the package from a fresh clone', () => {
     const library = sh(process.execPath, ['use.mjs'], project);
     expect(library.stderr).toBe('');
     expect(JSON.parse(library.stdout)).toContain('ingress-broad-source');
+    // The README's example, as written.
+    const example = /```js\n(import \{ lint \} from 'sg-lint';[\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!;
+    writeFileSync(join(project, 'readme.mjs'), example);
+    const readme = sh(process.execPath, ['readme.mjs'], project);
+    expect(readme.stderr).toBe('');
+    expect(readme.stdout).toMatch(/^infra\/main\.tf:\d+:\d+ warning ingress-broad-source Ingress from /m);
+    expect(readme.stdout).toMatch(/^1 files, 0 run errors$/m);
     const cli = sh(join(project, 'node_modules', '.bin', 'sg-lint'), ['infra', '-f', 'json', '--fail-on', 'none'], project);
     expect(JSON.parse(cli.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(JSON.parse(library.stdout));
     // The types come from the exports map: `lint(42)` must be an error there, or the @ts-expect-error above is one.
