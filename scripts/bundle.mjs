@@ -4,8 +4,8 @@
 // version, the config schema, the rule docs) and the licences of what it carries. It is the GitHub Action's CLI, the
 // single-file download and the Docker image's, and `bin/sg-lint.js` falls back on it when dist/ is not built.
 //
-//   node scripts/bundle.mjs            write bundle/sg-lint.mjs
-//   node scripts/bundle.mjs --check    rebuild in memory; exit 1 when the committed bundle differs (the CI check)
+//   node scripts/bundle.mjs            write bundle/sg-lint.mjs, and bundle/github-env.mjs for the Action's entry point
+//   node scripts/bundle.mjs --check    rebuild in memory; exit 1 when a committed file differs (the CI check)
 //
 // The same inputs give the same bytes: no timestamps, no absolute paths, inputs read in a fixed order.
 import { createHash } from 'node:crypto';
@@ -137,6 +137,8 @@ function notices(metafile) {
   const typescriptNotice = /^\/\*!([\s\S]*?)\*\//.exec(readFileSync(typescriptFile(), 'utf8'))?.[1]?.trim();
   if (!typescriptNotice) throw new Error(`${typescriptFile()} no longer starts with its licence notice`);
   parts.push(`TypeScript, in ${typescriptPackage().name}'s dist/typescript.js\n\n${typescriptNotice}`);
+  // hcl2json's WebAssembly is HashiCorp's HCL compiled with Go, and its loader is Go's wasm_exec.js.
+  parts.push('The Go runtime in @cdktf/hcl2json\'s main.wasm and its wasm/wasm_exec.js: Copyright The Go Authors; BSD-3-Clause, https://go.dev/LICENSE');
   const text = `Third-party software in this bundle, with its licences:\n\n${parts.join('\n\n---\n\n')}`;
   return `/*\n${text.replace(/\*\//g, '* /')}\n*/\n`;
 }
@@ -149,7 +151,8 @@ const BANNER = [
   'const require = __sgLintCreateRequire(import.meta.url);',
 ].join('\n');
 
-const COMMON = { absWorkingDir: ROOT, bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
+// preserveSymlinks: inputs are named by their path in this checkout, also where node_modules is a link (the check's test).
+const COMMON = { absWorkingDir: ROOT, bundle: true, write: false, platform: 'node', format: 'esm', target: 'node20', preserveSymlinks: true, logLevel: 'warning' };
 
 /** The CLI: bundle/sg-lint.mjs. */
 async function cli() {

@@ -182,3 +182,41 @@ describe('the GitHub Action from a git archive, with no node_modules anywhere', 
     expect(changed.outputs.findings).toBe('1');
   });
 });
+
+describe('npm run bundle:check (scripts/bundle.mjs --check)', () => {
+  beforeAll(() => assertBuilt());
+
+  /** A copy of what the bundle is made from (the built dist/, package files, the script), node_modules linked. */
+  function sources(): string {
+    const dir = workspace({});
+    for (const part of ['package.json', 'tsconfig.json', 'scripts', 'rules', 'schemas', 'dist', 'bundle']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    return dir;
+  }
+  const check = (dir: string) => run(join(dir, 'scripts', 'bundle.mjs'), ['--check'], dir);
+
+  it('passes on the committed bundle, and fails, naming the file and the fix, when it is not what the sources build', () => {
+    const dir = sources();
+    const fresh = check(dir);
+    expect(fresh.stderr).toBe('');
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/^bundle\/sg-lint\.mjs \(\d+ bytes, sha256 [0-9a-f]{16}\) is up to date$/m);
+
+    // A rule doc is part of the bundle (--explain, SARIF help): editing it makes the committed bundle stale.
+    writeFileSync(join(dir, 'rules', 'ingress-world-admin-port.md'), `${readFileSync(join(dir, 'rules', 'ingress-world-admin-port.md'), 'utf8')}\nOne more line.\n`);
+    const stale = check(dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/^bundle\/sg-lint\.mjs differs from a rebuild from this source \(first at line \d+; .*the rebuild is \S+sg-lint\.mjs\)$/m);
+    expect(stale.stderr).toContain('Run `npm run bundle` and commit bundle/sg-lint.mjs and bundle/github-env.mjs.');
+    expect(stale.stderr).not.toContain('bundle/github-env.mjs differs');
+  });
+
+  it('refuses a module that makes a require the bundle cannot follow, instead of bundling something that fails at run time', () => {
+    const dir = sources();
+    const load = join(dir, 'dist', 'src', 'config', 'load.js');
+    writeFileSync(load, readFileSync(load, 'utf8').replace('const require = createRequire(import.meta.url);', 'const req = createRequire(import.meta.url);'));
+    const r = check(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('dist/src/config/load.js: use createRequire(import.meta.url) only as "const require = createRequire(import.meta.url);"');
+  });
+});
