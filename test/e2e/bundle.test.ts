@@ -5,7 +5,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, parse } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { discover } from '../../src/discover/discover.js';
+import { Pool } from '../../src/engine/pool.js';
+import { runFrontEnd, type FrontEndTask } from '../../src/front-ends.js';
+import type { FrontEndResult } from '../../src/parsers/types.js';
+import { UNRESTRICTED } from '../../src/util/scan-root.js';
 import { runAction } from '../helpers/action.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { commitAll, git, initRepo } from '../helpers/git.js';
@@ -67,20 +73,31 @@ describe('the single-file bundle', () => {
     expect(report(bundled.stdout).stats.byFormat.cdk).toBeGreaterThan(0);
   });
 
-  it('is its own worker script: with --jobs 2 a worker thread starts from the bundle and serves front-end tasks', () => {
+  it('is its own worker script: a worker thread started from the bundle does a front end\'s task as the main thread does', { timeout: 120_000 }, async () => {
     const dir = bundleAlone();
-    cpSync(join(ROOT, 'fixtures', 'demo'), join(dir, 'demo'), { recursive: true });
-    // A worker that cannot start leaves its tasks to the main thread, with the same output: the CPU profile of each
-    // thread tells what ran there.
-    const profiles = join(dir, 'profiles');
-    const r = run(join(dir, 'sg-lint.mjs'), ['demo', '--jobs', '2', '-f', 'json'], dir, ['--cpu-prof', '--cpu-prof-dir', profiles, '--cpu-prof-interval', '100']);
-    expect(r.code).toBe(1);
-    const workerProfiles = readdirSync(profiles).filter((f) => !/^CPU\.\d+\.\d+\.\d+\.0\./.test(f));
-    const servesTasks = (f: string) =>
-      (JSON.parse(readFileSync(join(profiles, f), 'utf8')) as { nodes: { callFrame: { functionName: string; url: string } }[] }).nodes.some(
-        (n) => n.callFrame.url.endsWith('/sg-lint.mjs') && n.callFrame.functionName === 'serveTasks',
-      );
-    expect(workerProfiles.filter(servesTasks)).toHaveLength(1);
+    cpSync(join(ROOT, 'fixtures', 'demo', 'cdk'), join(dir, 'cdk'), { recursive: true });
+    const scope = UNRESTRICTED.toSpec();
+    const task: FrontEndTask = { kind: 'cdk', cwd: dir, scope, candidates: discover([dir], dir).files.filter((f) => f.kind === 'cdk-candidate').map((f) => f.abs) };
+    expect(task.candidates.length).toBeGreaterThan(0);
+    const inline = await runFrontEnd(task, UNRESTRICTED);
+    // The worker (one lane) takes the task; the main thread holds back a task of its own until the worker is done.
+    const nothing: FrontEndTask = { kind: 'cdk', cwd: dir, scope, candidates: [] };
+    let done: Promise<unknown> = Promise.resolve();
+    let heldBack = false;
+    const pool = new Pool<FrontEndTask, FrontEndResult>({
+      lanes: 2,
+      entry: pathToFileURL(join(dir, 'sg-lint.mjs')),
+      inline: async (t) => {
+        if (t === nothing) heldBack = await Promise.race([done.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 90_000).unref())]);
+        return runFrontEnd(t, UNRESTRICTED);
+      },
+    });
+    const handle = pool.submit(task, 1);
+    pool.submit(nothing, 0);
+    done = handle.outcome;
+    await pool.run();
+    expect(heldBack, 'the worker did the task').toBe(true);
+    expect(await done).toStrictEqual({ ok: true, value: inline });
   });
 
   it('carries the HCL parser WebAssembly: a file only it reads gets its located diagnostic', () => {
