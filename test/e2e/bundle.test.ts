@@ -130,6 +130,21 @@ describe('the single-file bundle', () => {
     expect(invalid.stderr).toContain('line 2: rules.rule-port-range-wide: options.maxPorts must be >= 1');
   });
 
+  it('carries ajv\'s compiler for plugin rules: their options are validated, good and bad', () => {
+    const dir = bundleAlone();
+    cpSync(join(ROOT, 'fixtures', '_plugins', 'group-name-prefix.mjs'), join(dir, 'group-name-prefix.mjs'));
+    writeFileSync(join(dir, 'main.tf'), readFileSync(join(ROOT, 'fixtures', '_parity', 'web-and-db', 'main.tf')));
+    const config = (prefix: string) => `plugins: ["./group-name-prefix.mjs"]\nrules:\n  group-name-prefix: [error, { prefix: ${prefix} }]\n`;
+    writeFileSync(join(dir, 'good.yml'), config('"shop-"'));
+    const good = run(join(dir, 'sg-lint.mjs'), ['main.tf', '-c', 'good.yml', '--allow-plugins', '-f', 'json'], dir);
+    expect(good.stderr).toBe('');
+    expect(JSON.parse(good.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'group-name-prefix')).toHaveLength(2);
+    writeFileSync(join(dir, 'bad.yml'), config('5'));
+    const bad = run(join(dir, 'sg-lint.mjs'), ['main.tf', '-c', 'bad.yml', '--allow-plugins'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('line 3: rules.group-name-prefix: options.prefix must be string');
+  });
+
   it('runs through a symbolic link named sg-lint, as the Docker image and npm put it on the PATH', () => {
     const dir = bundleAlone();
     mkdirSync(join(dir, 'bin'));
