@@ -1,16 +1,17 @@
-// The GitHub Action's entry point (action.yml, runs.using: node24). It installs sg-lint's dependencies from the lock
-// file of this checkout when they are missing (npm ci, which also builds dist/), then runs this checkout's CLI with
-// --format github (annotations and the job summary), SARIF to a file and the chosen report in the log, and sets the
-// outputs findings, sarif-file and exit-code. It downloads nothing but the npm packages of package-lock.json.
+// The GitHub Action's entry point (action.yml, runs.using: node24). It runs the CLI of this checkout as the committed
+// single-file bundle (bundle/sg-lint.mjs: nothing to install, nothing downloaded) with --format github (annotations and
+// the job summary), SARIF to a file and the chosen report in the log, and sets the outputs findings, sarif-file and
+// exit-code.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { pullRequestBase } from '../bundle/github-env.mjs';
 
 const ACTION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ACTION_DIR, 'dist', 'src', 'bin.js');
+const BIN = join(ACTION_DIR, 'bundle', 'sg-lint.mjs');
 const env = process.env;
 
 /** An input as the runner passes it: INPUT_<NAME> with spaces as underscores, upper case (hyphens stay). */
@@ -30,26 +31,6 @@ function setOutput(name, value) {
   else process.stdout.write(`${name}=${value}\n`);
 }
 
-/** npm of the Node.js that runs this action (the runner's node24 ships it), else npm on the PATH. */
-function npm(args) {
-  const cli = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  const [file, argv] = existsSync(cli) ? [process.execPath, [cli, ...args]] : ['npm', args];
-  const run = spawnSync(file, argv, { cwd: ACTION_DIR, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, npm_config_audit: 'false', npm_config_fund: 'false' } });
-  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${ACTION_DIR} (${run.error?.message ?? `exit ${run.status}`})`);
-}
-
-function ensureInstalled() {
-  const installed = existsSync(join(ACTION_DIR, 'node_modules', '.package-lock.json'));
-  if (installed && existsSync(BIN)) return;
-  process.stdout.write('::group::Installing sg-lint (npm ci from its package-lock.json)\n');
-  try {
-    if (!installed) npm(['ci', '--no-audit', '--no-fund']);
-    if (!existsSync(BIN)) npm(['run', 'build']);
-  } finally {
-    process.stdout.write('::endgroup::\n');
-  }
-}
-
 function git(args, cwd) {
   const run = spawnSync('git', args, { cwd, encoding: 'utf8' });
   return run.status === 0 ? run.stdout.trim() : null;
@@ -63,8 +44,6 @@ function printReport(text) {
 }
 
 async function main() {
-  ensureInstalled();
-  const { pullRequestBase } = await import(pathToFileURL(join(ACTION_DIR, 'dist', 'src', 'util', 'github-env.js')).href);
   const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
   const cwd = resolve(workspace, input('working-directory') || '.');
   const temp = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'sg-lint-'));

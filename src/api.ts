@@ -388,3 +388,5 @@ class ConfigSource {
 }
 
 export { ConfigError };
+export type { Finding, FindingInstance, Result, RunError, Stats } from './engine/result.js';
+export type { Level, LevelSetting, RuleModule } from './engine/define-rule.js';

@@ -7,6 +7,7 @@ import type { Facts } from './model/types.js';
 import type { SourceOverlay } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
 import { emptyFacts, type FrontEndResult } from './parsers/types.js';
+import { inBundle } from './util/package-files.js';
 import { displayPath } from './util/paths.js';
 import { ScanRoot, type ScanRootSpec } from './util/scan-root.js';
 
@@ -32,8 +33,11 @@ export interface FrontEndInputs {
   overlay?: SourceOverlay;
 }
 
-/** The worker script beside this module: dist/src/front-end-worker.js, or the .ts source under a TypeScript loader. */
-export const WORKER = new URL(`./front-end-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+/**
+ * The worker script beside this module: dist/src/front-end-worker.js, or the .ts source under a TypeScript loader. The
+ * single-file bundle is its own worker script (src/bundle.ts serves tasks when it is not on the main thread).
+ */
+export const WORKER = inBundle ? new URL(import.meta.url) : new URL(`./front-end-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
 
 /**
  * Work per byte, relative to CloudFormation, measured on the generated monorepo: Terraform evaluates modules and takes

@@ -7,6 +7,8 @@ import type { LevelSetting } from '../engine/define-rule.js';
 import { loadJson } from '../util/package-files.js';
 import { SchemaCompiler } from './schema-validators.js';
 
+const require = createRequire(import.meta.url);
+
 export type RuleSetting = LevelSetting | [LevelSetting] | [LevelSetting, Record<string, unknown>];
 export type RuleSettings = Record<string, RuleSetting>;
 
@@ -91,7 +93,7 @@ export function readConfig(file: string): LoadedConfig {
     throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`, file);
   }
   // Loaded here, not at start: only runs that find a config file read YAML through this module.
-  const { LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const { LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -25,13 +25,20 @@ export interface PrecompiledModule {
 }
 
 const require = createRequire(import.meta.url);
+
+/** Loads each kind's module: a literal path per kind, so that the bundler (scripts/bundle.mjs) carries them too. */
+const LOAD_PRECOMPILED: Record<SchemaKind, () => PrecompiledModule> = {
+  config: () => require('./precompiled/config.cjs') as PrecompiledModule,
+  ruleOptions: () => require('./precompiled/rule-options.cjs') as PrecompiledModule,
+};
+
 const precompiled = new Map<SchemaKind, Record<string, ValidateFunction>>();
 
 function precompiledOf(kind: SchemaKind): Record<string, ValidateFunction> {
   let found = precompiled.get(kind);
   if (!found) {
     try {
-      found = (require(PRECOMPILED_MODULE[kind]) as PrecompiledModule).bySchema;
+      found = LOAD_PRECOMPILED[kind]().bySchema;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
       found = {};

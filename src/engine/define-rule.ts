@@ -108,5 +108,7 @@ export const noOptions: RuleOptionsSpec<Record<string, never>> = {
   defaults: {},
 };
 
-export const DOCS_BASE = 'https://github.com/sg-lint/sg-lint/blob/main/rules/';
-export const docsUrl = (id: string): string => `${DOCS_BASE}${id}.md`;
+export const REPOSITORY_URL = 'https://github.com/sg-lint/sg-lint';
+
+/** A built-in rule's doc page as released with `version` (its tag), so a report links to the rule it was checked by. */
+export const docsUrl = (id: string, version: string): string => `${REPOSITORY_URL}/blob/v${version}/rules/${id}.md`;

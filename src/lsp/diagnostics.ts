@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import { docsUrl, type Level } from '../engine/define-rule.js';
+import { packageVersion } from '../util/package-files.js';
 import type { Finding } from '../engine/result.js';
 import type { Pos } from '../model/location.js';
 
@@ -40,7 +41,7 @@ export function toDiagnostic(f: Finding, cwd: string, documented: (ruleId: strin
     severity: SEVERITY[f.level],
     source: SOURCE,
     code: f.ruleId,
-    ...(documented(f.ruleId) ? { codeDescription: { href: docsUrl(f.ruleId) } } : {}),
+    ...(documented(f.ruleId) ? { codeDescription: { href: docsUrl(f.ruleId, packageVersion()) } } : {}),
     message: f.message,
     ...(related.length > 0
       ? { relatedInformation: related.map((r) => ({ location: { uri: fileUri(resolve(cwd, r.at.file)), range: lspRange(r.at.start, r.at.end) }, message: r.message })) }

@@ -5,7 +5,8 @@ import type { DriftGroup, DriftRule, Drift } from '../commands/drift/compare.js'
 import type { Span } from '../model/location.js';
 import type { InputProblem } from './exposure.js';
 import { pathMapper } from './paths.js';
-import { INFORMATION_URI, toUri } from './sarif.js';
+import { REPOSITORY_URL } from '../engine/define-rule.js';
+import { toUri } from './sarif.js';
 import { neutraliseWorkflowCommands, printable } from './text.js';
 
 const where = (at: Span | undefined) => (at ? `${at.file}:${at.start.line}` : 'read live');
@@ -92,7 +93,7 @@ export function driftSarif(d: Drift, opts: { version: string; cwd: string; repoR
           driver: {
             name: 'sg-lint',
             version: opts.version,
-            informationUri: INFORMATION_URI,
+            informationUri: REPOSITORY_URL,
             rules: DRIFT_RULES.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.text }, defaultConfiguration: { level: 'warning' } })),
           },
         },

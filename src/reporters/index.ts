@@ -1,6 +1,6 @@
 import { docsUrl, type RuleModule } from '../engine/define-rule.js';
 import type { Result } from '../engine/result.js';
-import { ruleDoc } from '../util/package-files.js';
+import { packageVersion, ruleDoc } from '../util/package-files.js';
 import { formatCheckstyle } from './checkstyle.js';
 import { formatGithub } from './github.js';
 import { formatGitlab } from './gitlab.js';
@@ -82,8 +82,9 @@ function markdownReport(result: Result, ctx: ReportContext, maxBytes: number, pa
 /** Rule metadata for reporters, with each built-in rule's doc page (`rules/<id>.md`) as SARIF help. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function reportRules(rules: RuleModule<any>[]): RuleInfo[] {
+  const version = packageVersion();
   return ruleInfos(rules, (id) => {
     const markdown = ruleDoc(id);
-    return markdown === undefined ? undefined : { uri: docsUrl(id), markdown };
+    return markdown === undefined ? undefined : { uri: docsUrl(id, version), markdown };
   });
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type * as Sarif from 'sarif';
 import type { Span } from '../model/location.js';
+import { REPOSITORY_URL } from '../engine/define-rule.js';
 import { isNote, LEVEL_RANK, type Finding, type Result } from '../engine/result.js';
 import type { RuleInfo } from './rule-info.js';
 import { isDownloadedModule } from '../util/paths.js';
@@ -16,7 +17,6 @@ export interface SarifOptions {
 
 export const SARIF_LIMITS = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
 const MAX_RELATED = 1_000;
-export const INFORMATION_URI = 'https://github.com/sg-lint/sg-lint';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (CONTRACTS.md "SARIF"): plain repository-relative URIs (no uriBaseId), rules with
@@ -34,7 +34,7 @@ export function formatSarif(result: Result, opts: SarifOptions): string {
   }));
   const build = (kept: Sarif.Result[], note?: Sarif.Notification): string => {
     const run: Sarif.Run = {
-      tool: { driver: { name: 'sg-lint', version: opts.version, semanticVersion: opts.version, informationUri: INFORMATION_URI, rules: rules.map((r) => r.descriptor) } },
+      tool: { driver: { name: 'sg-lint', version: opts.version, semanticVersion: opts.version, informationUri: REPOSITORY_URL, rules: rules.map((r) => r.descriptor) } },
       invocations: [
         {
           executionSuccessful: !result.errors.some((e) => e.kind === 'config' || e.kind === 'internal'),

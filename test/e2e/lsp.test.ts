@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { docsUrl } from '../../src/engine/define-rule.js';
+import { packageVersion } from '../../src/util/package-files.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { applyEdits, LSP_WAIT_MS, startLsp, type LspSession } from '../helpers/lsp-client.js';
 import { plainEnv, workspace, type JsonReport } from '../helpers/workspace.js';
@@ -90,7 +91,7 @@ describe('sg-lint lsp: diagnostics of unsaved buffers', { timeout: LSP_TEST_MS }
       code: 'ingress-world-admin-port',
       source: 'sg-lint',
       severity: 1,
-      codeDescription: { href: docsUrl('ingress-world-admin-port') },
+      codeDescription: { href: docsUrl('ingress-world-admin-port', packageVersion()) },
       range: { start: { line: 7, character: 19 }, end: { line: 7, character: 30 } },
     });
     expect(d!.message).toMatch(/0\.0\.0\.0\/0/);

@@ -49,10 +49,13 @@ function prepare(dir: string, inputs: Record<string, string>, extraEnv: Record<s
   return { env: env as NodeJS.ProcessEnv, finish };
 }
 
-/** Runs action/main.mjs the way the runner does: INPUT_* and GITHUB_* variables, the workspace as working directory. */
-export function runAction(dir: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): ActionRun {
+/**
+ * Runs action/main.mjs the way the runner does: INPUT_* and GITHUB_* variables, the workspace as working directory.
+ * `actionDir` is where the action's files are (this checkout by default).
+ */
+export function runAction(dir: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}, actionDir = ROOT): ActionRun {
   const { env, finish } = prepare(dir, inputs, extraEnv);
-  const run = spawnSync(process.execPath, [join(ROOT, 'action', 'main.mjs')], { cwd: dir, env, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(actionDir, 'action', 'main.mjs')], { cwd: dir, env, encoding: 'utf8' });
   return finish(run.status, run.stdout, run.stderr);
 }
 

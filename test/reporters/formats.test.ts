@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/result.js';
@@ -7,6 +8,7 @@ import { finding as findingAt, resultOf } from '../helpers/results.js';
 import { runCli } from '../helpers/workspace.js';
 
 const E2E = join(import.meta.dirname, '..', '..', 'fixtures', '_e2e');
+const VERSION = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version as string;
 
 const finding = (i: number, extra: Partial<Finding> = {}) => findingAt(i, { message: `Ingress from 0.0.0.0/0 reaches TCP ${i} on group \`g|${i}\``, ...extra });
 
@@ -18,7 +20,7 @@ describe('junit and markdown', () => {
     expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sg-lint" tests="\d+" failures="8" errors="0" skipped="2">/);
     const markdown = await runCli(dir, ['.', '-f', 'markdown']);
     await expect(markdown.stdout).toMatchFileSnapshot('./__snapshots__/e2e-mixed.md');
-    expect(markdown.stdout).toContain('| 🔴 error | [`ingress-world-admin-port`](https://github.com/sg-lint/sg-lint/blob/main/rules/ingress-world-admin-port.md) | `terraform/network/main.tf:10:20` |');
+    expect(markdown.stdout).toContain(`| 🔴 error | [\`ingress-world-admin-port\`](https://github.com/sg-lint/sg-lint/blob/v${VERSION}/rules/ingress-world-admin-port.md) | \`terraform/network/main.tf:10:20\` |`);
   });
 
   it('escapes XML and strips characters XML cannot hold', () => {

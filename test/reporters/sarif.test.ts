@@ -31,11 +31,12 @@ function expectValid(log: unknown): void {
 }
 
 /**
- * The SARIF as a snapshot: the absolute repository root and the tool version replaced, and each rule's doc page (checked
- * on its own below) replaced by its name, so that editing a doc does not churn every snapshot.
+ * The SARIF as a snapshot: the absolute repository root and the tool version (also in the docs links, which point at
+ * the release's tag) replaced, and each rule's doc page (checked on its own below) replaced by its name, so that editing
+ * a doc does not churn every snapshot.
  */
 function normalized(text: string): string {
-  const log = JSON.parse(text.split(ROOT).join('<root>').split(`"${VERSION}"`).join('"<version>"')) as Sarif.Log;
+  const log = JSON.parse(text.split(ROOT).join('<root>').split(`"${VERSION}"`).join('"<version>"').split(`/blob/v${VERSION}/`).join('/blob/v<version>/')) as Sarif.Log;
   for (const rule of log.runs[0]!.tool.driver.rules ?? []) if (rule.help?.markdown) rule.help.markdown = `<rules/${rule.id}.md>`;
   return JSON.stringify(log, null, 2) + '\n';
 }
@@ -64,7 +65,7 @@ describe.each(PROJECTS)('SARIF of fixtures/_e2e/%s', (project) => {
     for (const rule of rules) {
       const doc = readFileSync(join(ROOT, 'rules', `${rule.id}.md`), 'utf8');
       expect(rule.help?.markdown, rule.id).toBe(doc.slice(doc.indexOf('\n---\n', 4) + 5).replace(/^\n+/, ''));
-      expect(rule.helpUri, rule.id).toBe(`https://github.com/sg-lint/sg-lint/blob/main/rules/${rule.id}.md`);
+      expect(rule.helpUri, rule.id).toBe(`https://github.com/sg-lint/sg-lint/blob/v${VERSION}/rules/${rule.id}.md`);
       expect(rule.shortDescription?.text).toBeTruthy();
       expect(rule.defaultConfiguration?.level).toMatch(/^(error|warning|note)$/);
       const severity = rule.properties?.['security-severity'];

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 
 const SHORT_CIRCUIT = new Set([
   ts.SyntaxKind.AmpersandAmpersandToken,

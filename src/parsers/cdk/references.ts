@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { CdkEvaluator } from './evaluate.js';
 import type { CdkSource } from './source.js';
 

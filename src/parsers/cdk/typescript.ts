@@ -23,12 +23,15 @@ export const ts: typeof TS = loadTypeScript();
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
   export type BindingName = TS.BindingName;
+  export type Block = TS.Block;
   export type CallExpression = TS.CallExpression;
+  export type ClassLikeDeclaration = TS.ClassLikeDeclaration;
   export type CommentRange = TS.CommentRange;
   export type ConditionalExpression = TS.ConditionalExpression;
   export type DiagnosticWithLocation = TS.DiagnosticWithLocation;
   export type ElementAccessExpression = TS.ElementAccessExpression;
   export type Expression = TS.Expression;
+  export type ForOfStatement = TS.ForOfStatement;
   export type Identifier = TS.Identifier;
   export type NewExpression = TS.NewExpression;
   export type Node = TS.Node;
