@@ -117,10 +117,65 @@ const editPlugin = {
   },
 };
 
+/**
+ * Packages that only one command loads (`sg-lint aws`, `sg-lint lsp`), by the command's group. Each group is built
+ * apart into one CommonJS text (so the packages of a group share their dependencies), carried compressed, and compiled
+ * when the command first imports one of them: as code in the bundle, they would cost every run their parsing at start.
+ */
+const LAZY_GROUPS = {
+  aws: ['@aws-sdk/client-ec2', '@smithy/core/retry'],
+  lsp: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument'],
+};
+const lazyGroupOf = (specifier) => Object.keys(LAZY_GROUPS).find((g) => LAZY_GROUPS[g].includes(specifier));
+
+/** Input files of the lazy groups' own builds, for the licence notices. */
+const lazyInputs = new Set();
+
+async function lazyGroupModule(group) {
+  const entry = `module.exports = {${LAZY_GROUPS[group].map((p) => `${JSON.stringify(p)}: require(${JSON.stringify(p)})`).join(', ')}};`;
+  const result = await build({ ...COMMON, format: 'cjs', metafile: true, charset: 'ascii', legalComments: 'none', stdin: { contents: entry, resolveDir: ROOT, sourcefile: `lazy-${group}.cjs` } });
+  for (const input of Object.keys(result.metafile.inputs)) lazyInputs.add(input);
+  const compressed = Buffer.from(deflateSync(result.outputFiles[0].contents, { level: 9 })).toString('base64');
+  return `import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileFunction } from 'node:vm';
+import { inflateRawSync } from 'node:zlib';
+const source = inflateRawSync(Buffer.from(${JSON.stringify(compressed)}, 'base64')).toString('utf8');
+const loaded = { exports: {} };
+const bundleFile = fileURLToPath(import.meta.url);
+compileFunction(source, ['module', 'exports', 'require', '__filename', '__dirname'], { filename: 'lazy-${group}.cjs' })(loaded, loaded.exports, createRequire(import.meta.url), bundleFile, dirname(bundleFile));
+export const packages = loaded.exports;
+`;
+}
+
+/** One package of a lazy group, as an ES module with the names the package exports (read from it at build time). */
+function lazyPackageModule(group, specifier) {
+  const names = Object.keys(require(specifier)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default').sort();
+  return `import { packages } from ${JSON.stringify(`lazy-group:${group}`)};
+const m = packages[${JSON.stringify(specifier)}];
+${names.map((n) => `export const ${n} = m.${n};`).join('\n')}
+export default m;
+`;
+}
+
+const lazyPlugin = {
+  name: 'sg-lint-lazy-groups',
+  setup(b) {
+    b.onResolve({ filter: /^lazy-group:/ }, (args) => ({ path: args.path.slice('lazy-group:'.length), namespace: 'lazy-group' }));
+    b.onResolve({ filter: /^[@a-z]/ }, (args) => {
+      const group = lazyGroupOf(args.path);
+      return group && args.namespace === 'file' ? { path: args.path, namespace: 'lazy-package', pluginData: { group } } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-group' }, async (args) => ({ contents: await lazyGroupModule(args.path), loader: 'js', resolveDir: ROOT }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({ contents: lazyPackageModule(args.pluginData.group, args.path), loader: 'js', resolveDir: ROOT }));
+  },
+};
+
 /** The licence texts of the packages the bundle carries, as one comment at its end. */
 function notices(metafile) {
   const packages = new Map();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of [...Object.keys(metafile.inputs), ...lazyInputs]) {
     const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (m) packages.set(m[1], join(ROOT, input.slice(0, m.index + m[0].length)));
   }
@@ -165,7 +220,7 @@ async function cli() {
     // ASCII only (esbuild escapes other characters in code): Node.js decodes an ASCII file much faster.
     charset: 'ascii',
     legalComments: 'eof',
-    plugins: [editPlugin],
+    plugins: [lazyPlugin, editPlugin],
     define: { SG_LINT_EMBEDDED_FILES: JSON.stringify(embeddedFiles()) },
     banner: { js: BANNER },
   });

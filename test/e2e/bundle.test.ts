@@ -1,7 +1,7 @@
 // The committed single-file bundle (bundle/sg-lint.mjs, scripts/bundle.mjs): the CLI with nothing installed, and the
 // GitHub Action run from a `git archive` of the repository as a runner would after `uses: sg-lint/sg-lint@v1`.
 // `npm run bundle:check` (in .ci/run) holds the committed bundle to a rebuild from the sources.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, parse } from 'node:path';
@@ -13,6 +13,7 @@ import { runFrontEnd, type FrontEndTask } from '../../src/front-ends.js';
 import type { FrontEndResult } from '../../src/parsers/types.js';
 import { UNRESTRICTED } from '../../src/util/scan-root.js';
 import { runAction } from '../helpers/action.js';
+import { startFakeEc2 } from '../helpers/fake-ec2.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { commitAll, git, initRepo } from '../helpers/git.js';
 import { plainEnv, workspace } from '../helpers/workspace.js';
@@ -55,6 +56,16 @@ function bundleAlone(): string {
   expect(nodeModulesAtOrAbove(dir)).toBeUndefined();
   return dir;
 }
+
+const WORLD_SSH_GROUP = {
+  GroupId: 'sg-0b1c2d3e4f5a60001',
+  GroupName: 'bastion',
+  Description: 'Bastion host',
+  VpcId: 'vpc-0b1c2d3e',
+  OwnerId: '111122223333',
+  IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'SSH' }] }],
+  IpPermissionsEgress: [],
+};
 
 const UNCLOSED_LIST = 'resource "aws_security_group" "broken" {\n  ingress {\n    cidr_blocks = ["0.0.0.0/0"\n  }\n}\n';
 
@@ -158,6 +169,46 @@ describe('the single-file bundle', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the commands whose packages the bundle carries compressed (the AWS SDK, the language server)', () => {
+  beforeAll(() => assertBuilt());
+
+  it('sg-lint aws reads a (fake) account and lints it, from the bundle alone', async () => {
+    const dir = bundleAlone();
+    const ec2 = await startFakeEc2({ regions: { 'eu-west-1': { SecurityGroups: [WORLD_SSH_GROUP] } } });
+    try {
+      const missing = join(dir, 'missing');
+      const env = { ...plainEnv(), AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE0001', AWS_SECRET_ACCESS_KEY: 'fakeSecretKeyForTheFakeEndpoint0000000000', AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: missing, AWS_SHARED_CREDENTIALS_FILE: missing };
+      const r = await new Promise<{ code: number | null; stdout: string }>((done) => {
+        const child = spawn(process.execPath, [join(dir, 'sg-lint.mjs'), 'aws', '--endpoint-url', ec2.url, '-f', 'json'], { cwd: dir, env: env as NodeJS.ProcessEnv });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (code) => done({ code, stdout }));
+      });
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).findings.map((f: { ruleId: string; resource: string }) => `${f.ruleId} ${f.resource}`)).toContain('ingress-world-admin-port sg-0b1c2d3e4f5a60001 (bastion)');
+    } finally {
+      await ec2.close();
+    }
+  });
+
+  it('sg-lint lsp answers an editor\'s initialize, from the bundle alone', async () => {
+    const dir = bundleAlone();
+    const child = spawn(process.execPath, [join(dir, 'sg-lint.mjs'), 'lsp', '--stdio'], { cwd: dir, env: plainEnv() as NodeJS.ProcessEnv });
+    const message = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    child.stdin.write(`Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    const answer = await new Promise<string>((done) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('"capabilities"')) done(out);
+      });
+      child.on('close', () => done(out));
+    });
+    child.kill();
+    expect(answer).toContain('"serverInfo":{"name":"sg-lint"}');
   });
 });
 
