@@ -31,6 +31,32 @@ interface Open {
 
 const KEY_SET_FROM = 8;
 
+/**
+ * The yaml package's node classes mark each node in their constructors with Object.defineProperty, the slowest part of
+ * building a large tree. These nodes are the same classes' instances (same prototypes, same fields) with the mark on a
+ * shared prototype instead, where yaml's isMap/isSeq/isScalar/isPair look it up just the same.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const marked = <T extends object>(proto: T, type: string): T => Object.create(proto, { [NODE_TYPE]: { value: Symbol.for(type) } }) as T;
+const SCALAR = marked(Scalar.prototype, 'yaml.scalar');
+const PAIR = marked(Pair.prototype, 'yaml.pair');
+const MAP = marked(YAMLMap.prototype, 'yaml.map');
+const SEQ = marked(YAMLSeq.prototype, 'yaml.seq');
+
+function newCollection(proto: YAMLMap | YAMLSeq): YAMLMap | YAMLSeq {
+  const node = Object.create(proto) as YAMLMap | YAMLSeq;
+  node.items = [];
+  node.flow = true;
+  return node;
+}
+
+function newPair(key: Scalar, value: Node): Pair {
+  const pair = Object.create(PAIR) as Pair;
+  pair.key = key;
+  pair.value = value;
+  return pair;
+}
+
 const TAB = 9;
 const LINE_FEED = 10;
 const CARRIAGE_RETURN = 13;
@@ -77,8 +103,7 @@ class JsonParser {
       this.skipSpace();
       const c = this.text.charCodeAt(this.i);
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        const node = c === OPEN_BRACE ? new YAMLMap() : new YAMLSeq();
-        node.flow = true;
+        const node = newCollection(c === OPEN_BRACE ? MAP : SEQ);
         this.attach(node, this.i);
         if (this.open.length >= MAX_JSON_DEPTH) return { kind: 'too-deep', root: this.root };
         this.open.push({ node, start: this.i, keys: null });
@@ -125,7 +150,7 @@ class JsonParser {
     else {
       const key = this.key!;
       if (this.repeats(top, key)) this.duplicateKeys.push(key.range![0]);
-      top.node.items.push(new Pair(key, node));
+      top.node.items.push(newPair(key, node));
     }
     if (!(node instanceof Scalar)) node.range = [start, start, start];
   }
@@ -242,7 +267,8 @@ function isDigit(c: number): boolean {
 }
 
 function scalar(value: unknown, start: number, end: number): Scalar {
-  const node = new Scalar(value);
+  const node = Object.create(SCALAR) as Scalar;
+  node.value = value;
   node.range = [start, end, end];
   return node;
 }
