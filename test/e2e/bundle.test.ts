@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, parse } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { discover } from '../../src/discover/discover.js';
 import { Pool } from '../../src/engine/pool.js';
 import { runFrontEnd, type FrontEndTask } from '../../src/front-ends.js';
@@ -209,6 +210,21 @@ describe('the commands whose packages the bundle carries compressed (the AWS SDK
     });
     child.kill();
     expect(answer).toContain('"serverInfo":{"name":"sg-lint"}');
+  });
+});
+
+describe('the release workflow (.github/workflows/release.yml)', () => {
+  it('passes its own checks on this checkout: the tag matches the version, and the single file runs alone on the demo', () => {
+    const workflow = parseYaml(readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> };
+    const steps = workflow.jobs['single-file']!.steps;
+    for (const name of ["The tag's version is package.json's", 'It runs alone']) {
+      const step = steps.find((s) => s.name === name)!;
+      const r = spawnSync('bash', ['-eo', 'pipefail', '-c', step.run!], { cwd: ROOT, encoding: 'utf8', env: { ...plainEnv(), GITHUB_REF_NAME: `v${VERSION}` } as NodeJS.ProcessEnv });
+      expect({ name, status: r.status, stderr: r.stderr }).toEqual({ name, status: 0, stderr: '' });
+    }
+    const wrongTag = steps.find((s) => s.name === "The tag's version is package.json's")!;
+    expect(spawnSync('bash', ['-c', wrongTag.run!], { cwd: ROOT, env: { ...plainEnv(), GITHUB_REF_NAME: 'v0.0.0-not-this' } as NodeJS.ProcessEnv }).status).not.toBe(0);
+    expect(steps.at(-1)!.run).toContain('gh release upload "$GITHUB_REF_NAME" sg-lint.mjs sg-lint.mjs.sha256');
   });
 });
 
