@@ -54,6 +54,9 @@ const CREDENTIAL_ERRORS = new Set([
 ]);
 
 export async function fetchAccount(options: FetchOptions): Promise<RegionExport[]> {
+  // The SDK warns on Node.js 20 that its releases after January 2027 need Node.js 22; sg-lint pins its SDK version, so
+  // the warning says nothing about this run (the variable is the SDK's own switch for it).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = (region?: string) => new EC2Client(clientConfig(options, region));
   try {
     const regions = options.allRegions ? await enabledRegions(client(options.regions[0])) : options.regions.length > 0 ? options.regions : [undefined];
