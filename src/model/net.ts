@@ -458,12 +458,20 @@ export function portSetOf(list: readonly NamedPorts[]): PortSet {
 
 /** The entries of `list` that `ports` reaches, each shown as the part reached: "22 (SSH)", "5986 (WinRM)". */
 export function namePorts(ports: PortSet, list: readonly NamedPorts[]): string[] {
-  return [...list]
-    .sort((a, b) => a.from - b.from)
-    .flatMap((e) => {
-      const reached = ports.intersect(PortSet.of(e));
-      return reached.isEmpty() ? [] : [`${reached.toString()} (${e.name})`];
-    });
+  const out: string[] = [];
+  for (const e of sortedNamed(list)) {
+    const reached = ports.intersect(e.set);
+    if (!reached.isEmpty()) out.push(`${reached.toString()} (${e.name})`);
+  }
+  return out;
+}
+
+/** Named port lists are constants: each is sorted, and its entries made port sets, once. */
+const sortedLists = new WeakMap<readonly NamedPorts[], (NamedPorts & { set: PortSet })[]>();
+function sortedNamed(list: readonly NamedPorts[]): (NamedPorts & { set: PortSet })[] {
+  let sorted = sortedLists.get(list);
+  if (!sorted) sortedLists.set(list, (sorted = [...list].sort((a, b) => a.from - b.from).map((e) => ({ ...e, set: PortSet.of(e) }))));
+  return sorted;
 }
 
 export function parsePortSpec(spec: number | string): PortRange | null {
