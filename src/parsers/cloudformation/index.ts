@@ -90,10 +90,8 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
   const children = new Set<string>();
   for (const abs of sorted) {
     const source = readSource(abs, opts.scope, opts.overlay);
-    if (!source.text?.includes('AWS::CloudFormation::Stack')) {
-      texts.set(abs, source);
-      continue;
-    }
+    texts.set(abs, source);
+    if (!source.text?.includes('AWS::CloudFormation::Stack')) continue;
     const t = load(abs);
     for (const call of t ? nestedCalls(t) : []) if (call.local) children.add(resolve(dirname(abs), call.url));
   }
