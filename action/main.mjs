@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pullRequestBase } from '../bundle/github-env.mjs';
+import { escapeData, escapeProperty, pullRequestBase } from '../bundle/github-env.mjs';
 
 const ACTION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ACTION_DIR, 'bundle', 'sg-lint.mjs');
@@ -18,11 +18,9 @@ const env = process.env;
 const input = (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 const flag = (name) => /^(true|yes|on|1)$/i.test(input(name));
 
-// Workflow-command escaping (actions/toolkit): data escapes % CR LF; properties also : and ,.
-const escapeData = (s) => String(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const command = (name, message, props = {}) => {
-  const p = Object.entries(props).map(([k, v]) => `${k}=${escapeData(v).replace(/:/g, '%3A').replace(/,/g, '%2C')}`);
-  process.stdout.write(`::${name}${p.length > 0 ? ` ${p.join(',')}` : ''}::${escapeData(message)}\n`);
+  const p = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(String(v))}`);
+  process.stdout.write(`::${name}${p.length > 0 ? ` ${p.join(',')}` : ''}::${escapeData(String(message))}\n`);
 };
 const notice = (message) => command('notice', message, { title: 'sg-lint' });
 

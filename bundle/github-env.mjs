@@ -20,7 +20,15 @@ function blobLinker(env) {
     return void 0;
   return (path, line) => `${server}/${repo}/blob/${sha}/${path.split("/").map(encodeURIComponent).join("/")}#L${line}`;
 }
+function escapeData(s) {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
 export {
   blobLinker,
+  escapeData,
+  escapeProperty,
   pullRequestBase
 };

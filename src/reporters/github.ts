@@ -1,4 +1,7 @@
 import type { Finding, Result } from '../engine/result.js';
+import { escapeData, escapeProperty } from '../util/github-env.js';
+
+export { escapeData, escapeProperty };
 
 export interface GithubOptions {
   /** A finding's file as a path relative to the repository root (GitHub places annotations by it). */
@@ -65,12 +68,3 @@ function annotation(f: Finding, repoPath: (file: string) => string): string {
   return `::${COMMAND[f.level]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(message)}`;
 }
 
-/** Workflow-command message escaping (actions/toolkit `escapeData`). */
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** Workflow-command property escaping (actions/toolkit `escapeProperty`). */
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}

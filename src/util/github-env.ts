@@ -25,3 +25,13 @@ export function blobLinker(env: Env): ((repoPath: string, line: number) => strin
   if (!server || !repo || !sha) return undefined;
   return (path, line) => `${server}/${repo}/blob/${sha}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
 }
+
+/** Workflow-command message escaping (actions/toolkit `escapeData`); the Action's entry point uses it too. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Workflow-command property escaping (actions/toolkit `escapeProperty`). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
