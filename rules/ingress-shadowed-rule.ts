@@ -5,7 +5,7 @@ import { sameReach } from '../src/model/exposure.js';
 import type { Cidr } from '../src/model/net.js';
 import { ruleSources, type RuleSource as Source } from '../src/model/sources.js';
 import { describeReach, type Reach } from '../src/model/traffic.js';
-import { groupAddress, groupLabel, peerSpan } from './_shared.js';
+import { addTo, groupAddress, groupLabel, peerSpan } from './_shared.js';
 
 interface Pool {
   cidrs: CidrIndex<Source & { cidr: Cidr }>;
@@ -110,10 +110,7 @@ function groupBy<T, K>(list: readonly T[], keyOf: (t: T) => K | null): Map<K, T[
   const out = new Map<K, T[]>();
   for (const t of list) {
     const key = keyOf(t);
-    if (key === null) continue;
-    const same = out.get(key);
-    if (same) same.push(t);
-    else out.set(key, [t]);
+    if (key !== null) addTo(out, key, t);
   }
   return out;
 }

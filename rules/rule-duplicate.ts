@@ -2,7 +2,7 @@ import { defineRule, noOptions, type RuleContext } from '../src/engine/define-ru
 import { compareSpans } from '../src/model/location.js';
 import { describeReach, ruleTraffic } from '../src/model/traffic.js';
 import type { SgRule } from '../src/model/types.js';
-import { groupAddress, groupLabel } from './_shared.js';
+import { addTo, groupAddress, groupLabel } from './_shared.js';
 import { ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
 
 export default defineRule({
@@ -22,10 +22,7 @@ export default defineRule({
   check(ctx) {
     const byGroup = new Map<string, SgRule[]>();
     for (const rule of ctx.model.rules.values()) {
-      if (!rule.group || rule.implicit) continue;
-      const list = byGroup.get(rule.group);
-      if (list) list.push(rule);
-      else byGroup.set(rule.group, [rule]);
+      if (rule.group && !rule.implicit) addTo(byGroup, rule.group, rule);
     }
     for (const rules of byGroup.values()) {
       if (rules.length < 2) continue;

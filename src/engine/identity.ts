@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceFormat } from '../model/types.js';
 import type { Finding, FindingInstance } from './result.js';
+import { addTo } from '../util/maps.js';
 
 /**
  * Finding identity (CONTRACTS.md "Finding identity"): every finding belongs to a root, the deployment unit it was
@@ -76,9 +77,7 @@ export function mergeInstances(list: Unmerged[]): Finding[] {
     const f = u.finding;
     const s = f.suppressed;
     const key = [f.fingerprint, f.messageId, f.at.file, f.at.start.line, f.at.start.column, f.at.end.line, f.at.end.column, s ? `${s.kind}|${s.reason}|${s.until ?? ''}` : ''].join('\0');
-    const same = groups.get(key);
-    if (same) same.push(u);
-    else groups.set(key, [u]);
+    addTo(groups, key, u);
   }
   return [...groups.values()].map(merged);
 }

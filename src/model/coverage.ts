@@ -2,6 +2,7 @@
 import { subtractReach } from './exposure.js';
 import { cidrsCover, familyBits, halves, type Cidr, type Family, type PortSet } from './net.js';
 import { reachIsEmpty, type IcmpReach, type Reach } from './traffic.js';
+import { addTo } from '../util/maps.js';
 
 /** Traffic admitted from one address block: a rule variant with a CIDR peer. */
 export interface Admission {
@@ -30,9 +31,7 @@ export class CidrIndex<T extends Admission> {
     const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
     for (const item of items) {
       const key = blockKey(item.cidr.family, item.cidr.addr, item.cidr.prefix);
-      const list = this.byBlock.get(key);
-      if (list) list.push(item);
-      else this.byBlock.set(key, [item]);
+      addTo(this.byBlock, key, item);
       this.sorted[item.cidr.family].push(item);
       prefixes[item.cidr.family].add(item.cidr.prefix);
     }

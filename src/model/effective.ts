@@ -5,6 +5,7 @@ import { carriersByGroup, groupKey, targetsOf, type Target } from './targets.js'
 import { emptyReach, reachIsEmpty, ruleTraffic, unionReach, type Reach } from './traffic.js';
 import type { GroupRef, Model, SgRule } from './types.js';
 import { alternatives, consistent, type Unresolved } from './value.js';
+import { addTo } from '../util/maps.js';
 
 /** Who a grant admits. Group peers name the resources that carry the group. */
 export type GrantPeer =
@@ -226,29 +227,24 @@ const indexes = new WeakMap<Model, Index>();
 function indexOf(model: Model): Index {
   const cached = indexes.get(model);
   if (cached) return cached;
-  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
-  };
   const index: Index = { variantsByGroup: new Map(), unknownsByGroup: new Map(), otherIngressByGroup: new Map(), worldByGroup: new Map(), unionsOf: new Map(), carriers: carriersByGroup(model) };
   const { variants, unknowns } = addressVariants(model, 'ingress');
   for (const v of variants) {
     const k = ruleGroupKey(v.rule);
-    if (k !== null) push(index.variantsByGroup, k, v);
+    if (k !== null) addTo(index.variantsByGroup, k, v);
   }
   for (const u of unknowns) {
     const k = ruleGroupKey(u.rule);
-    if (k !== null) push(index.unknownsByGroup, k, u);
+    if (k !== null) addTo(index.unknownsByGroup, k, u);
   }
   for (const rule of model.rules.values()) {
     if (rule.direction !== 'ingress' || rule.peer.kind === 'cidr4' || rule.peer.kind === 'cidr6' || rule.peer.kind === 'none') continue;
     const k = ruleGroupKey(rule);
-    if (k !== null) push(index.otherIngressByGroup, k, rule);
+    if (k !== null) addTo(index.otherIngressByGroup, k, rule);
   }
   for (const e of worldExposures(model, 'ingress')) {
-    for (const k of new Set(e.variants.map((v) => ruleGroupKey(v.rule)))) if (k !== null) push(index.worldByGroup, k, e);
-    if (e.byUnion) for (const v of e.variants) push(index.unionsOf, v, e);
+    for (const k of new Set(e.variants.map((v) => ruleGroupKey(v.rule)))) if (k !== null) addTo(index.worldByGroup, k, e);
+    if (e.byUnion) for (const v of e.variants) addTo(index.unionsOf, v, e);
   }
   indexes.set(model, index);
   return index;

@@ -1,5 +1,6 @@
 import { peerValue, type SgRule } from './types.js';
 import { alternatives, consistent } from './value.js';
+import { addTo } from '../util/maps.js';
 
 const MAX_ASSIGNMENTS = 16;
 
@@ -7,10 +8,7 @@ const MAX_ASSIGNMENTS = 16;
 export function rulesByEntry(rules: Iterable<SgRule>, keep: (rule: SgRule) => boolean = () => true): Map<string, SgRule[]> {
   const entries = new Map<string, SgRule[]>();
   for (const rule of rules) {
-    if (!keep(rule)) continue;
-    const list = entries.get(rule.entry.id);
-    if (list) list.push(rule);
-    else entries.set(rule.entry.id, [rule]);
+    if (keep(rule)) addTo(entries, rule.entry.id, rule);
   }
   return entries;
 }

@@ -1,6 +1,7 @@
 import { ts } from './typescript.js';
 import type { CdkEvaluator } from './evaluate.js';
 import type { CdkSource } from './source.js';
+import { addTo } from '../../util/maps.js';
 
 /** Methods that add rules to the group they are called on: calling them is not a use of the group. */
 const RULE_METHODS = new Set(['addIngressRule', 'addEgressRule']);
@@ -116,11 +117,7 @@ class UseFinder {
     if (!byName) {
       const index = new Map<string, ts.Identifier[]>();
       const visit = (n: ts.Node): void => {
-        if (ts.isIdentifier(n)) {
-          const list = index.get(n.text);
-          if (list) list.push(n);
-          else index.set(n.text, [n]);
-        }
+        if (ts.isIdentifier(n)) addTo(index, n.text, n);
         ts.forEachChild(n, visit);
       };
       visit(this.src.sf);

@@ -2,6 +2,7 @@ import type { Facts } from '../../model/types.js';
 import { unresolved, type Value } from '../../model/value.js';
 import { evList, evString } from '../values.js';
 import { asRecord, type Instance, type TfFile } from './module.js';
+import { addTo } from '../../util/maps.js';
 
 /** `aws_security_group.NAME` in an expression (not `data.aws_security_group.NAME`, not `aws_security_group_rule.x`). */
 const MENTION = /(?<![\w.-])aws_security_group\.([A-Za-z_][\w-]*)/g;
@@ -25,10 +26,7 @@ export function extractGroupReferences(instance: Instance, groupIds: readonly st
   const idsOf = new Map<string, string[]>();
   for (const id of groupIds) {
     const m = /aws_security_group\.([\w-]+)(?:\[.*\])?$/.exec(id);
-    if (!m) continue;
-    const list = idsOf.get(m[1]!);
-    if (list) list.push(id);
-    else idsOf.set(m[1]!, [id]);
+    if (m) addTo(idsOf, m[1]!, id);
   }
   for (const file of instance.mod.files) {
     for (const [kind, content] of Object.entries(file.body)) {
