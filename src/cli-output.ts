@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Result } from './engine/result.js';
 import { fullRegistry } from './api.js';
@@ -68,20 +68,60 @@ export function appendStepSummary(file: string, result: Result, ctx: ReportConte
   appendFileSync(file, jobSummary(result, ctx, budget));
 }
 
-/** Writes a file whole or not at all: a temporary file beside it, then a rename (devices and pipes are written directly). */
-export function writeFileAtomic(path: string, text: string): void {
+/**
+ * Writes a file whole or not at all: a temporary file beside it, then a rename (devices and pipes are written directly).
+ * The text may come in pieces (a large JSON report), which are written as they come.
+ */
+export function writeFileAtomic(path: string, text: string | Iterable<string>): void {
   const abs = resolve(path);
   const existing = statSync(abs, { throwIfNoEntry: false });
   if (existing && !existing.isFile()) {
-    writeFileSync(abs, text);
+    writePieces(abs, text);
     return;
   }
   const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, text);
+    writePieces(tmp, text);
     renameSync(tmp, abs);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+function writePieces(file: string, text: string | Iterable<string>): void {
+  if (typeof text === 'string') {
+    writeFileSync(file, text);
+    return;
+  }
+  const fd = openSync(file, 'w');
+  try {
+    for (const piece of text) {
+      const bytes = Buffer.from(piece);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes pieces of text to a stream, waiting whenever its buffer is full, so that they are not all queued at once. */
+export async function writeToStream(stream: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
+    if (!stream.write(piece)) await drained(stream);
+  }
+}
+
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
 }

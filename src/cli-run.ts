@@ -4,9 +4,9 @@ import { findConfig, readConfig } from './config/load.js';
 import { RuleResolver } from './config/resolve.js';
 import type { Level, LevelSetting } from './engine/define-rule.js';
 import { isNote, LEVEL_RANK, type Result } from './engine/result.js';
-import { appendStepSummary, colorOnStdout, reportContext, writeFileAtomic } from './cli-output.js';
+import { appendStepSummary, colorOnStdout, reportContext, writeFileAtomic, writeToStream } from './cli-output.js';
 import { baselineStep, BaselineError, changedSince, keepChanged, readBaselineFile, type LoadedBaseline } from './postprocess.js';
-import { FORMATS, NO_RUN_ERRORS, renderReport, type FormatName } from './reporters/index.js';
+import { FORMATS, NO_RUN_ERRORS, reportChunks, type FormatName } from './reporters/index.js';
 import { neutraliseWorkflowCommands, onlineSummary, printable, summaryLine } from './reporters/text.js';
 import { endpointProblem } from './engine/online/settings.js';
 import { GitError, type ChangedLines } from './util/git.js';
@@ -64,7 +64,7 @@ export async function run(args: CliArgs, io: CliIo, cwd: string, env: Record<str
     const github = outputs.some((o) => o.format === 'github');
     const ctx = reportContext(result, { cwd, env, version: packageVersion(), formats: outputs.map((o) => o.format), ...(changed ? { changed } : {}), ...(changedRef ? { changedRef } : {}) });
     let writeFailed = false;
-    const write = (file: string, text: string, what: string, shown = file) => {
+    const write = (file: string, text: string | Iterable<string>, what: string, shown = file) => {
       try {
         writeFileAtomic(resolve(cwd, file), text);
         return true;
@@ -78,9 +78,9 @@ export async function run(args: CliArgs, io: CliIo, cwd: string, env: Record<str
     for (const o of outputs) {
       // A report written to a file is coloured only when --color asks for it.
       const color = o.file ? colorFlag === true : colorOnStdout(colorFlag, Boolean(io.stdout.isTTY), env);
-      const text = renderReport(o.format, result, { ...ctx, color });
+      const text = reportChunks(o.format, result, { ...ctx, color });
       if (o.file) write(o.file, text, 'report');
-      else out(text);
+      else await writeToStream(io.stdout, text);
     }
     if (outputs.every((o) => NO_RUN_ERRORS.includes(o.format))) {
       for (const e of result.errors) if (!isNote(e)) err(`sg-lint: ${e.kind} error: ${e.file ? `${printable(e.file)}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ` : ''}${printable(e.message)}\n`);

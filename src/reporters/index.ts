@@ -4,7 +4,7 @@ import { packageVersion, ruleDoc } from '../util/package-files.js';
 import { formatCheckstyle } from './checkstyle.js';
 import { formatGithub } from './github.js';
 import { formatGitlab } from './gitlab.js';
-import { formatJson } from './json.js';
+import { formatJson, jsonReportChunks } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown, MARKDOWN_COMMENT_BYTES } from './markdown.js';
 import { pathMapper } from './paths.js';
@@ -60,6 +60,11 @@ export function renderReport(format: FormatName, result: Result, ctx: ReportCont
     case 'gitlab':
       return formatGitlab(result, { repoPath });
   }
+}
+
+/** renderReport's text in pieces: the JSON report is written a few findings at a time, never held whole. */
+export function reportChunks(format: FormatName, result: Result, ctx: ReportContext): Iterable<string> {
+  return format === 'json' ? jsonReportChunks(result, ctx.version) : [renderReport(format, result, ctx)];
 }
 
 /** The `github` format's job summary: the markdown report with repository paths, within `maxBytes`. */
