@@ -22,6 +22,7 @@ import type { TerraformDir } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
 import type { PresetName } from '../rules/presets.js';
+import { memoized } from './util/maps.js';
 import { displayPath, posixRelative } from './util/paths.js';
 import { OUTSIDE_SCAN_ROOT, ScanRoot } from './util/scan-root.js';
 
@@ -158,7 +159,8 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
   const { model, files, reportable, absOf } = await readModel(inputs, options);
   const today = options.today ?? todayUtc();
-  const settingsFor = (file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file));
+  // Asked once per rule and file, and once per finding: each file's answers are worked out once.
+  const settingsFor = memoized((file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file)));
   // Only addresses in reported files for which an online rule is on may leave the machine.
   const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
   const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
@@ -174,10 +176,10 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     registry,
     settingsFor,
     today,
-    repoPath: (file) => scope.repositoryRelative(resolve(cwd, file), file),
+    repoPath: memoized((file: string) => scope.repositoryRelative(resolve(cwd, file), file)),
     ...(pass?.lookup ? { online: pass.lookup } : {}),
     externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
-    peerSuppressions: (file) => configs.forFile(absOf.get(file) ?? resolve(cwd, file)).config.suppressions?.peers !== false,
+    peerSuppressions: memoized((file: string) => configs.forFile(absOf.get(file) ?? resolve(cwd, file)).config.suppressions?.peers !== false),
     strictSuppressions: Boolean(options.strictSuppressions),
   });
   errors.push(...run.errors);
@@ -358,8 +360,9 @@ class ConfigSource {
   ignoreFor(f: Finding, abs: string, today: string): Suppression | undefined {
     if (f.ruleId === 'parse-error' || f.ruleId === 'suppression-invalid') return undefined;
     const loaded = this.forFile(abs);
+    if (!loaded.config.ignore?.length) return undefined;
     const rel = posixRelative(loaded.dir, abs);
-    for (const entry of loaded.config.ignore ?? []) {
+    for (const entry of loaded.config.ignore) {
       if (entry.rule !== f.ruleId) continue;
       if (entry.files && !matchesGlobs(entry.files, rel)) continue;
       if (entry.resource && entry.resource !== f.resource && entry.resource !== f.group) continue;

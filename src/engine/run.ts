@@ -108,10 +108,13 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
 /** Groups files by the options a rule has for them, so a rule runs once per distinct options object; `levels` holds the files it is on for. */
 function optionBatches(ruleId: string, files: string[], input: EngineInput): { options: Record<string, unknown>; levels: Map<string, Level> }[] {
   const batches = new Map<string, { options: Record<string, unknown>; levels: Map<string, Level> }>();
+  // Files under one config share their options object: it is written out once.
+  const keys = new Map<Record<string, unknown>, string>();
   for (const file of files) {
     const eff = input.settingsFor(file).rules.get(ruleId);
     if (!eff || eff.level === 'off') continue;
-    const key = JSON.stringify(eff.options);
+    const key = keys.get(eff.options) ?? JSON.stringify(eff.options);
+    keys.set(eff.options, key);
     const batch = batches.get(key) ?? { options: eff.options, levels: new Map<string, Level>() };
     batch.levels.set(file, eff.level);
     batches.set(key, batch);

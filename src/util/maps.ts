@@ -4,3 +4,12 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/** `fn` with each result kept by its argument: for a pure lookup asked again and again (a file's settings, once per rule). */
+export function memoized<K, V>(fn: (key: K) => V): (key: K) => V {
+  const results = new Map<K, V>();
+  return (key) => {
+    if (!results.has(key)) results.set(key, fn(key));
+    return results.get(key)!;
+  };
+}
