@@ -18,6 +18,7 @@ import type { Facts, Model } from './model/types.js';
 import type { Unresolved } from './model/value.js';
 import { mayBeCdkSource } from './parsers/cdk/app.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
+import { readTextWhenAsked } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
 import type { ParsedFile } from './parsers/types.js';
 import { RULES } from '../rules/index.js';
@@ -242,6 +243,10 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
   });
   for (const result of parsed) {
     facts.push(result.facts);
+    for (const i of result.textsLeftOut ?? []) {
+      const file = result.files[i]!;
+      readTextWhenAsked(file, resolve(cwd, file.path), scope, overlay);
+    }
     files.push(...result.files);
   }
 

@@ -93,6 +93,24 @@ export async function parseFrontEnds(inputs: FrontEndInputs): Promise<FrontEndRe
 
 /** One front end's work, on whichever thread: the function the one-thread run calls. */
 export async function runFrontEnd(task: FrontEndTask, scope: ScanRoot): Promise<FrontEndResult> {
+  return withoutSpareTexts(await parseWith(task, scope));
+}
+
+/**
+ * Texts are kept for the comments a directive may be in; the others are left out (read again for a code frame): the
+ * texts of a large repository weigh as much as a good part of its model, and a worker would copy them all over.
+ */
+function withoutSpareTexts(result: FrontEndResult): FrontEndResult {
+  const textsLeftOut: number[] = [];
+  result.files.forEach((file, i) => {
+    if (file.comments.length > 0 || file.text === '') return;
+    file.text = '';
+    textsLeftOut.push(i);
+  });
+  return { ...result, textsLeftOut };
+}
+
+async function parseWith(task: FrontEndTask, scope: ScanRoot): Promise<FrontEndResult> {
   switch (task.kind) {
     // Each front end is loaded by the first run that needs it (a run with only templates never loads the others).
     case 'terraform': {
@@ -207,5 +225,11 @@ export function concatenated(results: FrontEndResult[]): FrontEndResult {
   const facts: Facts = emptyFacts();
   const keys = Object.keys(facts) as (keyof Facts)[];
   for (const r of results) for (const key of keys) for (const item of r.facts[key]) (facts[key] as unknown[]).push(item);
-  return { facts, files: results.flatMap((r) => r.files) };
+  const textsLeftOut: number[] = [];
+  let offset = 0;
+  for (const r of results) {
+    for (const i of r.textsLeftOut ?? []) textsLeftOut.push(offset + i);
+    offset += r.files.length;
+  }
+  return { facts, files: results.flatMap((r) => r.files), textsLeftOut };
 }

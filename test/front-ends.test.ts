@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/api.js';
@@ -111,6 +112,31 @@ describe('front ends in worker threads', () => {
     const two = await lint([FIXTURES], { cwd: FIXTURES, jobs: 2, today: '2026-01-01' });
     const comparable = (r: typeof one) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
     expect(comparable(two)).toStrictEqual(comparable(one));
+  });
+
+  it('leave out the texts no comment needs; lint() reads them again from the source (or the overlay) when asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-texts-'));
+    try {
+      const group = (name: string) => `resource "aws_security_group" "${name}" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n`;
+      writeFileSync(join(dir, 'plain.tf'), '\ufeff' + group('plain'));
+      writeFileSync(join(dir, 'commented.tf'), `# owned by the platform team\n${group('commented')}`);
+      const task: FrontEndTask = { kind: 'terraform', cwd: dir, scope: UNRESTRICTED.toSpec(), dirs: inputsFor(dir).terraform!.dirs };
+      const parsed = await runFrontEnd(task, UNRESTRICTED);
+      const byPath = new Map(parsed.files.map((f, i) => [f.path, { f, i }]));
+      expect(byPath.get('plain.tf')!.f.text).toBe('');
+      expect(parsed.textsLeftOut).toEqual([byPath.get('plain.tf')!.i]);
+      expect(byPath.get('commented.tf')!.f.text).toMatch(/^# owned by the platform team\n/);
+
+      const textOf = (r: Awaited<ReturnType<typeof lint>>, path: string) => r.files.find((f) => f.path === path)!.text;
+      const fromDisk = await lint([dir], { cwd: dir, jobs: 1 });
+      expect(textOf(fromDisk, 'plain.tf')).toBe(group('plain'));
+      expect(fromDisk.findings.some((f) => f.at.file === 'plain.tf')).toBe(true);
+      const edited = `\n${group('plain')}\n`;
+      const fromEditor = await lint([dir], { cwd: dir, jobs: 1, overlay: { 'plain.tf': edited } });
+      expect(textOf(fromEditor, 'plain.tf')).toBe(edited);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a number of jobs that is not a whole number from 1', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import type { ParsedFile } from './types.js';
 import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../util/scan-root.js';
 
 /** Files larger than this are not read (a generated file this size is a mistake, and would stall the run). */
@@ -36,4 +37,10 @@ export function readSource(abs: string, scope?: ScanRoot, overlay?: SourceOverla
     const reason = err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'file not found' : err.code === 'ELOOP' ? 'symbolic link loop' : err.message;
     return { error: `cannot read: ${reason}` };
   }
+}
+
+/** Gives a file whose text was left out a text read again from its source, the first time it is asked for (a code frame). */
+export function readTextWhenAsked(file: ParsedFile, abs: string, scope?: ScanRoot, overlay?: SourceOverlay): void {
+  let text: string | undefined;
+  Object.defineProperty(file, 'text', { enumerable: true, configurable: true, get: () => (text ??= readSource(abs, scope, overlay).text ?? '') });
 }

@@ -68,6 +68,8 @@ export interface Diagnostic {
 export interface FrontEndResult {
   facts: Facts;
   files: ParsedFile[];
+  /** Files (indices into `files`) whose text was left out, to be read again from the source if asked for. */
+  textsLeftOut?: number[];
 }
 
 export function emptyFacts(): Facts {

@@ -17,19 +17,19 @@ type Color = keyof typeof COLORS;
  */
 export function formatText(result: Result, opts: TextOptions): string {
   const paint = (c: Color, s: string) => (opts.color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
-  const texts = new Map(result.files.filter((f) => f.analyzed).map((f) => [f.path, f.text]));
+  const analyzed = new Map(result.files.filter((f) => f.analyzed).map((f) => [f.path, f]));
   const shown = result.findings.filter((f) => !f.suppressed);
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const f of shown) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
   for (const [file, findings] of byFile) {
     out.push(paint('underline', printable(file)));
+    const text = opts.codeFrames ? analyzed.get(file)?.text : undefined;
     for (const f of findings) {
       const level = f.level === 'error' ? paint('red', 'error  ') : f.level === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'note   ');
       out.push(`  ${paint('gray', `${f.at.start.line}:${f.at.start.column}`.padEnd(7))} ${level}  ${printable(f.message)}  ${paint('gray', f.ruleId)}`);
       for (const r of f.related.slice(0, 5)) out.push(`           ${paint('gray', `↳ ${printable(r.at.file)}:${r.at.start.line}:${r.at.start.column} ${printable(r.message)}`)}`);
       if (f.related.length > 5) out.push(`           ${paint('gray', `↳ … and ${f.related.length - 5} more`)}`);
-      const text = texts.get(file);
       if (opts.codeFrames && text !== undefined && f.at.start.line > 0) out.push(codeFrame(text, f, paint));
     }
     out.push('');
