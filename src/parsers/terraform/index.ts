@@ -14,6 +14,7 @@ import { loadPlan, type PlanValues } from './plan.js';
 import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
+import { addTo } from '../../util/maps.js';
 import { displayPath } from '../../util/paths.js';
 
 export interface TerraformOptions {
@@ -148,11 +149,66 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
     extractPlanOnly(plan, planDir, displayPath(cwd, planDir) || '.', { budget, resolveCall: (_, name, source) => ({ why: 'remote-module', detail: `module "${name}": ${source}` }) }, result.facts);
   }
   const sorted = [...selected].sort((a, b) => (a.dir < b.dir ? -1 : 1));
-  for (const root of sorted) if (!calledBySelected.has(root.dir)) await analyze(root);
+  const roots = sorted.filter((root) => !calledBySelected.has(root.dir));
+  const release = moduleReleaser(modules, manifests, reached, roots.map((root) => root.dir), sorted.filter((s) => calledBySelected.has(s.dir)).map((s) => s.dir));
+  for (const [i, root] of roots.entries()) {
+    await analyze(root);
+    release(i);
+  }
   // Directories that only call each other in a cycle have no root: analyze them on their own rather than not at all.
   for (const root of sorted) if (!reached.has(root.dir)) await analyze(root);
   for (const f of result.files) f.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return result;
+}
+
+/**
+ * Parse trees are large: a module directory's is dropped once no root left to analyze can reach it. What a root may
+ * reach is worked out from its module calls as written (every local source, every directory of its manifest), which is
+ * more than evaluation follows. A selected directory that some selected directory calls is analyzed as a root of its own
+ * when no call reaches it after all (a cycle): until one does, what it may reach is kept.
+ * Returns what to call once the i-th of `roots` is analyzed.
+ */
+export function moduleReleaser(modules: Map<string, ModuleDir>, manifests: Map<string, Map<string, ManifestEntry>>, reached: ReadonlySet<string>, roots: string[], mayBeRoots: string[]): (i: number) => void {
+  const reachable = (dir: string): Set<string> => {
+    const out = new Set<string>();
+    const queue = [dir, ...[...(manifests.get(dir)?.values() ?? [])].map((entry) => entry.abs)];
+    while (queue.length > 0) {
+      const abs = queue.pop()!;
+      const mod = modules.get(abs);
+      if (!mod || out.has(abs)) continue;
+      out.add(abs);
+      for (const decl of mod.calls.values()) {
+        const target = localSource(abs, decl.body.source);
+        if (target) queue.push(target);
+      }
+    }
+    return out;
+  };
+  const lastUse = new Map<string, number>();
+  roots.forEach((dir, i) => {
+    for (const abs of reachable(dir)) lastUse.set(abs, i);
+  });
+  const due = new Map<number, string[]>();
+  for (const [abs, i] of lastUse) addTo(due, i, abs);
+  const pending = new Map(mayBeRoots.map((dir) => [dir, reachable(dir)]));
+  const heldBy = new Map<string, number>();
+  for (const dirs of pending.values()) for (const abs of dirs) heldBy.set(abs, (heldBy.get(abs) ?? 0) + 1);
+  const waiting = new Set<string>();
+  return (i) => {
+    for (const abs of due.get(i) ?? []) {
+      if (heldBy.get(abs)) waiting.add(abs);
+      else modules.delete(abs);
+    }
+    for (const [dir, dirs] of pending) {
+      if (!reached.has(dir)) continue;
+      pending.delete(dir);
+      for (const abs of dirs) {
+        const left = heldBy.get(abs)! - 1;
+        heldBy.set(abs, left);
+        if (left === 0 && waiting.delete(abs)) modules.delete(abs);
+      }
+    }
+  };
 }
 
 /** The plan file is one of the run's files: a plan that cannot be read is its parse error. */
@@ -190,7 +246,7 @@ function localSource(callerDir: string, source: unknown): string | null {
   return resolve(callerDir, source);
 }
 
-interface ManifestEntry {
+export interface ManifestEntry {
   abs: string;
   /** `Dir` as the manifest writes it. */
   dir: string;
