@@ -70,6 +70,7 @@ export interface Unmerged {
 /**
  * Merges, within each root, the findings of one rule at one location with the same content (instances, variants, call
  * paths) into one: its message names how many instances there are, and every instance's related locations are kept.
+ * The merged findings are those of `list`, changed in place: the list is not to be read afterwards.
  */
 export function mergeInstances(list: Unmerged[]): Finding[] {
   const groups = new Map<string, Unmerged[]>();
@@ -91,7 +92,9 @@ function merged(same: Unmerged[]): Finding {
   }
   const sorted = [...byKey.entries()].sort(([a], [b]) => compareText(a, b)).map(([, v]) => v);
   const first = sorted[0]!.u;
-  const f: Finding = { ...first.finding, related: relatedOf(same, first) };
+  // The unmerged findings are not used again: the first becomes the merged one rather than a copy of it.
+  const f: Finding = first.finding;
+  f.related = relatedOf(same, first);
   if (sorted.length <= 1) return f;
   const instances = sorted.map((s) => s.instance);
   const texts = instances.map((i) => conditionText(i.conditions ?? []));
