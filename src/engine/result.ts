@@ -62,7 +62,10 @@ export interface Result {
   findings: Finding[];
   errors: RunError[];
   stats: Stats;
-  /** The files read, with their text, for code frames. */
+  /**
+   * The files read, with their text, for code frames: a file without comments has its text read again from the file (or
+   * the overlay) the first time it is asked for, so ask before the file changes or goes.
+   */
   files: ParsedFile[];
   /** What the online pass did, when it ran (also with --dry-run). */
   online?: OnlineSummary;

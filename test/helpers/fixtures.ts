@@ -153,7 +153,8 @@ export async function runCase(c: FixtureCase, rule: RuleModule<any>): Promise<{ 
     // The harness is the user here: it lets a case's config turn on the online pass (what SG_LINT_ONLINE=1 does).
     const result = await lint([c.name], { cwd: work, registry: [rule], preset: 'all', today: FIXTURE_TODAY, online: { allowConfigEnable: true } });
     const files = (c.isDir ? filesUnder(target) : [target]).map((f) => ({ rel: relative(work, f).split('\\').join('/'), text: readFileSync(f, 'utf8') }));
-    return { result, files };
+    // The texts of files without comments are read when asked for (code frames): read them before the copies go.
+    return { result: { ...result, files: result.files.map((f) => ({ ...f })) }, files };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
