@@ -5,7 +5,7 @@
 // Every thread is handed the whole list of tasks, most expensive first, and claims them in a shared array: the workers
 // from the front, the main thread from the back. No thread waits for another to be handed work, and the main thread can
 // spend a long while on a task of its own without keeping a worker idle.
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
 
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -24,6 +24,10 @@ export interface PoolOptions<I, O> {
   entry: URL;
   /** The work, on the main thread. */
   inline: (input: I) => Promise<O>;
+  /** What to make of a worker's answer once it is copied over (the main thread's own answers are taken as they are). */
+  received?: (value: O) => O;
+  /** The workers' heap limits; a worker that runs out of memory dies, and the main thread does its tasks. */
+  resourceLimits?: ResourceLimits;
 }
 
 interface Job<I, O> {
@@ -105,11 +109,11 @@ export class Pool<I, O> {
   }
 
   private start(me: number): Worker {
-    const worker = new Worker(this.options.entry);
+    const worker = new Worker(this.options.entry, this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {});
     let lost = false;
     worker.on('message', (reply: Reply<O>) => {
       const job = this.jobs[reply.index]!;
-      if (reply.ok) job.settle({ ok: true, value: reply.value });
+      if (reply.ok) job.settle({ ok: true, value: this.options.received ? this.options.received(reply.value) : reply.value });
       else this.redoOnMain(job);
     });
     const whenLost = () => {

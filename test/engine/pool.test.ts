@@ -8,7 +8,7 @@ const WORKER = new URL('../helpers/pool-worker.mjs', import.meta.url);
 
 interface Task {
   value: number;
-  fail?: 'throw' | 'exit' | 'uncaught' | 'uncloneable';
+  fail?: 'throw' | 'exit' | 'uncaught' | 'uncloneable' | 'memory';
   /** The worker writes this file when it takes the task. */
   mark?: string;
   /** On the main thread, the task waits for this file: the main thread stays busy until a worker has taken another. */
@@ -68,6 +68,32 @@ describe('the worker pool', () => {
     expect(existsSync(mark)).toBe(true);
     expect(await failing.outcome).toEqual({ ok: true, value: { value: 7, by: 'main' } });
     expect(await other.outcome).toEqual({ ok: true, value: { value: 8, by: 'main' } });
+  });
+
+  it('gives workers their heap limit: a worker that runs out of it dies, and the main thread does its task', async () => {
+    const mark = markFile();
+    const p = new Pool<Task, Done>({ lanes: 2, entry: WORKER, resourceLimits: { maxOldGenerationSizeMb: 32 }, inline: async (t) => (t.waitFor && (await until(t.waitFor)), { value: t.value, by: 'main' }) });
+    const failing = p.submit({ value: 7, fail: 'memory', mark }, 10);
+    const other = p.submit({ value: 8, waitFor: mark }, 1);
+    await p.run();
+    expect(existsSync(mark)).toBe(true);
+    expect(await failing.outcome).toEqual({ ok: true, value: { value: 7, by: 'main' } });
+    expect(await other.outcome).toEqual({ ok: true, value: { value: 8, by: 'main' } });
+  });
+
+  it("passes a worker's answers, and only those, through `received`", async () => {
+    const mark = markFile();
+    const p = new Pool<Task, Done>({
+      lanes: 2,
+      entry: WORKER,
+      received: (done) => ({ ...done, value: done.value * 10 }),
+      inline: async (t) => (t.waitFor && (await until(t.waitFor)), { value: t.value, by: 'main' }),
+    });
+    const byWorker = p.submit({ value: 7, mark }, 10);
+    const byMain = p.submit({ value: 8, waitFor: mark }, 1);
+    await p.run();
+    expect(await byWorker.outcome).toEqual({ ok: true, value: { value: 70, by: 'worker' } });
+    expect(await byMain.outcome).toEqual({ ok: true, value: { value: 8, by: 'main' } });
   });
 
   it('does everything on the main thread when the worker script cannot start', async () => {

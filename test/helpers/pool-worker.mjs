@@ -16,6 +16,10 @@ serveTasks(async (task) => {
         throw new Error('uncaught in a worker');
       });
       return new Promise(() => {});
+    case 'memory': {
+      const kept = [];
+      for (;;) kept.push(new Array(100_000).fill(kept.length));
+    }
     case 'uncloneable':
       return { value: task.value, by: 'worker', callback: () => task.value };
   }
