@@ -110,13 +110,16 @@ function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count'
       seen.add(e.key);
       taken.push(e);
     }
-    const count = taken.reduce((n, e) => n + e.weight[family], 0);
+    let count = 0;
+    for (const e of taken) count += e.weight[family];
     if (count <= best.count) continue;
+    const conditional = new Map<string, Entry>();
+    for (const e of taken) if (e.when.length > 0 && !conditional.has(e.whenKey)) conditional.set(e.whenKey, e);
     best = {
       count,
       atLeast: taken.some((e) => e.unknownWeight),
       prefixLists: taken.filter((e) => e.prefixList).reduce((n, e) => n + e.weight[family], 0),
-      when: conditionsOf([...new Map(taken.map((e) => [e.whenKey, e])).values()]),
+      when: conditionsOf([...conditional.values()]),
     };
   }
   return { ...best, count: Math.max(best.count, 0) };
