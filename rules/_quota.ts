@@ -96,6 +96,7 @@ function familyWeight(weight: number, family: Family | undefined): Record<Family
 
 function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
   const counted = entries.filter((e) => e.weight[family] > 0);
+  if (counted.every((e) => e.when.length === 0)) return unconditionalCount(counted, family);
   const variants = variantsOf(counted.map((e) => e.when)) ?? [[]];
   let best = { count: -1, atLeast: false, prefixLists: 0, when: [] as string[] };
   for (const variant of variants) {
@@ -110,14 +111,33 @@ function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count'
       seen.add(e.key);
       taken.push(e);
     }
-    const count = taken.reduce((n, e) => n + e.weight[family], 0);
+    let count = 0;
+    for (const e of taken) count += e.weight[family];
     if (count <= best.count) continue;
+    const conditional = new Map<string, Entry>();
+    for (const e of taken) if (e.when.length > 0 && !conditional.has(e.whenKey)) conditional.set(e.whenKey, e);
     best = {
       count,
       atLeast: taken.some((e) => e.unknownWeight),
       prefixLists: taken.filter((e) => e.prefixList).reduce((n, e) => n + e.weight[family], 0),
-      when: conditionsOf([...new Map(taken.map((e) => [e.whenKey, e])).values()]),
+      when: conditionsOf([...conditional.values()]),
     };
   }
   return { ...best, count: Math.max(best.count, 0) };
+}
+
+/** The count when no entry depends on a condition: one deployment variant, every entry in it. */
+function unconditionalCount(counted: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
+  const seen = new Set<string>();
+  let count = 0;
+  let prefixLists = 0;
+  let atLeast = false;
+  for (const e of counted) {
+    if (seen.has(e.key)) continue;
+    seen.add(e.key);
+    count += e.weight[family];
+    if (e.prefixList) prefixLists += e.weight[family];
+    if (e.unknownWeight) atLeast = true;
+  }
+  return { count, atLeast, prefixLists, when: [] };
 }

@@ -1,9 +1,9 @@
 // What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
 import { comparePos, type Span } from '../src/model/location.js';
-import { formatCidr, parseCidr, type Cidr } from '../src/model/net.js';
+import { formatCidr, parseCidr } from '../src/model/net.js';
 import { describeReach, reachIsEmpty, ruleTraffic } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
-import { alternatives, consistent, type Unresolved } from '../src/model/value.js';
+import { alternatives, consistent, type Known, type Unresolved } from '../src/model/value.js';
 
 /** One concrete form of a rule in the deployment variants its conditions describe. */
 export interface RuleForm {
@@ -40,7 +40,9 @@ export interface RuleForms {
  * plays no part, as it plays none when AWS compares rules.
  */
 export function ruleForms(model: Model, rule: SgRule): RuleForms {
-  const cached = formsCache.get(rule);
+  let cache = formsCache.get(model);
+  if (!cache) formsCache.set(model, (cache = new Map()));
+  const cached = cache.get(rule);
   if (cached) return cached;
   const forms: RuleForm[] = [];
   const unknownPeers: Unresolved[] = [];
@@ -57,14 +59,17 @@ export function ruleForms(model: Model, rule: SgRule): RuleForms {
   }
   // Most rules have one form and no unknowns: empty lists are shared to keep a large model's forms small.
   const out: RuleForms = { forms: forms.length > 0 ? forms : NONE, unknownPeers: unknownPeers.length > 0 ? unknownPeers : NONE, unknownTraffic: unknownTraffic.length > 0 ? unknownTraffic : NONE };
-  formsCache.set(rule, out);
+  cache.set(rule, out);
   return out;
 }
 
 const NONE: never[] = [];
 
-/** Forms are asked for by several rules in one run: rules are read-only objects of one model, so they key the cache. */
-const formsCache = new WeakMap<SgRule, RuleForms>();
+/**
+ * Forms are asked for by several rules in one run: rules are read-only objects of one model, so they key the cache,
+ * a map per model (a weak map keyed by each of a million rules costs the garbage collector more than the forms).
+ */
+const formsCache = new WeakMap<Model, Map<SgRule, RuleForms>>();
 
 const togetherCache = new Map<string, string[] | null>();
 
@@ -90,14 +95,12 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
   const peer = rule.peer;
   switch (peer.kind) {
     case 'cidr4':
-    case 'cidr6':
-      return alternatives(peer.cidr).flatMap((alt) => {
-        if (alt.value.k === 'unresolved') return (unknowns.push(alt.value), []);
-        const cidr = parseCidr(alt.value.v);
-        if (!cidr || cidr.family !== (peer.kind === 'cidr4' ? 4 : 6)) return [];
-        const at = alt.value.at.file !== rule.peerAt.file || comparePos(alt.value.at.start, rule.peerAt.start) === 0 ? rule.peerAt : { ...alt.value.at, path: rule.peerAt.path };
-        return [{ when: alt.when, peer: { kind: peer.kind, key: canonical(cidr), label: alt.value.v, at } }];
-      });
+    case 'cidr6': {
+      const kind = peer.kind;
+      // Most peers are one known CIDR: no list of alternatives to make for them.
+      if (peer.cidr.k === 'known') return cidrPeer(rule, kind, peer.cidr, NONE);
+      return alternatives(peer.cidr).flatMap((alt) => (alt.value.k === 'unresolved' ? (unknowns.push(alt.value), []) : cidrPeer(rule, kind, alt.value, alt.when)));
+    }
     case 'prefixList': {
       const weights = peer.weight ? alternatives(peer.weight) : [];
       return alternatives(peer.id).flatMap((alt) => {
@@ -130,12 +133,12 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
   }
 }
 
-/** Parsed CIDRs are shared per text, so their canonical form is worked out once per text. */
-const canonicalTexts = new WeakMap<Cidr, string>();
-function canonical(cidr: Cidr): string {
-  let text = canonicalTexts.get(cidr);
-  if (text === undefined) canonicalTexts.set(cidr, (text = formatCidr(cidr)));
-  return text;
+
+function cidrPeer(rule: SgRule, kind: 'cidr4' | 'cidr6', value: Known<string>, when: string[]): { when: string[]; peer: PeerForm }[] {
+  const cidr = parseCidr(value.v);
+  if (!cidr || cidr.family !== (kind === 'cidr4' ? 4 : 6)) return NONE;
+  const at = value.at.file !== rule.peerAt.file || comparePos(value.at.start, rule.peerAt.start) === 0 ? rule.peerAt : { ...value.at, path: rule.peerAt.path };
+  return [{ when, peer: { kind, key: formatCidr(cidr), label: value.v, at } }];
 }
 
 function groupPeer(model: Model, id: string, at: Span): PeerForm {
@@ -153,8 +156,9 @@ export function variantsOf(whens: Iterable<readonly string[]>): string[][] | nul
   const values = new Map<string, Set<string>>();
   const seen = new Set<string>();
   for (const when of whens) {
+    if (when.length === 0) continue;
     const key = when.join('\0');
-    if (when.length === 0 || seen.has(key)) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
     for (const label of when.flatMap((w) => w.split(' and '))) {
       const m = /^with (.+)$/.exec(label) ? (['', 'var file', label] as const) : /^(.+?) is (.+)$/.exec(label);

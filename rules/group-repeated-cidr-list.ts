@@ -41,14 +41,15 @@ export default defineRule<Options>({
   check(ctx) {
     // Groups of different deployment units (Terraform roots, top-level templates, CDK apps) cannot share a group.
     const files = new Map(ctx.model.files.map((f) => [f.path, f]));
+    const all = (['ingress', 'egress'] as const).flatMap((direction) => cidrLists(ctx.model, direction, ctx.options.minCidrs).map((list) => {
+      const unit = rootOf(list.group.at, files);
+      return { list, unit, size: `${unit}|${list.cidrs.size}` };
+    }));
+    // Only lists of one size can be the same list: the canonical set text, long for a long list, is made for those alone.
+    const sizes = new Map<string, number>();
+    for (const { size } of all) sizes.set(size, (sizes.get(size) ?? 0) + 1);
     const bySet = new Map<string, CidrList[]>();
-    for (const direction of ['ingress', 'egress'] as const) {
-      for (const list of cidrLists(ctx.model, direction, ctx.options.minCidrs)) {
-        const set = [...list.cidrs.keys()].sort().join(',');
-        const key = `${rootOf(list.group.at, files)}|${set}`;
-        addTo(bySet, key, list);
-      }
-    }
+    for (const { list, unit, size } of all) if (sizes.get(size)! > 1) addTo(bySet, `${unit}|${setText(list.cidrs)}`, list);
     for (const [unitAndSet, lists] of bySet) {
       const set = unitAndSet.slice(unitAndSet.lastIndexOf('|') + 1);
       // Instances of one written group (count, for_each, a module called twice) are one definition, not a repetition.
@@ -103,8 +104,10 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
   for (const items of byTraffic.values()) {
     // One list per deployment variant: a CIDR under a condition belongs to the variants where it holds.
     const seen = new Set<string>();
-    for (const variant of deploymentVariants(items.map((v) => v.when)) ?? [[]]) {
-      const present = items.filter((v) => consistent([...v.when, ...variant]));
+    const variants = deploymentVariants(items.map((v) => v.when)) ?? [[]];
+    for (const variant of variants) {
+      // Variants hold only consistent conditions, so without a variant's own there is nothing to check.
+      const present = variant.length === 0 ? items : items.filter((v) => consistent([...v.when, ...variant]));
       const cidrs = new Map<string, RuleVariant>();
       const labels = new Set<string>();
       for (const v of present) {
@@ -113,13 +116,21 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
         for (const w of v.when) labels.add(w);
       }
       const when = [...labels];
-      const key = `${[...cidrs.keys()].sort().join(',')}|${when.join('&')}`;
-      if (cidrs.size < min || seen.has(key)) continue;
-      seen.add(key);
+      if (cidrs.size < min) continue;
+      if (variants.length > 1) {
+        const key = `${setText(cidrs)}|${when.join('&')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       lists.push({ group: model.groups.get(items[0]!.rule.group!)!, cidrs, when });
     }
   }
   return lists;
+}
+
+/** A list's CIDRs in canonical form, sorted: equal texts, equal lists. */
+function setText(cidrs: Map<string, RuleVariant>): string {
+  return [...cidrs.keys()].sort().join(',');
 }
 
 function firstPeer(list: CidrList) {

@@ -32,11 +32,15 @@ export default defineRule({
     const byGroup = groupBy(sources, (s) => s.rule.group);
     const perRule = groupBy(sources, (s) => s.rule);
     const pools = new Map<string, Pool>();
+    const poolOfGroup = new Map<string, Pool>();
     const poolOf = (group: string): Pool => {
+      let pool = poolOfGroup.get(group);
+      if (pool) return pool;
       const members = [group, ...[...(companions.get(group) ?? [])].sort()];
       const key = members.join('\0');
-      let pool = pools.get(key);
+      pool = pools.get(key);
       if (!pool) pools.set(key, (pool = buildPool(members.flatMap((g) => byGroup.get(g) ?? []))));
+      poolOfGroup.set(group, pool);
       return pool;
     };
     const removed = new Set<Source>();

@@ -27,16 +27,20 @@ export default defineRule({
     for (const rules of byGroup.values()) {
       if (rules.length < 2) continue;
       const seen = new Map<string, RuleForm[]>();
-      const all = rules.map((rule) => ({ rule, ...ruleForms(ctx.model, rule) }));
-      const forms = all.flatMap((a) => a.forms.filter((f) => f.traffic !== null));
-      reportUnknowns(ctx, all, forms);
+      const all = rules.map((rule) => ruleForms(ctx.model, rule));
+      const forms: RuleForm[] = [];
+      for (const a of all) for (const f of a.forms) if (f.traffic !== null) forms.push(f);
+      if (all.some((a) => a.unknownPeers.length > 0 || a.unknownTraffic.length > 0)) reportUnknowns(ctx, rules, all, forms);
       forms.sort((a, b) => compareSpans(a.peer.at, b.peer.at) || compareSpans(a.rule.at, b.rule.at));
       for (const form of forms) {
         const key = `${form.rule.direction}|${form.traffic}|${form.peer.kind}|${form.peer.key}`;
-        const earlier = seen.get(key) ?? [];
+        const earlier = seen.get(key);
+        if (!earlier) {
+          seen.set(key, [form]);
+          continue;
+        }
         const first = earlier.find((e) => e.rule.id !== form.rule.id && together(e.when, form.when) !== null);
         earlier.push(form);
-        seen.set(key, earlier);
         if (first) report(ctx, form, first, key);
       }
     }
@@ -44,14 +48,15 @@ export default defineRule({
 });
 
 /** An unknown peer or unknown ports kept the rule from deciding only where the rest of the rule matches another one. */
-function reportUnknowns(ctx: RuleContext<unknown>, all: ({ rule: SgRule } & RuleForms)[], forms: RuleForm[]): void {
+function reportUnknowns(ctx: RuleContext<unknown>, rules: SgRule[], all: RuleForms[], forms: RuleForm[]): void {
   const traffic = new Set(forms.map((f) => `${f.rule.direction}|${f.traffic}`));
   const peers = new Set(forms.map((f) => `${f.rule.direction}|${f.peer.kind}|${f.peer.key}`));
-  for (const a of all) {
-    const d = a.rule.direction;
-    if (a.unknownPeers.length > 0 && ruleTraffic(a.rule).some((t) => t.ok && traffic.has(`${d}|${describeReach(t.reach)}`))) a.unknownPeers.forEach((u) => ctx.unresolved(u));
+  all.forEach((a, i) => {
+    const rule = rules[i]!;
+    const d = rule.direction;
+    if (a.unknownPeers.length > 0 && ruleTraffic(rule).some((t) => t.ok && traffic.has(`${d}|${describeReach(t.reach)}`))) a.unknownPeers.forEach((u) => ctx.unresolved(u));
     if (a.unknownTraffic.length > 0 && a.forms.some((f) => peers.has(`${d}|${f.peer.kind}|${f.peer.key}`))) a.unknownTraffic.forEach((u) => ctx.unresolved(u));
-  }
+  });
 }
 
 function report(ctx: RuleContext<unknown>, form: RuleForm, first: RuleForm, key: string): void {

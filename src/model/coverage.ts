@@ -21,11 +21,11 @@ export const MAX_CANDIDATES = 256;
  * a block has at most one ancestor per prefix length, and the blocks inside it are one run of the address order.
  */
 export class CidrIndex<T extends Admission> {
-  private readonly byBlock = new Map<string, T[]>();
+  private readonly byBlock = new Map<BlockKey, T[]>();
   private readonly sorted: Record<Family, T[]> = { 4: [], 6: [] };
   private readonly prefixes: Record<Family, number[]> = { 4: [], 6: [] };
   /** Per block: whether everything strictly inside it, taken together, covers it. */
-  private readonly filled = new Map<string, boolean>();
+  private readonly filled = new Map<BlockKey, boolean>();
 
   constructor(items: Iterable<T>) {
     const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
@@ -48,8 +48,8 @@ export class CidrIndex<T extends Admission> {
     for (const prefix of this.prefixes[block.family]) {
       if (prefix > block.prefix || out.length >= limit) break;
       const shift = bits - BigInt(prefix);
-      const list = this.byBlock.get(blockKey(block.family, (block.addr >> shift) << shift, prefix)) ?? [];
-      for (let i = 0; i < list.length && out.length < limit; i++) out.push(list[i]!);
+      const list = this.byBlock.get(prefix === block.prefix ? blockKey(block.family, block.addr, prefix) : blockKey(block.family, (block.addr >> shift) << shift, prefix));
+      if (list) for (let i = 0; i < list.length && out.length < limit; i++) out.push(list[i]!);
     }
     return out;
   }
@@ -84,6 +84,7 @@ export class CidrIndex<T extends Admission> {
   }
 
   private insideCovers(block: Cidr): boolean {
+    if (block.prefix === familyBits(block.family)) return false;
     const key = blockKey(block.family, block.addr, block.prefix);
     let filled = this.filled.get(key);
     if (filled === undefined) this.filled.set(key, (filled = cidrsCover(block, this.inside(block).map((a) => a.cidr))));
@@ -91,8 +92,11 @@ export class CidrIndex<T extends Admission> {
   }
 }
 
-function blockKey(family: Family, addr: bigint, prefix: number): string {
-  return `${family}|${addr}|${prefix}`;
+/** A block's key: a number for IPv4 (cheaper to make and hash than text), text for IPv6. */
+type BlockKey = number | string;
+
+function blockKey(family: Family, addr: bigint, prefix: number): BlockKey {
+  return family === 4 ? Number(addr) * 64 + prefix : `${addr}|${prefix}`;
 }
 
 /** Whether `within` (strictly inside `block`, in address order, covering it) admit `left` from all of it. */

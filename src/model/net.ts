@@ -11,6 +11,8 @@ export interface Cidr {
   text: string;
   /** The input had host bits set, like 10.0.0.1/8. */
   hostBitsSet: boolean;
+  /** formatCidr's answer, kept by it on the shared parsed objects (copy a Cidr field by field, never by spreading). */
+  canonical?: string;
 }
 
 export function familyBits(family: Family): number {
@@ -83,7 +85,7 @@ function parseCidrText(text: string): Cidr | null {
   const prefix = m[2] === undefined ? familyBits(family) : Number(m[2]);
   if (raw === null || prefix > familyBits(family)) return null;
   const host = hostMask(family, prefix);
-  return { family, addr: raw & ~host, prefix, text: t, hostBitsSet: (raw & host) !== 0n };
+  return { family, addr: raw & ~host, prefix, text: t, hostBitsSet: (raw & host) !== 0n, canonical: undefined };
 }
 
 function mustParse(text: string): Cidr {
@@ -112,7 +114,10 @@ export function formatAddress(family: Family, addr: bigint): string {
 }
 
 export function formatCidr(c: Cidr): string {
-  return `${formatAddress(c.family, c.addr)}/${c.prefix}`;
+  if (c.canonical !== undefined) return c.canonical;
+  const text = `${formatAddress(c.family, c.addr)}/${c.prefix}`;
+  if ('canonical' in c) c.canonical = text;
+  return text;
 }
 
 /** Last address of the block. */

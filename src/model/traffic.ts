@@ -61,17 +61,22 @@ const isIcmpType = (n: number) => Number.isInteger(n) && n >= -1 && n <= 255;
  */
 export function ruleTraffic(rule: SgRule): TrafficResult[] {
   // The rules of one written entry (one per peer: a list of 10^6 CIDRs makes 10^6 rules) share its protocol and port
-  // values: their traffic is worked out, and held in memory, once.
-  const byProtocol = trafficCache.get(rule.protocol) ?? new WeakMap<object, WeakMap<object, TrafficResult[]>>();
-  trafficCache.set(rule.protocol, byProtocol);
-  const byFrom = byProtocol.get(rule.fromPort ?? NO_PORT) ?? new WeakMap<object, TrafficResult[]>();
-  byProtocol.set(rule.fromPort ?? NO_PORT, byFrom);
-  let traffic = byFrom.get(rule.toPort ?? NO_PORT);
-  if (!traffic) byFrom.set(rule.toPort ?? NO_PORT, (traffic = trafficOf(rule)));
+  // values: their traffic is worked out, and held in memory, once. They come one after another, hence `last`.
+  const from = rule.fromPort ?? NO_PORT;
+  const to = rule.toPort ?? NO_PORT;
+  if (last.protocol === rule.protocol && last.from === from && last.to === to) return last.traffic;
+  let byProtocol = trafficCache.get(rule.protocol);
+  if (!byProtocol) trafficCache.set(rule.protocol, (byProtocol = new WeakMap()));
+  let byFrom = byProtocol.get(from);
+  if (!byFrom) byProtocol.set(from, (byFrom = new WeakMap()));
+  let traffic = byFrom.get(to);
+  if (!traffic) byFrom.set(to, (traffic = trafficOf(rule)));
+  last = { protocol: rule.protocol, from, to, traffic };
   return traffic;
 }
 
 const NO_PORT = {};
+let last: { protocol: object; from: object; to: object; traffic: TrafficResult[] } = { protocol: NO_PORT, from: NO_PORT, to: NO_PORT, traffic: [] };
 const trafficCache = new WeakMap<object, WeakMap<object, WeakMap<object, TrafficResult[]>>>();
 
 function trafficOf(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort'>): TrafficResult[] {

@@ -481,7 +481,7 @@ function cidrList(block: string, count: number, bits: number, at: Span, expr: st
   const prefix = width - bits;
   const step = 1n << BigInt(bits);
   const out: EV[] = [];
-  for (let i = 0n; i < BigInt(count); i++) out.push(known(formatCidr({ ...cidr, addr: cidr.addr + i * step, prefix, hostBitsSet: false, text: '' }), at));
+  for (let i = 0n; i < BigInt(count); i++) out.push(known(formatCidr({ family: cidr.family, addr: cidr.addr + i * step, prefix, hostBitsSet: false, text: '' }), at));
   return known(out, at);
 }
 

@@ -313,10 +313,16 @@ function extractRuleEntry(ctx: ResourceContext, spec: EntrySpec, extra: PeerAt[]
 function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string, make: (v: Value<string>, item: EV) => Peer): PeerAt[] {
   const list = optionalValue(ctx, body, key, path, false);
   if (!list) return [];
-  return evList(list)
-    .map((item, i) => ({ item, i }))
-    .filter(({ item }) => !(item.k === 'known' && item.v === null))
-    .map(({ item, i }) => ({ peer: make(evString(markerFree(item)), item), at: elementSpan(ctx, `${path}.${key}`, i, item.at) }));
+  const listPath = `${path}.${key}`;
+  const raw = body[key];
+  const out: PeerAt[] = [];
+  evList(list).forEach((item, i) => {
+    if (item.k === 'known' && item.v === null) return;
+    // A literal element of a written list was located by the evaluator under the element's own path.
+    const literal = Array.isArray(raw) && typeof raw[i] === 'string' && !raw[i].includes('${') && !raw[i].includes('%{');
+    out.push({ peer: make(evString(markerFree(item)), item), at: literal ? literalSpan(ctx, listPath, i, item.at) : elementSpan(ctx, listPath, i, item.at) });
+  });
+  return out;
 }
 
 /**
@@ -343,10 +349,16 @@ function prefixListPeer(ctx: ResourceContext, id: Value<string>, item: EV): Peer
   return { kind: 'prefixList', id };
 }
 
+/** The span of a literal list element: the one the evaluator gave its value, unless that one came through a call site. */
+function literalSpan(ctx: ResourceContext, listPath: string, i: number, at: Span): Span {
+  return at.file === ctx.file.path && !at.via && at.path === `${listPath}[${i}]` ? at : elementSpan(ctx, listPath, i, at);
+}
+
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
-  const found = ctx.file.find(`${listPath}[${i}]`);
-  if (found) return { file: ctx.file.path, start: found.start, end: found.end, path: `${listPath}[${i}]` };
-  return { ...fallback, path: `${listPath}[${i}]` };
+  const path = `${listPath}[${i}]`;
+  const found = ctx.file.find(path);
+  if (found) return { file: ctx.file.path, start: found.start, end: found.end, path };
+  return { ...fallback, path };
 }
 
 function groupListPeers(ctx: ResourceContext, body: Record<string, unknown>, key: string, path: string): PeerAt[] {
