@@ -33,8 +33,10 @@ export class GroupIndex {
   /** The model id of a group of `owner` (any owner when not known), nearest to `file` first. */
   resolve(groupId: string, owner: string | undefined, file: string): string | undefined {
     const found = (this.byId.get(groupId) ?? []).filter((g) => owner === undefined || g.owner === undefined || g.owner === owner);
+    const inFile = found.find((g) => g.file === file);
+    if (inFile) return inFile.id;
     const dir = directoryOf(file);
-    return (found.find((g) => g.file === file) ?? found.find((g) => directoryOf(g.file) === dir) ?? found[0])?.id;
+    return (found.find((g) => directoryOf(g.file) === dir) ?? found[0])?.id;
   }
 }
 
@@ -134,6 +136,9 @@ function extractPermission(ctx: ExportContext, doc: ExportDocument, perm: JsonVa
     const n = doc.json.number(v);
     return n !== undefined ? known(n, span) : unresolved('wrong-type', doc.text.slice(doc.json.start(v), doc.json.end(v)), span);
   };
+  // One value object per entry, shared by its rules (a rule per peer): what is derived from them is derived once.
+  const fromPort = port('FromPort');
+  const toPort = port('ToPort');
   const peers = peersOf(ctx, doc, perm, path, self);
   const entry: RuleEntry = { id: `aws:${doc.path}#${path}`, peerCount: peers.length, singlePeer: false, at };
   // The protocol -1 (all traffic), written as a number or a string.
@@ -149,8 +154,8 @@ function extractPermission(ctx: ExportContext, doc: ExportDocument, perm: JsonVa
       groupRef,
       direction,
       protocol,
-      fromPort: port('FromPort'),
-      toPort: port('ToPort'),
+      fromPort,
+      toPort,
       peer: p.peer,
       peerAt: p.at,
       description: p.description,

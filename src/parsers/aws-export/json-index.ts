@@ -56,8 +56,8 @@ const CLOSE_BRACE = 125;
 /** The characters that may follow a backslash in a JSON string, apart from `u`: " \ / b f n r t. */
 const SIMPLE_ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]);
 
-/** An object with this many keys finds repeated keys with a set rather than by comparing with each earlier key. */
-const KEY_SET_FROM = 8;
+/** An object with this many keys finds repeated keys with a set rather than by comparing hashes with each earlier key's. */
+const KEY_SET_FROM = 32;
 
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
@@ -73,6 +73,7 @@ export function indexJson(text: string): JsonIndexParse {
 /** The values of a JSON text, by index: kind, offsets, the key each member stands under, and the next sibling. */
 export class JsonIndex {
   private lineStarts: Int32Array | null = null;
+  private lastLine = 1;
 
   constructor(
     readonly text: string,
@@ -136,14 +137,11 @@ export class JsonIndex {
   /** The 1-based line and column of an offset. */
   pos(offset: number): Pos {
     const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let low = 0;
-    let high = starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (starts[mid]! <= offset) low = mid + 1;
-      else high = mid;
-    }
-    return { line: low, column: offset - starts[low - 1]! + 1 };
+    // Offsets come mostly in the order of the text: the line of the last one, or the next, is most often it.
+    let line = this.lastLine;
+    if (!onLine(starts, line, offset)) line = onLine(starts, line + 1, offset) ? line + 1 : lineOf(starts, offset);
+    this.lastLine = line;
+    return { line, column: offset - starts[line - 1]! + 1 };
   }
 
   private keyIs(member: JsonValue, key: string): boolean {
@@ -151,6 +149,30 @@ export class JsonIndex {
     if (this.kinds[member]! & KEY_ESCAPED) return JSON.parse(this.text.slice(start, this.keyEnds[member])) === key;
     return this.keyEnds[member]! - start - 2 === key.length && this.text.startsWith(key, start + 1);
   }
+}
+
+/** A hash of the characters of `s` from `from` to `to` (or its end). */
+function hash(s: string, from: number, to: number): number {
+  let h = 0;
+  for (let i = from, end = Math.min(to, s.length); i < end; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Whether `offset` lies on the 1-based `line`. */
+function onLine(starts: Int32Array, line: number, offset: number): boolean {
+  return line <= starts.length && starts[line - 1]! <= offset && (line === starts.length || offset < starts[line]!);
+}
+
+/** The 1-based line of `offset`: how many lines start at or before it. */
+function lineOf(starts: Int32Array, offset: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid]! <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Offsets at which lines start: in JSON every line feed is white space between tokens. */
@@ -172,6 +194,8 @@ class Scanner {
   private nexts: Int32Array;
   private keyStarts: Int32Array;
   private keyEnds: Int32Array;
+  /** A hash of each member's key (of its decoded text): members whose hashes differ have different keys. */
+  private keyHashes: Int32Array;
   /** The open objects and arrays, outermost first, with the keys of each open object once it has KEY_SET_FROM. */
   private readonly open = new Int32Array(MAX_JSON_DEPTH);
   private readonly keySets: (Set<string> | null)[] = [];
@@ -181,6 +205,7 @@ class Scanner {
   private keyStart = -1;
   private keyEnd = -1;
   private keyEscaped = false;
+  private keyHash = 0;
   /** Whether the string read last has a backslash. */
   private escaped = false;
 
@@ -192,6 +217,7 @@ class Scanner {
     this.nexts = new Int32Array(capacity);
     this.keyStarts = new Int32Array(capacity);
     this.keyEnds = new Int32Array(capacity);
+    this.keyHashes = new Int32Array(capacity);
   }
 
   scan(): JsonIndexParse {
@@ -262,6 +288,7 @@ class Scanner {
     if (this.depth > 0 && (this.kinds[this.open[this.depth - 1]!]! & KIND) === OBJECT) {
       this.keyStarts[v] = this.keyStart;
       this.keyEnds[v] = this.keyEnd;
+      this.keyHashes[v] = this.keyHash;
       if (this.keyEscaped) kind |= KEY_ESCAPED;
       this.kinds[v] = kind;
       if (this.repeatsKey(v)) this.duplicateKeys.push(this.keyStart);
@@ -276,7 +303,7 @@ class Scanner {
     if (!set) {
       let earlier = 0;
       for (let m = object + 1; m < v; m = this.nexts[m]!) {
-        if (this.sameKey(m, v)) return true;
+        if (this.keyHashes[m] === this.keyHashes[v] && this.sameKey(m, v)) return true;
         earlier++;
       }
       if (earlier + 1 < KEY_SET_FROM) return false;
@@ -296,8 +323,7 @@ class Scanner {
     const bStart = this.keyStarts[b]!;
     const length = this.keyEnds[a]! - aStart;
     if (this.keyEnds[b]! - bStart !== length) return false;
-    for (let k = 1; k < length - 1; k++) if (this.text.charCodeAt(aStart + k) !== this.text.charCodeAt(bStart + k)) return false;
-    return true;
+    return this.text.startsWith(this.text.slice(aStart, aStart + length), bStart);
   }
 
   private keyOf(member: JsonValue): string {
@@ -319,6 +345,7 @@ class Scanner {
     this.nexts = grown(this.nexts, (n) => new Int32Array(n));
     this.keyStarts = grown(this.keyStarts, (n) => new Int32Array(n));
     this.keyEnds = grown(this.keyEnds, (n) => new Int32Array(n));
+    this.keyHashes = grown(this.keyHashes, (n) => new Int32Array(n));
   }
 
   /** `"key"` and the colon after it. */
@@ -328,6 +355,7 @@ class Scanner {
     this.keyStart = start;
     this.keyEnd = this.i;
     this.keyEscaped = this.escaped;
+    this.keyHash = this.escaped ? hash(JSON.parse(this.text.slice(start, this.i)) as string, 0, Infinity) : hash(this.text, start + 1, this.i - 1);
     this.skipSpace();
     if (this.text.charCodeAt(this.i) !== COLON) return false;
     this.i++;
