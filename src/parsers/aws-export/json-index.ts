@@ -2,7 +2,7 @@
 // and records each value's kind and offsets in flat arrays; a value is decoded only when asked for. An export of a
 // thousand groups holds a hundred thousand values, and a tree of objects for them cost more in garbage collection
 // than everything else the front end does.
-import { MAX_JSON_DEPTH } from '../cloudformation/json-parser.js';
+import { MAX_JSON_DEPTH } from '../guard.js';
 import type { Pos } from '../../model/location.js';
 
 /** A value of the text: its index in document order (the root is 0), or NONE for a value that is not there. */

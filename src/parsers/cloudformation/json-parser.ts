@@ -1,10 +1,7 @@
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { MAX_JSON_DEPTH } from '../guard.js';
 
-/**
- * JSON nested deeper than this is reported as too deeply nested. The YAML parser, which read JSON templates before,
- * gave up a little under 800 levels (its recursion hit the call stack); this parser has no stack limit of its own.
- */
-export const MAX_JSON_DEPTH = 1000;
+export { MAX_JSON_DEPTH };
 
 export type JsonParse =
   | { kind: 'parsed'; root: Node; lines: LineCounter; duplicateKeys: number[] }
