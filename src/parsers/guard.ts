@@ -1,12 +1,6 @@
 import type { Diagnostic } from './types.js';
 
 /**
- * JSON nested deeper than this is reported as too deeply nested. The YAML parser, which read JSON templates before,
- * gave up a little under 800 levels (its recursion hit the call stack); the JSON parsers have no stack limit of their own.
- */
-export const MAX_JSON_DEPTH = 1000;
-
-/**
  * True for V8's "Maximum call stack size exceeded": input nested deeper than a recursive parser or walker can follow.
  * No regular expression here or in locateOverflow: this runs in catch blocks near the stack's limit, where compiling
  * one aborts the whole process ("RegExpCompiler Allocation failed").

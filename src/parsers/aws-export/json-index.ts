@@ -2,7 +2,7 @@
 // and records each value's kind and offsets in flat arrays; a value is decoded only when asked for. An export of a
 // thousand groups holds a hundred thousand values, and a tree of objects for them cost more in garbage collection
 // than everything else the front end does.
-import { MAX_JSON_DEPTH } from '../guard.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isDigit, JsonLexer, LOWER_F, LOWER_N, LOWER_T, MAX_JSON_DEPTH, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-lexer.js';
 import type { Pos } from '../../model/location.js';
 
 /** A value of the text: its index in document order (the root is 0), or NONE for a value that is not there. */
@@ -29,38 +29,8 @@ const ESCAPED = 8;
 /** The same for the key a value stands under. */
 const KEY_ESCAPED = 16;
 
-const TAB = 9;
-const LINE_FEED = 10;
-const CARRIAGE_RETURN = 13;
-const SPACE = 32;
-const QUOTE = 34;
-const PLUS = 43;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
-const COLON = 58;
-const UPPER_E = 69;
-const OPEN_BRACKET = 91;
-const BACKSLASH = 92;
-const CLOSE_BRACKET = 93;
-const LOWER_E = 101;
-const LOWER_F = 102;
-const LOWER_N = 110;
-const LOWER_T = 116;
-const LOWER_U = 117;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-
-/** The characters that may follow a backslash in a JSON string, apart from `u`: " \ / b f n r t. */
-const SIMPLE_ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]);
-
 /** An object with this many keys finds repeated keys with a set rather than by comparing hashes with each earlier key's. */
 const KEY_SET_FROM = 32;
-
-const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
-const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 /**
  * Reads a JSON text into a JsonIndex, with the offsets of the keys that repeat an earlier key of their object (as the
@@ -72,7 +42,6 @@ export function indexJson(text: string): JsonIndexParse {
 
 /** The values of a JSON text, by index: kind, offsets, the key each member stands under, and the next sibling. */
 export class JsonIndex {
-  private lineStarts: Int32Array | null = null;
   private lastLine = 1;
 
   constructor(
@@ -85,6 +54,8 @@ export class JsonIndex {
     /** Where the key of an object's member starts (its opening quote) and ends (after its closing quote). */
     private readonly keyStarts: Int32Array,
     private readonly keyEnds: Int32Array,
+    /** The offsets at which lines start. */
+    private readonly lineStarts: number[],
   ) {}
 
   isObject(v: JsonValue): boolean {
@@ -136,7 +107,7 @@ export class JsonIndex {
 
   /** The 1-based line and column of an offset. */
   pos(offset: number): Pos {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    const starts = this.lineStarts;
     // Offsets come mostly in the order of the text: the line of the last one, or the next, is most often it.
     let line = this.lastLine;
     if (!onLine(starts, line, offset)) line = onLine(starts, line + 1, offset) ? line + 1 : lineOf(starts, offset);
@@ -159,12 +130,12 @@ function hash(s: string, from: number, to: number): number {
 }
 
 /** Whether `offset` lies on the 1-based `line`. */
-function onLine(starts: Int32Array, line: number, offset: number): boolean {
+function onLine(starts: number[], line: number, offset: number): boolean {
   return line <= starts.length && starts[line - 1]! <= offset && (line === starts.length || offset < starts[line]!);
 }
 
 /** The 1-based line of `offset`: how many lines start at or before it. */
-function lineOf(starts: Int32Array, offset: number): number {
+function lineOf(starts: number[], offset: number): number {
   let low = 0;
   let high = starts.length;
   while (low < high) {
@@ -175,18 +146,7 @@ function lineOf(starts: Int32Array, offset: number): number {
   return low;
 }
 
-/** Offsets at which lines start: in JSON every line feed is white space between tokens. */
-function lineStartsOf(text: string): Int32Array {
-  let count = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
-  const starts = new Int32Array(count);
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
-  return starts;
-}
-
-class Scanner {
-  private i = 0;
+class Scanner extends JsonLexer {
   private count = 0;
   private kinds: Uint8Array;
   private starts: Int32Array;
@@ -206,10 +166,8 @@ class Scanner {
   private keyEnd = -1;
   private keyEscaped = false;
   private keyHash = 0;
-  /** Whether the string read last has a backslash. */
-  private escaped = false;
-
-  constructor(private readonly text: string) {
+  constructor(text: string) {
+    super(text, [0]);
     const capacity = 64 + (text.length >> 4);
     this.kinds = new Uint8Array(capacity);
     this.starts = new Int32Array(capacity);
@@ -274,6 +232,7 @@ class Scanner {
       this.nexts.subarray(0, n),
       this.keyStarts.subarray(0, n),
       this.keyEnds.subarray(0, n),
+      this.lineStarts,
     );
     return { kind: 'parsed', index, duplicateKeys: this.duplicateKeys };
   }
@@ -377,78 +336,5 @@ class Scanner {
     else return false;
     this.ends[this.add(kind, start)] = this.i;
     return true;
-  }
-
-  /** A string from its opening quote; sets `escaped`. */
-  private string(): boolean {
-    const text = this.text;
-    let i = this.i + 1;
-    let escaped = false;
-    for (;;) {
-      if (i >= text.length) return false;
-      const c = text.charCodeAt(i);
-      if (c === QUOTE) break;
-      if (c === BACKSLASH) {
-        escaped = true;
-        const next = text.charCodeAt(i + 1);
-        if (next === LOWER_U) {
-          for (let k = 2; k < 6; k++) if (!isHex(text.charCodeAt(i + k))) return false;
-          i += 6;
-        } else if (SIMPLE_ESCAPES.has(next)) i += 2;
-        else return false;
-        continue;
-      }
-      if (c < SPACE) return false;
-      i++;
-    }
-    this.i = i + 1;
-    this.escaped = escaped;
-    return true;
-  }
-
-  /** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` */
-  private number(): boolean {
-    const text = this.text;
-    let i = this.i;
-    if (text.charCodeAt(i) === MINUS) i++;
-    if (text.charCodeAt(i) === ZERO) i++;
-    else if (isDigit(text.charCodeAt(i))) i = this.digits(i);
-    else return false;
-    if (text.charCodeAt(i) === DOT) {
-      if (!isDigit(text.charCodeAt(i + 1))) return false;
-      i = this.digits(i + 1);
-    }
-    const e = text.charCodeAt(i);
-    if (e === LOWER_E || e === UPPER_E) {
-      i++;
-      const sign = text.charCodeAt(i);
-      if (sign === PLUS || sign === MINUS) i++;
-      if (!isDigit(text.charCodeAt(i))) return false;
-      i = this.digits(i);
-    }
-    this.i = i;
-    return true;
-  }
-
-  private digits(from: number): number {
-    let i = from;
-    while (isDigit(this.text.charCodeAt(i))) i++;
-    return i;
-  }
-
-  private literal(word: string): boolean {
-    if (!this.text.startsWith(word, this.i)) return false;
-    this.i += word.length;
-    return true;
-  }
-
-  private skipSpace(): void {
-    const text = this.text;
-    let i = this.i;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== SPACE && c !== LINE_FEED && c !== TAB && c !== CARRIAGE_RETURN) break;
-    }
-    this.i = i;
   }
 }
