@@ -54,12 +54,13 @@ describe('start-up: what a run loads', () => {
     expect(r.packages.has('@aws-sdk/client-ec2')).toBe(false);
   });
 
-  it('an AWS export loads neither the AWS SDK nor TypeScript; only `sg-lint aws` needs the SDK, and its --help does not load it', () => {
+  it('an AWS export loads neither the AWS SDK, TypeScript nor yaml; only `sg-lint aws` needs the SDK, and its --help does not load it', () => {
     const r = run([join(ROOT, 'fixtures', 'aws-export', 'account'), '-f', 'json', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
     expect([...r.packages].filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
     expect(r.modules.filter((m) => TYPESCRIPT.test(m))).toEqual([]);
+    expect(r.packages.has('yaml')).toBe(false);
     const help = run(['aws', '--help']);
     expect(help.stdout).toMatch(/^Usage: sg-lint aws /);
     expect([...help.packages].filter((p) => p.startsWith('@aws-sdk/'))).toEqual([]);

@@ -1,18 +1,17 @@
 // describe-security-groups output → groups and rules: one rule per range, prefix list or group pair of each
 // IpPermissions / IpPermissionsEgress entry.
-import type { Node } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { normalizeProtocol, type Protocol } from '../../model/net.js';
 import type { Direction, Facts, GroupRef, Peer, RuleEntry, SecurityGroup, SgRule } from '../../model/types.js';
-import { known, unresolved, type Value } from '../../model/value.js';
-import { field, isMap, isScalar, isSeq, itemsOf, pairSpan, spanOf, stringAt, type ExportDocument } from './document.js';
+import { known, unresolved, type Known, type Value } from '../../model/value.js';
+import { field, itemsOf, NONE, pairSpan, spanOf, stringAt, type ExportDocument, type JsonValue } from './document.js';
 import { directoryOf, type PrefixListInfo } from './inventory.js';
 
 export interface ExportContext {
   facts: Facts;
   groups: GroupIndex;
   prefixList(file: string, id: string): PrefixListInfo | undefined;
-  problem(doc: ExportDocument, at: Node | undefined, message: string): void;
+  problem(doc: ExportDocument, at: JsonValue, message: string): void;
 }
 
 /** A group's model id: export file and group id (the same group exported twice is two groups, one per export). */
@@ -34,40 +33,39 @@ export class GroupIndex {
   /** The model id of a group of `owner` (any owner when not known), nearest to `file` first. */
   resolve(groupId: string, owner: string | undefined, file: string): string | undefined {
     const found = (this.byId.get(groupId) ?? []).filter((g) => owner === undefined || g.owner === undefined || g.owner === owner);
+    const inFile = found.find((g) => g.file === file);
+    if (inFile) return inFile.id;
     const dir = directoryOf(file);
-    return (found.find((g) => g.file === file) ?? found.find((g) => directoryOf(g.file) === dir) ?? found[0])?.id;
+    return (found.find((g) => directoryOf(g.file) === dir) ?? found[0])?.id;
   }
 }
 
 /** Registers the group ids of a describe-security-groups document (before any rule is read: rules name other groups). */
 export function indexGroups(doc: ExportDocument, index: GroupIndex): void {
-  for (const item of itemsOf(field(doc.root, 'SecurityGroups'))) {
-    const id = stringAt(item, 'GroupId');
-    if (id !== undefined) index.add(doc.path, id, stringAt(item, 'OwnerId'));
+  for (const item of itemsOf(doc, field(doc, doc.root, 'SecurityGroups'))) {
+    const id = stringAt(doc, item, 'GroupId');
+    if (id !== undefined) index.add(doc.path, id, stringAt(doc, item, 'OwnerId'));
   }
 }
 
 export function extractGroups(ctx: ExportContext, doc: ExportDocument): void {
-  const list = field(doc.root, 'SecurityGroups');
-  if (list === undefined) return;
-  if (!isSeq(list)) return ctx.problem(doc, list, 'invalid export: SecurityGroups must be a list');
-  itemsOf(list).forEach((node, i) => {
-    const groupId = stringAt(node, 'GroupId');
-    if (!isMap(node) || groupId === undefined) return ctx.problem(doc, node, `invalid export: SecurityGroups[${i}] has no GroupId`);
+  const list = field(doc, doc.root, 'SecurityGroups');
+  if (list === NONE) return;
+  if (!doc.json.isArray(list)) return ctx.problem(doc, list, 'invalid export: SecurityGroups must be a list');
+  itemsOf(doc, list).forEach((node, i) => {
+    const groupId = stringAt(doc, node, 'GroupId');
+    if (!doc.json.isObject(node) || groupId === undefined) return ctx.problem(doc, node, `invalid export: SecurityGroups[${i}] has no GroupId`);
     extractGroup(ctx, doc, node, i, groupId);
   });
 }
 
-function extractGroup(ctx: ExportContext, doc: ExportDocument, node: Node, i: number, groupId: string): void {
+function extractGroup(ctx: ExportContext, doc: ExportDocument, node: JsonValue, i: number, groupId: string): void {
   const path = `SecurityGroups[${i}]`;
-  const name = stringAt(node, 'GroupName');
-  const owner = stringAt(node, 'OwnerId');
+  const name = stringAt(doc, node, 'GroupName');
+  const owner = stringAt(doc, node, 'OwnerId');
   const id = groupModelId(doc.path, groupId);
-  const value = (key: string): Value<string> | null => {
-    const v = field(node, key);
-    return isScalar(v) && typeof v.value === 'string' ? known(v.value, spanOf(doc, v, `${path}.${key}`)) : null;
-  };
-  const tags = tagsOf(field(node, 'Tags'));
+  const value = (key: string): Value<string> | null => stringValue(doc, field(doc, node, key), `${path}.${key}`);
+  const tags = tagsOf(doc, field(doc, node, 'Tags'));
   const group: SecurityGroup = {
     id,
     address: groupAddress(groupId, name),
@@ -88,20 +86,26 @@ function extractGroup(ctx: ExportContext, doc: ExportDocument, node: Node, i: nu
   ctx.facts.groups.push(group);
   const self = { groupId, owner, address: group.address, isDefault: group.isDefault };
   for (const [key, direction] of [['IpPermissions', 'ingress'], ['IpPermissionsEgress', 'egress']] as const) {
-    const list = field(node, key);
-    if (list !== undefined && !isSeq(list)) ctx.problem(doc, list, `invalid export: ${path}.${key} must be a list`);
-    itemsOf(list).forEach((perm, j) => {
-      if (!isMap(perm)) return ctx.problem(doc, perm, `invalid export: ${path}.${key}[${j}] must be an object`);
+    const list = field(doc, node, key);
+    if (list !== NONE && !doc.json.isArray(list)) ctx.problem(doc, list, `invalid export: ${path}.${key} must be a list`);
+    itemsOf(doc, list).forEach((perm, j) => {
+      if (!doc.json.isObject(perm)) return ctx.problem(doc, perm, `invalid export: ${path}.${key}[${j}] must be an object`);
       extractPermission(ctx, doc, perm, `${path}.${key}[${j}]`, direction, { kind: 'model', id }, self);
     });
   }
 }
 
-function tagsOf(list: Node | undefined): Record<string, string> | undefined {
+/** A string value as the model holds it, located; null when the value is absent or not a string. */
+function stringValue(doc: ExportDocument, value: JsonValue, path: string): Known<string> | null {
+  const s = doc.json.string(value);
+  return s !== undefined ? known(s, spanOf(doc, value, path)) : null;
+}
+
+function tagsOf(doc: ExportDocument, list: JsonValue): Record<string, string> | undefined {
   const tags: Record<string, string> = {};
-  for (const tag of itemsOf(list)) {
-    const key = stringAt(tag, 'Key');
-    if (key !== undefined) tags[key] = stringAt(tag, 'Value') ?? '';
+  for (const tag of itemsOf(doc, list)) {
+    const key = stringAt(doc, tag, 'Key');
+    if (key !== undefined) tags[key] = stringAt(doc, tag, 'Value') ?? '';
   }
   return Object.keys(tags).length > 0 ? tags : undefined;
 }
@@ -119,22 +123,26 @@ interface Owner {
   isDefault: boolean;
 }
 
-function extractPermission(ctx: ExportContext, doc: ExportDocument, perm: Node, path: string, direction: Direction, groupRef: GroupRef, self: Owner): void {
-  const at = field(perm, 'IpProtocol') ? pairSpan(doc, perm, 'IpProtocol', path) : spanOf(doc, perm, path);
-  const protocolNode = field(perm, 'IpProtocol');
+function extractPermission(ctx: ExportContext, doc: ExportDocument, perm: JsonValue, path: string, direction: Direction, groupRef: GroupRef, self: Owner): void {
+  const protocolNode = field(doc, perm, 'IpProtocol');
+  const at = protocolNode !== NONE ? pairSpan(doc, perm, 'IpProtocol', path) : spanOf(doc, perm, path);
+  const protocolValue = doc.json.string(protocolNode) ?? doc.json.number(protocolNode);
   const protocol: Value<Protocol> =
-    isScalar(protocolNode) && (typeof protocolNode.value === 'string' || typeof protocolNode.value === 'number')
-      ? known(normalizeProtocol(protocolNode.value), spanOf(doc, protocolNode, `${path}.IpProtocol`))
-      : known<Protocol>({ invalid: '' }, at);
+    protocolValue !== undefined ? known(normalizeProtocol(protocolValue), spanOf(doc, protocolNode, `${path}.IpProtocol`)) : known<Protocol>({ invalid: '' }, at);
   const port = (key: string): Value<number> | null => {
-    const v = field(perm, key);
-    if (v === undefined) return null;
+    const v = field(doc, perm, key);
+    if (v === NONE) return null;
     const span = spanOf(doc, v, `${path}.${key}`);
-    return isScalar(v) && typeof v.value === 'number' ? known(v.value, span) : unresolved('wrong-type', doc.text.slice(v.range?.[0] ?? 0, v.range?.[1] ?? 0), span);
+    const n = doc.json.number(v);
+    return n !== undefined ? known(n, span) : unresolved('wrong-type', doc.text.slice(doc.json.start(v), doc.json.end(v)), span);
   };
+  // One value object per entry, shared by its rules (a rule per peer): what is derived from them is derived once.
+  const fromPort = port('FromPort');
+  const toPort = port('ToPort');
   const peers = peersOf(ctx, doc, perm, path, self);
   const entry: RuleEntry = { id: `aws:${doc.path}#${path}`, peerCount: peers.length, singlePeer: false, at };
-  const allTraffic = isScalar(protocolNode) && String(protocolNode.value) === '-1';
+  // The protocol -1 (all traffic), written as a number or a string.
+  const allTraffic = protocolValue !== undefined && String(protocolValue) === '-1';
   const list = peers.length > 0 ? peers : [{ peer: { kind: 'none' } as Peer, at, description: null }];
   list.forEach((p, k) => {
     // AWS adds allow-all egress to 0.0.0.0/0 (and ::/0 in a VPC with IPv6) to every new group, and all traffic from
@@ -146,8 +154,8 @@ function extractPermission(ctx: ExportContext, doc: ExportDocument, perm: Node, 
       groupRef,
       direction,
       protocol,
-      fromPort: port('FromPort'),
-      toPort: port('ToPort'),
+      fromPort,
+      toPort,
       peer: p.peer,
       peerAt: p.at,
       description: p.description,
@@ -168,19 +176,16 @@ function isWorldPeer(peer: Peer): boolean {
 }
 
 /** Each peer of an entry, in the order the export lists them: IPv4 ranges, IPv6 ranges, prefix lists, group pairs. */
-function peersOf(ctx: ExportContext, doc: ExportDocument, perm: Node, path: string, self: Owner): PeerAt[] {
+function peersOf(ctx: ExportContext, doc: ExportDocument, perm: JsonValue, path: string, self: Owner): PeerAt[] {
   const out: PeerAt[] = [];
-  const each = (listKey: string, valueKey: string, make: (v: Value<string>, item: Node) => Peer | null) => {
-    itemsOf(field(perm, listKey)).forEach((item, k) => {
+  const each = (listKey: string, valueKey: string, make: (v: Value<string>) => Peer | null) => {
+    itemsOf(doc, field(doc, perm, listKey)).forEach((item, k) => {
       const itemPath = `${path}.${listKey}[${k}]`;
-      const v = field(item, valueKey);
-      if (!isScalar(v) || typeof v.value !== 'string') return ctx.problem(doc, item, `invalid export: ${itemPath} has no ${valueKey}`);
-      const at = spanOf(doc, v, `${itemPath}.${valueKey}`);
-      const peer = make(known(v.value, at), item);
+      const v = stringValue(doc, field(doc, item, valueKey), `${itemPath}.${valueKey}`);
+      if (!v) return ctx.problem(doc, item, `invalid export: ${itemPath} has no ${valueKey}`);
+      const peer = make(v);
       if (!peer) return;
-      const d = field(item, 'Description');
-      const description = isScalar(d) && typeof d.value === 'string' ? known(d.value, spanOf(doc, d, `${itemPath}.Description`)) : null;
-      out.push({ peer, at, description });
+      out.push({ peer, at: v.at, description: stringValue(doc, field(doc, item, 'Description'), `${itemPath}.Description`) });
     });
   };
   each('IpRanges', 'CidrIp', (cidr) => ({ kind: 'cidr4', cidr }));
@@ -195,16 +200,13 @@ function peersOf(ctx: ExportContext, doc: ExportDocument, perm: Node, path: stri
       ...(info?.entries ? { entries: info.entries.map((e) => known(e.cidr, e.at)) } : {}),
     };
   });
-  const pairs = field(perm, 'UserIdGroupPairs');
-  itemsOf(pairs).forEach((pair, k) => {
+  itemsOf(doc, field(doc, perm, 'UserIdGroupPairs')).forEach((pair, k) => {
     const itemPath = `${path}.UserIdGroupPairs[${k}]`;
-    const key = stringAt(pair, 'GroupId') !== undefined ? 'GroupId' : 'GroupName';
-    const v = field(pair, key);
-    if (!isScalar(v) || typeof v.value !== 'string') return ctx.problem(doc, pair, `invalid export: ${itemPath} has no GroupId`);
-    const at = spanOf(doc, v, `${itemPath}.${key}`);
-    const d = field(pair, 'Description');
-    const description = isScalar(d) && typeof d.value === 'string' ? known(d.value, spanOf(doc, d, `${itemPath}.Description`)) : null;
-    out.push({ peer: groupPeer(ctx, doc, v.value, stringAt(pair, 'UserId'), self, at), at, description });
+    const key = stringAt(doc, pair, 'GroupId') !== undefined ? 'GroupId' : 'GroupName';
+    const v = stringValue(doc, field(doc, pair, key), `${itemPath}.${key}`);
+    if (!v) return ctx.problem(doc, pair, `invalid export: ${itemPath} has no GroupId`);
+    const description = stringValue(doc, field(doc, pair, 'Description'), `${itemPath}.Description`);
+    out.push({ peer: groupPeer(ctx, doc, v.v, stringAt(doc, pair, 'UserId'), self, v.at), at: v.at, description });
   });
   return out;
 }

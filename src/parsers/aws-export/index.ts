@@ -1,6 +1,5 @@
 // The AWS export front end: what `aws ec2 describe-security-groups` prints (with describe-network-interfaces and the
 // managed-prefix-list commands' output beside it), read from files or fetched by `sg-lint aws`.
-import type { Node } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { unresolved } from '../../model/value.js';
 import type { ScanRoot } from '../../util/scan-root.js';
@@ -8,7 +7,7 @@ import { displayPath } from '../../util/paths.js';
 import { guarded } from '../guard.js';
 import { readSource, type SourceOverlay } from '../read.js';
 import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile } from '../types.js';
-import { field, loadExport, spanOf, type ExportDocument } from './document.js';
+import { field, loadExport, NONE, spanOf, type ExportDocument, type JsonValue } from './document.js';
 import { extractGroups, GroupIndex, indexGroups, type ExportContext } from './groups.js';
 import { extractInterfaces } from './interfaces.js';
 import { directoryOf, PrefixLists } from './inventory.js';
@@ -52,7 +51,7 @@ export function analyzeExports(sources: ExportSource[]): FrontEndResult {
   const groups = new GroupIndex();
   const prefixLists = new PrefixLists();
   const filesOf = new Map(docs.map((d) => [d.doc.path, d.file]));
-  const problem = (doc: ExportDocument, at: Node | undefined, message: string) => {
+  const problem = (doc: ExportDocument, at: JsonValue, message: string) => {
     const span = spanOf(doc, at, '');
     const file = filesOf.get(doc.path)!;
     file.diagnostics.push({ line: span.start.line, column: span.start.column, message });
@@ -63,13 +62,13 @@ export function analyzeExports(sources: ExportSource[]): FrontEndResult {
     prefixLists.add(doc, (at, message) => problem(doc, at, message));
   }
   const ctx: ExportContext = { facts: result.facts, groups, prefixList: (file, id) => prefixLists.get(file, id), problem };
-  const withInterfaces = new Set(docs.filter((d) => field(d.doc.root, 'NetworkInterfaces') !== undefined).map((d) => directoryOf(d.doc.path)));
+  const withInterfaces = new Set(docs.filter((d) => field(d.doc, d.doc.root, 'NetworkInterfaces') !== NONE).map((d) => directoryOf(d.doc.path)));
   for (const { doc, file } of docs) {
     const rollback = rollbackPoint(result.facts);
     const attempt = guarded(doc.text, () => {
       extractGroups(ctx, doc);
       extractInterfaces(ctx, doc);
-      if (field(doc.root, 'SecurityGroups') !== undefined && !withInterfaces.has(directoryOf(doc.path))) withoutInterfaces(ctx, doc);
+      if (field(doc, doc.root, 'SecurityGroups') !== NONE && !withInterfaces.has(directoryOf(doc.path))) withoutInterfaces(ctx, doc);
     });
     if ('failure' in attempt) {
       rollback();
@@ -85,7 +84,7 @@ export function analyzeExports(sources: ExportSource[]): FrontEndResult {
  * reference per export says so, which keeps group-unattached quiet on it (and shows with --report-unresolved).
  */
 function withoutInterfaces(ctx: ExportContext, doc: ExportDocument): void {
-  const at: Span = { ...spanOf(doc, field(doc.root, 'SecurityGroups'), 'SecurityGroups') };
+  const at: Span = { ...spanOf(doc, field(doc, doc.root, 'SecurityGroups'), 'SecurityGroups') };
   const id = unresolved('not-exported', 'describe-network-interfaces', at);
   ctx.facts.references.push({ ref: { kind: 'external', id }, at });
 }

@@ -1,11 +1,10 @@
 // What the files beside a describe-security-groups export tell about it: the prefix lists its rules name (their sizes
 // and entries) and the network interfaces that carry its groups.
 import { posix } from 'node:path';
-import type { Node } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { addressFamilyOf, awsManagedPrefixListFamily, awsManagedPrefixListWeight } from '../../model/prefix-lists.js';
 import { known, type Value } from '../../model/value.js';
-import { field, isMap, isScalar, itemsOf, spanOf, stringAt, type ExportDocument } from './document.js';
+import { field, itemsOf, NONE, spanOf, stringAt, type ExportDocument, type JsonValue } from './document.js';
 import { PREFIX_LIST_ID } from './prefilter.js';
 
 export interface PrefixListInfo {
@@ -24,25 +23,26 @@ export const directoryOf = (path: string): string => posix.dirname(path);
 export class PrefixLists {
   private readonly byDir = new Map<string, Map<string, PrefixListInfo>>();
 
-  add(doc: ExportDocument, problem: (at: Node | undefined, message: string) => void): void {
-    const lists = field(doc.root, 'PrefixLists');
-    itemsOf(lists).forEach((item, i) => {
-      const id = stringAt(item, 'PrefixListId');
-      if (!isMap(item) || id === undefined) return problem(item, `invalid export: PrefixLists[${i}] has no PrefixListId`);
+  add(doc: ExportDocument, problem: (at: JsonValue, message: string) => void): void {
+    itemsOf(doc, field(doc, doc.root, 'PrefixLists')).forEach((item, i) => {
+      const id = stringAt(doc, item, 'PrefixListId');
+      if (!doc.json.isObject(item) || id === undefined) return problem(item, `invalid export: PrefixLists[${i}] has no PrefixListId`);
       const info = this.info(doc.path, id);
-      const name = stringAt(item, 'PrefixListName');
-      const managed = stringAt(item, 'OwnerId') === 'AWS' || name?.startsWith('com.amazonaws.');
-      const max = field(item, 'MaxEntries');
+      const name = stringAt(doc, item, 'PrefixListName');
+      const managed = stringAt(doc, item, 'OwnerId') === 'AWS' || name?.startsWith('com.amazonaws.');
+      const max = field(doc, item, 'MaxEntries');
+      const maxEntries = doc.json.number(max);
       const weight = managed && name ? awsManagedPrefixListWeight(name) : undefined;
-      if (weight !== undefined) info.weight = known(weight, spanOf(doc, field(item, 'PrefixListName'), `PrefixLists[${i}].PrefixListName`));
-      else if (!managed && isScalar(max) && typeof max.value === 'number') info.weight = known(max.value, spanOf(doc, max, `PrefixLists[${i}].MaxEntries`));
-      const family = addressFamilyOf(stringAt(item, 'AddressFamily') ?? '') ?? (managed && name ? awsManagedPrefixListFamily(name) : undefined);
+      if (weight !== undefined) info.weight = known(weight, spanOf(doc, field(doc, item, 'PrefixListName'), `PrefixLists[${i}].PrefixListName`));
+      else if (!managed && maxEntries !== undefined) info.weight = known(maxEntries, spanOf(doc, max, `PrefixLists[${i}].MaxEntries`));
+      const family = addressFamilyOf(stringAt(doc, item, 'AddressFamily') ?? '') ?? (managed && name ? awsManagedPrefixListFamily(name) : undefined);
       if (family) info.family = family;
       // Our own export (`sg-lint aws --save`) keeps each list's entries with it.
-      if (field(item, 'Entries')) info.entries = entriesOf(doc, field(item, 'Entries'), `PrefixLists[${i}].Entries`);
+      const listEntries = field(doc, item, 'Entries');
+      if (listEntries !== NONE) info.entries = entriesOf(doc, listEntries, `PrefixLists[${i}].Entries`);
     });
-    const entries = field(doc.root, 'Entries');
-    if (entries) {
+    const entries = field(doc, doc.root, 'Entries');
+    if (entries !== NONE) {
       const id = PREFIX_LIST_ID.exec(posix.basename(doc.path))?.[0];
       if (id) this.info(doc.path, id).entries = entriesOf(doc, entries, 'Entries');
     }
@@ -62,9 +62,10 @@ export class PrefixLists {
   }
 }
 
-function entriesOf(doc: ExportDocument, list: Node | undefined, path: string): { cidr: string; at: Span }[] {
-  return itemsOf(list).flatMap((entry, i) => {
-    const cidr = field(entry, 'Cidr');
-    return isScalar(cidr) && typeof cidr.value === 'string' ? [{ cidr: cidr.value, at: spanOf(doc, cidr, `${path}[${i}].Cidr`) }] : [];
+function entriesOf(doc: ExportDocument, list: JsonValue, path: string): { cidr: string; at: Span }[] {
+  return itemsOf(doc, list).flatMap((entry, i) => {
+    const member = field(doc, entry, 'Cidr');
+    const cidr = doc.json.string(member);
+    return cidr !== undefined ? [{ cidr, at: spanOf(doc, member, `${path}[${i}].Cidr`) }] : [];
   });
 }

@@ -1,10 +1,7 @@
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isDigit, JsonLexer, LOWER_F, LOWER_N, LOWER_T, MAX_JSON_DEPTH, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-lexer.js';
 
-/**
- * JSON nested deeper than this is reported as too deeply nested. The YAML parser, which read JSON templates before,
- * gave up a little under 800 levels (its recursion hit the call stack); this parser has no stack limit of its own.
- */
-export const MAX_JSON_DEPTH = 1000;
+export { MAX_JSON_DEPTH };
 
 export type JsonParse =
   | { kind: 'parsed'; root: Node; lines: LineCounter; duplicateKeys: number[] }
@@ -57,44 +54,19 @@ function newPair(key: Scalar, value: Node): Pair {
   return pair;
 }
 
-const TAB = 9;
-const LINE_FEED = 10;
-const CARRIAGE_RETURN = 13;
-const SPACE = 32;
-const QUOTE = 34;
-const PLUS = 43;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
-const COLON = 58;
-const UPPER_E = 69;
-const OPEN_BRACKET = 91;
-const BACKSLASH = 92;
-const CLOSE_BRACKET = 93;
-const LOWER_E = 101;
-const LOWER_F = 102;
-const LOWER_N = 110;
-const LOWER_T = 116;
-const LOWER_U = 117;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-
-/** The characters that may follow a backslash in a JSON string, apart from `u`: " \ / b f n r t. */
-const SIMPLE_ESCAPES = new Set([34, 92, 47, 98, 102, 110, 114, 116]);
-
-class JsonParser {
-  private i = 0;
-  private readonly lines = new LineCounter();
+class JsonParser extends JsonLexer {
+  private readonly lines: LineCounter;
   private readonly open: Open[] = [];
   private readonly duplicateKeys: number[] = [];
   private root: Node | null = null;
   /** The key whose value is read next, in the innermost open map. */
   private key: Scalar | null = null;
 
-  constructor(private readonly text: string) {
-    this.lines.addNewLine(0);
+  constructor(text: string) {
+    const lines = new LineCounter();
+    lines.addNewLine(0);
+    super(text, lines.lineStarts);
+    this.lines = lines;
   }
 
   parse(): JsonParse {
@@ -167,7 +139,7 @@ class JsonParser {
   /** `"key"` and the colon after it. */
   private readKey(): boolean {
     if (this.text.charCodeAt(this.i) !== QUOTE) return false;
-    const key = this.string();
+    const key = this.stringScalar();
     if (!key) return false;
     this.skipSpace();
     if (this.text.charCodeAt(this.i) !== COLON) return false;
@@ -177,93 +149,21 @@ class JsonParser {
   }
 
   private scalar(c: number): Scalar | null {
-    if (c === QUOTE) return this.string();
-    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.number();
-    if (c === LOWER_T) return this.literal('true', true);
-    if (c === LOWER_F) return this.literal('false', false);
-    if (c === LOWER_N) return this.literal('null', null);
+    const start = this.i;
+    if (c === QUOTE) return this.stringScalar();
+    if (c === MINUS || isDigit(c)) return this.number() ? scalar(Number(this.text.slice(start, this.i)), start, this.i) : null;
+    if (c === LOWER_T) return this.literal('true') ? scalar(true, start, this.i) : null;
+    if (c === LOWER_F) return this.literal('false') ? scalar(false, start, this.i) : null;
+    if (c === LOWER_N) return this.literal('null') ? scalar(null, start, this.i) : null;
     return null;
   }
 
-  private string(): Scalar | null {
-    const text = this.text;
+  private stringScalar(): Scalar | null {
     const start = this.i;
-    let i = start + 1;
-    let escaped = false;
-    for (;;) {
-      if (i >= text.length) return null;
-      const c = text.charCodeAt(i);
-      if (c === QUOTE) break;
-      if (c === BACKSLASH) {
-        escaped = true;
-        const next = text.charCodeAt(i + 1);
-        if (next === LOWER_U) {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return null;
-          i += 6;
-        } else if (SIMPLE_ESCAPES.has(next)) i += 2;
-        else return null;
-        continue;
-      }
-      if (c < SPACE) return null;
-      i++;
-    }
-    this.i = i + 1;
-    return scalar(escaped ? (JSON.parse(text.slice(start, this.i)) as string) : text.slice(start + 1, i), start, this.i);
-  }
-
-  /** `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` */
-  private number(): Scalar | null {
+    if (!this.string()) return null;
     const text = this.text;
-    const start = this.i;
-    let i = start;
-    if (text.charCodeAt(i) === MINUS) i++;
-    if (text.charCodeAt(i) === ZERO) i++;
-    else if (isDigit(text.charCodeAt(i))) i = this.digits(i);
-    else return null;
-    if (text.charCodeAt(i) === DOT) {
-      if (!isDigit(text.charCodeAt(i + 1))) return null;
-      i = this.digits(i + 1);
-    }
-    const e = text.charCodeAt(i);
-    if (e === LOWER_E || e === UPPER_E) {
-      i++;
-      const sign = text.charCodeAt(i);
-      if (sign === PLUS || sign === MINUS) i++;
-      if (!isDigit(text.charCodeAt(i))) return null;
-      i = this.digits(i);
-    }
-    this.i = i;
-    return scalar(Number(text.slice(start, i)), start, i);
+    return scalar(this.escaped ? (JSON.parse(text.slice(start, this.i)) as string) : text.slice(start + 1, this.i - 1), start, this.i);
   }
-
-  private digits(from: number): number {
-    let i = from;
-    while (isDigit(this.text.charCodeAt(i))) i++;
-    return i;
-  }
-
-  private literal(word: string, value: boolean | null): Scalar | null {
-    if (!this.text.startsWith(word, this.i)) return null;
-    const start = this.i;
-    this.i += word.length;
-    return scalar(value, start, this.i);
-  }
-
-  /** JSON whitespace; each line feed starts a line, as in the YAML parser's line counter. */
-  private skipSpace(): void {
-    const text = this.text;
-    let i = this.i;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === LINE_FEED) this.lines.addNewLine(i + 1);
-      else if (c !== SPACE && c !== TAB && c !== CARRIAGE_RETURN) break;
-    }
-    this.i = i;
-  }
-}
-
-function isDigit(c: number): boolean {
-  return c >= ZERO && c <= NINE;
 }
 
 function scalar(value: unknown, start: number, end: number): Scalar {
