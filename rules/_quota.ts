@@ -96,7 +96,6 @@ function familyWeight(weight: number, family: Family | undefined): Record<Family
 
 function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
   const counted = entries.filter((e) => e.weight[family] > 0);
-  if (counted.every((e) => e.when.length === 0)) return unconditionalCount(counted, family);
   const variants = variantsOf(counted.map((e) => e.when)) ?? [[]];
   let best = { count: -1, atLeast: false, prefixLists: 0, when: [] as string[] };
   for (const variant of variants) {
@@ -124,20 +123,4 @@ function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count'
     };
   }
   return { ...best, count: Math.max(best.count, 0) };
-}
-
-/** The count when no entry depends on a condition: one deployment variant, every entry in it. */
-function unconditionalCount(counted: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
-  const seen = new Set<string>();
-  let count = 0;
-  let prefixLists = 0;
-  let atLeast = false;
-  for (const e of counted) {
-    if (seen.has(e.key)) continue;
-    seen.add(e.key);
-    count += e.weight[family];
-    if (e.prefixList) prefixLists += e.weight[family];
-    if (e.unknownWeight) atLeast = true;
-  }
-  return { count, atLeast, prefixLists, when: [] };
 }

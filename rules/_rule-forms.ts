@@ -97,8 +97,6 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
     case 'cidr4':
     case 'cidr6': {
       const kind = peer.kind;
-      // Most peers are one known CIDR: no list of alternatives to make for them.
-      if (peer.cidr.k === 'known') return cidrPeer(rule, kind, peer.cidr, NONE);
       return alternatives(peer.cidr).flatMap((alt) => (alt.value.k === 'unresolved' ? (unknowns.push(alt.value), []) : cidrPeer(rule, kind, alt.value, alt.when)));
     }
     case 'prefixList': {

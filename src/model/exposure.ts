@@ -34,7 +34,6 @@ export interface AddressAnalysis {
   unknowns: { rule: SgRule; value: Unresolved; cidr?: Cidr; when: string[] }[];
 }
 
-const NO_CONDITIONS: string[] = [];
 const analysisCache = new WeakMap<Model, Map<Direction, AddressAnalysis>>();
 const exposureCache = new WeakMap<Model, Map<Direction, WorldExposure[]>>();
 
@@ -49,8 +48,7 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
     if (rule.direction !== direction || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6')) continue;
     const family: Family = rule.peer.kind === 'cidr4' ? 4 : 6;
     const traffic = ruleTraffic(rule);
-    // Most peers are one known CIDR: no list of alternatives to make for them.
-    for (const alt of rule.peer.cidr.k === 'known' ? [{ value: rule.peer.cidr, when: NO_CONDITIONS }] : alternatives(rule.peer.cidr)) {
+    for (const alt of alternatives(rule.peer.cidr)) {
       if (alt.value.k === 'unresolved') {
         result.unknowns.push({ rule, value: alt.value, when: alt.when });
         continue;

@@ -68,7 +68,10 @@ export function mapValue<T, U>(value: Value<T>, fn: (v: T, at: Span) => Value<U>
 /** One concrete alternative of a value: the known value, or the unresolved leaf, with the conditions that lead to it. */
 export type Alternative<T> = { when: string[]; value: Known<T> | Unresolved };
 
-export function alternatives<T>(value: Value<T>, when: string[] = []): Alternative<T>[] {
+/** The conditions of a value that holds everywhere: one list for them all (callers make new lists, never add to one). */
+const ALWAYS: string[] = [];
+
+export function alternatives<T>(value: Value<T>, when: string[] = ALWAYS): Alternative<T>[] {
   if (value.k !== 'oneOf') return [{ when, value }];
   return value.options.flatMap((o) => (o.when ? consistent([...when, o.when]) : true) ? alternatives(o.value, o.when ? [...when, o.when] : when) : []);
 }
