@@ -6,21 +6,12 @@ import { docsUrl } from '../../src/engine/define-rule.js';
 import { packageVersion } from '../../src/util/package-files.js';
 import { assertBuilt, ROOT } from '../helpers/built.js';
 import { applyEdits, LSP_WAIT_MS, startLsp, type LspSession } from '../helpers/lsp-client.js';
+import { group, ingress } from '../helpers/terraform-snippets.js';
 import { plainEnv, workspace, type JsonReport } from '../helpers/workspace.js';
 
 // The language server driven over stdio by the protocol package's own client, as an editor drives it.
 
-export const bastion = (cidr: string) => `resource "aws_security_group" "bastion" {
-  description = "bastion"
-  ingress {
-    description = "ssh"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["${cidr}"]
-  }
-}
-
+export const bastion = (cidr: string) => `${group('bastion', ingress(22, cidr, 'ssh'))}
 resource "aws_instance" "bastion" {
   ami                    = "ami-12345678"
   instance_type          = "t3.micro"
@@ -245,7 +236,7 @@ describe('sg-lint lsp: quick fixes', { timeout: LSP_TEST_MS }, () => {
   });
 
   it('no description fix for a group (a new group description replaces the group), only the suppression', async () => {
-    const dir = workspace({ 'main.tf': bastion('10.20.30.0/24').replace('  description = "bastion"\n', '') });
+    const dir = workspace({ 'main.tf': bastion('10.20.30.0/24').replace('  description = "bastion tier"\n', '') });
     const lsp = await start(dir);
     await lsp.open('main.tf', readFileSync(join(dir, 'main.tf'), 'utf8'));
     const ds = await lsp.diagnostics('main.tf', withRule('group-missing-description'));
