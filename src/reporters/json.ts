@@ -4,7 +4,7 @@ export const JSON_SCHEMA_VERSION = 1;
 
 /** The JSON report of CONTRACTS.md (schemas/report.schema.json). */
 export function toJsonReport(result: Result, version: string) {
-  return { ...reportWithout(result, version, []), findings: result.findings.map(jsonFinding) };
+  return { ...reportWithout(result, version), findings: result.findings.map(jsonFinding) };
 }
 
 export function formatJson(result: Result, version: string): string {
@@ -22,7 +22,7 @@ const CHUNK_CHARS = 1 << 16;
  * whole (nor as an object tree): exactly the bytes of `JSON.stringify(toJsonReport(…), null, 2)` and a newline.
  */
 export function* jsonReportChunks(result: Result, version: string): Generator<string> {
-  const skeleton = JSON.stringify(reportWithout(result, version, []), null, 2) + '\n';
+  const skeleton = JSON.stringify(reportWithout(result, version), null, 2) + '\n';
   if (result.findings.length === 0) {
     yield skeleton;
     return;
@@ -41,11 +41,11 @@ export function* jsonReportChunks(result: Result, version: string): Generator<st
 }
 
 /** The report with `findings` in its place (an empty list stands for them while the rest is written). */
-function reportWithout(result: Result, version: string, findings: []) {
+function reportWithout(result: Result, version: string) {
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: 'sg-lint', version },
-    findings,
+    findings: [],
     errors: result.errors.map((e) => ({ kind: e.kind, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line, column: e.column ?? 1 } : {}), message: e.message })),
     stats: {
       files: result.stats.files,
