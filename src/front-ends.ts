@@ -254,10 +254,17 @@ export function concatenated(results: FrontEndResult[]): FrontEndResult {
 const MAX_SHARED_STRING = 256;
 
 /**
+ * Objects walked before the walk starts remembering where it has been. A worker's answer is a tree in which some
+ * objects (spans) are shared; walking a shared object again is cheaper than remembering every object, until the count
+ * says the answer is not shaped like that (or has a cycle).
+ */
+const WALK_WITHOUT_MEMORY = 20_000_000;
+
+/**
  * A worker's answer comes as a copy in which every string is a string of its own ("known" in each value, a file's path
  * in each of its spans): equal strings are made one again, which saves about a sixth of what the facts weigh.
  */
-export function sharingStrings<T>(value: T, strings: Map<string, string>): T {
+export function sharingStrings<T>(value: T, strings: Map<string, string>, walkWithoutMemory = WALK_WITHOUT_MEMORY): T {
   const share = (s: string): string => {
     if (s.length > MAX_SHARED_STRING) return s;
     const known = strings.get(s);
@@ -265,13 +272,16 @@ export function sharingStrings<T>(value: T, strings: Map<string, string>): T {
     strings.set(s, s);
     return s;
   };
-  const seen = new Set<object>();
+  let seen: Set<object> | undefined;
+  let walked = 0;
   const pending: object[] = [value as object];
   while (pending.length > 0) {
     const node = pending.pop()! as Record<string, unknown>;
-    if (seen.has(node)) continue;
-    seen.add(node);
-    for (const key of Object.keys(node)) {
+    if (seen) {
+      if (seen.has(node)) continue;
+      seen.add(node);
+    } else if (++walked > walkWithoutMemory) seen = new Set([node]);
+    for (const key in node) {
       const v = node[key];
       if (typeof v === 'string') node[key] = share(v);
       else if (v !== null && typeof v === 'object') pending.push(v);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lint } from '../src/api.js';
 import { discover } from '../src/discover/discover.js';
 import { Pool } from '../src/engine/pool.js';
-import { chunksOf, concatenated, confined, parseFrontEnds, runFrontEnd, WORKER, type FrontEndInputs, type FrontEndTask } from '../src/front-ends.js';
+import { chunksOf, concatenated, confined, parseFrontEnds, runFrontEnd, sharingStrings, WORKER, type FrontEndInputs, type FrontEndTask } from '../src/front-ends.js';
 import type { FrontEndResult } from '../src/parsers/types.js';
 import { UNRESTRICTED } from '../src/util/scan-root.js';
 
@@ -137,6 +137,19 @@ describe('front ends in worker threads', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('share the strings of every part of a copied answer, through shared objects and cycles, and leave long texts alone', () => {
+    const span = { file: 'stack.yaml', path: 'Resources.Web' };
+    const answer = { values: [{ k: 'known', v: 'sg-1', at: span }, { k: 'known', v: 'sg-2', at: span }], text: 'x'.repeat(300) };
+    const looped: Record<string, unknown> = { name: 'loop' };
+    looped.self = looped;
+    const strings = new Map<string, string>();
+    // Past two objects the walk remembers where it has been, so the cycle ends it.
+    const shared = sharingStrings({ ...answer, looped }, strings, 2);
+    expect([...strings.keys()].sort()).toEqual(['Resources.Web', 'known', 'loop', 'sg-1', 'sg-2', 'stack.yaml']);
+    expect(shared.values.map((v) => v.v)).toEqual(['sg-1', 'sg-2']);
+    expect(shared.text).toHaveLength(300);
   });
 
   it('refuses a number of jobs that is not a whole number from 1', async () => {

@@ -1,5 +1,6 @@
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isDigit, JsonLexer, LOWER_F, LOWER_N, LOWER_T, MAX_JSON_DEPTH, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-lexer.js';
+import { detachedSlice } from '../../util/strings.js';
 
 export { MAX_JSON_DEPTH };
 
@@ -162,7 +163,7 @@ class JsonParser extends JsonLexer {
     const start = this.i;
     if (!this.string()) return null;
     const text = this.text;
-    return scalar(this.escaped ? (JSON.parse(text.slice(start, this.i)) as string) : text.slice(start + 1, this.i - 1), start, this.i);
+    return scalar(this.escaped ? (JSON.parse(text.slice(start, this.i)) as string) : detachedSlice(text, start + 1, this.i - 1), start, this.i);
   }
 }
 
