@@ -12,6 +12,7 @@ export default defineRule({
   securitySeverity: 1.0,
   tags: ['hygiene', 'quota'],
   practice: 3,
+  wholeRun: true,
   options: noOptions,
   messages: {
     unattached: 'Group `{group}` is not attached to anything, and nothing in the analyzed configuration references or exports it',

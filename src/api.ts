@@ -1,29 +1,29 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { absolutePaths, checkModel, concatenatedChecks, modelCounts, settingsOf, type RuleSetup, type RuleTaskSettings } from './check-model.js';
 import { BUILTIN_RULES } from './engine/builtins.js';
-import { ConfigError, findConfig, readConfig, type LoadedConfig } from './config/load.js';
-import { matchesGlobs, RuleResolver, type CliRuleInputs, type FileSettings } from './config/resolve.js';
+import { ConfigError } from './config/load.js';
+import { matchesGlobs, RuleResolver, type CliRuleInputs } from './config/resolve.js';
+import { ConfigSource } from './config/source.js';
 import { discover, kindOf } from './discover/discover.js';
-import { parseFrontEnds } from './front-ends.js';
+import { checkFrontEnds, frontEndLanes, parseFrontEnds, type FrontEndInputs } from './front-ends.js';
 import type { LevelSetting, RuleModule } from './engine/define-rule.js';
-import type { Finding, Result, RunError, Stats } from './engine/result.js';
+import type { Result, RunError, Stats } from './engine/result.js';
 import type { OnlinePass } from './engine/online/pass.js';
 import { admitOnlineConfig, onlineSettings, type OnlineOptions } from './engine/online/settings.js';
 import type { PluginSpec } from './engine/plugins.js';
-import { runRules } from './engine/run.js';
-import { isExpired, type Suppression } from './engine/suppress.js';
+import { compareFindings } from './engine/run.js';
 import { todayUtc } from './engine/directive.js';
 import { link } from './model/link.js';
-import type { Facts, Model } from './model/types.js';
+import type { Model } from './model/types.js';
 import type { Unresolved } from './model/value.js';
 import { mayBeCdkSource } from './parsers/cdk/app.js';
 import { oneCopyPerApp, type OneCopy } from './parsers/cdk/synthesized.js';
 import { readTextWhenAsked } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
-import type { ParsedFile } from './parsers/types.js';
-import { RULES } from '../rules/index.js';
+import type { FrontEndResult, ParsedFile } from './parsers/types.js';
 import type { PresetName } from '../rules/presets.js';
-import { memoized } from './util/maps.js';
+import { fullRegistry } from './registry.js';
 import { displayPath, posixRelative } from './util/paths.js';
 import { OUTSIDE_SCAN_ROOT, ScanRoot } from './util/scan-root.js';
 
@@ -68,10 +68,7 @@ export interface LintOptions {
   overlay?: Readonly<Record<string, string>>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function fullRegistry(extra: RuleModule<any>[] = []): RuleModule<any>[] {
-  return [...BUILTIN_RULES, ...RULES, ...extra];
-}
+export { fullRegistry };
 
 /** What a run reads: the files selected by paths, globs and configs, and where each file's config comes from. */
 interface Inputs {
@@ -98,8 +95,8 @@ export interface Analysis {
  */
 export async function analyze(paths: string[], options: LintOptions = {}): Promise<Analysis> {
   const inputs = selectInputs(paths, options);
-  const read = await readModel(inputs, options);
-  return { model: read.model, files: read.files, errors: inputs.errors, reportable: read.reportable };
+  const reading = await frontEndInputs(inputs, options);
+  return readModel(inputs, reading, await parseFrontEnds(reading.frontEnds));
 }
 
 function selectInputs(paths: string[], options: LintOptions): Inputs {
@@ -158,10 +155,30 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const resolver = new RuleResolver(registry, cli);
   configs.check(resolver);
 
-  const { model, files, reportable, absOf } = await readModel(inputs, options);
   const today = options.today ?? todayUtc();
-  // Asked once per rule and file, and once per finding: each file's answers are worked out once.
-  const settingsFor = memoized((file: string): FileSettings => configs.settings(resolver, absOf.get(file) ?? resolve(cwd, file)));
+  const strictSuppressions = Boolean(options.strictSuppressions);
+  const setup: RuleSetup = { cwd, scope, configs, resolver, registry, today, strictSuppressions };
+  const reading = await frontEndInputs(inputs, options);
+  // With several threads, each checks the models of the tasks it parsed, unless something needs the whole model (the
+  // online pass, a rule that relates deployment units) or rules that only the main thread has (plugins, or a registry
+  // handed to the API). A file the selection did not name may have a config of its own that turns such a rule on: the
+  // run is then done again over the whole model.
+  const wholeRunRules = registry.filter((r) => r.wholeRun).map((r) => r.id);
+  const needsWholeModel = (abs: string) => wholeRunRules.some((id) => (configs.settings(resolver, abs).rules.get(id)?.level ?? 'off') !== 'off');
+  if (!online && plugins.length === 0 && !options.registry && frontEndLanes(reading.frontEnds) > 1 && !inputs.selected.some((f) => needsWholeModel(f.abs))) {
+    const settings: RuleTaskSettings = { ...(options.configFile ? { configFile: options.configFile } : {}), cli: { ...cli, withoutPlugins: [...cli.withoutPlugins!] }, today, strictSuppressions };
+    const checked = concatenatedChecks(await checkFrontEnds(reading.frontEnds, settings));
+    if (!checked.files.some((f) => needsWholeModel(resolve(cwd, f.path)))) {
+      const { files, reportable } = filesRead(inputs, reading, checked);
+      errors.push(...checked.errors);
+      const findings = checked.findings.filter((f) => reportable.has(f.at.file)).sort(compareFindings);
+      const unresolved = checked.unresolved.filter((v) => reportable.has(v.at.file));
+      return { findings, errors, stats: stats(checked, files, unresolved, started), files, rules: registry };
+    }
+  }
+
+  const { model, files, reportable } = readModel(inputs, reading, await parseFrontEnds(reading.frontEnds));
+  const settingsFor = settingsOf(setup, absolutePaths(files, cwd));
   // Only addresses in reported files for which an online rule is on may leave the machine.
   const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
   const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
@@ -171,29 +188,25 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     pass = await runOnlinePass(model, online, wanted, options.online?.runtime);
   }
   if (pass) errors.push(...pass.errors);
-  const run = runRules({
-    model,
-    files,
-    registry,
-    settingsFor,
-    today,
-    repoPath: memoized((file: string) => scope.repositoryRelative(resolve(cwd, file), file)),
-    ...(pass?.lookup ? { online: pass.lookup } : {}),
-    externalSuppression: (f) => configs.ignoreFor(f, absOf.get(f.at.file) ?? resolve(cwd, f.at.file), today),
-    peerSuppressions: memoized((file: string) => configs.forFile(absOf.get(file) ?? resolve(cwd, file)).config.suppressions?.peers !== false),
-    strictSuppressions: Boolean(options.strictSuppressions),
-  });
+  const run = checkModel(model, files, setup, settingsFor, pass?.lookup);
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
   const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
-  return { findings, errors, stats: stats(model, files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
+  return { findings, errors, stats: stats(modelCounts(model), files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
 }
 
-/** Parses the selected files with every front end and links their facts into one model. */
-async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis & { absOf: Map<string, string> }> {
+/** What the front ends are handed, and what tells the files read to follow references from those asked about. */
+interface Reading {
+  frontEnds: FrontEndInputs;
+  /** The Terraform module directories of the selected files, with their Terraform files. */
+  moduleDirs: Map<string, string[]>;
+  planDir: string | undefined;
+  overlay: Record<string, string> | undefined;
+}
+
+/** The selected files as the front ends' inputs: Terraform module directories with their variables, templates, CDK apps, exports. */
+async function frontEndInputs(inputs: Inputs, options: LintOptions): Promise<Reading> {
   const { cwd, scope, configs, selected, errors, trustNote } = inputs;
-  const facts: Facts[] = [];
-  const files: ParsedFile[] = [];
   const moduleDirs = new Map<string, string[]>();
   for (const f of selected) {
     if (f.kind !== 'terraform' && !(f.kind === 'terraform-vars' && f.explicit)) continue;
@@ -230,7 +243,7 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
   const exports = selected.filter((f) => f.kind === 'aws-export').map((f) => f.abs);
   const bytes = new Map(selected.map((f) => [f.abs, f.bytes]));
   const parameters = copies.cloudformation.length > 0 ? await cloudFormationParameters(configs, options, cwd) : {};
-  const parsed = await parseFrontEnds({
+  const frontEnds: FrontEndInputs = {
     cwd,
     scope,
     ...(terraformDirs.length > 0 ? { terraform: { dirs: terraformDirs, ...(planDir ? { plan } : {}) } } : {}),
@@ -240,24 +253,38 @@ async function readModel(inputs: Inputs, options: LintOptions): Promise<Analysis
     bytes: (abs) => bytes.get(abs) ?? 0,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(overlay ? { overlay } : {}),
-  });
-  for (const result of parsed) {
-    facts.push(result.facts);
+  };
+  return { frontEnds, moduleDirs, planDir, overlay };
+}
+
+/** Links the front ends' facts into one model. */
+function readModel(inputs: Inputs, reading: Reading, parsed: FrontEndResult[]): Analysis {
+  const { files, reportable } = filesRead(inputs, reading, ...parsed);
+  return { model: link(parsed.map((p) => p.facts)), files, errors: inputs.errors, reportable };
+}
+
+/**
+ * The files the front ends read, whose texts left out are read again when asked for, and those of them whose findings
+ * are reported: the files the paths and globs asked about, and the files their findings reach (nested stacks, modules).
+ */
+function filesRead(inputs: Inputs, reading: Reading, ...results: { files: ParsedFile[]; textsLeftOut?: number[] }[]): { files: ParsedFile[]; reportable: Set<string> } {
+  const { cwd, scope, selected } = inputs;
+  const { moduleDirs, planDir, overlay } = reading;
+  const files: ParsedFile[] = [];
+  for (const result of results) {
     for (const i of result.textsLeftOut ?? []) {
       const file = result.files[i]!;
       readTextWhenAsked(file, resolve(cwd, file.path), scope, overlay);
     }
     files.push(...result.files);
   }
-
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
   // Nested stacks, and modules reached only through calls, are reported where their findings are, with the call chain.
   const reachedOnlyByCalls = (abs: string) => !moduleDirs.has(dirname(abs)) || dirname(abs) === planDir;
   for (const f of files) if (f.format === 'cloudformation' || (f.format === 'terraform' && reachedOnlyByCalls(resolve(cwd, f.path)))) reportable.add(f.path);
   // A .tfvars file named on its own (a pre-commit hook passes just the changed files) stands for the module it sets values in.
   for (const f of selected) if (f.kind === 'terraform-vars' && f.explicit) for (const tf of moduleDirs.get(dirname(f.abs)) ?? []) reportable.add(displayPath(cwd, tf));
-  const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
-  return { model: link(facts), files, errors, reportable, absOf };
+  return { files, reportable };
 }
 
 /** Plugins run through ajv's schema compiler: only runs that load some pay for loading it. */
@@ -299,100 +326,22 @@ function siblingsOf(dir: string): string[] {
   }
 }
 
-function stats(model: ReturnType<typeof link>, files: ParsedFile[], values: Unresolved[], started: number): Stats {
+function stats(counts: { groups: number; rules: number }, files: ParsedFile[], values: Unresolved[], started: number): Stats {
   const byFormat: Stats['byFormat'] = { terraform: 0, cloudformation: 0, cdk: 0, aws: 0 };
   for (const f of files) byFormat[f.format]++;
-  const unresolvedByReason: Record<string, number> = {};
-  for (const v of values) unresolvedByReason[v.why] = (unresolvedByReason[v.why] ?? 0) + 1;
+  const byReason = new Map<string, number>();
+  for (const v of values) byReason.set(v.why, (byReason.get(v.why) ?? 0) + 1);
+  // Most frequent first: the order does not depend on how the run was divided between threads.
+  const unresolvedByReason = Object.fromEntries([...byReason].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
   return {
     files: files.length,
     byFormat,
-    groups: model.groups.size,
-    rules: [...model.rules.values()].filter((r) => !r.implicit).length,
+    groups: counts.groups,
+    rules: counts.rules,
     unresolvedValues: values.length,
     unresolvedByReason,
     durationMs: Math.round(performance.now() - started),
   };
-}
-
-/** Finds, loads and validates the config that applies to each file (the nearest one, or the one given with -c). */
-class ConfigSource {
-  private readonly dirCache = new Map<string, string | null>();
-  private readonly loaded = new Map<string, LoadedConfig>();
-  private readonly none: LoadedConfig;
-  private resolver: RuleResolver | undefined;
-
-  constructor(
-    private readonly cwd: string,
-    private readonly explicit: string | undefined,
-    private readonly scope: ScanRoot,
-  ) {
-    this.none = { file: null, dir: cwd, config: {} };
-    if (explicit) this.load(resolve(cwd, explicit));
-  }
-
-  /** A config the person running sg-lint chose: given with -c and lying outside the scanned tree (not the repository's own). */
-  trusted(file: string): boolean {
-    return this.explicitFile() === file && !this.scope.contains(file);
-  }
-
-  /** The `plugins` of every config loaded so far (the configs of the selected files). */
-  pluginSpecs(): PluginSpec[] {
-    return [...this.loaded.values()].flatMap((l) => (l.config.plugins ?? []).map((spec) => ({ spec, baseDir: l.dir, configFile: l.file ?? '' })));
-  }
-
-  /** The config whose `online` settings apply: of the loaded ones (`-c`, or the analyzed files'), the current directory's, else the first by path. */
-  online(): LoadedConfig | undefined {
-    const withOnline = [...this.loaded.values()].filter((l) => l.config.online).sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : 1));
-    return withOnline.find((l) => l.dir === this.cwd) ?? withOnline[0];
-  }
-
-  /** Validates rule ids and options of every loaded config against the registry (plugins included). */
-  check(resolver: RuleResolver): void {
-    this.resolver = resolver;
-    for (const l of this.loaded.values()) resolver.check(l);
-  }
-
-  forFile(abs: string): LoadedConfig {
-    const file = this.explicit ? resolve(this.cwd, this.explicit) : findConfig(dirname(abs), this.dirCache);
-    return file ? this.load(file) : this.none;
-  }
-
-  settings(resolver: RuleResolver, abs: string): FileSettings {
-    return resolver.forFile(abs, this.forFile(abs));
-  }
-
-  ignoreFor(f: Finding, abs: string, today: string): Suppression | undefined {
-    if (f.ruleId === 'parse-error' || f.ruleId === 'suppression-invalid') return undefined;
-    const loaded = this.forFile(abs);
-    if (!loaded.config.ignore?.length) return undefined;
-    const rel = posixRelative(loaded.dir, abs);
-    for (const entry of loaded.config.ignore) {
-      if (entry.rule !== f.ruleId) continue;
-      if (entry.files && !matchesGlobs(entry.files, rel)) continue;
-      if (entry.resource && entry.resource !== f.resource && entry.resource !== f.group) continue;
-      if (entry.until && isExpired(entry.until, today)) continue;
-      return { kind: 'config', reason: entry.reason, ...(entry.until ? { until: entry.until } : {}) };
-    }
-    return undefined;
-  }
-
-  private explicitFile(): string | undefined {
-    return this.explicit === undefined ? undefined : resolve(this.cwd, this.explicit);
-  }
-
-  private load(file: string): LoadedConfig {
-    let loaded = this.loaded.get(file);
-    if (!loaded) {
-      if (file !== this.explicitFile() && this.scope.leadsOut(file)) {
-        throw new ConfigError(`config ${displayPath(this.cwd, file)} is a symbolic link that ${OUTSIDE_SCAN_ROOT.replace(/^is /, 'leads ')}`, file);
-      }
-      loaded = readConfig(file);
-      this.resolver?.check(loaded);
-      this.loaded.set(file, loaded);
-    }
-    return loaded;
-  }
 }
 
 export { ConfigError };

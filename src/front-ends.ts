@@ -7,12 +7,14 @@ import { Pool, type Outcome } from './engine/pool.js';
 import type { Facts } from './model/types.js';
 import type { SourceOverlay } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
-import { emptyFacts, type FrontEndResult } from './parsers/types.js';
+import { emptyFacts, type FrontEndResult, type ParsedFile } from './parsers/types.js';
+import type { CheckedResult, RuleSetup, RuleTaskSettings } from './check-model.js';
 import { inBundle } from './util/package-files.js';
 import { displayPath } from './util/paths.js';
 import { ScanRoot, type ScanRootSpec } from './util/scan-root.js';
 
-export type FrontEndTask = { cwd: string; scope: ScanRootSpec; overlay?: SourceOverlay } & (
+/** `rules`: the task's model is checked where it is parsed, and its findings come back instead of its facts. */
+export type FrontEndTask = { cwd: string; scope: ScanRootSpec; overlay?: SourceOverlay; rules?: RuleTaskSettings } & (
   | { kind: 'terraform'; dirs: TerraformDir[]; plan?: string }
   | { kind: 'cloudformation'; candidates: string[]; parameters: Record<string, string> }
   | { kind: 'cdk'; candidates: string[] }
@@ -75,30 +77,50 @@ const WORKER_OLD_GENERATION_MB = 2000;
 const MAX_CHUNK_COST = 1_000_000;
 const MIN_CHUNK_COST = 100_000;
 
+/** Threads for a run (the main thread included): `--jobs`, else one per core (at most 4), or 1 for a small run. */
+export function frontEndLanes(inputs: FrontEndInputs): number {
+  if (inputs.jobs !== undefined) return inputs.jobs;
+  const cost = frontEndTasks(inputs).reduce((sum, t) => sum + costOf(t, inputs.bytes), 0);
+  return cost < SMALL_RUN_COST ? 1 : Math.min(availableParallelism(), MAX_DEFAULT_LANES);
+}
+
 /** Parses with every front end that has input, in the order Terraform, CloudFormation, CDK, AWS exports. */
-export async function parseFrontEnds(inputs: FrontEndInputs): Promise<FrontEndResult[]> {
-  const tasks = frontEndTasks(inputs);
-  const cost = tasks.reduce((sum, t) => sum + costOf(t, inputs.bytes), 0);
-  const lanes = inputs.jobs ?? (cost < SMALL_RUN_COST ? 1 : Math.min(availableParallelism(), MAX_DEFAULT_LANES));
+export function parseFrontEnds(inputs: FrontEndInputs): Promise<FrontEndResult[]> {
+  return runTasks(frontEndTasks(inputs), inputs, (task) => runFrontEnd(task, inputs.scope), concatenated);
+}
+
+/**
+ * As parseFrontEnds, and each task's model is checked by the thread that parsed it: the rules run on every thread, and
+ * no thread holds the whole run's model. The results are those of checking the whole model, since every deployment
+ * unit lies within one task (CloudFormation chunks are checked for that as when parsing).
+ */
+export function checkFrontEnds(inputs: FrontEndInputs, rules: RuleTaskSettings): Promise<CheckedResult[]> {
+  const setups = new Map<string, RuleSetup>();
+  const tasks = frontEndTasks(inputs).map((task) => ({ ...task, rules }));
+  return runTasks(tasks, inputs, (task) => runTask(task, inputs.scope, setups) as Promise<CheckedResult>, async (results) => (await import('./check-model.js')).concatenatedChecks(results));
+}
+
+async function runTasks<O extends { files: ParsedFile[] }>(tasks: FrontEndTask[], inputs: FrontEndInputs, work: (task: FrontEndTask) => Promise<O>, concat: (results: O[]) => O | Promise<O>): Promise<O[]> {
+  const lanes = frontEndLanes(inputs);
   if (lanes === 1 || tasks.length === 0) {
-    const results: FrontEndResult[] = [];
-    for (const task of tasks) results.push(await runFrontEnd(task, inputs.scope));
+    const results: O[] = [];
+    for (const task of tasks) results.push(await work(task));
     return results;
   }
   const strings = new Map<string, string>();
-  const pool = new Pool<FrontEndTask, FrontEndResult>({
+  const pool = new Pool<FrontEndTask, O>({
     lanes,
     entry: WORKER,
-    inline: (task) => runFrontEnd(task, inputs.scope),
+    inline: work,
     received: (result) => sharingStrings(result, strings),
     // Never more than the main thread may hold (a smaller --max-old-space-size is kept).
     resourceLimits: { maxOldGenerationSizeMb: Math.min(WORKER_OLD_GENERATION_MB, Math.floor(getHeapStatistics().heap_size_limit / 1048576)) },
   });
   const outcomes = tasks.map((task) =>
-    task.kind === 'cloudformation' ? submitInChunks(pool, task, inputs.bytes, chunkCost(costOf(task, inputs.bytes), lanes)) : pool.submit(task, costOf(task, inputs.bytes)).outcome,
+    task.kind === 'cloudformation' ? submitInChunks(pool, task, inputs.bytes, chunkCost(costOf(task, inputs.bytes), lanes), concat) : pool.submit(task, costOf(task, inputs.bytes)).outcome,
   );
   await pool.run();
-  const results: FrontEndResult[] = [];
+  const results: O[] = [];
   for (const outcome of outcomes) {
     const settled = await outcome;
     if (!settled.ok) throw settled.error;
@@ -113,10 +135,23 @@ export async function runFrontEnd(task: FrontEndTask, scope: ScanRoot): Promise<
 }
 
 /**
+ * A task as a worker or the main thread does it: parsed, or parsed and checked (`setups` keeps each thread's rule setup
+ * of the run, so that configs are read once per thread).
+ */
+export async function runTask(task: FrontEndTask, scope: ScanRoot, setups: Map<string, RuleSetup>): Promise<FrontEndResult | CheckedResult> {
+  if (!task.rules) return runFrontEnd(task, scope);
+  const { checkResult, ruleSetup } = await import('./check-model.js');
+  const key = JSON.stringify(task.rules);
+  let setup = setups.get(key);
+  if (!setup) setups.set(key, (setup = ruleSetup(task.rules, task.cwd, scope)));
+  return withoutSpareTexts(checkResult(await parseWith(task, scope), setup));
+}
+
+/**
  * Texts are kept for the comments a directive may be in; the others are left out (read again for a code frame): the
  * texts of a large repository weigh as much as a good part of its model, and a worker would copy them all over.
  */
-function withoutSpareTexts(result: FrontEndResult): FrontEndResult {
+function withoutSpareTexts<R extends { files: ParsedFile[] }>(result: R): R & { textsLeftOut: number[] } {
   const textsLeftOut: number[] = [];
   result.files.forEach((file, i) => {
     if (file.comments.length > 0 || file.text === '') return;
@@ -175,16 +210,17 @@ function chunkCost(total: number, lanes: number): number {
  * template of another chunk or outside all of them (see confined()). If one did, or a chunk failed, the chunks are
  * dropped and all templates are parsed as one task.
  */
-function submitInChunks(
-  pool: Pool<FrontEndTask, FrontEndResult>,
+function submitInChunks<O extends { files: ParsedFile[] }>(
+  pool: Pool<FrontEndTask, O>,
   task: Extract<FrontEndTask, { kind: 'cloudformation' }>,
   bytes: (abs: string) => number,
   target: number,
-): Promise<Outcome<FrontEndResult>> {
+  concat: (results: O[]) => O | Promise<O>,
+): Promise<Outcome<O>> {
   const chunks = chunksOf([...task.candidates].sort(), bytes, target);
   if (chunks.length <= 1) return pool.submit(task, costOf(task, bytes)).outcome;
   const parts = chunks.map((candidates) => ({ candidates, handle: pool.submit({ ...task, candidates }, costOf({ ...task, candidates }, bytes)) }));
-  let whole: Promise<Outcome<FrontEndResult>> | undefined;
+  let whole: Promise<Outcome<O>> | undefined;
   const asOneTask = () => {
     if (whole) return;
     for (const part of parts) part.handle.cancel();
@@ -196,7 +232,7 @@ function submitInChunks(
       return outcome;
     }),
   );
-  return Promise.all(checked).then((outcomes) => whole ?? { ok: true, value: concatenated(outcomes.map((o) => (o as { value: FrontEndResult }).value)) });
+  return Promise.all(checked).then(async (outcomes) => whole ?? { ok: true, value: await concat(outcomes.map((o) => (o as { value: O }).value)) });
 }
 
 /**
@@ -226,7 +262,7 @@ export function chunksOf(sorted: string[], bytes: (abs: string) => number, targe
  * sorted order, and adds a file while doing so; any other file it adds comes from a nested stack it followed (outside
  * the chunk, or read a second time), and so does anything the chunk's templates took from another chunk.
  */
-export function confined(result: FrontEndResult, candidates: string[], cwd: string): boolean {
+export function confined(result: { files: ParsedFile[] }, candidates: string[], cwd: string): boolean {
   const position = new Map(candidates.map((abs, i) => [displayPath(cwd, abs), i]));
   let previous = -1;
   for (const file of result.files) {
@@ -241,13 +277,18 @@ export function concatenated(results: FrontEndResult[]): FrontEndResult {
   const facts: Facts = emptyFacts();
   const keys = Object.keys(facts) as (keyof Facts)[];
   for (const r of results) for (const key of keys) for (const item of r.facts[key]) (facts[key] as unknown[]).push(item);
+  return { facts, ...concatenatedFiles(results) };
+}
+
+/** The files of several results as one list, with the indices of the texts left out shifted to match. */
+export function concatenatedFiles(results: { files: ParsedFile[]; textsLeftOut?: number[] }[]): { files: ParsedFile[]; textsLeftOut: number[] } {
   const textsLeftOut: number[] = [];
   let offset = 0;
   for (const r of results) {
     for (const i of r.textsLeftOut ?? []) textsLeftOut.push(offset + i);
     offset += r.files.length;
   }
-  return { facts, files: results.flatMap((r) => r.files), textsLeftOut };
+  return { files: results.flatMap((r) => r.files), textsLeftOut };
 }
 
 /** Strings longer than this (a file's text) are left as they are: they are seldom repeated, and costly to look up. */

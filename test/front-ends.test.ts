@@ -8,6 +8,7 @@ import { Pool } from '../src/engine/pool.js';
 import { chunksOf, concatenated, confined, parseFrontEnds, runFrontEnd, sharingStrings, WORKER, type FrontEndInputs, type FrontEndTask } from '../src/front-ends.js';
 import type { FrontEndResult } from '../src/parsers/types.js';
 import { UNRESTRICTED } from '../src/util/scan-root.js';
+import { workspace } from './helpers/workspace.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'fixtures');
@@ -112,6 +113,21 @@ describe('front ends in worker threads', () => {
     const two = await lint([FIXTURES], { cwd: FIXTURES, jobs: 2, today: '2026-01-01' });
     const comparable = (r: typeof one) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
     expect(comparable(two)).toStrictEqual(comparable(one));
+  });
+
+  it('lint() checks the whole model when a rule that relates deployment units is on for a file only a call reaches', { timeout: 120_000 }, async () => {
+    const group = (id: string, name: string) => `  ${id}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupName: ${name}\n      GroupDescription: ${name}\n`;
+    const dir = workspace({
+      '.sg-lint.yml': 'overrides:\n  - files: ["parent/nested/**"]\n    rules:\n      group-unattached: note\n',
+      'parent/stack.yaml': 'Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./nested/child.yaml\n',
+      'parent/nested/child.yaml': `Resources:\n${group('Lonely', 'lonely')}${group('Shared', 'shared')}`,
+      // Another deployment unit, read by another front end (another thread's task), names one of them.
+      'other/main.tf': 'resource "aws_instance" "host" {\n  ami             = "ami-12345678"\n  security_groups = ["shared"]\n}\n',
+    });
+    const runs = await Promise.all([1, 2].map((jobs) => lint(['.'], { cwd: dir, jobs, exclude: ['parent/nested/**'], today: '2026-01-01' })));
+    const unattached = runs.map((r) => r.findings.filter((f) => f.ruleId === 'group-unattached').map((f) => f.resource));
+    expect(unattached[0]).toEqual(['Lonely']);
+    expect(unattached[1]).toEqual(unattached[0]);
   });
 
   it('leave out the texts no comment needs; lint() reads them again from the source (or the overlay) when asked', async () => {

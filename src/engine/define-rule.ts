@@ -81,6 +81,11 @@ interface RuleMeta<O> {
   exclusive?: 'world-exposure';
   /** Which RULES.md practice (1-6) the rule comes from. */
   practice: number;
+  /**
+   * The rule relates deployment units to each other (a group used by name from another root), so it needs the whole
+   * run's model: while it is on, the rules run once over the whole model rather than on each thread's share of it.
+   */
+  wholeRun?: true;
   options: RuleOptionsSpec<O>;
   messages: Record<string, string>;
 }
