@@ -59,7 +59,7 @@ export interface LintOptions {
   allowPlugins?: boolean;
   /** `--allow-outside`: read files outside the scan root (the git top level of the scanned paths) that the scanned files point at. */
   allowOutside?: boolean;
-  /** `--jobs`: threads that parse, the main thread included (1: no worker thread); by default one per core (at most 4), or 1 for a small run. */
+  /** `--jobs`: threads that parse and check, the main thread included (1: no worker thread); by default one per core (at most 4), or 1 for a small run. */
   jobs?: number;
   /**
    * Texts to read instead of the files on disk (path, absolute or relative to `cwd` → text): an editor's unsaved

@@ -62,7 +62,7 @@ Online pass (IP reputation; nothing touches the network without --online):
       --cache-dir <dir>         online-pass cache (default: $XDG_CACHE_HOME/sg-lint or ~/.cache/sg-lint)
       --no-cache                neither read nor write the online-pass cache
 Performance:
-      --jobs <n>                threads that parse files, this one included: 1 means no worker thread
+      --jobs <n>                threads that parse and check files, this one included: 1 means no worker thread
                                 (default: one per core, at most 4; 1 for a small run)
 Set up a repository:
       --init [dir]              write a .sg-lint.yml for the formats found in dir (default .), a GitHub workflow
