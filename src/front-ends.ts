@@ -7,7 +7,9 @@ import { Pool, type Outcome } from './engine/pool.js';
 import type { Facts } from './model/types.js';
 import type { SourceOverlay } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
-import { emptyFacts, type FrontEndResult, type ParsedFile } from './parsers/types.js';
+import { emptyFacts, type FrontEndResult, type ParsedFile, type SourceComment } from './parsers/types.js';
+import { isDirective } from './engine/directive.js';
+import { parsePeerComment } from './engine/peers/comments.js';
 import type { CheckedResult, RuleSetup, RuleTaskSettings } from './check-model.js';
 import { inBundle } from './util/package-files.js';
 import { displayPath } from './util/paths.js';
@@ -148,17 +150,28 @@ export async function runTask(task: FrontEndTask, scope: ScanRoot, setups: Map<s
 }
 
 /**
- * Texts are kept for the comments a directive may be in; the others are left out (read again for a code frame): the
- * texts of a large repository weigh as much as a good part of its model, and a worker would copy them all over.
+ * A file's text, comments and constructs are kept only when one of its comments may be a suppression (sg-lint's or
+ * another scanner's): the directives need them, and nothing else after parsing does. A text left out is read again
+ * for a code frame. The texts and constructs of a large repository weigh as much as a good part of its model, and a
+ * worker would copy them all over.
  */
 function withoutSpareTexts<R extends { files: ParsedFile[] }>(result: R): R & { textsLeftOut: number[] } {
   const textsLeftOut: number[] = [];
   result.files.forEach((file, i) => {
-    if (file.comments.length > 0 || file.text === '') return;
+    if (file.comments.some(maySuppress)) return;
+    file.comments = [];
+    file.constructs = [];
+    delete file.resources;
+    if (file.text === '') return;
     file.text = '';
     textsLeftOut.push(i);
   });
   return { ...result, textsLeftOut };
+}
+
+/** Whether a comment may be a suppression, sg-lint's (valid or not) or another scanner's, or stands for one (a Metadata entry). */
+function maySuppress(comment: SourceComment): boolean {
+  return comment.scope !== undefined || comment.invalid !== undefined || isDirective(comment.text) || parsePeerComment(comment.text).length > 0;
 }
 
 async function parseWith(task: FrontEndTask, scope: ScanRoot): Promise<FrontEndResult> {

@@ -130,23 +130,31 @@ describe('front ends in worker threads', () => {
     expect(unattached[1]).toEqual(unattached[0]);
   });
 
-  it('leave out the texts no comment needs; lint() reads them again from the source (or the overlay) when asked', async () => {
+  it('leave out the texts, comments and constructs no suppression needs; lint() reads texts again from the source (or the overlay) when asked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-texts-'));
     try {
       const group = (name: string) => `resource "aws_security_group" "${name}" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n`;
       writeFileSync(join(dir, 'plain.tf'), '\ufeff' + group('plain'));
       writeFileSync(join(dir, 'commented.tf'), `# owned by the platform team\n${group('commented')}`);
+      writeFileSync(join(dir, 'suppressed.tf'), `# sg-lint-ignore ingress-world-admin-port -- bastion\n${group('suppressed')}`);
+      writeFileSync(join(dir, 'skipped.tf'), `${group('skipped')}# tfsec:ignore:aws-ec2-no-public-ingress-sgr\n`);
       const task: FrontEndTask = { kind: 'terraform', cwd: dir, scope: UNRESTRICTED.toSpec(), dirs: inputsFor(dir).terraform!.dirs };
       const parsed = await runFrontEnd(task, UNRESTRICTED);
       const byPath = new Map(parsed.files.map((f, i) => [f.path, { f, i }]));
-      expect(byPath.get('plain.tf')!.f.text).toBe('');
-      expect(parsed.textsLeftOut).toEqual([byPath.get('plain.tf')!.i]);
-      expect(byPath.get('commented.tf')!.f.text).toMatch(/^# owned by the platform team\n/);
+      for (const path of ['plain.tf', 'commented.tf']) {
+        const { f } = byPath.get(path)!;
+        expect([f.text, f.comments, f.constructs, f.resources], path).toEqual(['', [], [], undefined]);
+      }
+      expect(parsed.textsLeftOut).toEqual(['commented.tf', 'plain.tf'].map((p) => byPath.get(p)!.i).sort());
+      expect(byPath.get('suppressed.tf')!.f.text).toMatch(/^# sg-lint-ignore /);
+      expect(byPath.get('skipped.tf')!.f.comments).toHaveLength(1);
+      expect(byPath.get('skipped.tf')!.f.constructs.length).toBeGreaterThan(0);
 
       const textOf = (r: Awaited<ReturnType<typeof lint>>, path: string) => r.files.find((f) => f.path === path)!.text;
       const fromDisk = await lint([dir], { cwd: dir, jobs: 1 });
       expect(textOf(fromDisk, 'plain.tf')).toBe(group('plain'));
       expect(fromDisk.findings.some((f) => f.at.file === 'plain.tf')).toBe(true);
+      expect(fromDisk.findings.find((f) => f.at.file === 'suppressed.tf' && f.ruleId === 'ingress-world-admin-port')?.suppressed?.kind).toBe('inline');
       const edited = `\n${group('plain')}\n`;
       const fromEditor = await lint([dir], { cwd: dir, jobs: 1, overlay: { 'plain.tf': edited } });
       expect(textOf(fromEditor, 'plain.tf')).toBe(edited);

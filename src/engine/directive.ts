@@ -32,16 +32,20 @@ const UNTIL_TOKEN = /(?:^|\s)until=/;
 const quote = (xs: readonly string[]): string => xs.map((x) => `'${x}'`).join(', ');
 const plural = (xs: readonly unknown[]): string => (xs.length > 1 ? 's' : '');
 
+/** Whether a comment's inner text is a directive, valid or not: the keyword, then whitespace or the end (not `sg-lint-ignored`, `sg-lint-ignore-next-line`). */
+export function isDirective(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.startsWith(KEYWORD) && (trimmed.length === KEYWORD.length || /^\s/.test(trimmed.slice(KEYWORD.length)));
+}
+
 /**
  * Parses one comment's inner text. Returns null when the text is not a directive (it does not start with the
  * `sg-lint-ignore` keyword followed by whitespace or the end), otherwise a valid directive or an invalid one with a
  * human-readable message (reported as `suppression-invalid`). The first problem found is reported.
  */
 export function parseDirective(text: string, opts: ParseOptions): DirectiveResult | null {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith(KEYWORD)) return null;
-  const body = trimmed.slice(KEYWORD.length);
-  if (body !== '' && !/^\s/.test(body)) return null; // sg-lint-ignored, sg-lint-ignore-next-line, …
+  if (!isDirective(text)) return null;
+  const body = text.trim().slice(KEYWORD.length);
 
   const sep = SEPARATOR.exec(body);
   const head = sep ? body.slice(0, sep.index) : body;

@@ -36,7 +36,11 @@ export interface PeerMark {
   scope: Range;
 }
 
-/** What every front end hands the engine about each file it read. */
+/**
+ * What every front end hands the engine about each file it read. Once parsed, a file none of whose comments may be a
+ * suppression keeps no text (it is read again when asked for), comments, constructs or resources: only directives
+ * need them.
+ */
 export interface ParsedFile {
   path: string;
   format: SourceFormat;
