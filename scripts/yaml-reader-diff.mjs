@@ -1,10 +1,10 @@
-// node scripts/yaml-reader-diff.mjs [--mutations N] [--seed S] DIR...: checks the fast CloudFormation YAML reader
+// node scripts/yaml-reader-diff.mjs [--mutations N] [--synthetic N] [--seed S] [--dump DIR] DIR...: checks the fast CloudFormation YAML reader
 // against `yaml` (run `npm run build` first). For every .yaml/.yml/.template file under each DIR, and for N seeded
 // mutations of those files in all, both readers parse the text; wherever the fast reader accepts it, the two node trees
 // (classes, values, types, tags, formats, source ranges, key order), the comment lists and the line starts must be
-// identical. Prints, per DIR and for the mutations, how many texts the fast reader accepted and how many it left to
+// identical (--dump writes the texts that are not to DIR). Prints, per DIR and for the mutations, how many texts the fast reader accepted and how many it left to
 // `yaml`, and the first differences; exits 1 if there was any.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 
@@ -112,6 +112,46 @@ const MUTATIONS = {
   'block-scalar-tail': (r, t) => `${t.replace(/\s*$/, '\n')}Tail${r.int(0, 99)}: ${r.pick(['|', '|-', '|+', '>', '>-', '>+', '|2', '>1-'])}\n${r.pick(['  a\n  b\n', '   a\n\n  b\n', '  a\n   \n', '  a\n\n\n', '\n  a\n', '  a\n    b\n  c', '  a\n  # not a comment\n# comment\n', '    a\n  b\n'])}${r.pick(['', '\n', '  \n', '# end\n', 'After: 1\n'])}`,
 };
 
+/** Small random documents in the layouts templates use, with blank and comment lines at random indentations. */
+function* synthetic(count, seed) {
+  const scalars = ['x', 'a b', "'q'", "'it''s'", '"d\\"q"', '"u\\u00e9"', '1', '-2', '0.50', '1e3', '0x1f', '0o7', 'true', 'Null', '~', '.inf', '.NaN', 'a:b', 'a #b', 'http://h/p', '!Ref R', '!Sub "${A}"', "!GetAtt 'A.B'", '- x', '[a, !Ref b]', '{k: v, n: [1, 2]}', '[ ]', '{}', '!If [C, {a: 1}, !Ref AWS::NoValue]'];
+  for (let n = 0; n < count; n++) {
+    const r = rng(`${seed}:synthetic:${n}`);
+    const lines = [];
+    const trivia = (indent) => {
+      while (r.chance(0.25)) lines.push(r.chance(0.5) ? ' '.repeat(r.int(0, indent + 4)) : `${' '.repeat(r.int(0, indent + 4))}# c${r.int(0, 9)}`);
+    };
+    const comment = () => (r.chance(0.2) ? `${' '.repeat(r.int(1, 2))}# t` : '');
+    const block = (indent, depth) => {
+      const step = r.int(1, 4);
+      const seq = depth > 0 && r.chance(0.3);
+      for (let k = 0, items = r.int(1, 4); k < items; k++) {
+        trivia(indent);
+        const head = `${' '.repeat(indent)}${seq ? '-' : `k${k}:`}`;
+        const kind = depth < 4 ? r.int(0, 9) : 0;
+        if (kind <= 4) lines.push(`${head} ${r.pick(scalars)}${comment()}`);
+        else if (kind === 5) {
+          lines.push(`${head} ${r.pick(['|', '>', '|-', '>+', '|2', '>-1', '|+'])}${comment()}`);
+          for (let l = r.int(0, 4); l >= 0; l--) lines.push(r.chance(0.2) ? ' '.repeat(r.int(0, indent + 4)) : `${' '.repeat(indent + step + r.int(0, 1))}text ${l}${r.chance(0.1) ? ' # not a comment' : ''}`);
+        } else if (kind === 6) {
+          lines.push(`${head} ${r.pick(['"multi', "'multi", 'plain', '[a,', '{a: 1,'])}`);
+          for (let l = r.int(0, 2); l >= 0; l--) lines.push(r.chance(0.2) ? '' : `${' '.repeat(indent + r.int(0, 3))}line ${l}`);
+          lines.push(`${' '.repeat(indent + r.int(0, 3))}${r.pick(['end"', "end'", 'end', 'b]', 'b: 2}', ']'])}`);
+        } else {
+          lines.push(`${head}${r.chance(0.2) ? ` ${r.pick(['!If', '!Sub', '!Ref'])}` : ''}${comment()}`);
+          trivia(indent);
+          if (r.chance(0.1)) continue;
+          block(seq && r.chance(0.5) ? indent + 2 : indent + r.int(seq ? 1 : 0, 3), depth + 1);
+        }
+      }
+    };
+    if (r.chance(0.3)) lines.push(r.pick(['---', '--- # start', '# head', '%YAML 1.2\n---']));
+    block(0, 0);
+    trivia(0);
+    yield { text: lines.join('\n') + (r.chance(0.8) ? '\n' : ''), label: `synthetic ${n}` };
+  }
+}
+
 function* mutants(texts, count, seed) {
   const names = Object.keys(MUTATIONS);
   for (let i = 0; i < count; i++) {
@@ -147,6 +187,8 @@ async function main() {
   };
   const mutationCount = Number(option('mutations', '3000'));
   const seed = option('seed', 'yaml-reader');
+  const dump = option('dump', null);
+  const syntheticCount = Number(option('synthetic', '0'));
   const { readTemplateYaml, parseYaml } = await import('../dist/src/parsers/cloudformation/document.js');
   let failed = 0;
   const check = (sets) => {
@@ -160,6 +202,7 @@ async function main() {
         if (problems?.length) {
           failed++;
           if (failed <= 20) console.log(`DIFFERENT ${label}\n  ${problems.join('\n  ')}`);
+          if (dump) writeFileSync(join(dump, `different-${failed}.yaml`), text);
         }
       }
       console.log(`${name}: ${accepted} accepted, ${declined} left to yaml`);
@@ -173,6 +216,7 @@ async function main() {
       return [dir, files];
     }),
   );
+  if (syntheticCount > 0) check([[`${syntheticCount} synthetic documents (seed ${seed})`, synthetic(syntheticCount, seed)]]);
   if (mutationCount > 0 && seeds.length > 0) check([[`${mutationCount} mutations (seed ${seed})`, mutants(seeds, mutationCount, seed)]]);
   console.log(failed === 0 ? 'no differences' : `${failed} texts read differently`);
   process.exitCode = failed === 0 ? 0 : 1;

@@ -1,6 +1,6 @@
 import { LineCounter, Scalar, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { MAP, MapKeys, newCollection, newPair, newScalar, SEQ } from './nodes.js';
-import { blockHeader, blockValue, doubleQuoted, resolvePlain, singleQuoted } from './yaml-scalars.js';
+import { blockHeader, blockValue, doubleQuoted, foldLines, resolvePlain, singleQuoted } from './yaml-scalars.js';
 
 export interface FastYaml {
   root: YAMLMap;
@@ -48,6 +48,7 @@ const BANG = 33;
 const QUOTE = 34;
 const HASH = 35;
 const APOSTROPHE = 39;
+const BACKSLASH = 92;
 const COMMA = 44;
 const DASH = 45;
 const COLON = 58;
@@ -212,11 +213,6 @@ class Reader {
     return this.code(i) === DASH && this.blankAt(i + 1);
   }
 
-  /** A block map or sequence starting at the current position, which is at `indent` on its line. */
-  private blockCollection(indent: number): YAMLMap | YAMLSeq {
-    return this.isSeqItem(this.pos) ? this.blockSeq(indent) : this.blockMap(indent);
-  }
-
   private blockMap(indent: number): YAMLMap {
     this.enter();
     const start = this.pos;
@@ -239,8 +235,11 @@ class Reader {
     const start = this.pos;
     const seq = newCollection(SEQ, false) as YAMLSeq;
     let item: Node;
+    let first = true;
     do {
-      item = this.blockValue(indent, true, this.pos + 1);
+      // Comment lines before an item's `-` are its own (and count in its range when it is empty).
+      item = this.blockValue(indent, true, this.pos + 1, !first && this.trailIndent >= 0);
+      first = false;
       seq.items.push(item);
     } while (this.lineIndent === indent && this.isSeqItem(this.pos));
     return this.close(seq, start, item.range![2], indent);
@@ -264,7 +263,7 @@ class Reader {
   /** A block map's key (a one-line plain or quoted scalar) and its colon; leaves `end` after the colon. */
   private key(): Scalar {
     const i = this.pos;
-    const key = this.isQuote(this.code(i)) ? this.quoted(i) : this.plainKey(i);
+    const key = this.isQuote(this.code(i)) ? this.quoted(i, -1) : this.plainKey(i);
     const colon = this.skipSpaces(this.end);
     if (this.code(colon) !== COLON || !this.blankAt(colon + 1) || colon - i > 1024) giveUp();
     this.end = colon + 1;
@@ -273,59 +272,84 @@ class Reader {
 
   private plainKey(i: number): Scalar {
     if (!this.plainStart(i, false)) giveUp();
-    return this.plain(i, this.plainEnd(i, false), null);
+    return this.plain(i, this.plainEnd(i, false, -1), null);
   }
 
   /**
    * The node after a block map's `key:` or a sequence's `-` (ending at `from`), in a collection at `indent`; leaves
-   * the reader at the next line with content. `inSeq`: a map or sequence may start on the item's line.
+   * the reader at the next line with content. `inSeq`: a map or sequence may start on the item's line;
+   * `commentedItem`: comment lines come before the item's `-`.
    */
-  private blockValue(indent: number, inSeq: boolean, from: number): Node {
+  private blockValue(indent: number, inSeq: boolean, from: number, commentedItem = false): Node {
     const emptyAt = this.skipSpaces(from);
-    let i = emptyAt;
     let tag: string | null = null;
-    let propsEnd = from;
+    let i = emptyAt;
     if (this.code(i) === BANG) {
       tag = this.tag(i);
-      propsEnd = i + tag.length;
-      if (this.code(propsEnd) !== SPACE && this.code(propsEnd) !== NEWLINE) giveUp();
-      i = this.skipSpaces(propsEnd);
+      i = this.skipSpaces(i + tag.length);
     }
-    const c = this.code(i);
-    if (i >= this.n || c === NEWLINE || c === HASH) {
-      // Nothing more on this line: a collection on the next lines, or an empty value.
-      this.advance(this.lineEnd(propsEnd), -1);
-      if (this.lineIndent > indent || (!inSeq && this.lineIndent === indent && this.isSeqItem(this.pos))) {
-        const nested = this.blockCollection(this.lineIndent);
-        if (tag) nested.tag = tag;
-        return nested;
-      }
+    if (!this.endsLine(i)) return this.inlineNode(i, indent, tag, inSeq && !tag ? i - this.lineStart : -1, true);
+    // Nothing more on this line: a node on the next lines, or an empty value.
+    const commentsBefore = this.comments.length;
+    this.advance(this.lineEnd(tag ? emptyAt + tag.length : from), -1);
+    if (this.lineIndent > indent || (!inSeq && this.lineIndent === indent && this.isSeqItem(this.pos))) {
+      if (this.isSeqItem(this.pos)) return this.tagged(this.blockSeq(this.lineIndent), tag);
+      const j = this.pos;
+      if (this.code(j) !== BANG) return this.inlineNode(j, indent, tag, this.lineIndent, false);
       if (tag) giveUp();
-      // The blank and comment lines went to the empty value's separator, not to the collection.
-      this.trailIndent = -1;
-      const empty = newScalar(null, [emptyAt, emptyAt, emptyAt]);
-      empty.source = '';
-      empty.type = Scalar.PLAIN;
-      return empty;
+      const own = this.tag(j);
+      const k = this.skipSpaces(j + own.length);
+      if (this.endsLine(k)) giveUp();
+      return this.inlineNode(k, indent, own, -1, false);
     }
+    // An empty value's range takes in the comments after it, by rules not followed here.
+    if (tag || commentedItem || this.comments.length > commentsBefore) giveUp();
+    // The blank lines went to the empty value's separator, not to the collection.
+    this.trailIndent = -1;
+    const empty = newScalar(null, [emptyAt, emptyAt, emptyAt]);
+    empty.source = '';
+    empty.type = Scalar.PLAIN;
+    return empty;
+  }
+
+  private endsLine(i: number): boolean {
+    const c = this.code(i);
+    return i >= this.n || c === NEWLINE || c === HASH;
+  }
+
+  private tagged<T extends Node>(node: T, tag: string | null): T {
+    if (tag) node.tag = tag;
+    return node;
+  }
+
+  /**
+   * A scalar, flow collection or block scalar starting at `i`, in a collection at `indent`. `mapIndent` >= 0: a scalar
+   * followed by `:` is the first key of a block map at that indentation (on the line of a sequence's `-`, or alone
+   * on the line after a key); `onKeyLine`: `i` is on the line of the `key:` or `-` the node belongs to.
+   */
+  private inlineNode(i: number, indent: number, tag: string | null, mapIndent: number, onKeyLine: boolean): Node {
+    const c = this.code(i);
     let node: Node;
     if (c === OPEN_BRACKET || c === OPEN_BRACE) node = this.flow(i, indent);
-    else if (c === PIPE || c === GREATER) return this.blockScalar(i, indent, tag);
-    else if (inSeq && !tag && this.isSeqItem(i)) {
+    else if (c === PIPE || c === GREATER) return onKeyLine ? this.blockScalar(i, indent, tag) : giveUp();
+    else if (onKeyLine && mapIndent >= 0 && this.isSeqItem(i)) {
+      // `- - item`: a sequence on the item's line.
       this.pos = i;
-      return this.blockSeq(i - this.lineStart);
+      return this.blockSeq(mapIndent);
     } else {
-      if (this.isQuote(c)) node = this.quoted(i);
-      else if (this.plainStart(i, false)) node = this.plain(i, this.plainEnd(i, false), tag);
+      // Continuation lines of a scalar are indented deeper than its collection.
+      if (this.isQuote(c)) node = this.quoted(i, indent + 1);
+      else if (this.plainStart(i, false)) node = this.plain(i, this.plainEnd(i, false, indent + 1), tag);
       else return giveUp();
       if (this.code(this.skipSpaces(this.end)) === COLON) {
-        // `- key: value`: a map on the item's line.
-        if (!inSeq || tag) giveUp();
+        // `key: value`, the first pair of a map (its key on one line).
+        const oneLine = this.text.lastIndexOf('\n', this.end - 1) < i;
+        if (mapIndent < 0 || !oneLine) giveUp();
         this.pos = i;
-        return this.blockMap(i - this.lineStart);
+        return this.tagged(this.blockMap(mapIndent), tag);
       }
     }
-    if (tag) node.tag = tag;
+    this.tagged(node, tag);
     node.range![2] = this.advance(this.lineEnd(this.end), indent);
     return node;
   }
@@ -407,8 +431,8 @@ class Reader {
           const value = this.flowItem(this.flowSpace(this.end, indent, level), indent, level);
           i = this.flowSpace(this.end, indent, level);
           // A value in a flow map takes what follows it up to its first line break.
-          const eol = this.text.indexOf('\n', this.end);
-          value.range![2] = eol !== -1 && eol < i ? eol + 1 : i;
+          const eol = this.text.slice(this.end, i).indexOf('\n');
+          value.range![2] = eol === -1 ? i : this.end + eol + 1;
           (coll as YAMLMap).items.push(newPair(key, value));
         } else {
           // An item of a flow sequence takes everything up to the next comma or bracket.
@@ -458,8 +482,8 @@ class Reader {
   private flowKey(i: number): Scalar {
     const c = this.code(i);
     let key: Scalar;
-    if (this.isQuote(c)) key = this.quoted(i);
-    else if (this.plainStart(i, true)) key = this.plain(i, this.plainEnd(i, true), null);
+    if (this.isQuote(c)) key = this.quoted(i, -1);
+    else if (this.plainStart(i, true)) key = this.plain(i, this.plainEnd(i, true, -1), null);
     else return giveUp();
     const colon = this.skipSpaces(this.end);
     if (this.code(colon) !== COLON || !this.blankAt(colon + 1)) giveUp();
@@ -479,8 +503,8 @@ class Reader {
     let node: Node;
     if (c === OPEN_BRACKET || c === OPEN_BRACE) node = this.flow(i, indent, level + 1);
     else {
-      if (this.isQuote(c)) node = this.quoted(i);
-      else if (this.plainStart(i, true)) node = this.plain(i, this.plainEnd(i, true), tag);
+      if (this.isQuote(c)) node = this.quoted(i, -1);
+      else if (this.plainStart(i, true)) node = this.plain(i, this.plainEnd(i, true, -1), tag);
       else return giveUp();
       // `[a: b]` (a pair in a sequence) or `{a: b: c}`.
       if (this.code(this.skipSpaces(this.end)) === COLON) giveUp();
@@ -491,11 +515,12 @@ class Reader {
 
   // ---- scalars
 
+  /** One of the template tags at `i`, followed by a space or a line break. */
   private tag(i: number): string {
     let j = i + 1;
     while (TAG_CHARS.has(this.code(j))) j++;
     const tag = this.text.slice(i, j);
-    if (!this.tags.has(tag)) giveUp();
+    if (!this.tags.has(tag) || (this.code(j) !== SPACE && this.code(j) !== NEWLINE)) giveUp();
     return tag;
   }
 
@@ -503,17 +528,22 @@ class Reader {
     return c === QUOTE || c === APOSTROPHE;
   }
 
-  /** A quoted scalar on one line; leaves `end` after the closing quote. */
-  private quoted(i: number): Scalar {
+  /**
+   * A quoted scalar; leaves `end` after the closing quote. It may go on over lines indented at least `minIndent`
+   * (or blank), where that is not -1.
+   */
+  private quoted(i: number, minIndent: number): Scalar {
     const quote = this.code(i);
     let j = i + 1;
     for (;;) {
       const c = this.code(j);
-      if (j >= this.n || c === NEWLINE) giveUp();
+      if (j >= this.n) giveUp();
       if (c === quote) {
         if (quote === APOSTROPHE && this.code(j + 1) === APOSTROPHE) j += 2;
         else break;
-      } else j += quote === QUOTE && c === 92 /* \ */ ? 2 : 1;
+      } else if (c === NEWLINE) j = this.continuation(j, minIndent) ?? giveUp();
+      else if (quote === QUOTE && c === BACKSLASH) j += this.code(j + 1) === NEWLINE ? 1 : 2;
+      else j++;
     }
     const inner = this.text.slice(i + 1, j);
     const value = quote === QUOTE ? (doubleQuoted(inner) ?? giveUp()) : singleQuoted(inner);
@@ -522,6 +552,16 @@ class Reader {
     node.source = value;
     node.type = quote === QUOTE ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
     return node;
+  }
+
+  /**
+   * For the line break at `nl` inside a scalar: where the next line's text starts if the scalar goes on there (the
+   * line is blank or indented at least `minIndent`), else null.
+   */
+  private continuation(nl: number, minIndent: number): number | null {
+    if (minIndent < 0) return null;
+    const i = this.skipSpaces(nl + 1);
+    return this.code(i) === NEWLINE || (i < this.n && i - nl - 1 >= minIndent) ? i : null;
   }
 
   /** Whether a plain scalar can start at `i` (`-`, `?` and `:` only when not an indicator). */
@@ -536,14 +576,21 @@ class Reader {
   }
 
   /**
-   * Where a one-line plain scalar starting at `i` ends, as `yaml`'s lexer scans it: before `: `, ` #`, the line
-   * break, and in flow collections before a flow indicator; trailing spaces are not part of it.
+   * Where a plain scalar starting at `i` ends, as `yaml`'s lexer scans it: before `: `, ` #`, and in flow collections
+   * before a flow indicator; at the end of its line, or where its continuation lines (indented at least `minIndent`,
+   * or blank) end. Trailing spaces are not part of it.
    */
-  private plainEnd(i: number, inFlow: boolean): number {
+  private plainEnd(i: number, inFlow: boolean, minIndent: number): number {
     let end = i;
     for (let j = i; j < this.n; j++) {
       const c = this.code(j);
-      if (c === NEWLINE) break;
+      if (c === NEWLINE) {
+        const next = this.continuation(j, minIndent);
+        if (next === null) break;
+        // On to the space before the next line's text (where ` #` ends the scalar), or to a blank line's break.
+        j = Math.max(j, next - 2);
+        continue;
+      }
       if (c === COLON) {
         const next = this.code(j + 1);
         if (this.blankAt(j + 1) || (inFlow && isFlowIndicator(next))) break;
@@ -559,7 +606,7 @@ class Reader {
 
   /** The plain scalar `[i, end)`: typed by the core schema unless tagged (a tag keeps it a string). */
   private plain(i: number, end: number, tag: string | null): Scalar {
-    const source = this.text.slice(i, end);
+    const source = foldLines(this.text.slice(i, end));
     if (source === '<<') giveUp();
     let node: Scalar;
     if (tag) node = newScalar(source, [i, end, end]);

@@ -43,40 +43,76 @@ export function resolvePlain(source: string): Resolved {
 
 const ESCAPES: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', '\t': '\t',
 };
 const HEX_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t';
 
-/** The value of a one-line double-quoted scalar, from the text between its quotes (no line break in it). */
+/**
+ * A plain or single-quoted scalar's lines folded: each line break between two lines becomes a space, and n empty
+ * lines become n line breaks; the space around line breaks is dropped.
+ */
+export function foldLines(source: string): string {
+  if (!source.includes('\n')) return source;
+  const lines = source.split('\n');
+  let out = lines[0]!.replace(/[ \t]+$/, '');
+  let sep = ' ';
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i]!.replace(/^[ \t]+|[ \t]+$/g, '');
+    if (line === '') {
+      if (sep === '\n') out += sep;
+      else sep = '\n';
+    } else {
+      out += sep + line;
+      sep = ' ';
+    }
+  }
+  return out + sep + lines[lines.length - 1]!.replace(/^[ \t]*/, '');
+}
+
+/** The value of a double-quoted scalar from the text between its quotes; null for an escape `yaml` rejects. */
 export function doubleQuoted(inner: string): string | null {
-  if (!inner.includes('\\')) return inner;
+  if (!inner.includes('\\') && !inner.includes('\n')) return inner;
   let out = '';
   for (let i = 0; i < inner.length; i++) {
     const c = inner[i]!;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const next = inner[++i] ?? '';
-    const escaped = ESCAPES[next];
-    if (escaped !== undefined) {
-      out += escaped;
-      continue;
-    }
-    const length = HEX_LENGTH[next];
-    if (length === undefined) return null;
-    const hex = inner.substr(i + 1, length);
-    if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) return null;
-    const code = parseInt(hex, 16);
-    if (code > 0x10ffff) return null;
-    out += String.fromCodePoint(code);
-    i += length;
+    if (c === '\n') {
+      // A line break and the blank lines after it fold to a space or to n - 1 line breaks; indentation goes.
+      let fold = '';
+      while (isBlank(inner[i + 1]) || inner[i + 1] === '\n') if (inner[++i] === '\n') fold += '\n';
+      out += fold || ' ';
+    } else if (c === '\\') {
+      const next = inner[++i] ?? '';
+      const escaped = ESCAPES[next];
+      if (escaped !== undefined) out += escaped;
+      else if (next === '\n') {
+        // An escaped line break joins the lines, without the next line's indentation.
+        while (isBlank(inner[i + 1])) i++;
+      } else {
+        const length = HEX_LENGTH[next];
+        if (length === undefined) return null;
+        const hex = inner.substr(i + 1, length);
+        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) return null;
+        const code = parseInt(hex, 16);
+        if (code > 0x10ffff) return null;
+        out += String.fromCodePoint(code);
+        i += length;
+      }
+    } else if (isBlank(c)) {
+      // Spaces before a line break go.
+      const from = i;
+      while (isBlank(inner[i + 1])) i++;
+      if (inner[i + 1] !== '\n') out += inner.slice(from, i + 1);
+    } else out += c;
   }
   return out;
 }
 
-/** The value of a one-line single-quoted scalar, from the text between its quotes. */
-export const singleQuoted = (inner: string): string => (inner.includes("'") ? inner.replace(/''/g, "'") : inner);
+/** The value of a single-quoted scalar, from the text between its quotes. */
+export const singleQuoted = (inner: string): string => {
+  const folded = foldLines(inner);
+  return folded.includes("'") ? folded.replace(/''/g, "'") : folded;
+};
 
 export interface BlockHeader {
   folded: boolean;
