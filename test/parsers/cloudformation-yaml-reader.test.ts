@@ -86,6 +86,15 @@ describe('the fast YAML reader', () => {
     expect([list.tag, list.flow, isSeq(list)]).toEqual(['!Split', undefined, true]);
   });
 
+  it('ends a flow sequence item at the next comma, and a flow map value at its first line break', () => {
+    const text = 'a: [x  # c\n    , y]\nb: {k: v  # c\n    , l: w}\n';
+    const root = read(text);
+    const x = (value(root, 'a') as YAMLSeq).items[0] as Scalar;
+    expect(x.range).toEqual([4, 5, text.indexOf(', y')]);
+    const v = (value(root, 'b') as YAMLMap).items[0]!.value as Scalar;
+    expect(v.range).toEqual([text.indexOf('v '), text.indexOf('v ') + 1, text.indexOf('    , l')]);
+  });
+
   it('gives a value the comment lines indented past its collection, and a collection the comments at its own depth', () => {
     const text = 'a:\n  b: x\n     # deeper: part of x\n  # at b: part of the inner map\nc: 1\n';
     const root = read(text);
