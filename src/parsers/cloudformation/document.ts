@@ -4,6 +4,7 @@ import { distinct, locateOverflow, nestedPast, tooDeeplyNested } from '../guard.
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 import { parseJson } from './json-parser.js';
+import { readYaml, type FastYaml } from './yaml-reader.js';
 
 /** The short-form intrinsic function tags CloudFormation YAML accepts. */
 export const INTRINSIC_TAGS = new Set([
@@ -14,14 +15,20 @@ export const INTRINSIC_TAGS = new Set([
 /** The short forms of the functions a template's `Rules` section may use in its assertions (and nowhere else). */
 export const RULE_FUNCTION_TAGS = new Set(['!Contains', '!EachMemberEquals', '!EachMemberIn', '!RefAll', '!ValueOf', '!ValueOfAll']);
 
+/** The short-form tags a template may use. */
+const TEMPLATE_TAGS: ReadonlySet<string> = new Set([...INTRINSIC_TAGS, ...RULE_FUNCTION_TAGS]);
+
 /** Each intrinsic tag as scalar, sequence and mapping: nodes keep their tag and no warning is raised for them. */
-const CUSTOM_TAGS: Tags = [...INTRINSIC_TAGS, ...RULE_FUNCTION_TAGS].flatMap((tag) => [
+const CUSTOM_TAGS: Tags = [...TEMPLATE_TAGS].flatMap((tag) => [
   { tag, resolve: (v: string) => v },
   { tag, collection: 'seq' as const, resolve: <T>(v: T) => v },
   { tag, collection: 'map' as const, resolve: <T>(v: T) => v },
 ]) as Tags;
 
-interface Parsed {
+/** Reads the text with the fast reader when it can (the template's YAML subset), else null. */
+export const readTemplateYaml = (text: string): FastYaml | null => readYaml(text, TEMPLATE_TAGS);
+
+export interface Parsed {
   doc: Document.Parsed;
   lines: LineCounter;
   /** Offsets and texts of every comment, in order. */
@@ -30,7 +37,7 @@ interface Parsed {
 }
 
 /** One lexing pass: the lexemes go to the parser and on to the composer (uniqueKeys, YAML 1.2); comments are kept on the way. */
-function parseYaml(text: string): Parsed {
+export function parseYaml(text: string): Parsed {
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
   const comments: { offset: number; source: string }[] = [];
@@ -99,7 +106,7 @@ const keyText = (key: unknown): string => (isScalar(key) ? String(key.value) : '
 export interface TemplateDocument {
   path: string;
   text: string;
-  /** The YAML document, which resolves aliases; null for JSON, which has none. */
+  /** The YAML document, which resolves aliases; null for JSON and for YAML the fast reader read, which have none. */
   doc: Document.Parsed | null;
   root: Node | null;
   lines: LineCounter;
@@ -152,6 +159,12 @@ function loadYaml(path: string, source: string, isJson: boolean): LoadResult {
   let text = source;
   const tooDeep = nestedPast(text, MAX_FLOW_NESTING);
   if (tooDeep) return looksLikeCfn(text) ? { kind: 'broken', diagnostics: [tooDeep] } : { kind: 'not-ours' };
+  const fast = isJson ? null : readTemplateYaml(text);
+  if (fast) {
+    // The fast reader accepts only what `yaml` reads without errors or warnings, as one document.
+    if (!isTemplateRoot(fast.root)) return { kind: 'not-ours' };
+    return templateOf({ path, text, doc: null, root: fast.root, lines: fast.lines, comments: yamlComments(text, fast.lines, fast.comments) }, []);
+  }
   let parsed = parseYaml(text);
   if (!isJson && parsed.doc.errors.some((e) => e.code === 'MISSING_CHAR' && /closing .?quote/i.test(e.message))) {
     // CloudFormation (like PyYAML) accepts a quoted scalar whose continuation lines are not indented; YAML 1.2 does not.

@@ -1,4 +1,5 @@
-import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { LineCounter, type Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { MAP, MapKeys, newCollection, newPair, newScalar, SEQ } from './nodes.js';
 import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isDigit, JsonLexer, LOWER_F, LOWER_N, LOWER_T, MAX_JSON_DEPTH, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-lexer.js';
 import { detachedSlice } from '../../util/strings.js';
 
@@ -23,36 +24,8 @@ export function parseJson(text: string): JsonParse {
 interface Open {
   node: YAMLMap | YAMLSeq;
   start: number;
-  /** The keys of a map, once it has enough of them that a linear search for repeats costs more than a set. */
-  keys: Set<unknown> | null;
-}
-
-const KEY_SET_FROM = 8;
-
-/**
- * The yaml package's node classes mark each node in their constructors with Object.defineProperty, the slowest part of
- * building a large tree. These nodes are the same classes' instances (same prototypes, same fields) with the mark on a
- * shared prototype instead, where yaml's isMap/isSeq/isScalar/isPair look it up just the same.
- */
-const NODE_TYPE = Symbol.for('yaml.node.type');
-const marked = <T extends object>(proto: T, type: string): T => Object.create(proto, { [NODE_TYPE]: { value: Symbol.for(type) } }) as T;
-const SCALAR = marked(Scalar.prototype, 'yaml.scalar');
-const PAIR = marked(Pair.prototype, 'yaml.pair');
-const MAP = marked(YAMLMap.prototype, 'yaml.map');
-const SEQ = marked(YAMLSeq.prototype, 'yaml.seq');
-
-function newCollection(proto: YAMLMap | YAMLSeq): YAMLMap | YAMLSeq {
-  const node = Object.create(proto) as YAMLMap | YAMLSeq;
-  node.items = [];
-  node.flow = true;
-  return node;
-}
-
-function newPair(key: Scalar, value: Node): Pair {
-  const pair = Object.create(PAIR) as Pair;
-  pair.key = key;
-  pair.value = value;
-  return pair;
+  /** A map's keys, to find repeats; null for a sequence. */
+  keys: MapKeys | null;
 }
 
 class JsonParser extends JsonLexer {
@@ -76,10 +49,10 @@ class JsonParser extends JsonLexer {
       this.skipSpace();
       const c = this.text.charCodeAt(this.i);
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        const node = newCollection(c === OPEN_BRACE ? MAP : SEQ);
+        const node = newCollection(c === OPEN_BRACE ? MAP : SEQ, true);
         this.attach(node, this.i);
         if (this.open.length >= MAX_JSON_DEPTH) return { kind: 'too-deep', root: this.root };
-        this.open.push({ node, start: this.i, keys: null });
+        this.open.push({ node, start: this.i, keys: c === OPEN_BRACE ? new MapKeys(node.items as Pair[]) : null });
         this.i++;
         this.skipSpace();
         if (this.text.charCodeAt(this.i) !== (c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET)) {
@@ -122,19 +95,10 @@ class JsonParser extends JsonLexer {
     else if (top.node instanceof YAMLSeq) top.node.items.push(node);
     else {
       const key = this.key!;
-      if (this.repeats(top, key)) this.duplicateKeys.push(key.range![0]);
+      if (top.keys!.repeats(key.value)) this.duplicateKeys.push(key.range![0]);
       top.node.items.push(newPair(key, node));
     }
     if (!(node instanceof Scalar)) node.range = [start, start, start];
-  }
-
-  private repeats(map: Open, key: Scalar): boolean {
-    const items = (map.node as YAMLMap<Scalar>).items;
-    if (!map.keys && items.length + 1 >= KEY_SET_FROM) map.keys = new Set(items.map((p) => p.key.value));
-    if (!map.keys) return items.some((p) => p.key.value === key.value);
-    const repeated = map.keys.has(key.value);
-    map.keys.add(key.value);
-    return repeated;
   }
 
   /** `"key"` and the colon after it. */
@@ -168,8 +132,5 @@ class JsonParser extends JsonLexer {
 }
 
 function scalar(value: unknown, start: number, end: number): Scalar {
-  const node = Object.create(SCALAR) as Scalar;
-  node.value = value;
-  node.range = [start, end, end];
-  return node;
+  return newScalar(value, [start, end, end]);
 }
