@@ -15,7 +15,7 @@ export interface FastYaml {
  * and sequences; plain, quoted and block scalars; flow collections; comments; the given short-form tags — into the
  * nodes the `yaml` composer builds from the same text (same classes, values, types, tags and source ranges; comments
  * attached to nodes are left out: nothing reads them). Anything else — anchors, aliases, merge keys, directives,
- * several documents, tabs, line breaks inside quoted or plain scalars, complex keys, any error — returns null, and the
+ * several documents, tabs, complex keys, any error — returns null, and the
  * caller has `yaml` read the text.
  *
  * Source ranges follow `yaml`'s parser, which hands the blank and comment lines after a node to it or to a collection
