@@ -3,7 +3,7 @@ import { comparePos, type Span } from '../src/model/location.js';
 import { formatCidr, parseCidr } from '../src/model/net.js';
 import { describeReach, reachIsEmpty, ruleTraffic } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
-import { alternatives, consistent, type Known, type Unresolved } from '../src/model/value.js';
+import { alternatives, consistent, consistentWith, type Known, type Unresolved } from '../src/model/value.js';
 
 /** One concrete form of a rule in the deployment variants its conditions describe. */
 export interface RuleForm {
@@ -102,7 +102,7 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
     case 'prefixList': {
       const weights = peer.weight ? alternatives(peer.weight) : [];
       return alternatives(peer.id).flatMap((alt) => {
-        const weight = weights.find((w) => w.value.k === 'known' && consistent([...w.when, ...alt.when]))?.value;
+        const weight = weights.find((w) => w.value.k === 'known' && consistentWith(w.when, alt.when))?.value;
         const known = { ...(weight?.k === 'known' ? { weight: weight.v } : {}), ...(peer.family ? { family: peer.family } : {}) };
         if (alt.value.k === 'unresolved') {
           // A list the configuration defines or looks up is known by where that happens, though its id is not.

@@ -5,7 +5,7 @@ import { formatCidr } from '../src/model/net.js';
 import { rootOf } from '../src/model/roots.js';
 import { describeReach, ruleTraffic } from '../src/model/traffic.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
-import { consistent } from '../src/model/value.js';
+import { consistentWith } from '../src/model/value.js';
 import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
@@ -107,7 +107,7 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     const variants = deploymentVariants(items.map((v) => v.when)) ?? [[]];
     for (const variant of variants) {
       // Variants hold only consistent conditions, so without a variant's own there is nothing to check.
-      const present = variant.length === 0 ? items : items.filter((v) => consistent([...v.when, ...variant]));
+      const present = variant.length === 0 ? items : items.filter((v) => consistentWith(v.when, variant));
       const cidrs = new Map<string, RuleVariant>();
       const labels = new Set<string>();
       for (const v of present) {

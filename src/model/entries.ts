@@ -1,5 +1,5 @@
 import { peerValue, type SgRule } from './types.js';
-import { alternatives, consistent } from './value.js';
+import { alternatives, consistentWith } from './value.js';
 import { addTo } from '../util/maps.js';
 
 const MAX_ASSIGNMENTS = 16;
@@ -42,6 +42,6 @@ export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: n
   // Variants in which the entry itself does not exist (its resource's count is 0 there) have nothing to count.
   const exists = rules[0]?.entry.when ?? [];
   return assignments
-    .filter((when) => consistent([...exists, ...when]))
-    .map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistent([...w, ...when]))).length }));
+    .filter((when) => consistentWith(exists, when))
+    .map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistentWith(w, when))).length }));
 }

@@ -3,7 +3,7 @@ import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } f
 import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
 import { targetsOf } from './targets.js';
 import type { Direction, Model, SgRule } from './types.js';
-import { alternatives, consistent, type Known, type Unresolved } from './value.js';
+import { alternatives, consistent, consistentWith, type Known, type Unresolved } from './value.js';
 
 /** One CIDR alternative of one rule with one traffic alternative: the unit that exposure maths works on. */
 export interface RuleVariant {
@@ -131,7 +131,7 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
       const found = unconditional ? [{ ...unconditional, when: [] as string[] }] : [];
       // Pieces that exist only under conditions make a union in the deployment variants where they all exist.
       for (const when of assignments(candidates.flatMap((v) => v.when))) {
-        const union = unionExposure(candidates.filter((v) => consistent([...v.when, ...when])));
+        const union = unionExposure(candidates.filter((v) => consistentWith(v.when, when)));
         if (!union) continue;
         const reach = unconditional ? subtractReach(union.reach, [unconditional.reach]) : union.reach;
         const labels = [...new Set(union.variants.flatMap((v) => v.when))];
@@ -139,7 +139,7 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
       }
       for (const f of found) {
         // Across the groups of one resource, report only what no single group already exposes on its own.
-        const others = out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '') && consistent([...e.when, ...f.when]));
+        const others = out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '') && consistentWith(e.when, f.when));
         const reach = pool.crossGroup ? subtractReach(f.reach, others.map((e) => e.reach)) : f.reach;
         if (reachIsEmpty(reach)) continue;
         const key = `${f.variants.map((v) => v.rule.id).join('+')}|${family}|${f.when.join('&')}`;
