@@ -163,8 +163,27 @@ function toFinding(registry: AnyRule[], identity: Identity): (p: Pending) => Unm
 }
 
 export function render(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+  const parts = templateParts(template);
+  if (parts.length === 1) return template;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const k = parts[i]!;
+    out += (k in data ? String(data[k]) : `{${k}}`) + parts[i + 1]!;
+  }
+  return out;
 }
+
+/** A message template cut at its `{name}` placeholders: text, name, text, … (templates are few; findings are many). */
+function templateParts(template: string): string[] {
+  let parts = templates.get(template);
+  if (!parts) {
+    if (templates.size >= 1 << 12) templates.clear();
+    templates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  }
+  return parts;
+}
+
+const templates = new Map<string, string[]>();
 
 function makeFinding(
   identity: Identity,
@@ -249,7 +268,8 @@ function unresolvedEntries(model: Model, needed: Map<string, { value: Unresolved
     if (!seen.has(key)) seen.set(key, { value, whole, rules: [...(needed.get(`${spanKey(value.at)}|${value.expr}`)?.rules ?? [])].sort() });
   };
   const visit = (v: Value<unknown> | null | undefined) => {
-    if (!v) return;
+    if (!v || v.k === 'known') return;
+    if (v.k === 'unresolved') return add(v, false);
     for (const alt of alternatives(v)) if (alt.value.k === 'unresolved') add(alt.value, false);
   };
   for (const u of model.unresolved) add(u, true);
