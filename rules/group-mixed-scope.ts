@@ -51,9 +51,9 @@ export default defineRule<Options>({
     worldWithPrivate: 'Group `{group}` mixes ingress from the whole internet ({world}) with private-only ingress ({other})',
   },
   check(ctx) {
-    const admin = { ports: portSetFromSpecs(ctx.options.adminPorts), names: namedFromSpecs(ctx.options.adminPorts, ADMIN_PORTS) };
-    const data = { ports: portSetFromSpecs(ctx.options.dataPorts), names: namedFromSpecs(ctx.options.dataPorts, SENSITIVE_PORTS) };
-    const web = { ports: portSetFromSpecs(ctx.options.allowedPorts), names: namedFromSpecs(ctx.options.allowedPorts, WEB_PORTS) };
+    const admin = scope(ctx.options.adminPorts, ADMIN_PORTS);
+    const data = scope(ctx.options.dataPorts, SENSITIVE_PORTS);
+    const web = scope(ctx.options.allowedPorts, WEB_PORTS);
     for (const [groupId, list] of ingressByGroup(ctx.model)) {
       const group = ctx.model.groups.get(groupId)!;
       const scoped = (i: Ingress, ports: PortSet) => i.scoped && i.ports.overlaps(ports);
@@ -80,6 +80,11 @@ export default defineRule<Options>({
     }
   },
 });
+
+/** A scope's ports, and the names messages give them: configured ports that match no default entry go unnamed. */
+function scope(specs: readonly PortSpec[], defaults: readonly NamedPorts[]): { ports: PortSet; names: NamedPorts[] } {
+  return { ports: portSetFromSpecs(specs), names: namedFromSpecs(specs, defaults).filter((n) => n.name !== 'configured') };
+}
 
 /** Every ingress rule of each group with its known sources and traffic; unknown ones take no part. */
 function ingressByGroup(model: Model): Map<string, Ingress[]> {
@@ -139,7 +144,7 @@ function coveredByWorld(i: Ingress, worlds: Ingress[]): boolean {
 }
 
 function portLabel(ports: PortSet, names: NamedPorts[]): string {
-  const named = namePorts(ports, names.filter((n) => n.name !== 'configured'));
+  const named = namePorts(ports, names);
   return named.length > 0 ? named.join(', ') : ports.toString();
 }
 

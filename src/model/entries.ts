@@ -20,6 +20,11 @@ export function rulesByEntry(rules: Iterable<SgRule>, keep: (rule: SgRule) => bo
  */
 export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: number }[] {
   const peers = rules.filter((r) => r.peer.kind !== 'none');
+  const exists = rules[0]?.entry.when ?? [];
+  if (peers.every((r) => peerValue(r.peer)?.k !== 'oneOf')) {
+    // No peer depends on a condition: one variant, in which every peer is there (if the entry itself can exist).
+    return consistentWith(exists, []) ? [{ when: [], count: peers.length }] : [];
+  }
   const presence = peers.map((r) => {
     const v = peerValue(r.peer);
     return v ? alternatives(v).map((a) => a.when) : [[]];
@@ -40,7 +45,6 @@ export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: n
     if (assignments.length > MAX_ASSIGNMENTS) return [{ when: [], count: peers.filter((_, i) => presence[i]!.some((w) => w.length === 0)).length }];
   }
   // Variants in which the entry itself does not exist (its resource's count is 0 there) have nothing to count.
-  const exists = rules[0]?.entry.when ?? [];
   return assignments
     .filter((when) => consistentWith(exists, when))
     .map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistentWith(w, when))).length }));

@@ -127,6 +127,8 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
   for (const pool of unionPools(model, variants)) {
     for (const family of [4, 6] as const) {
       const candidates = pool.variants.filter((v) => v.family === family && !isWorld(v.cidr));
+      // A union takes two rules or more.
+      if (candidates.length < 2) continue;
       const unconditional = unionExposure(candidates.filter((v) => v.when.length === 0));
       const found = unconditional ? [{ ...unconditional, when: [] as string[] }] : [];
       // Pieces that exist only under conditions make a union in the deployment variants where they all exist.
@@ -188,7 +190,8 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
     list.push(v);
     byGroup.set(v.rule.group, list);
   }
-  const pools: Pool[] = [...byGroup].map(([id, vs]) => ({ variants: vs, groups: new Set([id]), crossGroup: false }));
+  const pools: Pool[] = [];
+  for (const [id, vs] of byGroup) if (vs.length >= 2) pools.push({ variants: vs, groups: new Set([id]), crossGroup: false });
   for (const target of targetsOf(model)) {
     const attached = new Map<string, string[]>();
     for (const g of target.groups) if (g.ref.kind === 'model' && !attached.has(g.ref.id)) attached.set(g.ref.id, g.when ?? []);
@@ -198,7 +201,7 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
       .flatMap(([id, when]) => (byGroup.get(id) ?? []).map((v) => (when.length === 0 ? v : { ...v, when: [...new Set([...v.when, ...when])] })))
       .filter((v) => consistent(v.when))
       .sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
-    pools.push({ variants: vs, groups: new Set(attached.keys()), crossGroup: true });
+    if (vs.length >= 2) pools.push({ variants: vs, groups: new Set(attached.keys()), crossGroup: true });
   }
   return pools;
 }
