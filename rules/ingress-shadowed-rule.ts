@@ -105,7 +105,8 @@ function weight(r: Reach): number {
 
 /** Later in source order first: of two equal rules, the first written is the one kept. */
 function compareLater(a: Source, b: Source): number {
-  const [x, y] = [a.rule.peerAt, b.rule.peerAt];
+  const x = a.rule.peerAt;
+  const y = b.rule.peerAt;
   if (x.file !== y.file) return x.file < y.file ? 1 : -1;
   return y.start.line - x.start.line || y.start.column - x.start.column;
 }
