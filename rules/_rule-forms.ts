@@ -1,7 +1,7 @@
 // What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
 import { comparePos, type Span } from '../src/model/location.js';
 import { formatCidr, parseCidr } from '../src/model/net.js';
-import { describeReach, reachIsEmpty, ruleTraffic, type Reach } from '../src/model/traffic.js';
+import { reachIsEmpty, ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
 import { alternatives, consistent, consistentWith, type Known, type Unresolved } from '../src/model/value.js';
 
@@ -51,7 +51,7 @@ export function ruleForms(model: Model, rule: SgRule): RuleForms {
   for (const t of peers.length > 0 ? ruleTraffic(rule) : []) {
     if (!t.ok) unknownTraffic.push(t.unresolved);
     else if (reachIsEmpty(t.reach)) continue;
-    const traffic = t.ok ? trafficText(t.reach) : null;
+    const traffic = t.ok ? trafficLabel(t.reach) : null;
     for (const p of peers) {
       const when = together(p.when, t.when);
       if (when) forms.push({ rule, when, traffic, peer: p.peer });
@@ -64,15 +64,6 @@ export function ruleForms(model: Model, rule: SgRule): RuleForms {
 }
 
 const NONE: never[] = [];
-
-/** The rules of one entry share their traffic (ruleTraffic's answers, never changed): each is described once. */
-const described = new WeakMap<Reach, string>();
-
-function trafficText(reach: Reach): string {
-  let text = described.get(reach);
-  if (text === undefined) described.set(reach, (text = describeReach(reach)));
-  return text;
-}
 
 /**
  * Forms are asked for by several rules in one run: rules are read-only objects of one model, so they key the cache,

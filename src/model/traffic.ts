@@ -189,6 +189,18 @@ export function describeReach(r: Reach): string {
   return parts.join(', ') || 'no traffic';
 }
 
+/**
+ * describeReach of a reach that is never changed once made, such as ruleTraffic's answers (shared by every rule that
+ * writes the same protocol and ports): each is described once.
+ */
+export function trafficLabel(reach: Reach): string {
+  let text = labels.get(reach);
+  if (text === undefined) labels.set(reach, (text = describeReach(reach)));
+  return text;
+}
+
+const labels = new WeakMap<Reach, string>();
+
 export function protocolIs(p: Value<Protocol>, want: Protocol): boolean {
   return p.k === 'known' && p.v === want;
 }
