@@ -53,9 +53,18 @@ export function conditionText(conditions: readonly string[]): string {
 /** " (when …)" after a message, or ''. */
 export function conditionSuffix(conditions: readonly string[]): string {
   if (conditions.length === 0) return '';
-  const text = conditionText(conditions);
-  return text ? ` (${text})` : '';
+  // Findings of one rule under one condition are many; the conditions they name are few.
+  const key = JSON.stringify(conditions);
+  let suffix = suffixes.get(key);
+  if (suffix === undefined) {
+    if (suffixes.size >= 1 << 12) suffixes.clear();
+    const text = conditionText(conditions);
+    suffixes.set(key, (suffix = text ? ` (${text})` : ''));
+  }
+  return suffix;
 }
+
+const suffixes = new Map<string, string>();
 
 const SHOWN_INSTANCES = 4;
 

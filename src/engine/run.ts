@@ -293,7 +293,11 @@ interface UnresolvedEntry {
  */
 function unresolvedEntries(model: Model, needed: Map<string, { value: Unresolved; rules: Set<string> }>, rootOfSpan: (at: Span) => string): UnresolvedEntry[] {
   const seen = new Map<string, UnresolvedEntry>();
+  // The rules of one entry share its values: a value met again adds nothing.
+  const met = new Set<Unresolved>();
   const add = (value: Unresolved, whole: boolean) => {
+    if (met.has(value)) return;
+    met.add(value);
     const key = `${rootOfSpan(value.at)}|${spanKey(value.at)}|${value.expr}|${value.why}`;
     if (!seen.has(key)) seen.set(key, { value, whole, rules: [...(needed.get(`${spanKey(value.at)}|${value.expr}`)?.rules ?? [])].sort() });
   };
