@@ -58,6 +58,20 @@ interface Entry {
  * size counts 1.
  */
 export function groupRuleCounts(model: Model, group: SecurityGroup, prefixListWeights: Readonly<Record<string, PrefixListSize>>): RuleCount[] {
+  let byWeights = countsCache.get(model);
+  if (!byWeights) countsCache.set(model, (byWeights = new Map()));
+  const weightsKey = JSON.stringify(prefixListWeights);
+  let byGroup = byWeights.get(weightsKey);
+  if (!byGroup) byWeights.set(weightsKey, (byGroup = new Map()));
+  let counts = byGroup.get(group);
+  if (!counts) byGroup.set(group, (counts = countRules(model, group, prefixListWeights)));
+  return counts;
+}
+
+/** Both quota rules count every group's rules (with the same prefix list sizes, unless configured): once per model. */
+const countsCache = new WeakMap<Model, Map<string, Map<SecurityGroup, RuleCount[]>>>();
+
+function countRules(model: Model, group: SecurityGroup, prefixListWeights: Readonly<Record<string, PrefixListSize>>): RuleCount[] {
   const out: RuleCount[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
     const entries: Entry[] = [];

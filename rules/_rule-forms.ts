@@ -1,9 +1,9 @@
 // What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
 import { comparePos, type Span } from '../src/model/location.js';
 import { formatCidr, parseCidr } from '../src/model/net.js';
-import { describeReach, reachIsEmpty, ruleTraffic } from '../src/model/traffic.js';
+import { reachIsEmpty, ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
-import { alternatives, consistent, type Known, type Unresolved } from '../src/model/value.js';
+import { alternatives, consistent, consistentWith, type Known, type Unresolved } from '../src/model/value.js';
 
 /** One concrete form of a rule in the deployment variants its conditions describe. */
 export interface RuleForm {
@@ -51,7 +51,7 @@ export function ruleForms(model: Model, rule: SgRule): RuleForms {
   for (const t of peers.length > 0 ? ruleTraffic(rule) : []) {
     if (!t.ok) unknownTraffic.push(t.unresolved);
     else if (reachIsEmpty(t.reach)) continue;
-    const traffic = t.ok ? describeReach(t.reach) : null;
+    const traffic = t.ok ? trafficLabel(t.reach) : null;
     for (const p of peers) {
       const when = together(p.when, t.when);
       if (when) forms.push({ rule, when, traffic, peer: p.peer });
@@ -102,7 +102,7 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
     case 'prefixList': {
       const weights = peer.weight ? alternatives(peer.weight) : [];
       return alternatives(peer.id).flatMap((alt) => {
-        const weight = weights.find((w) => w.value.k === 'known' && consistent([...w.when, ...alt.when]))?.value;
+        const weight = weights.find((w) => w.value.k === 'known' && consistentWith(w.when, alt.when))?.value;
         const known = { ...(weight?.k === 'known' ? { weight: weight.v } : {}), ...(peer.family ? { family: peer.family } : {}) };
         if (alt.value.k === 'unresolved') {
           // A list the configuration defines or looks up is known by where that happens, though its id is not.

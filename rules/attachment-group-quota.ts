@@ -3,6 +3,7 @@ import type { AttachedGroup, Attachment, TargetKind } from '../src/model/types.j
 import type { Unresolved } from '../src/model/value.js';
 import { groupRuleCounts, type RuleCount } from './_quota.js';
 import { conditionsOf, together, variantsOf } from './_rule-forms.js';
+import { addTo } from './_shared.js';
 
 interface Options {
   quota: number;
@@ -53,7 +54,7 @@ export default defineRule<Options>({
   },
   check(ctx) {
     const byTarget = new Map<string, Attachment[]>();
-    for (const a of ctx.model.attachments) byTarget.set(targetKey(a), [...(byTarget.get(targetKey(a)) ?? []), a]);
+    for (const a of ctx.model.attachments) addTo(byTarget, targetKey(a), a);
     const ruleCounts = new Map<string, RuleCount | null>();
     const mostRules = (id: string): RuleCount | null => {
       if (!ruleCounts.has(id)) {
@@ -100,7 +101,7 @@ function targetKey(a: Attachment): string {
 /** The groups of a target by the network interface that carries them ('' for the target's own). */
 function byInterface(attachments: Attachment[]): Map<string, AttachedGroup[]> {
   const out = new Map<string, AttachedGroup[]>();
-  for (const a of attachments) for (const g of a.groups) out.set(g.networkInterface ?? '', [...(out.get(g.networkInterface ?? '') ?? []), g]);
+  for (const a of attachments) for (const g of a.groups) addTo(out, g.networkInterface ?? '', g);
   return out;
 }
 

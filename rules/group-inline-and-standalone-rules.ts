@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { rulesByEntry } from '../src/model/entries.js';
-import { alternatives, consistent } from '../src/model/value.js';
+import { alternatives, consistentWith } from '../src/model/value.js';
 
 interface Options {
   sameDirectionOnly: boolean;
@@ -39,7 +39,7 @@ export default defineRule<Options>({
         const same = inline.direction === rule.direction;
         if (ctx.options.sameDirectionOnly && !same) continue;
         const exists = rule.entry.when ?? [];
-        const present = alternatives(inline.present).filter((a) => a.value.k === 'known' && a.value.v && consistent([...a.when, ...exists]));
+        const present = alternatives(inline.present).filter((a) => a.value.k === 'known' && a.value.v && consistentWith(a.when, exists));
         for (const u of alternatives(inline.present)) if (u.value.k === 'unresolved') ctx.unresolved(u.value);
         if (present.length === 0) continue;
         const when = present.every((a) => a.when.length > 0) ? [...new Set([...exists, ...present[0]!.when])] : exists;

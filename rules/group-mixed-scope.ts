@@ -3,7 +3,7 @@ import { addressVariants, worldExposures } from '../src/model/exposure.js';
 import { ADMIN_PORTS, classify, namePorts, PortSet, SENSITIVE_PORTS, type NamedPorts } from '../src/model/net.js';
 import { portsOf, ruleTraffic, type Reach } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
-import { alternatives, consistent } from '../src/model/value.js';
+import { alternatives, consistentWith } from '../src/model/value.js';
 import { addTo, namedFromSpecs, portListSchema, portSetFromSpecs, type PortSpec } from './_shared.js';
 
 interface Options {
@@ -19,6 +19,9 @@ interface Ingress {
   when: string[];
   source: 'world' | 'private' | 'other';
   label: string;
+  /** portsOf(reach), and whether the reach serves one scope (isScoped): asked for each port list. */
+  ports: PortSet;
+  scoped: boolean;
 }
 
 /** Rules wider than this many TCP/UDP ports (or for every protocol) serve no single scope; `rule-port-range-wide` and the world rules judge them. */
@@ -48,13 +51,13 @@ export default defineRule<Options>({
     worldWithPrivate: 'Group `{group}` mixes ingress from the whole internet ({world}) with private-only ingress ({other})',
   },
   check(ctx) {
-    const admin = { ports: portSetFromSpecs(ctx.options.adminPorts), names: namedFromSpecs(ctx.options.adminPorts, ADMIN_PORTS) };
-    const data = { ports: portSetFromSpecs(ctx.options.dataPorts), names: namedFromSpecs(ctx.options.dataPorts, SENSITIVE_PORTS) };
-    const web = { ports: portSetFromSpecs(ctx.options.allowedPorts), names: namedFromSpecs(ctx.options.allowedPorts, WEB_PORTS) };
+    const admin = scope(ctx.options.adminPorts, ADMIN_PORTS);
+    const data = scope(ctx.options.dataPorts, SENSITIVE_PORTS);
+    const web = scope(ctx.options.allowedPorts, WEB_PORTS);
     for (const [groupId, list] of ingressByGroup(ctx.model)) {
       const group = ctx.model.groups.get(groupId)!;
-      const scoped = (i: Ingress, ports: PortSet) => isScoped(i.reach) && !portsOf(i.reach).intersect(ports).isEmpty();
-      const shown = (i: Ingress, ports: { ports: PortSet; names: NamedPorts[] }) => `${portLabel(portsOf(i.reach).intersect(ports.ports), ports.names)} from ${i.label}`;
+      const scoped = (i: Ingress, ports: PortSet) => i.scoped && i.ports.overlaps(ports);
+      const shown = (i: Ingress, ports: { ports: PortSet; names: NamedPorts[] }) => `${portLabel(i.ports.intersect(ports.ports), ports.names)} from ${i.label}`;
       const admins = list.filter((i) => scoped(i, admin.ports));
       const worlds = list.filter((i) => i.source === 'world');
       const pair =
@@ -78,16 +81,26 @@ export default defineRule<Options>({
   },
 });
 
+/** A scope's ports, and the names messages give them: configured ports that match no default entry go unnamed. */
+function scope(specs: readonly PortSpec[], defaults: readonly NamedPorts[]): { ports: PortSet; names: NamedPorts[] } {
+  return { ports: portSetFromSpecs(specs), names: namedFromSpecs(specs, defaults).filter((n) => n.name !== 'configured') };
+}
+
 /** Every ingress rule of each group with its known sources and traffic; unknown ones take no part. */
 function ingressByGroup(model: Model): Map<string, Ingress[]> {
   const out = new Map<string, Ingress[]>();
   // One per written entry, source kind and variant: the CIDRs of one entry share its traffic, so one stands for all.
-  const seen = new Set<string>();
-  const add = (i: Ingress) => {
-    const key = `${i.rule.entry.id}|${i.source}|${i.when.join('&')}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    addTo(out, i.rule.group!, i);
+  const seen = new Map<string, Set<string>>();
+  const ports = new Map<Reach, { ports: PortSet; scoped: boolean }>();
+  const add = (rule: SgRule, reach: Reach, when: string[], source: Ingress['source'], label: () => string) => {
+    const key = when.length === 0 ? source : `${source}|${when.join('&')}`;
+    const entry = seen.get(rule.entry.id);
+    if (entry?.has(key)) return;
+    if (entry) entry.add(key);
+    else seen.set(rule.entry.id, new Set([key]));
+    let p = ports.get(reach);
+    if (!p) ports.set(reach, (p = { ports: portsOf(reach), scoped: isScoped(reach) }));
+    addTo(out, rule.group!, { rule, reach, when, source, label: label(), ...p });
   };
   // A union of CIDRs that covers the whole address space is world ingress too (RULES.md), within one group.
   const inWorldUnion = new Set(worldExposures(model, 'ingress').filter((e) => e.byUnion && new Set(e.variants.map((v) => v.rule.group)).size === 1).flatMap((e) => e.variants));
@@ -95,11 +108,11 @@ function ingressByGroup(model: Model): Map<string, Ingress[]> {
     if (!v.rule.group) continue;
     const cls = classify(v.cidr);
     const source = cls === 'world' || inWorldUnion.has(v) ? 'world' : cls === 'private' ? 'private' : 'other';
-    add({ rule: v.rule, reach: v.reach, when: v.when, source, label: v.cidrValue.v });
+    add(v.rule, v.reach, v.when, source, () => v.cidrValue.v);
   }
   for (const rule of model.rules.values()) {
     if (rule.direction !== 'ingress' || !rule.group || (rule.peer.kind !== 'securityGroup' && rule.peer.kind !== 'self' && rule.peer.kind !== 'prefixList')) continue;
-    for (const t of ruleTraffic(rule)) if (t.ok) add({ rule, reach: t.reach, when: t.when, source: 'other', label: peerLabel(model, rule) });
+    for (const t of ruleTraffic(rule)) if (t.ok) add(rule, t.reach, t.when, 'other', () => peerLabel(model, rule));
   }
   return out;
 }
@@ -108,7 +121,7 @@ function ingressByGroup(model: Model): Map<string, Ingress[]> {
 function findPair<M extends string>(as: Ingress[], bs: Ingress[], describePair: (a: Ingress, b: Ingress) => [M, string, string]): [M, string, string, Ingress, Ingress] | null {
   for (const a of as) {
     for (const b of bs) {
-      if (a.rule.entry.id === b.rule.entry.id || !consistent([...a.when, ...b.when])) continue;
+      if (a.rule.entry.id === b.rule.entry.id || !consistentWith(a.when, b.when)) continue;
       return [...describePair(a, b), a, b];
     }
   }
@@ -122,16 +135,16 @@ function isScoped(r: Reach): boolean {
 
 /** Private ingress whose ports the group's world ingress already admits is moot, not a second scope. */
 function coveredByWorld(i: Ingress, worlds: Ingress[]): boolean {
-  const open = worlds.filter((w) => consistent([...w.when, ...i.when]));
+  const open = worlds.filter((w) => consistentWith(w.when, i.when));
   if (open.some((w) => w.reach.allProtocols)) return true;
-  const ports = portsOf(i.reach);
+  const ports = i.ports;
   // Private ICMP (or another protocol without ports) is not a scope of its own.
   if (ports.isEmpty() && !i.reach.allProtocols) return true;
-  return open.reduce((all, w) => all.union(portsOf(w.reach)), PortSet.empty()).containsAll(ports);
+  return open.reduce((all, w) => all.union(w.ports), PortSet.empty()).containsAll(ports);
 }
 
 function portLabel(ports: PortSet, names: NamedPorts[]): string {
-  const named = namePorts(ports, names.filter((n) => n.name !== 'configured'));
+  const named = namePorts(ports, names);
   return named.length > 0 ? named.join(', ') : ports.toString();
 }
 

@@ -3,9 +3,9 @@ import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
 import { compareSpans } from '../src/model/location.js';
 import { formatCidr } from '../src/model/net.js';
 import { rootOf } from '../src/model/roots.js';
-import { describeReach, ruleTraffic } from '../src/model/traffic.js';
+import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
-import { consistent } from '../src/model/value.js';
+import { consistentWith } from '../src/model/value.js';
 import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
@@ -80,34 +80,39 @@ export default defineRule<Options>({
   },
 });
 
+/** The one deployment variant of things without conditions (read, never changed). */
+const ONE_VARIANT: string[][] = [[]];
+
 /**
  * Each group's lists of at least `min` distinct CIDRs, one per kind of traffic and deployment variant. A list with an
  * unknown member (an unresolved CIDR, or a rule whose traffic is unknown) is left out: it may not be the same list.
  */
 function cidrLists(model: Model, direction: Direction, min: number): CidrList[] {
   const { variants, unknowns } = addressVariants(model, direction);
+  // Groups with a list of unknown members for any traffic, and for some traffic.
+  const unknownAny = new Set<string>();
   const unknownTraffic = new Set<string>();
   for (const u of unknowns) {
     if (!u.rule.group) continue;
-    const known = ruleTraffic(u.rule).flatMap((t) => (t.ok ? [describeReach(t.reach)] : []));
-    if (u.cidr || known.length === 0) unknownTraffic.add(`${u.rule.group}|*`);
+    const known = ruleTraffic(u.rule).flatMap((t) => (t.ok ? [trafficLabel(t.reach)] : []));
+    if (u.cidr || known.length === 0) unknownAny.add(u.rule.group);
     for (const traffic of known) unknownTraffic.add(`${u.rule.group}|${traffic}`);
   }
   const byTraffic = new Map<string, RuleVariant[]>();
   for (const v of variants) {
-    if (!v.rule.group || v.rule.implicit) continue;
-    const key = `${v.rule.group}|${describeReach(v.reach)}`;
-    if (unknownTraffic.has(`${v.rule.group}|*`) || unknownTraffic.has(key)) continue;
+    if (!v.rule.group || v.rule.implicit || unknownAny.has(v.rule.group)) continue;
+    const key = `${v.rule.group}|${trafficLabel(v.reach)}`;
+    if (unknownTraffic.has(key)) continue;
     addTo(byTraffic, key, v);
   }
   const lists: CidrList[] = [];
   for (const items of byTraffic.values()) {
     // One list per deployment variant: a CIDR under a condition belongs to the variants where it holds.
     const seen = new Set<string>();
-    const variants = deploymentVariants(items.map((v) => v.when)) ?? [[]];
+    const variants = items.every((v) => v.when.length === 0) ? ONE_VARIANT : (deploymentVariants(items.map((v) => v.when)) ?? ONE_VARIANT);
     for (const variant of variants) {
       // Variants hold only consistent conditions, so without a variant's own there is nothing to check.
-      const present = variant.length === 0 ? items : items.filter((v) => consistent([...v.when, ...variant]));
+      const present = variant.length === 0 ? items : items.filter((v) => consistentWith(v.when, variant));
       const cidrs = new Map<string, RuleVariant>();
       const labels = new Set<string>();
       for (const v of present) {

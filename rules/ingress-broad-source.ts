@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, worldExposures } from '../src/model/exposure.js';
 import { ADMIN_PORTS, classify, namePorts, portSetOf, SENSITIVE_PORTS, type PortSet } from '../src/model/net.js';
-import { describeReach, portsOf, type Reach } from '../src/model/traffic.js';
+import { portsOf, trafficLabel, type Reach } from '../src/model/traffic.js';
 import { groupAddress, groupLabel, peerSpan, withThousands } from './_shared.js';
 import { isBroadPublic } from './_broad.js';
 
@@ -68,7 +68,7 @@ export default defineRule<Options>({
       const size = sizeLabel(v.cidr.prefix, hostPrefix);
       if (isBroadPublic(v.cidr, maxPrefix)) {
         const reaching = reached.isEmpty() ? '' : `; it reaches ${names}`;
-        ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: describeReach(v.reach), reaching, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${describeReach(v.reach)}` });
+        ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: trafficLabel(v.reach), reaching, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${trafficLabel(v.reach)}` });
       } else if (!reached.isEmpty() && v.cidr.prefix < hostPrefix && !privateOk) {
         ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: names, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });
       }

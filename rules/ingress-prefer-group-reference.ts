@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
 import { cidrContains, formatCidr, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
 import type { Span } from '../src/model/location.js';
-import { consistent } from '../src/model/value.js';
+import { consistentWith } from '../src/model/value.js';
 import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
@@ -96,7 +96,7 @@ function largestVariant(hosts: RuleVariant[], min: number): Map<string, RuleVari
   const always = distinct(hosts.filter((v) => v.when.length === 0));
   if (always.size >= min) return always;
   for (const variant of deploymentVariants(hosts.map((v) => v.when)) ?? []) {
-    const present = distinct(hosts.filter((v) => consistent([...v.when, ...variant])));
+    const present = distinct(hosts.filter((v) => consistentWith(v.when, variant)));
     if (present.size >= min) return present;
   }
   return null;

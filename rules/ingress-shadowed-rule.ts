@@ -4,7 +4,7 @@ import { CidrIndex, coveringReaches } from '../src/model/coverage.js';
 import { sameReach } from '../src/model/exposure.js';
 import type { Cidr } from '../src/model/net.js';
 import { ruleSources, type RuleSource as Source } from '../src/model/sources.js';
-import { describeReach, type Reach } from '../src/model/traffic.js';
+import { trafficLabel, type Reach } from '../src/model/traffic.js';
 import { addTo, groupAddress, groupLabel, peerSpan } from './_shared.js';
 
 interface Pool {
@@ -66,17 +66,17 @@ function report(ctx: RuleContext<unknown>, s: Source, winners: Source[], when: s
   const model = ctx.model;
   const group = groupLabel(model, s.rule);
   const others = [...new Set(winners.filter((w) => w.rule.group !== s.rule.group).map((w) => `\`${groupLabel(model, w.rule)}\``))];
-  const named = winners.map((w) => `${w.label} (${describeReach(w.reach)})${others.length === 0 ? '' : w.rule.group === s.rule.group ? ' in the same group' : ` in group \`${groupLabel(model, w.rule)}\``}`);
+  const named = winners.map((w) => `${w.label} (${trafficLabel(w.reach)})${others.length === 0 ? '' : w.rule.group === s.rule.group ? ' in the same group' : ` in group \`${groupLabel(model, w.rule)}\``}`);
   const shown = named.length > 3 ? `${named.slice(0, 3).join(', ')} and ${named.length - 3} more` : named.join(' and ');
   ctx.report({
     messageId: others.length === 0 ? 'shadowed' : 'shadowedAcrossGroups',
-    data: { source: s.label, traffic: describeReach(s.reach), group, winners: shown, companions: others.join(' and ') },
+    data: { source: s.label, traffic: trafficLabel(s.reach), group, winners: shown, companions: others.join(' and ') },
     at: spanOf(s),
     resource: s.rule.resource,
     ...(groupAddress(model, s.rule) ? { group: groupAddress(model, s.rule)! } : {}),
-    related: winners.map((w) => ({ at: spanOf(w), message: `${w.label} (${describeReach(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
+    related: winners.map((w) => ({ at: spanOf(w), message: `${w.label} (${trafficLabel(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
     ...(when.length > 0 ? { when } : {}),
-    key: `ingress|${s.peer}|${describeReach(s.reach)}`,
+    key: `ingress|${s.peer}|${trafficLabel(s.reach)}`,
   });
 }
 
@@ -105,7 +105,8 @@ function weight(r: Reach): number {
 
 /** Later in source order first: of two equal rules, the first written is the one kept. */
 function compareLater(a: Source, b: Source): number {
-  const [x, y] = [a.rule.peerAt, b.rule.peerAt];
+  const x = a.rule.peerAt;
+  const y = b.rule.peerAt;
   if (x.file !== y.file) return x.file < y.file ? 1 : -1;
   return y.start.line - x.start.line || y.start.column - x.start.column;
 }

@@ -1,6 +1,6 @@
 import { defineRule, noOptions, type RuleContext } from '../src/engine/define-rule.js';
 import { compareSpans } from '../src/model/location.js';
-import { describeReach, ruleTraffic } from '../src/model/traffic.js';
+import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { SgRule } from '../src/model/types.js';
 import { addTo, groupAddress, groupLabel } from './_shared.js';
 import { ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
@@ -54,7 +54,7 @@ function reportUnknowns(ctx: RuleContext<unknown>, rules: SgRule[], all: RuleFor
   all.forEach((a, i) => {
     const rule = rules[i]!;
     const d = rule.direction;
-    if (a.unknownPeers.length > 0 && ruleTraffic(rule).some((t) => t.ok && traffic.has(`${d}|${describeReach(t.reach)}`))) a.unknownPeers.forEach((u) => ctx.unresolved(u));
+    if (a.unknownPeers.length > 0 && ruleTraffic(rule).some((t) => t.ok && traffic.has(`${d}|${trafficLabel(t.reach)}`))) a.unknownPeers.forEach((u) => ctx.unresolved(u));
     if (a.unknownTraffic.length > 0 && a.forms.some((f) => peers.has(`${d}|${f.peer.kind}|${f.peer.key}`))) a.unknownTraffic.forEach((u) => ctx.unresolved(u));
   });
 }

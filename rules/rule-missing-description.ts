@@ -57,5 +57,6 @@ export default defineRule<Options>({
 
 /** The entry's logical path without list indexes, so the fingerprint survives reordering. */
 function entryKey(path: string): string {
+  if (!path.includes('[')) return path;
   return path.replace(/\[\d+\]/g, '');
 }

@@ -61,6 +61,8 @@ function peerProblems(rules: SgRule[], group: string): Problem[] {
 function cidrProblems(rule: SgRule, group: string): Problem[] {
   if (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') return [];
   const family = rule.peer.kind === 'cidr4' ? 4 : 6;
+  // Most peers are one valid CIDR.
+  if (rule.peer.cidr.k === 'known' && parseCidr(rule.peer.cidr.v)?.family === family) return [];
   return alternatives(rule.peer.cidr).flatMap((alt) => {
     if (alt.value.k !== 'known') return [];
     const cidr = parseCidr(alt.value.v);
@@ -91,7 +93,7 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
     for (const from of alternatives(rule.fromPort)) {
       for (const to of rule.toPort ? alternatives(rule.toPort as Value<number>) : [{ when: [], value: null }]) {
         if (from.value.k !== 'known' || (to.value && to.value.k !== 'known')) continue;
-        const when = [...new Set([...p.when, ...from.when, ...to.when])];
+        const when = p.when.length + from.when.length + to.when.length === 0 ? NO_CONDITIONS : [...new Set([...p.when, ...from.when, ...to.when])];
         if (!consistent(when)) continue;
         const f = from.value.v;
         const t = to.value?.k === 'known' ? to.value.v : -1;
@@ -104,15 +106,20 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
           if (f === -1 && t !== -1) out.push({ messageId: 'icmpAnyTypeWithCode', data: { protocol: label, code: t, group }, at: fromAt, when });
           continue;
         }
-        const outOfRange = (n: number) => n < 0 || n > 65535 || !Number.isInteger(n);
         const same = f === t && fromAt.start.line === toAt.start.line && fromAt.start.column === toAt.start.column;
-        for (const [n, at] of (same ? [[f, fromAt]] : [[f, fromAt], [t, toAt]]) as [number, Span][]) if (outOfRange(n)) out.push({ messageId: 'portOutOfRange', data: { port: n, group }, at, when });
+        if (outOfRange(f)) out.push({ messageId: 'portOutOfRange', data: { port: f, group }, at: fromAt, when });
+        if (!same && outOfRange(t)) out.push({ messageId: 'portOutOfRange', data: { port: t, group }, at: toAt, when });
         if (!outOfRange(f) && !outOfRange(t) && f > t) out.push({ messageId: 'reversedPorts', data: { from: f, to: t, group }, at: fromAt, when });
       }
     }
   }
   return out;
 }
+
+const outOfRange = (n: number) => n < 0 || n > 65535 || !Number.isInteger(n);
+
+/** Conditions of a problem that holds in every variant: one list for them all (problems only read it). */
+const NO_CONDITIONS: string[] = [];
 
 /** What the problem is, without the group or the conditions that tell instances and variants apart (they merge). */
 function contentKey(p: Problem): string {

@@ -10,6 +10,8 @@ import { OUTSIDE_SCAN_ROOT, ScanRoot } from '../util/scan-root.js';
 /** Finds, loads and validates the config that applies to each file (the nearest one, or the one given with -c). */
 export class ConfigSource {
   private readonly dirCache = new Map<string, string | null>();
+  /** Each file's config, asked for again by every finding in it (config `ignore` entries). */
+  private readonly fileCache = new Map<string, LoadedConfig>();
   private readonly loaded = new Map<string, LoadedConfig>();
   private readonly none: LoadedConfig;
   private resolver: RuleResolver | undefined;
@@ -46,8 +48,13 @@ export class ConfigSource {
   }
 
   forFile(abs: string): LoadedConfig {
-    const file = this.explicit ? resolve(this.cwd, this.explicit) : findConfig(dirname(abs), this.dirCache);
-    return file ? this.load(file) : this.none;
+    let loaded = this.fileCache.get(abs);
+    if (!loaded) {
+      const file = this.explicit ? resolve(this.cwd, this.explicit) : findConfig(dirname(abs), this.dirCache);
+      loaded = file ? this.load(file) : this.none;
+      this.fileCache.set(abs, loaded);
+    }
+    return loaded;
   }
 
   settings(resolver: RuleResolver, abs: string): FileSettings {

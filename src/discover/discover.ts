@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RunError } from '../engine/result.js';
 import { exportKindOf, readHead } from '../parsers/aws-export/prefilter.js';
@@ -50,7 +50,7 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
   const walk = (dir: string, display: string) => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = realpathSync.native(dir);
     } catch (e) {
       errors.push({ kind: 'io', file: display, message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return;
@@ -60,22 +60,27 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
       return;
     }
     visiting.add(real);
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir).sort();
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (e) {
       errors.push({ kind: 'io', file: display, message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       visiting.delete(real);
       return;
     }
-    for (const name of entries) {
+    for (const entry of entries) {
+      const name = entry.name;
+      // A directory or a plain file of no kind needs no stat (a link does: it is followed).
+      if (entry.isFile() && !kindOf(name)) continue;
       const abs = join(dir, name);
-      let isDir = false;
+      let isDir = entry.isDirectory();
       let bytes = 0;
       try {
-        const stat = statSync(abs);
-        isDir = stat.isDirectory();
-        bytes = stat.size;
+        if (!isDir) {
+          const stat = statSync(abs);
+          isDir = stat.isDirectory();
+          bytes = stat.size;
+        }
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ELOOP') errors.push({ kind: 'io', file: join(display, name), message: 'symbolic link loop skipped' });

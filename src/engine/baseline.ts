@@ -1,6 +1,7 @@
 import type { Finding } from './result.js';
 import { UNSUPPRESSIBLE } from './suppress.js';
 import { jsonSyntaxError } from '../util/json-error.js';
+import { addTo } from '../util/maps.js';
 
 /**
  * The baseline (CONTRACTS.md `--baseline`, `--write-baseline`, `--prune-baseline`): like ESLint's bulk suppressions, a
@@ -96,7 +97,7 @@ export interface BaselineMatch {
 /** Marks active findings recorded in the baseline as suppressed (kind baseline), each entry at most `count` times. */
 export function applyBaseline(findings: Finding[], baseline: Baseline, fileKey: (file: string) => string, reason: string): BaselineMatch {
   const slots = new Map<string, number[]>();
-  baseline.entries.forEach((e, i) => slots.set(keyOf(e), [...(slots.get(keyOf(e)) ?? []), i]));
+  baseline.entries.forEach((e, i) => addTo(slots, keyOf(e), i));
   const used = baseline.entries.map(() => 0);
   const out = findings.map((f) => {
     if (!recordable(f)) return f;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SourceFormat } from '../model/types.js';
 import type { Finding, FindingInstance } from './result.js';
 import { addTo } from '../util/maps.js';
@@ -32,7 +32,7 @@ export function stableResource(resource: string, format: SourceFormat | undefine
 }
 
 export function fingerprint(ruleId: string, root: string, file: string, resource: string, key: string): string {
-  return createHash('sha256').update(`${ruleId}\0${root}\0${file}\0${resource}\0${key}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${ruleId}\0${root}\0${file}\0${resource}\0${key}`, 'hex').slice(0, 32);
 }
 
 /** Condition labels longer than this are shortened in messages; the full text stays in the JSON and SARIF properties. */
@@ -52,9 +52,19 @@ export function conditionText(conditions: readonly string[]): string {
 
 /** " (when …)" after a message, or ''. */
 export function conditionSuffix(conditions: readonly string[]): string {
-  const text = conditionText(conditions);
-  return text ? ` (${text})` : '';
+  if (conditions.length === 0) return '';
+  // Findings of one rule under one condition are many; the conditions they name are few.
+  const key = JSON.stringify(conditions);
+  let suffix = suffixes.get(key);
+  if (suffix === undefined) {
+    if (suffixes.size >= 1 << 12) suffixes.clear();
+    const text = conditionText(conditions);
+    suffixes.set(key, (suffix = text ? ` (${text})` : ''));
+  }
+  return suffix;
 }
+
+const suffixes = new Map<string, string>();
 
 const SHOWN_INSTANCES = 4;
 
@@ -84,6 +94,12 @@ export function mergeInstances(list: Unmerged[]): Finding[] {
 }
 
 function merged(same: Unmerged[]): Finding {
+  if (same.length === 1) {
+    // Most findings have no other instance: nothing to merge but their own related locations.
+    const f = same[0]!.finding;
+    if (f.related.length > 1) f.related = relatedOf(same, same[0]!);
+    return f;
+  }
   const byKey = new Map<string, { instance: FindingInstance; u: Unmerged }>();
   for (const u of same) {
     const instance = instanceOf(u);

@@ -49,18 +49,18 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   const errors: RunError[] = [];
   const pending: Pending[] = [];
   const unresolved = new Map<string, { value: Unresolved; rules: Set<string> }>();
-  const files = [...new Set(input.files.map((f) => f.path))];
+  const files = filesBySettings(input);
 
   const online = input.online;
   const identity: Identity = { sources: new Map(input.files.map((f) => [f.path, { format: f.format, ...(f.root ? { root: f.root } : {}) }])), repoPath: input.repoPath ?? ((f) => f) };
   for (const rule of input.registry) {
     if (rule.online && !online) continue;
-    for (const batch of optionBatches(rule.id, files, input)) {
+    for (const batch of optionBatches(rule.id, files)) {
       const ctx: RuleContext<Record<string, unknown>> = {
         model: input.model,
         options: batch.options,
         report: (d) => {
-          const settings = batch.levels.get(d.at.file);
+          const settings = batch.levelOf(d.at.file);
           if (settings === undefined) return;
           // A finding may cap its own level (e.g. broad rather than world sources); it never raises the configured one.
           const level = d.levelOverride && LEVEL_RANK[d.levelOverride] < LEVEL_RANK[settings] ? d.levelOverride : settings;
@@ -105,21 +105,51 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
   return { findings, errors, unresolved: values.map((e) => e.value) };
 }
 
-/** Groups files by the options a rule has for them, so a rule runs once per distinct options object; `levels` holds the files it is on for. */
-function optionBatches(ruleId: string, files: string[], input: EngineInput): { options: Record<string, unknown>; levels: Map<string, Level> }[] {
-  const batches = new Map<string, { options: Record<string, unknown>; levels: Map<string, Level> }>();
+type Settings = ReturnType<EngineInput['settingsFor']>;
+
+/** The analyzed files by their settings: files under one config share one settings object, asked about once per rule. */
+interface FilesBySettings {
+  settingsOf: Map<string, Settings>;
+  /** Each distinct settings object, in the order of its first file. */
+  distinct: Settings[];
+}
+
+function filesBySettings(input: EngineInput): FilesBySettings {
+  const settingsOf = new Map<string, Settings>();
+  const distinct = new Set<Settings>();
+  for (const f of input.files) {
+    if (settingsOf.has(f.path)) continue;
+    const settings = input.settingsFor(f.path);
+    settingsOf.set(f.path, settings);
+    distinct.add(settings);
+  }
+  return { settingsOf, distinct: [...distinct] };
+}
+
+/**
+ * Groups files by the options a rule has for them, so a rule runs once per distinct options object; `levelOf` gives
+ * the level of the files it is on for (undefined for the others).
+ */
+function optionBatches(ruleId: string, files: FilesBySettings): { options: Record<string, unknown>; levelOf: (file: string) => Level | undefined }[] {
+  const batches = new Map<string, { options: Record<string, unknown>; levels: Map<Settings, Level> }>();
   // Files under one config share their options object: it is written out once.
   const keys = new Map<Record<string, unknown>, string>();
-  for (const file of files) {
-    const eff = input.settingsFor(file).rules.get(ruleId);
+  for (const settings of files.distinct) {
+    const eff = settings.rules.get(ruleId);
     if (!eff || eff.level === 'off') continue;
     const key = keys.get(eff.options) ?? JSON.stringify(eff.options);
     keys.set(eff.options, key);
-    const batch = batches.get(key) ?? { options: eff.options, levels: new Map<string, Level>() };
-    batch.levels.set(file, eff.level);
+    const batch = batches.get(key) ?? { options: eff.options, levels: new Map<Settings, Level>() };
+    batch.levels.set(settings, eff.level);
     batches.set(key, batch);
   }
-  return [...batches.values()];
+  return [...batches.values()].map(({ options, levels }) => ({
+    options,
+    levelOf: (file) => {
+      const settings = files.settingsOf.get(file);
+      return settings && levels.get(settings);
+    },
+  }));
 }
 
 function levelFor(ruleId: string, file: string, input: EngineInput): Level | 'off' | undefined {
@@ -163,8 +193,27 @@ function toFinding(registry: AnyRule[], identity: Identity): (p: Pending) => Unm
 }
 
 export function render(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+  const parts = templateParts(template);
+  if (parts.length === 1) return template;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const k = parts[i]!;
+    out += (k in data ? String(data[k]) : `{${k}}`) + parts[i + 1]!;
+  }
+  return out;
 }
+
+/** A message template cut at its `{name}` placeholders: text, name, text, … (templates are few; findings are many). */
+function templateParts(template: string): string[] {
+  let parts = templates.get(template);
+  if (!parts) {
+    if (templates.size >= 1 << 12) templates.clear();
+    templates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  }
+  return parts;
+}
+
+const templates = new Map<string, string[]>();
 
 function makeFinding(
   identity: Identity,
@@ -244,12 +293,17 @@ interface UnresolvedEntry {
  */
 function unresolvedEntries(model: Model, needed: Map<string, { value: Unresolved; rules: Set<string> }>, rootOfSpan: (at: Span) => string): UnresolvedEntry[] {
   const seen = new Map<string, UnresolvedEntry>();
+  // The rules of one entry share its values: a value met again adds nothing.
+  const met = new Set<Unresolved>();
   const add = (value: Unresolved, whole: boolean) => {
+    if (met.has(value)) return;
+    met.add(value);
     const key = `${rootOfSpan(value.at)}|${spanKey(value.at)}|${value.expr}|${value.why}`;
     if (!seen.has(key)) seen.set(key, { value, whole, rules: [...(needed.get(`${spanKey(value.at)}|${value.expr}`)?.rules ?? [])].sort() });
   };
   const visit = (v: Value<unknown> | null | undefined) => {
-    if (!v) return;
+    if (!v || v.k === 'known') return;
+    if (v.k === 'unresolved') return add(v, false);
     for (const alt of alternatives(v)) if (alt.value.k === 'unresolved') add(alt.value, false);
   };
   for (const u of model.unresolved) add(u, true);

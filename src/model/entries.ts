@@ -1,5 +1,5 @@
 import { peerValue, type SgRule } from './types.js';
-import { alternatives, consistent } from './value.js';
+import { alternatives, consistentWith } from './value.js';
 import { addTo } from '../util/maps.js';
 
 const MAX_ASSIGNMENTS = 16;
@@ -20,6 +20,11 @@ export function rulesByEntry(rules: Iterable<SgRule>, keep: (rule: SgRule) => bo
  */
 export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: number }[] {
   const peers = rules.filter((r) => r.peer.kind !== 'none');
+  const exists = rules[0]?.entry.when ?? [];
+  if (peers.every((r) => peerValue(r.peer)?.k !== 'oneOf')) {
+    // No peer depends on a condition: one variant, in which every peer is there (if the entry itself can exist).
+    return consistentWith(exists, []) ? [{ when: [], count: peers.length }] : [];
+  }
   const presence = peers.map((r) => {
     const v = peerValue(r.peer);
     return v ? alternatives(v).map((a) => a.when) : [[]];
@@ -40,8 +45,7 @@ export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: n
     if (assignments.length > MAX_ASSIGNMENTS) return [{ when: [], count: peers.filter((_, i) => presence[i]!.some((w) => w.length === 0)).length }];
   }
   // Variants in which the entry itself does not exist (its resource's count is 0 there) have nothing to count.
-  const exists = rules[0]?.entry.when ?? [];
   return assignments
-    .filter((when) => consistent([...exists, ...when]))
-    .map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistent([...w, ...when]))).length }));
+    .filter((when) => consistentWith(exists, when))
+    .map((when) => ({ when, count: presence.filter((whens) => whens.some((w) => consistentWith(w, when))).length }));
 }

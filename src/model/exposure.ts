@@ -3,7 +3,7 @@ import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } f
 import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
 import { targetsOf } from './targets.js';
 import type { Direction, Model, SgRule } from './types.js';
-import { alternatives, consistent, type Known, type Unresolved } from './value.js';
+import { alternatives, consistent, consistentWith, type Known, type Unresolved } from './value.js';
 
 /** One CIDR alternative of one rule with one traffic alternative: the unit that exposure maths works on. */
 export interface RuleVariant {
@@ -127,11 +127,13 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
   for (const pool of unionPools(model, variants)) {
     for (const family of [4, 6] as const) {
       const candidates = pool.variants.filter((v) => v.family === family && !isWorld(v.cidr));
+      // A union takes two rules or more.
+      if (candidates.length < 2) continue;
       const unconditional = unionExposure(candidates.filter((v) => v.when.length === 0));
       const found = unconditional ? [{ ...unconditional, when: [] as string[] }] : [];
       // Pieces that exist only under conditions make a union in the deployment variants where they all exist.
       for (const when of assignments(candidates.flatMap((v) => v.when))) {
-        const union = unionExposure(candidates.filter((v) => consistent([...v.when, ...when])));
+        const union = unionExposure(candidates.filter((v) => consistentWith(v.when, when)));
         if (!union) continue;
         const reach = unconditional ? subtractReach(union.reach, [unconditional.reach]) : union.reach;
         const labels = [...new Set(union.variants.flatMap((v) => v.when))];
@@ -139,7 +141,7 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
       }
       for (const f of found) {
         // Across the groups of one resource, report only what no single group already exposes on its own.
-        const others = out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '') && consistent([...e.when, ...f.when]));
+        const others = out.filter((e) => e.family === family && pool.groups.has(e.variants[0]!.rule.group ?? '') && consistentWith(e.when, f.when));
         const reach = pool.crossGroup ? subtractReach(f.reach, others.map((e) => e.reach)) : f.reach;
         if (reachIsEmpty(reach)) continue;
         const key = `${f.variants.map((v) => v.rule.id).join('+')}|${family}|${f.when.join('&')}`;
@@ -188,7 +190,8 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
     list.push(v);
     byGroup.set(v.rule.group, list);
   }
-  const pools: Pool[] = [...byGroup].map(([id, vs]) => ({ variants: vs, groups: new Set([id]), crossGroup: false }));
+  const pools: Pool[] = [];
+  for (const [id, vs] of byGroup) if (vs.length >= 2) pools.push({ variants: vs, groups: new Set([id]), crossGroup: false });
   for (const target of targetsOf(model)) {
     const attached = new Map<string, string[]>();
     for (const g of target.groups) if (g.ref.kind === 'model' && !attached.has(g.ref.id)) attached.set(g.ref.id, g.when ?? []);
@@ -198,7 +201,7 @@ function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
       .flatMap(([id, when]) => (byGroup.get(id) ?? []).map((v) => (when.length === 0 ? v : { ...v, when: [...new Set([...v.when, ...when])] })))
       .filter((v) => consistent(v.when))
       .sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
-    pools.push({ variants: vs, groups: new Set(attached.keys()), crossGroup: true });
+    if (vs.length >= 2) pools.push({ variants: vs, groups: new Set(attached.keys()), crossGroup: true });
   }
   return pools;
 }

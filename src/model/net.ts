@@ -238,16 +238,22 @@ function formatRange(r: PortRange): string {
 export class PortSet {
   readonly ranges: readonly PortRange[];
 
+  /** `ranges` must be sorted, disjoint, non-adjacent and new (they are frozen in place, not copied). */
   private constructor(ranges: PortRange[]) {
-    this.ranges = Object.freeze(ranges.map((r) => Object.freeze({ from: r.from, to: r.to })));
+    for (const r of ranges) Object.freeze(r);
+    this.ranges = Object.freeze(ranges);
   }
 
+  /** Sets are immutable: every empty set, and every set of all ports, is one object. */
+  private static readonly EMPTY = new PortSet([]);
+  private static readonly ALL = new PortSet([{ from: 0, to: MAX_PORT }]);
+
   static empty(): PortSet {
-    return new PortSet([]);
+    return PortSet.EMPTY;
   }
 
   static all(): PortSet {
-    return new PortSet([{ from: 0, to: MAX_PORT }]);
+    return PortSet.ALL;
   }
 
   static of(...ranges: PortRange[]): PortSet {
@@ -261,7 +267,12 @@ export class PortSet {
       if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
       else out.push(r);
     }
-    return new PortSet(out);
+    return out.length === 0 ? PortSet.EMPTY : new PortSet(out);
+  }
+
+  /** The set of one range of whole ports (`from` ≤ `to`, both within 0-65535): what PortSet.of makes of it, without sorting. */
+  static range(from: number, to: number): PortSet {
+    return from === 0 && to === MAX_PORT ? PortSet.ALL : new PortSet([{ from, to }]);
   }
 
   has(port: number): boolean {
@@ -277,10 +288,29 @@ export class PortSet {
   }
 
   union(o: PortSet): PortSet {
+    // Sets are immutable: when one holds the other, it is the union.
+    if (o.ranges.length === 0 || this.isAll() || this === o) return this;
+    if (this.ranges.length === 0 || o.isAll()) return o;
     return PortSet.of(...this.ranges, ...o.ranges);
   }
 
+  /** True when some port is in both sets (what `!a.intersect(b).isEmpty()` says, without making the intersection). */
+  overlaps(o: PortSet): boolean {
+    const a = this.ranges;
+    const b = o.ranges;
+    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+      const x = a[i]!;
+      const y = b[j]!;
+      if (Math.max(x.from, y.from) <= Math.min(x.to, y.to)) return true;
+      if (x.to < y.to) i++;
+      else j++;
+    }
+    return false;
+  }
+
   intersect(o: PortSet): PortSet {
+    if (this.ranges.length === 0 || o.isAll()) return this;
+    if (o.ranges.length === 0 || this.isAll()) return o;
     const out: PortRange[] = [];
     const a = this.ranges;
     const b = o.ranges;
@@ -293,7 +323,7 @@ export class PortSet {
       if (x.to < y.to) i++;
       else j++;
     }
-    return new PortSet(out);
+    return out.length === 0 ? PortSet.EMPTY : new PortSet(out);
   }
 
   complement(): PortSet {
@@ -304,7 +334,7 @@ export class PortSet {
       next = r.to + 1;
     }
     if (next <= MAX_PORT) out.push({ from: next, to: MAX_PORT });
-    return new PortSet(out);
+    return out.length === 0 ? PortSet.EMPTY : new PortSet(out);
   }
 
   subtract(o: PortSet): PortSet {
@@ -312,11 +342,13 @@ export class PortSet {
   }
 
   containsAll(o: PortSet): boolean {
+    if (o.ranges.length === 0 || this.isAll()) return true;
     return o.subtract(this).isEmpty();
   }
 
   equals(o: PortSet): boolean {
     return (
+      this === o ||
       this.ranges.length === o.ranges.length &&
       this.ranges.every((r, i) => r.from === o.ranges[i]!.from && r.to === o.ranges[i]!.to)
     );
@@ -465,8 +497,7 @@ export function portSetOf(list: readonly NamedPorts[]): PortSet {
 export function namePorts(ports: PortSet, list: readonly NamedPorts[]): string[] {
   const out: string[] = [];
   for (const e of sortedNamed(list)) {
-    const reached = ports.intersect(e.set);
-    if (!reached.isEmpty()) out.push(`${reached.toString()} (${e.name})`);
+    if (ports.overlaps(e.set)) out.push(`${ports.intersect(e.set).toString()} (${e.name})`);
   }
   return out;
 }

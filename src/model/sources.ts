@@ -33,13 +33,16 @@ export function ruleSources(model: Model, direction: Direction): { sources: Rule
       }
       for (const t of ruleTraffic(rule)) {
         if (!t.ok) unknown.set(rule, t.unresolved);
-        const when = [...new Set([...p.when, ...t.when])];
+        const when = p.when.length === 0 && t.when.length === 0 ? NO_CONDITIONS : [...new Set([...p.when, ...t.when])];
         if (t.ok && consistent(when)) sources.push({ rule, peer: p.peer, label: p.label, reach: t.reach, when });
       }
     }
   }
   return { sources, unknown };
 }
+
+/** Conditions of a source that holds in every variant: one list for them all (sources only read it). */
+const NO_CONDITIONS: string[] = [];
 
 /** The group or prefix list a rule admits traffic from, per alternative; the unresolved value where one is unknown. */
 function referencedSources(model: Model, rule: SgRule): ({ peer: string; label: string; when: string[] } | Unresolved)[] {

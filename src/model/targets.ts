@@ -32,6 +32,8 @@ export function targetsOf(model: Model): Target[] {
   const cached = cache.get(model);
   if (cached) return cached;
   const byKey = new Map<string, Target>();
+  // Where each target lists each known group: a target with many attachments is not scanned once per group.
+  const listed = new Map<Target, Map<string, number>>();
   // Listing attachments first, so that the resource's own header and kind win over an additive attachment's.
   const ordered = [...model.attachments.filter((a) => !a.additive), ...model.attachments.filter((a) => a.additive)];
   for (const att of ordered) {
@@ -40,13 +42,18 @@ export function targetsOf(model: Model): Target[] {
     if (!target) {
       target = { key, kind: att.target.kind, address: att.target.address, at: att.target.at, groups: [], complete: !att.additive, attachments: [] };
       byKey.set(key, target);
+      listed.set(target, new Map());
     }
+    const positions = listed.get(target)!;
     target.attachments.push(att);
     if (!att.complete) target.complete = false;
     for (const g of att.groups.flatMap(eachAlternative)) {
       const k = groupKey(g.ref);
-      const same = target.groups.findIndex((h) => (k === null ? sameUnknown(h, g) : groupKey(h.ref) === k));
-      if (same < 0) target.groups.push(g);
+      const same = k === null ? target.groups.findIndex((h) => sameUnknown(h, g)) : (positions.get(k) ?? -1);
+      if (same < 0) {
+        if (k !== null) positions.set(k, target.groups.length);
+        target.groups.push(g);
+      }
       // Attached unconditionally by one attachment, or under two different conditions (`!If [c, [A, B], [A]]` attaches
       // A when c holds and when it does not): a condition list cannot say "c or d", so the group counts as attached in
       // every variant, which never hides an exposure.

@@ -64,19 +64,45 @@ export function ruleTraffic(rule: SgRule): TrafficResult[] {
   // values: their traffic is worked out, and held in memory, once. They come one after another, hence `last`.
   const from = rule.fromPort ?? NO_PORT;
   const to = rule.toPort ?? NO_PORT;
-  if (last.protocol === rule.protocol && last.from === from && last.to === to) return last.traffic;
+  if (lastProtocol === rule.protocol && lastFrom === from && lastTo === to) return lastTraffic;
+  lastProtocol = rule.protocol;
+  lastFrom = from;
+  lastTo = to;
+  // Known values without conditions, the common case, admit what their content says: entries that write the same
+  // protocol and ports share one answer.
+  const key = knownKey(rule);
+  if (key !== null) {
+    let traffic = byContent.get(key);
+    if (!traffic) {
+      if (byContent.size >= 1 << 14) byContent.clear();
+      byContent.set(key, (traffic = trafficOf(rule)));
+    }
+    return (lastTraffic = traffic);
+  }
   let byProtocol = trafficCache.get(rule.protocol);
   if (!byProtocol) trafficCache.set(rule.protocol, (byProtocol = new WeakMap()));
   let byFrom = byProtocol.get(from);
   if (!byFrom) byProtocol.set(from, (byFrom = new WeakMap()));
   let traffic = byFrom.get(to);
   if (!traffic) byFrom.set(to, (traffic = trafficOf(rule)));
-  last = { protocol: rule.protocol, from, to, traffic };
-  return traffic;
+  return (lastTraffic = traffic);
 }
 
+/** The content of a rule's protocol and ports when each is known (or absent), else null. */
+function knownKey(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort'>): string | null {
+  const { protocol, fromPort, toPort } = rule;
+  if (protocol.k !== 'known' || (fromPort && fromPort.k !== 'known') || (toPort && toPort.k !== 'known')) return null;
+  const p = protocol.v;
+  return `${typeof p === 'string' ? p : 'number' in p ? p.number : `invalid:${p.invalid}`}|${fromPort ? fromPort.v : ''}|${toPort ? toPort.v : ''}`;
+}
+
+const byContent = new Map<string, TrafficResult[]>();
+
 const NO_PORT = {};
-let last: { protocol: object; from: object; to: object; traffic: TrafficResult[] } = { protocol: NO_PORT, from: NO_PORT, to: NO_PORT, traffic: [] };
+let lastProtocol: object = NO_PORT;
+let lastFrom: object = NO_PORT;
+let lastTo: object = NO_PORT;
+let lastTraffic: TrafficResult[] = [];
 const trafficCache = new WeakMap<object, WeakMap<object, WeakMap<object, TrafficResult[]>>>();
 
 function trafficOf(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort'>): TrafficResult[] {
@@ -162,6 +188,18 @@ export function describeReach(r: Reach): string {
   for (const n of r.protocols) parts.push(`protocol ${n}`);
   return parts.join(', ') || 'no traffic';
 }
+
+/**
+ * describeReach of a reach that is never changed once made, such as ruleTraffic's answers (shared by every rule that
+ * writes the same protocol and ports): each is described once.
+ */
+export function trafficLabel(reach: Reach): string {
+  let text = labels.get(reach);
+  if (text === undefined) labels.set(reach, (text = describeReach(reach)));
+  return text;
+}
+
+const labels = new WeakMap<Reach, string>();
 
 export function protocolIs(p: Value<Protocol>, want: Protocol): boolean {
   return p.k === 'known' && p.v === want;

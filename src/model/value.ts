@@ -82,18 +82,43 @@ export function alternatives<T>(value: Value<T>, when: string[] = ALWAYS): Alter
  */
 export function consistent(when: readonly string[]): boolean {
   if (when.length === 0) return true;
+  // One label of one part cannot contradict itself.
+  if (when.length === 1 && !when[0]!.includes(' and ')) return true;
   const seen = new Map<string, string>();
   for (const w of when) {
-    for (const part of w.split(' and ')) {
-      const m = /^with (.+)$/.exec(part) ? (['', 'var file', part.slice(5)] as const) : /^(.+?) is (.+)$/.exec(part);
-      if (!m) continue;
-      const previous = seen.get(m[1]!);
-      if (previous !== undefined && previous !== m[2]) return false;
-      seen.set(m[1]!, m[2]!);
+    for (const [name, value] of labelParts(w)) {
+      const previous = seen.get(name);
+      if (previous !== undefined && previous !== value) return false;
+      seen.set(name, value);
     }
   }
   return true;
 }
+
+/** consistent([...a, ...b]) without making the list when either is empty. */
+export function consistentWith(a: readonly string[], b: readonly string[]): boolean {
+  if (b.length === 0) return consistent(a);
+  if (a.length === 0) return consistent(b);
+  return consistent([...a, ...b]);
+}
+
+/** A label's parts as [name, value] ("IsProd is true" → IsProd, true; "with a.tfvars" → var file, a.tfvars). */
+function labelParts(label: string): readonly (readonly [string, string])[] {
+  let parts = partsCache.get(label);
+  if (parts === undefined) {
+    if (partsCache.size >= 1 << 14) partsCache.clear();
+    parts = label.split(' and ').flatMap((part) => {
+      if (/^with (.+)$/.test(part)) return [['var file', part.slice(5)] as const];
+      const m = /^(.+?) is (.+)$/.exec(part);
+      return m ? [[m[1]!, m[2]!] as const] : [];
+    });
+    partsCache.set(label, parts);
+  }
+  return parts;
+}
+
+/** Labels are few and asked about again and again (every pair of conditional rules): each is split once. */
+const partsCache = new Map<string, readonly (readonly [string, string])[]>();
 
 export function isKnown<T>(value: Value<T> | null | undefined): value is Known<T> {
   return value?.k === 'known';

@@ -1,6 +1,7 @@
 import type { Level } from '../engine/define-rule.js';
 import { isNote, type Finding, type Result } from '../engine/result.js';
 import { xmlAttr, xmlText } from './xml.js';
+import { addTo } from '../util/maps.js';
 
 /** Checkstyle's report schema allows the severities error, warning and info. */
 const SEVERITY: Record<Level, string> = { error: 'error', warning: 'warning', note: 'info' };
@@ -15,7 +16,7 @@ const SEVERITY: Record<Level, string> = { error: 'error', warning: 'warning', no
 export function formatCheckstyle(result: Result): string {
   const byFile = new Map<string, Finding[]>();
   for (const f of result.files) byFile.set(f.path, []);
-  for (const f of result.findings) if (!f.suppressed) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
+  for (const f of result.findings) if (!f.suppressed) addTo(byFile, f.at.file, f);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<checkstyle version="4.3">'];
   for (const [file, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (findings.length === 0) {

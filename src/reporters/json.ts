@@ -17,6 +17,13 @@ const EMPTY_FINDINGS = '\n  "findings": []';
 /** Pieces of this much text or more: a large report goes out without ever being one string. */
 const CHUNK_CHARS = 1 << 16;
 
+/** Findings written out by one JSON.stringify call. */
+const BATCH = 64;
+
+/** How a batch of findings reads inside `{"findings": [...]}`: two levels deep, as in the report. */
+const BATCH_HEAD = '{\n  "findings": [\n';
+const BATCH_TAIL = '\n  ]\n}';
+
 /**
  * formatJson's text in pieces, one finding at a time, so that a report with a hundred thousand findings is never held
  * whole (nor as an object tree): exactly the bytes of `JSON.stringify(toJsonReport(…), null, 2)` and a newline.
@@ -29,9 +36,10 @@ export function* jsonReportChunks(result: Result, version: string): Generator<st
   }
   const cut = skeleton.indexOf(EMPTY_FINDINGS);
   let chunk = skeleton.slice(0, cut) + '\n  "findings": [';
-  for (let i = 0; i < result.findings.length; i++) {
-    // An item of the list is written two levels deeper than on its own.
-    chunk += (i === 0 ? '\n    ' : ',\n    ') + JSON.stringify(jsonFinding(result.findings[i]!), null, 2).replaceAll('\n', '\n    ');
+  for (let i = 0; i < result.findings.length; i += BATCH) {
+    // Written inside a list inside an object, the findings are indented as the report indents them.
+    const text = JSON.stringify({ findings: result.findings.slice(i, i + BATCH).map(jsonFinding) }, null, 2);
+    chunk += (i === 0 ? '\n' : ',\n') + text.slice(BATCH_HEAD.length, text.length - BATCH_TAIL.length);
     if (chunk.length >= CHUNK_CHARS) {
       yield chunk;
       chunk = '';

@@ -1,5 +1,6 @@
 import { isNote, type Finding, type Result } from '../engine/result.js';
 import { xmlAttr as attr, xmlText as text } from './xml.js';
+import { addTo } from '../util/maps.js';
 
 /**
  * JUnit XML for CI systems that read it: one test suite per analyzed file, one failing test case per finding (its type is
@@ -10,7 +11,7 @@ export function formatJunit(result: Result, opts: { rules: { id: string; helpUri
   const docs = new Map(opts.rules.map((r) => [r.id, r.helpUri]));
   const byFile = new Map<string, Finding[]>();
   for (const f of result.files) byFile.set(f.path, []);
-  for (const f of result.findings) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
+  for (const f of result.findings) addTo(byFile, f.at.file, f);
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;

@@ -26,7 +26,12 @@ export function formatSarif(result: Result, opts: SarifOptions): string {
   const limits = { ...SARIF_LIMITS, ...opts.limits };
   const rules = sarifRules(result, opts.rules);
   const index = new Map(rules.map((r, i) => [r.descriptor.id, i]));
-  const results = result.findings.map((f) => toResult(f, index.get(f.ruleId)!, rules[index.get(f.ruleId)!]!, opts.repoPath));
+  // Made when kept: a run over GitHub's limits writes a part of its findings.
+  const results: (Sarif.Result | undefined)[] = new Array(result.findings.length);
+  const resultAt = (i: number): Sarif.Result => {
+    const f = result.findings[i]!;
+    return (results[i] ??= toResult(f, index.get(f.ruleId)!, rules[index.get(f.ruleId)!]!, opts.repoPath));
+  };
   const notifications: Sarif.Notification[] = result.errors.map((e) => ({
     level: isNote(e) ? 'note' : e.kind === 'online' ? 'warning' : 'error',
     message: { text: `${e.kind} ${isNote(e) ? 'note' : 'error'}: ${e.message}` },
@@ -54,7 +59,8 @@ export function formatSarif(result: Result, opts: SarifOptions): string {
   let keep = Math.min(results.length, limits.maxResults);
   for (;;) {
     const keptSet = new Set(byRank.slice(0, keep));
-    const kept = results.filter((_r, i) => keptSet.has(i));
+    const kept: Sarif.Result[] = [];
+    for (let i = 0; i < results.length; i++) if (keptSet.has(i)) kept.push(resultAt(i));
     const dropped = result.findings.filter((_f, i) => !keptSet.has(i));
     const text = build(kept, dropped.length > 0 ? truncationNote(dropped, results.length, limits) : undefined);
     if (keep === 0) return text;

@@ -1,5 +1,6 @@
 import type { OnlineSummary } from '../engine/online/pass.js';
 import { isNote, type Finding, type Result } from '../engine/result.js';
+import { addTo } from '../util/maps.js';
 
 export interface TextOptions {
   color: boolean;
@@ -21,16 +22,17 @@ export function formatText(result: Result, opts: TextOptions): string {
   const shown = result.findings.filter((f) => !f.suppressed);
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
-  for (const f of shown) byFile.set(f.at.file, [...(byFile.get(f.at.file) ?? []), f]);
+  for (const f of shown) addTo(byFile, f.at.file, f);
   for (const [file, findings] of byFile) {
     out.push(paint('underline', printable(file)));
     const text = opts.codeFrames ? analyzed.get(file)?.text : undefined;
+    const lines = text?.split(/\r?\n/);
     for (const f of findings) {
       const level = f.level === 'error' ? paint('red', 'error  ') : f.level === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'note   ');
       out.push(`  ${paint('gray', `${f.at.start.line}:${f.at.start.column}`.padEnd(7))} ${level}  ${printable(f.message)}  ${paint('gray', f.ruleId)}`);
       for (const r of f.related.slice(0, 5)) out.push(`           ${paint('gray', `↳ ${printable(r.at.file)}:${r.at.start.line}:${r.at.start.column} ${printable(r.message)}`)}`);
       if (f.related.length > 5) out.push(`           ${paint('gray', `↳ … and ${f.related.length - 5} more`)}`);
-      if (opts.codeFrames && text !== undefined && f.at.start.line > 0) out.push(codeFrame(text, f, paint));
+      if (opts.codeFrames && lines !== undefined && f.at.start.line > 0) out.push(codeFrame(lines, f, paint));
     }
     out.push('');
   }
@@ -102,8 +104,8 @@ export function onlineSummary(o: OnlineSummary): string {
   return [line, ...o.warnings.map((w) => `online warning: ${w}`)].join('\n');
 }
 
-function codeFrame(text: string, f: Finding, paint: (c: Color, s: string) => string): string {
-  const lines = text.split(/\r?\n/);
+/** The lines around a finding, from its file's lines (split once per file: a file may have thousands of findings). */
+function codeFrame(lines: readonly string[], f: Finding, paint: (c: Color, s: string) => string): string {
   const line = f.at.start.line;
   const first = Math.max(1, line - 1);
   const last = Math.min(lines.length, line + 1);

@@ -9,7 +9,8 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function memoized<K, V>(fn: (key: K) => V): (key: K) => V {
   const results = new Map<K, V>();
   return (key) => {
-    if (!results.has(key)) results.set(key, fn(key));
-    return results.get(key)!;
+    let value = results.get(key);
+    if (value === undefined && !results.has(key)) results.set(key, (value = fn(key)));
+    return value as V;
   };
 }

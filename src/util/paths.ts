@@ -4,7 +4,8 @@ import { relative, sep } from 'node:path';
 export const posixRelative = (from: string, to: string): string => relative(from, to).split(sep).join('/');
 
 /** A path (with `/` separators) inside a module copy `terraform init` downloaded: not part of the repository. */
-export const isDownloadedModule = (path: string): boolean => path.split('/').includes('.terraform');
+export const isDownloadedModule = (path: string): boolean =>
+  path.includes('.terraform') && (path === '.terraform' || path.startsWith('.terraform/') || path.endsWith('/.terraform') || path.includes('/.terraform/'));
 
 /** `abs` as reports show it: relative to `cwd` when inside it, with `/` separators. */
 export function displayPath(cwd: string, abs: string): string {
