@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { absolutePaths, checkModel, concatenatedChecks, modelCounts, settingsOf, type RuleSetup, type RuleTaskSettings } from './check-model.js';
+import { checkModel, concatenatedChecks, modelCounts, ruleSetupOf, type RuleTaskSettings } from './check-model.js';
 import { BUILTIN_RULES } from './engine/builtins.js';
 import { ConfigError } from './config/load.js';
 import { matchesGlobs, RuleResolver, type CliRuleInputs } from './config/resolve.js';
@@ -157,14 +157,14 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
   const today = options.today ?? todayUtc();
   const strictSuppressions = Boolean(options.strictSuppressions);
-  const setup: RuleSetup = { cwd, scope, configs, resolver, registry, today, strictSuppressions };
+  const setup = ruleSetupOf({ cwd, scope, configs, resolver, registry, today, strictSuppressions });
   const reading = await frontEndInputs(inputs, options);
   // With several threads, each checks the models of the tasks it parsed, unless something needs the whole model (the
   // online pass, a rule that relates deployment units) or rules that only the main thread has (plugins, or a registry
   // handed to the API). A file the selection did not name may have a config of its own that turns such a rule on: the
   // run is then done again over the whole model.
   const wholeRunRules = registry.filter((r) => r.wholeRun).map((r) => r.id);
-  const needsWholeModel = (abs: string) => wholeRunRules.some((id) => (configs.settings(resolver, abs).rules.get(id)?.level ?? 'off') !== 'off');
+  const needsWholeModel = (abs: string) => wholeRunRules.some((id) => (setup.settingsAt(abs).rules.get(id)?.level ?? 'off') !== 'off');
   if (!online && plugins.length === 0 && !options.registry && frontEndLanes(reading.frontEnds) > 1 && !inputs.selected.some((f) => needsWholeModel(f.abs))) {
     const settings: RuleTaskSettings = { ...(options.configFile ? { configFile: options.configFile } : {}), cli: { ...cli, withoutPlugins: [...cli.withoutPlugins!] }, today, strictSuppressions };
     const checked = concatenatedChecks(await checkFrontEnds(reading.frontEnds, settings));
@@ -178,17 +178,16 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   }
 
   const { model, files, reportable } = readModel(inputs, reading, await parseFrontEnds(reading.frontEnds));
-  const settingsFor = settingsOf(setup, absolutePaths(files, cwd));
   // Only addresses in reported files for which an online rule is on may leave the machine.
   const onlineRules = registry.filter((r) => r.online).map((r) => r.id);
-  const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (settingsFor(file).rules.get(id)?.level ?? 'off') !== 'off');
+  const wanted = (file: string) => reportable.has(file) && onlineRules.some((id) => (setup.settingsAt(resolve(cwd, file)).rules.get(id)?.level ?? 'off') !== 'off');
   let pass: OnlinePass | undefined;
   if (online) {
     const { runOnlinePass } = await import('./engine/online/pass.js');
     pass = await runOnlinePass(model, online, wanted, options.online?.runtime);
   }
   if (pass) errors.push(...pass.errors);
-  const run = checkModel(model, files, setup, settingsFor, pass?.lookup);
+  const run = checkModel(model, files, setup, pass?.lookup);
   errors.push(...run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
   const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));

@@ -25,6 +25,13 @@ export interface RuleSetup {
   registry: RuleModule<any>[];
   today: string;
   strictSuppressions: boolean;
+  /** Each file's rule settings by its absolute path, worked out once (asked once per rule and file, and once per finding). */
+  settingsAt: (abs: string) => FileSettings;
+}
+
+/** A RuleSetup, with each file's settings worked out on first use. */
+export function ruleSetupOf(parts: Omit<RuleSetup, 'settingsAt'>): RuleSetup {
+  return { ...parts, settingsAt: memoized((abs: string) => parts.configs.settings(parts.resolver, abs)) };
 }
 
 /** A RuleSetup as plain data a worker thread can be handed: the built-in rules only (a run with plugins keeps its rules on the main thread). */
@@ -41,27 +48,18 @@ export function ruleSetup(settings: RuleTaskSettings, cwd: string, scope: ScanRo
   const registry = fullRegistry();
   const resolver = new RuleResolver(registry, { ...settings.cli, online: false, withoutPlugins: new Set(settings.cli.withoutPlugins) });
   configs.check(resolver);
-  return { cwd, scope, configs, resolver, registry, today: settings.today, strictSuppressions: settings.strictSuppressions };
-}
-
-/** Each file's rule settings, worked out once (asked once per rule and file, and once per finding). */
-export function settingsOf(setup: RuleSetup, absOf: ReadonlyMap<string, string>): (file: string) => FileSettings {
-  return memoized((file: string): FileSettings => setup.configs.settings(setup.resolver, absOf.get(file) ?? resolve(setup.cwd, file)));
-}
-
-export function absolutePaths(files: ParsedFile[], cwd: string): Map<string, string> {
-  return new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
+  return ruleSetupOf({ cwd, scope, configs, resolver, registry, today: settings.today, strictSuppressions: settings.strictSuppressions });
 }
 
 /** Every enabled rule over the model, with suppressions applied (the findings of every file, reported or not). */
-export function checkModel(model: Model, files: ParsedFile[], setup: RuleSetup, settingsFor: (file: string) => FileSettings, online?: OnlineLookup) {
+export function checkModel(model: Model, files: ParsedFile[], setup: RuleSetup, online?: OnlineLookup) {
   const { cwd, scope, configs, today } = setup;
-  const absOf = absolutePaths(files, cwd);
+  const absOf = new Map(files.map((f) => [f.path, resolve(cwd, f.path)]));
   return runRules({
     model,
     files,
     registry: setup.registry,
-    settingsFor,
+    settingsFor: memoized((file: string) => setup.settingsAt(absOf.get(file) ?? resolve(cwd, file))),
     today,
     repoPath: memoized((file: string) => scope.repositoryRelative(resolve(cwd, file), file)),
     ...(online ? { online } : {}),
@@ -86,7 +84,7 @@ export interface CheckedResult {
 /** Links a front end's facts and runs the rules over them, while the files still have their texts. */
 export function checkResult(parsed: FrontEndResult, setup: RuleSetup): CheckedResult {
   const model = link([parsed.facts]);
-  const run = checkModel(model, parsed.files, setup, settingsOf(setup, absolutePaths(parsed.files, setup.cwd)));
+  const run = checkModel(model, parsed.files, setup);
   return { files: parsed.files, findings: run.findings, unresolved: run.unresolved, errors: run.errors, ...modelCounts(model) };
 }
 

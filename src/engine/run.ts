@@ -9,6 +9,7 @@ import { LEVEL_RANK, type Finding, type RunError } from './result.js';
 import { collectDirectives, inlineSuppression, type Suppression } from './suppress.js';
 import { collectPeerDirectives } from './peers/collect.js';
 import { isDownloadedModule } from '../util/paths.js';
+import { memoized } from '../util/maps.js';
 import { conditionSuffix, fingerprint, insideRoot, mergeInstances, rootOf, stableResource, type RootSource, type Unmerged } from './identity.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -204,16 +205,7 @@ export function render(template: string, data: Record<string, string | number>):
 }
 
 /** A message template cut at its `{name}` placeholders: text, name, text, … (templates are few; findings are many). */
-function templateParts(template: string): string[] {
-  let parts = templates.get(template);
-  if (!parts) {
-    if (templates.size >= 1 << 12) templates.clear();
-    templates.set(template, (parts = template.split(/\{(\w+)\}/)));
-  }
-  return parts;
-}
-
-const templates = new Map<string, string[]>();
+const templateParts = memoized((template: string) => template.split(/\{(\w+)\}/), 1 << 12);
 
 function makeFinding(
   identity: Identity,

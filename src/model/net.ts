@@ -1,4 +1,5 @@
 // Network maths: CIDRs (IPv4 and IPv6 as BigInt), port sets, protocols and well-known ports.
+import { memoized } from '../util/maps.js';
 
 export type Family = 4 | 6;
 
@@ -63,17 +64,7 @@ function parseV6(s: string): bigint | null {
 }
 
 /** Parsed CIDRs by input text: every rule reads the same peers again. The objects are shared: treat them as read-only. */
-const parsed = new Map<string, Cidr | null>();
-
-export function parseCidr(text: string): Cidr | null {
-  let hit = parsed.get(text);
-  if (hit === undefined) {
-    if (parsed.size >= 1 << 21) parsed.clear();
-    hit = parseCidrText(text);
-    parsed.set(text, hit);
-  }
-  return hit;
-}
+export const parseCidr: (text: string) => Cidr | null = memoized((text: string) => parseCidrText(text), 1 << 21);
 
 function parseCidrText(text: string): Cidr | null {
   const t = text.trim();

@@ -1,4 +1,5 @@
 import type { Span } from './location.js';
+import { memoized } from '../util/maps.js';
 
 /** Why a value could not be resolved. Rules stay quiet on unresolved values; users can see them with --report-unresolved. */
 export type UnresolvedReason =
@@ -102,23 +103,19 @@ export function consistentWith(a: readonly string[], b: readonly string[]): bool
   return consistent([...a, ...b]);
 }
 
-/** A label's parts as [name, value] ("IsProd is true" → IsProd, true; "with a.tfvars" → var file, a.tfvars). */
-function labelParts(label: string): readonly (readonly [string, string])[] {
-  let parts = partsCache.get(label);
-  if (parts === undefined) {
-    if (partsCache.size >= 1 << 14) partsCache.clear();
-    parts = label.split(' and ').flatMap((part) => {
+/**
+ * A label's parts as [name, value] ("IsProd is true" → IsProd, true; "with a.tfvars" → var file, a.tfvars). Labels are
+ * few and asked about again and again (every pair of conditional rules): each is split once.
+ */
+const labelParts = memoized(
+  (label: string): readonly (readonly [string, string])[] =>
+    label.split(' and ').flatMap((part) => {
       if (/^with (.+)$/.test(part)) return [['var file', part.slice(5)] as const];
       const m = /^(.+?) is (.+)$/.exec(part);
       return m ? [[m[1]!, m[2]!] as const] : [];
-    });
-    partsCache.set(label, parts);
-  }
-  return parts;
-}
-
-/** Labels are few and asked about again and again (every pair of conditional rules): each is split once. */
-const partsCache = new Map<string, readonly (readonly [string, string])[]>();
+    }),
+  1 << 14,
+);
 
 export function isKnown<T>(value: Value<T> | null | undefined): value is Known<T> {
   return value?.k === 'known';

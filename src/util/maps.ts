@@ -5,12 +5,18 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** `fn` with each result kept by its argument: for a pure lookup asked again and again (a file's settings, once per rule). */
-export function memoized<K, V>(fn: (key: K) => V): (key: K) => V {
+/**
+ * `fn` with each result kept by its argument: for a pure lookup asked again and again (a file's settings, once per rule).
+ * With a `limit`, the results are forgotten whenever that many are kept (a cache that lives as long as the process).
+ */
+export function memoized<K, V>(fn: (key: K) => V, limit = Infinity): (key: K) => V {
   const results = new Map<K, V>();
   return (key) => {
     let value = results.get(key);
-    if (value === undefined && !results.has(key)) results.set(key, (value = fn(key)));
+    if (value === undefined && !results.has(key)) {
+      if (results.size >= limit) results.clear();
+      results.set(key, (value = fn(key)));
+    }
     return value as V;
   };
 }
