@@ -65,14 +65,17 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   const load = async (abs: string, files?: string[]): Promise<void> => {
     if (modules.has(abs)) return;
     const tfFiles: TfFile[] = [];
+    const indexes: LocatorIndex[] = [];
     const paths = files ?? configFilesIn(abs);
     for (const file of [...paths].sort()) {
       const loaded = await loadConfigFileGuarded(file, cwd, scope, overlay);
       result.files.push(loaded.parsed);
       result.facts.files.push({ path: loaded.parsed.path, format: 'terraform' });
       if (loaded.file) tfFiles.push(loaded.file);
+      if (loaded.index) indexes.push(loaded.index);
     }
     reportDuplicates(tfFiles, result.files);
+    for (const index of indexes) index.forget();
     modules.set(abs, indexModule(abs, displayPath(cwd, abs) || '.', tfFiles));
   };
 
@@ -276,7 +279,13 @@ function reportFailure(e: unknown, files: TfFile[], parsed: ParsedFile[]): void 
 }
 
 /** Reads and parses one configuration file; a throw while doing so becomes the file's diagnostic. */
-async function loadConfigFileGuarded(abs: string, cwd: string, scope: ScanRoot, overlay?: SourceOverlay): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+interface LoadedFile {
+  parsed: ParsedFile;
+  file?: TfFile;
+  index?: LocatorIndex;
+}
+
+async function loadConfigFileGuarded(abs: string, cwd: string, scope: ScanRoot, overlay?: SourceOverlay): Promise<LoadedFile> {
   try {
     return await loadConfigFile(abs, cwd, scope, overlay);
   } catch (e) {
@@ -285,7 +294,7 @@ async function loadConfigFileGuarded(abs: string, cwd: string, scope: ScanRoot, 
   }
 }
 
-async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay?: SourceOverlay): Promise<{ parsed: ParsedFile; file?: TfFile }> {
+async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay?: SourceOverlay): Promise<LoadedFile> {
   const path = displayPath(cwd, abs);
   const source = readSource(abs, scope, overlay);
   const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
@@ -316,8 +325,33 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
     return { parsed };
   }
   parsed.analyzed = true;
-  const header = (p: string): Located | undefined => index.blockAt(p)?.header;
-  return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), header } };
+  const kept = new LocatorIndex(text, index);
+  return { parsed, file: kept.file(path, hcl.body), index: kept };
+}
+
+/**
+ * A file's locator index, dropped once its module is loaded and built again when a root's analysis asks for it: an
+ * index weighs about eighteen times its text, and every module of a run is loaded before the first root is analyzed
+ * (30,000-file monorepo: 440 MB of indexes at once), while analyzing a root needs only the indexes of what it reaches.
+ */
+class LocatorIndex {
+  constructor(
+    private readonly text: string,
+    private index: HclIndex | undefined,
+  ) {}
+
+  get(): HclIndex {
+    return (this.index ??= indexHcl(this.text));
+  }
+
+  /** The file located by this index (made here: a closure beside one that holds the index itself would keep it alive). */
+  file(path: string, body: HclBody): TfFile {
+    return { path, text: this.text, body, find: (p) => this.get().find(p), header: (p) => this.get().blockAt(p)?.header };
+  }
+
+  forget(): void {
+    this.index = undefined;
+  }
 }
 
 /** Files larger than this go to hcl2json, when it must read them, in pieces of about this size. */
