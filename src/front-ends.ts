@@ -115,6 +115,9 @@ async function runTasks<O extends { files: ParsedFile[] }>(tasks: FrontEndTask[]
     entry: WORKER,
     inline: work,
     received: (result) => sharingStrings(result, strings),
+    // The Terraform run is usually the costliest task, and its answer the largest (30,000-file monorepo: half the
+    // findings): done on the main thread, it is not copied over from a worker whose heap still holds its model.
+    mainClaims: 'costliest',
     // Never more than the main thread may hold (a smaller --max-old-space-size is kept).
     resourceLimits: { maxOldGenerationSizeMb: Math.min(WORKER_OLD_GENERATION_MB, Math.floor(getHeapStatistics().heap_size_limit / 1048576)) },
   });

@@ -3,8 +3,8 @@
 // the main thread, so every outcome is the one the main thread would have had.
 //
 // Every thread is handed the whole list of tasks, most expensive first, and claims them in a shared array: the workers
-// from the front, the main thread from the back. No thread waits for another to be handed work, and the main thread can
-// spend a long while on a task of its own without keeping a worker idle.
+// from the front, the main thread from the back (or, when asked, from the front too). No thread waits for another to be
+// handed work, and the main thread can spend a long while on a task of its own without keeping a worker idle.
 import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
 
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
@@ -28,6 +28,11 @@ export interface PoolOptions<I, O> {
   received?: (value: O) => O;
   /** The workers' heap limits; a worker that runs out of memory dies, and the main thread does its tasks. */
   resourceLimits?: ResourceLimits;
+  /**
+   * `costliest`: the main thread, too, claims the most expensive task left, whose answer is then not copied between
+   * threads (when answers grow with the work, the largest one). By default it claims the cheapest.
+   */
+  mainClaims?: 'cheapest' | 'costliest';
 }
 
 interface Job<I, O> {
@@ -83,13 +88,14 @@ export class Pool<I, O> {
     this.claims = new Int32Array(new SharedArrayBuffer(4 * this.jobs.length));
     this.started = true;
     const workers = Array.from({ length: Math.min(this.options.lanes - 1, this.jobs.length - 1) }, (_, i) => this.start(MAIN + 1 + i));
-    let back = this.jobs.length - 1;
+    const step = this.options.mainClaims === 'costliest' ? 1 : -1;
+    let next = step === 1 ? 0 : this.jobs.length - 1;
     try {
       for (;;) {
         let job = this.mainOnly.shift();
-        while (!job && back >= 0) {
-          if (Atomics.compareExchange(this.claims, back, 0, MAIN) === 0) job = this.jobs[back];
-          back--;
+        while (!job && next >= 0 && next < this.claims.length) {
+          if (Atomics.compareExchange(this.claims, next, 0, MAIN) === 0) job = this.jobs[next];
+          next += step;
         }
         if (job) {
           if (!job.settled) await this.runInline(job);

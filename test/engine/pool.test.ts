@@ -59,6 +59,16 @@ describe('the worker pool', () => {
     expect(outcomes[0]).toEqual({ ok: true, value: { value: 0, by: 'worker' } });
   });
 
+  it('lets the main thread claim the costliest task when asked (its answer is then not copied)', async () => {
+    const mark = markFile();
+    const p = new Pool<Task, Done>({ lanes: 2, entry: WORKER, mainClaims: 'costliest', inline: async (t) => (t.waitFor && (await until(t.waitFor)), { value: t.value, by: 'main' }) });
+    const costly = p.submit({ value: 1, waitFor: mark }, 10); // the main thread waits until the worker has taken the other
+    const cheap = p.submit({ value: 2, mark }, 1);
+    await p.run();
+    expect(await costly.outcome).toEqual({ ok: true, value: { value: 1, by: 'main' } });
+    expect(await cheap.outcome).toEqual({ ok: true, value: { value: 2, by: 'worker' } });
+  });
+
   it.each(['throw', 'exit', 'uncaught', 'uncloneable'] as const)('does again on the main thread a task whose worker fails (%s)', async (fail) => {
     const mark = markFile();
     const p = pool(2);
