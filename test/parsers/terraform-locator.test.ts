@@ -282,7 +282,11 @@ describe('indexHcl positions', () => {
     expect(idx.find(`${p}[1]`)).toEqual(span(4, 23, 4, 31));
     expect(idx.find(`${p}[1][1]`)).toEqual(span(4, 29, 4, 30));
     expect(slice(idx, text, idx.find(`${p}[1]`) ?? span(1, 1, 1, 1))).toBe('["b", 3]');
-    expect(idx.attrs.get(`${p}[1]`)?.nameAt).toEqual(idx.find(`${p}[1]`));
+    expect(idx.attrs.has(`${p}[1]`)).toBe(false);
+    expect(idx.element(p, 1)).toEqual(idx.find(`${p}[1]`));
+    expect(idx.element(`${p}[1]`, 1)).toEqual(span(4, 29, 4, 30));
+    expect(idx.element(p, 2)).toBeUndefined();
+    expect(idx.elements()).toEqual([span(4, 18, 4, 21), span(4, 23, 4, 31), span(4, 24, 4, 27), span(4, 29, 4, 30)]);
     const k = idx.attrs.get('resource.aws_security_group.web[0].tags.k');
     expect(k?.nameAt).toEqual(span(5, 24, 5, 27));
     expect(k?.value).toEqual(span(5, 30, 5, 31));

@@ -307,7 +307,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
   if (parsed.comments.length > 0) {
-    parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
+    parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole), ...index.elements()];
     parsed.resources = topLevelBlocks(index);
   }
   const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);
@@ -317,7 +317,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   }
   parsed.analyzed = true;
   const header = (p: string): Located | undefined => index.blockAt(p)?.header;
-  return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), header } };
+  return { parsed, file: { path, text, body: hcl.body, find: (p) => index.find(p), element: (list, i) => index.element(list, i), header } };
 }
 
 /** Files larger than this go to hcl2json, when it must read them, in pieces of about this size. */
@@ -431,6 +431,7 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
   }
   let body: HclBody;
   let find: (p: string) => Located | undefined;
+  let element: TfFile['element'];
   if (abs.endsWith('.json')) {
     const json = parseTfJsonVars(source.text!);
     if ('error' in json) {
@@ -449,9 +450,10 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
     parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
     body = hcl.body;
     find = (p) => index.find(p);
+    element = (list, i) => index.element(list, i);
   }
   parsed.analyzed = true;
-  return { label: path, values: body, file: { path, text: source.text!, body, find } };
+  return { label: path, values: body, file: { path, text: source.text!, body, find, ...(element ? { element } : {}) } };
 }
 
 /** The blocks not nested in another (`index.blocks` is in source order): resources, modules, data sources, variables… */

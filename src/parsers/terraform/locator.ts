@@ -27,9 +27,9 @@ export interface BlockInfo {
 
 export interface AttrInfo {
   path: string;
-  /** Attribute name or object key; `[i]` for a tuple element. */
+  /** Attribute name or object key. */
   name: string;
-  /** The name or key token; equals `value` for a tuple element. */
+  /** The name or key token. */
   nameAt: Located;
   /** The expression's span. */
   value: Located;
@@ -51,11 +51,15 @@ export interface CommentInfo {
 export interface HclIndex {
   /** Every block in source order, nested ones included. */
   blocks: BlockInfo[];
-  /** Attributes, tuple elements and object keys by path. */
+  /** Attributes and object keys by path. */
   attrs: Map<string, AttrInfo>;
   comments: CommentInfo[];
   /** Value span for an attribute/element/key path, whole-block span for a block path. */
   find(path: string): Located | undefined;
+  /** The span of the element `index` of the tuple at path `list`: `find` without the element's path. */
+  element(list: string, index: number): Located | undefined;
+  /** The span of every tuple element (a list may hold a million: elements are kept as offsets until asked for). */
+  elements(): Located[];
   blockAt(path: string): BlockInfo | undefined;
   /** Offset of each line start (in the text after a leading BOM is dropped). */
   lineStarts: number[];
@@ -100,8 +104,11 @@ export function indexHcl(input: string): HclIndex {
   const attrs = new Map<string, AttrInfo>();
   const comments: CommentInfo[] = [];
   const counters = new Map<string, number>();
+  /** Start and end offsets of each tuple element (-1 for an empty one), by the tuple's path. */
+  const tuples = new Map<string, number[]>();
   /** Elements/keys of a tuple or object literal, kept only once the literal proves to be the whole value. */
   const pending: AttrInfo[] = [];
+  const pendingTuples: { path: string; offsets: number[] }[] = [];
   let pos = 0;
   let commentsUpTo = 0;
   let lineHint = 0;
@@ -299,6 +306,7 @@ export function indexHcl(input: string): HclIndex {
     const c = code(pos);
     if ((c === 91 || c === 123) && level < MAX_DEPTH && !isFor(pos + 1)) {
       const mark = pending.length;
+      const tupleMark = pendingTuples.length;
       const ok = c === 91 ? tuple(path, level) : object(path, level);
       const end = pos;
       if (ok) {
@@ -306,29 +314,30 @@ export function indexHcl(input: string): HclIndex {
         if (atValueEnd(ctx)) return end;
       }
       pending.length = mark;
+      pendingTuples.length = tupleMark;
       return scan(ctx, end);
     }
     return scan(ctx, start);
   }
 
   function addEntry(path: string, name: string, nameAt: Located, value: Located): void {
-    pending.push({ path, name, nameAt, value, whole: nameAt === value ? value : from(nameAt, value) });
+    pending.push({ path, name, nameAt, value, whole: from(nameAt, value) });
   }
 
   function tuple(path: string, level: number): boolean {
     pos++;
+    const offsets: number[] = [];
+    pendingTuples.push({ path, offsets });
     for (let i = 0; ; i++) {
       skipTrivia(true);
       const c = code(pos);
       if (c === 93) return (pos++, true);
       if (pos >= n || isCloser(c)) return false;
-      const p = `${path}[${i}]`;
       const s = pos;
-      const e = value(p, ELEM, level + 1);
-      if (e > s) {
-        const span = loc(s, e);
-        addEntry(p, `[${i}]`, span, span);
-      }
+      // Only a nested literal needs the element's path (for what it holds).
+      const e = value(c === 91 || c === 123 ? `${path}[${i}]` : '', ELEM, level + 1);
+      if (e > s) offsets.push(s, e);
+      else offsets.push(-1, -1);
       skipTrivia(true);
       if (code(pos) === 44) pos++;
     }
@@ -395,6 +404,8 @@ export function indexHcl(input: string): HclIndex {
       attrs.set(path, { path, name, nameAt, value: v, whole: from(nameAt, v) });
       for (const a of pending) attrs.set(a.path, a);
       pending.length = 0;
+      for (const t of pendingTuples) tuples.set(t.path, overElementsOf(tuples.get(t.path), t.offsets));
+      pendingTuples.length = 0;
       return;
     }
     const labels: string[] = [];
@@ -440,12 +451,43 @@ export function indexHcl(input: string): HclIndex {
     // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
   }
 
+  function element(list: string, index: number): Located | undefined {
+    const offsets = tuples.get(list);
+    const s = offsets?.[2 * index] ?? -1;
+    return s < 0 ? undefined : loc(s, offsets![2 * index + 1]!);
+  }
+
+  /** The span of the element a path names (`….cidr_blocks[3]`), when it names one. */
+  function elementAt(path: string): Located | undefined {
+    if (path.charCodeAt(path.length - 1) !== 93) return undefined;
+    let j = path.length - 2;
+    while (j >= 0 && path.charCodeAt(j) >= 48 && path.charCodeAt(j) <= 57) j--;
+    if (j === path.length - 2 || path.charCodeAt(j) !== 91) return undefined;
+    return element(path.slice(0, j), Number(path.slice(j + 1, -1)));
+  }
+
+  function elements(): Located[] {
+    const out: Located[] = [];
+    for (const offsets of tuples.values()) for (let i = 0; i < offsets.length; i += 2) if (offsets[i]! >= 0) out.push(loc(offsets[i]!, offsets[i + 1]!));
+    return out;
+  }
+
   return {
     blocks,
     attrs,
     comments,
     lineStarts,
-    find: (path) => attrs.get(path)?.value ?? blockMap.get(path)?.body,
+    find: (path) => attrs.get(path)?.value ?? elementAt(path) ?? blockMap.get(path)?.body,
+    element,
+    elements,
     blockAt: (path) => blockMap.get(path),
   };
+}
+
+/** A tuple indexed again under the same path (an attribute written twice) replaces the elements it has. */
+function overElementsOf(earlier: number[] | undefined, offsets: number[]): number[] {
+  if (!earlier) return offsets;
+  const out = offsets.length >= earlier.length ? offsets : offsets.concat(earlier.slice(offsets.length));
+  for (let i = 0; i < offsets.length; i += 2) if (out[i]! < 0 && (earlier[i] ?? -1) >= 0) [out[i], out[i + 1]] = [earlier[i]!, earlier[i + 1]!];
+  return out;
 }
