@@ -349,9 +349,12 @@ function prefixListPeer(ctx: ResourceContext, id: Value<string>, item: EV): Peer
   return { kind: 'prefixList', id };
 }
 
-/** The span of a literal list element: the one the evaluator gave its value, unless that one came through a call site. */
+/**
+ * The span of a literal list element: the one the evaluator gave its value (located in this file at the element's
+ * path, as the element of the list written here), unless that one came through a call site.
+ */
 function literalSpan(ctx: ResourceContext, listPath: string, i: number, at: Span): Span {
-  return at.file === ctx.file.path && !at.via && at.path === `${listPath}[${i}]` ? at : elementSpan(ctx, listPath, i, at);
+  return at.file === ctx.file.path && !at.via ? at : elementSpan(ctx, listPath, i, at);
 }
 
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
@@ -491,12 +494,13 @@ interface RuleSpec {
 
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
-  const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
+  let definite = 0;
+  for (const p of spec.peers) if (peerValue(p.peer)?.k !== 'unresolved') definite++;
   // One written block yields an entry per root, module instance, resource instance and dynamic element.
   const instance = /^module\.|\]$/.test(spec.resource) ? `@${spec.resource}` : '';
   const entry: RuleEntry = {
     id: `tf:${ctx.instance.ctx.rootDir}#${ctx.file.path}#${spec.path}${spec.key ?? ''}${instance}`,
-    peerCount: definite.length,
+    peerCount: definite,
     singlePeer: spec.singlePeer,
     ...(spec.uncertain ? { uncertain: true } : {}),
     ...(spec.unknownPeers ? { unknownPeers: true } : {}),
@@ -519,7 +523,7 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
       protocol,
       fromPort,
       toPort,
-      peer: guardPeer(p.peer, guard),
+      peer: ctx.when.length > 0 ? guardPeer(p.peer, guard) : p.peer,
       peerAt: p.at,
       description,
       origin: spec.origin,
