@@ -451,8 +451,15 @@ export function indexHcl(input: string): HclIndex {
     // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
   }
 
+  // The elements of one list are asked for in a row, with the same path string: that one is not looked up again.
+  let lastList: string | undefined;
+  let lastOffsets: number[] | undefined;
   function element(list: string, index: number): Located | undefined {
-    const offsets = tuples.get(list);
+    if (list !== lastList) {
+      lastList = list;
+      lastOffsets = tuples.get(list);
+    }
+    const offsets = lastOffsets;
     const s = offsets?.[2 * index] ?? -1;
     return s < 0 ? undefined : loc(s, offsets![2 * index + 1]!);
   }

@@ -516,7 +516,8 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const description = spec.description && guard(spec.description);
   peers.forEach((p, i) => {
     const rule: SgRule = {
-      id: `${entry.id}#${i}`,
+      // The entry's id and a short string: one joining object per rule rather than two.
+      id: entry.id + ('#' + i),
       group: null,
       groupRef: spec.groupRef,
       direction: spec.direction,
