@@ -62,7 +62,7 @@ const EDGE_CASES: Record<string, string> = {
   'heredocs': `a = <<EOT\n  kept \${indent}\n$\${escaped}\nEOT\nb = <<-EOT\n      plain\n    indented\n\n  \n      more\n    EOT\nc = <<-EOT\n    \${var.x} first\n    %{if c}yes%{endif}\n    EOT\nd = <<EOT\nEOT\n`,
   'blocks': `block "label" {}\nblock2 label_ident {\n}\nnested {\n  inner {\n    deep = 1\n  }\n}\none_line { x = "y" }\nresource "t" "n" {\n  x = 1\n  blk { y = 2 }\n  blk {\n    y = 3\n  }\n}\nresource "t" "m" { }\nlocals { q = 1 }\nlocals { r = 2 }\n`,
   'CRLF line ends': 'a = 1\r\nresource "x" "y" {\r\n  b = "c"\r\n  d = [1,\r\n  2]\r\n}\r\ne = <<-EOT\r\n  line\r\n\r\n  next\r\n  EOT\r\n',
-  'lists of plain strings': `a = ["x", "y",]\nb = [\n  "p",\n\n  "q"\n]\nc = ["x"] # c\nd = ["x", "y"][0]\ne = ["x", "\${v}"]\nf = ["a{b}", "c\\"d", "é"]\ng = []\nh = [ ]\ni = ["x"] == ["y"]\nj = { k = ["x", "y"] }\nk = ["x" ]  \nl = [ # first\n  "x",\n]\nm = ["x", /* two */ "y"]\nn = ["%%{x}", "$$"]\nblk { o = ["x"] }\n`,
+  'lists of plain strings': `a = ["x", "y",]\nb = [\n  "p",\n\n  "q"\n]\nc = ["x"] # c\nd = ["x", "y"][0]\ne = ["x", "\${v}"]\nf = ["a{b}", "c\\"d", "é"]\ng = []\nh = [ ]\ni = ["x"] == ["y"]\nj = { k = ["x", "y"] }\nk = ["x" ]  \nl = [ # first\n  "x",\n]\nm = ["x", /* two */ "y"]\nn = ["%%{x}", "$$"]\nblk { o = ["x"] }\np = ["with\ttab", "a string of more than thirteen characters"]\n`,
   'a list of plain strings with CRLF line ends': 'a = ["x",\r\n  "y"]\r\nb = ["z"]\r\n',
   'byte order mark, no final newline': '\ufeffa = 1',
   'empty': '',

@@ -74,6 +74,8 @@ const SKIP = 4; // only a closing bracket
 type Ctx = typeof ATTR | typeof ELEM | typeof OBJVAL | typeof OBJKEY | typeof SKIP;
 
 const MAX_DEPTH = 200;
+/** Tuples up to this many elements keep their elements' spans once made (larger ones are located once each). */
+const SHARED_ELEMENT_SPANS = 64;
 
 const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
 const isIdent = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57) || c === 45;
@@ -104,8 +106,11 @@ export function indexHcl(input: string): HclIndex {
   const attrs = new Map<string, AttrInfo>();
   const comments: CommentInfo[] = [];
   const counters = new Map<string, number>();
-  /** Start and end offsets of each tuple element (-1 for an empty one), by the tuple's path. */
-  const tuples = new Map<string, number[]>();
+  /**
+   * Start and end offsets of each tuple element (-1 for an empty one), by the tuple's path; the spans of a short tuple's
+   * elements once made, since a module's instances locate its elements again and again.
+   */
+  const tuples = new Map<string, { offsets: number[]; spans?: Located[] }>();
   /** Elements/keys of a tuple or object literal, kept only once the literal proves to be the whole value. */
   const pending: AttrInfo[] = [];
   const pendingTuples: { path: string; offsets: number[] }[] = [];
@@ -404,7 +409,7 @@ export function indexHcl(input: string): HclIndex {
       attrs.set(path, { path, name, nameAt, value: v, whole: from(nameAt, v) });
       for (const a of pending) attrs.set(a.path, a);
       pending.length = 0;
-      for (const t of pendingTuples) tuples.set(t.path, overElementsOf(tuples.get(t.path), t.offsets));
+      for (const t of pendingTuples) tuples.set(t.path, { offsets: overElementsOf(tuples.get(t.path)?.offsets, t.offsets) });
       pendingTuples.length = 0;
       return;
     }
@@ -453,15 +458,18 @@ export function indexHcl(input: string): HclIndex {
 
   // The elements of one list are asked for in a row, with the same path string: that one is not looked up again.
   let lastList: string | undefined;
-  let lastOffsets: number[] | undefined;
+  let lastTuple: { offsets: number[]; spans?: Located[] } | undefined;
   function element(list: string, index: number): Located | undefined {
     if (list !== lastList) {
       lastList = list;
-      lastOffsets = tuples.get(list);
+      lastTuple = tuples.get(list);
     }
-    const offsets = lastOffsets;
-    const s = offsets?.[2 * index] ?? -1;
-    return s < 0 ? undefined : loc(s, offsets![2 * index + 1]!);
+    const s = lastTuple?.offsets[2 * index] ?? -1;
+    if (s < 0) return undefined;
+    const { offsets } = lastTuple!;
+    if (offsets.length > 2 * SHARED_ELEMENT_SPANS) return loc(s, offsets[2 * index + 1]!);
+    lastTuple!.spans ??= [];
+    return (lastTuple!.spans[index] ??= loc(s, offsets[2 * index + 1]!));
   }
 
   /** The span of the element a path names (`….cidr_blocks[3]`), when it names one. */
@@ -475,7 +483,7 @@ export function indexHcl(input: string): HclIndex {
 
   function elements(): Located[] {
     const out: Located[] = [];
-    for (const offsets of tuples.values()) for (let i = 0; i < offsets.length; i += 2) if (offsets[i]! >= 0) out.push(loc(offsets[i]!, offsets[i + 1]!));
+    for (const { offsets } of tuples.values()) for (let i = 0; i < offsets.length; i += 2) if (offsets[i]! >= 0) out.push(loc(offsets[i]!, offsets[i + 1]!));
     return out;
   }
 
@@ -484,7 +492,8 @@ export function indexHcl(input: string): HclIndex {
     attrs,
     comments,
     lineStarts,
-    find: (path) => attrs.get(path)?.value ?? elementAt(path) ?? blockMap.get(path)?.body,
+    // Blocks before elements: reading an element's index from a path joins the path's parts into a copy.
+    find: (path) => attrs.get(path)?.value ?? blockMap.get(path)?.body ?? elementAt(path),
     element,
     elements,
     blockAt: (path) => blockMap.get(path),

@@ -6,7 +6,7 @@
  * Anything it does not accept throws NativeParseError; the caller then asks hcl2json, whose diagnostics are the
  * authoritative ones, so this parser never has to explain an error, only to refuse.
  */
-import { Parser, plainStringEnd, skipBlankLines, SyntaxError as ExpressionSyntaxError, type Node } from './syntax.js';
+import { Parser, plainStringEnd, plainStringValue, skipBlankLines, SyntaxError as ExpressionSyntaxError, type Node } from './syntax.js';
 
 export class NativeParseError extends Error {}
 
@@ -109,7 +109,7 @@ class BodyParser extends Parser {
     while (s.charCodeAt(i) !== 93) {
       const close = plainStringEnd(s, i);
       if (close < 0) return null;
-      out.push(s.slice(i + 1, close));
+      out.push(plainStringValue(s, i, close));
       i = skipBlankLines(s, close + 1);
       if (s.charCodeAt(i) === 44) i = skipBlankLines(s, i + 1);
       else if (s.charCodeAt(i) !== 93) return null;

@@ -358,8 +358,8 @@ function literalSpan(ctx: ResourceContext, listPath: string, i: number, at: Span
 }
 
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
-  const path = `${listPath}[${i}]`;
-  const found = ctx.file.find(path);
+  const path = listPath + ('[' + i + ']');
+  const found = ctx.file.element?.(listPath, i) ?? ctx.file.find(path);
   if (found) return { file: ctx.file.path, start: found.start, end: found.end, path };
   return { ...fallback, path };
 }

@@ -379,7 +379,7 @@ export class Parser {
     const after = s.charCodeAt(skipBlankLines(s, close + 1));
     if (after !== 44 && after !== 93) return null;
     this.i = close + 1;
-    return { t: 'lit', v: s.slice(start + 1, close), s: start, e: close + 1 };
+    return { t: 'lit', v: plainStringValue(s, start, close), s: start, e: close + 1 };
   }
 
   private objectOrFor(): Node {
@@ -584,16 +584,24 @@ export class Parser {
 }
 
 /**
- * The offset of the closing quote of the quoted string at `start` when it holds no escape, template sequence or line
- * break (its value is then its text); -1 otherwise.
+ * The offset of the closing quote of the quoted string at `start` when it holds no escape, template sequence or control
+ * character (its value is then its text, and it is a JSON string too); -1 otherwise.
  */
 export function plainStringEnd(s: string, start: number): number {
   if (s.charCodeAt(start) !== 34) return -1;
   let j = start + 1;
   for (let c = s.charCodeAt(j); c !== 34; c = s.charCodeAt(++j)) {
-    if (c === 92 || c === 36 || c === 37 || c === 10 || c === 13 || Number.isNaN(c)) return -1;
+    if (c === 92 || c === 36 || c === 37 || c < 32 || Number.isNaN(c)) return -1;
   }
   return j;
+}
+
+/**
+ * The value of the plain string from `start` to its closing quote `close` (plainStringEnd), as a string of its own: V8
+ * makes a slice of 13 characters or more a view that keeps the whole file text alive, and JSON.parse copies.
+ */
+export function plainStringValue(s: string, start: number, close: number): string {
+  return close - start - 1 < 13 ? s.slice(start + 1, close) : (JSON.parse(s.slice(start, close + 1)) as string);
 }
 
 /** The offset after the spaces, tabs and line breaks at `i`. */
