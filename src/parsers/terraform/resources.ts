@@ -472,7 +472,8 @@ function extractVpcRule(ctx: ResourceContext, block: Block, direction: Direction
 
 /** A peer value not known in some alternative may turn out to be null, so the entry's peer count is not known. */
 function mayBeAbsent(v: Value<string> | null): boolean {
-  return !!v && alternatives(v).some((a) => a.value.k === 'unresolved');
+  if (!v || v.k !== 'oneOf') return v?.k === 'unresolved';
+  return alternatives(v).some((a) => a.value.k === 'unresolved');
 }
 
 interface RuleSpec {
