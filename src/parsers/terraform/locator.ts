@@ -110,10 +110,16 @@ export function indexHcl(input: string): HclIndex {
    * Start and end offsets of each tuple element (-1 for an empty one), by the tuple's path; the spans of a short tuple's
    * elements once made, since a module's instances locate its elements again and again.
    */
-  const tuples = new Map<string, { offsets: number[]; spans?: Located[] }>();
+  const tuples = new Map<string, Tuple>();
   /** Elements/keys of a tuple or object literal, kept only once the literal proves to be the whole value. */
   const pending: AttrInfo[] = [];
-  const pendingTuples: { path: string; offsets: number[] }[] = [];
+  const pendingTuples: { path: string; offsets: Offsets }[] = [];
+  /**
+   * The offsets of the tuple being read at each depth of tuples in tuples, in a buffer reused from one tuple to the next:
+   * a million elements pushed one by one onto an array cost five times as much (each time it grows, it is copied).
+   */
+  const scratch: Int32Array[] = [];
+  let tupleDepth = 0;
   let pos = 0;
   let commentsUpTo = 0;
   let lineHint = 0;
@@ -331,18 +337,31 @@ export function indexHcl(input: string): HclIndex {
 
   function tuple(path: string, level: number): boolean {
     pos++;
-    const offsets: number[] = [];
-    pendingTuples.push({ path, offsets });
+    const record = { path, offsets: NO_OFFSETS };
+    pendingTuples.push(record);
+    const depth = tupleDepth++;
+    let buffer = (scratch[depth] ??= new Int32Array(64));
+    let count = 0;
     for (let i = 0; ; i++) {
       skipTrivia(true);
       const c = code(pos);
-      if (c === 93) return (pos++, true);
-      if (pos >= n || isCloser(c)) return false;
+      if (c === 93 || pos >= n || isCloser(c)) {
+        tupleDepth--;
+        if (c !== 93) return false;
+        pos++;
+        record.offsets = count <= 2 * SHARED_ELEMENT_SPANS ? Array.from(buffer.subarray(0, count)) : buffer.slice(0, count);
+        return true;
+      }
       const s = pos;
       // Only a nested literal needs the element's path (for what it holds).
       const e = value(c === 91 || c === 123 ? `${path}[${i}]` : '', ELEM, level + 1);
-      if (e > s) offsets.push(s, e);
-      else offsets.push(-1, -1);
+      if (count + 2 > buffer.length) {
+        const grown = new Int32Array(buffer.length * 2);
+        grown.set(buffer);
+        scratch[depth] = buffer = grown;
+      }
+      buffer[count++] = e > s ? s : -1;
+      buffer[count++] = e > s ? e : -1;
       skipTrivia(true);
       if (code(pos) === 44) pos++;
     }
@@ -455,10 +474,11 @@ export function indexHcl(input: string): HclIndex {
   } catch {
     // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
   }
+  scratch.length = 0;
 
   // The elements of one list are asked for in a row, with the same path string: that one is not looked up again.
   let lastList: string | undefined;
-  let lastTuple: { offsets: number[]; spans?: Located[] } | undefined;
+  let lastTuple: Tuple | undefined;
   function element(list: string, index: number): Located | undefined {
     if (list !== lastList) {
       lastList = list;
@@ -500,10 +520,20 @@ export function indexHcl(input: string): HclIndex {
   };
 }
 
+/** Start and end offsets of each element of a tuple, in a plain array for a short one. */
+type Offsets = number[] | Int32Array;
+const NO_OFFSETS: Offsets = [];
+
+interface Tuple {
+  offsets: Offsets;
+  /** The spans of the elements of a short tuple, once made. */
+  spans?: Located[];
+}
+
 /** A tuple indexed again under the same path (an attribute written twice) replaces the elements it has. */
-function overElementsOf(earlier: number[] | undefined, offsets: number[]): number[] {
+function overElementsOf(earlier: Offsets | undefined, offsets: Offsets): Offsets {
   if (!earlier) return offsets;
-  const out = offsets.length >= earlier.length ? offsets : offsets.concat(earlier.slice(offsets.length));
+  const out = Array.from(offsets).concat(Array.from(earlier).slice(offsets.length));
   for (let i = 0; i < offsets.length; i += 2) if (out[i]! < 0 && (earlier[i] ?? -1) >= 0) [out[i], out[i + 1]] = [earlier[i]!, earlier[i + 1]!];
   return out;
 }
