@@ -315,13 +315,17 @@ function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: str
   if (!list) return [];
   const listPath = `${path}.${key}`;
   const raw = body[key];
-  const out: PeerAt[] = [];
-  evList(list).forEach((item, i) => {
+  const items = evList(list);
+  // Sized once (and cut to what it holds): pushed one by one, a list of a million is copied each time it grows.
+  const out = new Array<PeerAt>(items.length);
+  let kept = 0;
+  items.forEach((item, i) => {
     if (item.k === 'known' && item.v === null) return;
     // A literal element of a written list was located by the evaluator under the element's own path.
     const literal = Array.isArray(raw) && typeof raw[i] === 'string' && !raw[i].includes('${') && !raw[i].includes('%{');
-    out.push({ peer: make(evString(markerFree(item)), item), at: literal ? literalSpan(ctx, listPath, i, item.at) : elementSpan(ctx, listPath, i, item.at) });
+    out[kept++] = { peer: make(evString(markerFree(item)), item), at: literal ? literalSpan(ctx, listPath, i, item.at) : elementSpan(ctx, listPath, i, item.at) };
   });
+  out.length = kept;
   return out;
 }
 
@@ -515,6 +519,10 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const fromPort = spec.fromPort && guard(spec.fromPort);
   const toPort = spec.toPort && guard(spec.toPort);
   const description = spec.description && guard(spec.description);
+  const rules = ctx.facts.rules;
+  let next = rules.length;
+  // A long list's rules are added at once: pushed one by one, the run's list of rules is copied each time it grows.
+  if (peers.length > 1024) rules.length = next + peers.length;
   peers.forEach((p, i) => {
     const rule: SgRule = {
       // The entry's id and a short string: one joining object per rule rather than two.
@@ -534,7 +542,7 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
       implicit: false,
       at,
     };
-    ctx.facts.rules.push(rule);
+    rules[next++] = rule;
   });
 }
 
