@@ -307,7 +307,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
   if (parsed.comments.length > 0) {
-    parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole), ...index.elements()];
+    parsed.constructs = index.constructs();
     parsed.resources = topLevelBlocks(index);
   }
   const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);

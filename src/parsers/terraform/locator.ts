@@ -51,15 +51,15 @@ export interface CommentInfo {
 export interface HclIndex {
   /** Every block in source order, nested ones included. */
   blocks: BlockInfo[];
-  /** Attributes and object keys by path. */
-  attrs: Map<string, AttrInfo>;
+  /** An attribute or object key by path. */
+  attr(path: string): AttrInfo | undefined;
   comments: CommentInfo[];
   /** Value span for an attribute/element/key path, whole-block span for a block path. */
   find(path: string): Located | undefined;
   /** The span of the element `index` of the tuple at path `list`: `find` without the element's path. */
   element(list: string, index: number): Located | undefined;
-  /** The span of every tuple element (a list may hold a million: elements are kept as offsets until asked for). */
-  elements(): Located[];
+  /** What a directive on the line above may cover: every block, attribute (name through value), key and tuple element. */
+  constructs(): Located[];
   blockAt(path: string): BlockInfo | undefined;
   /** Offset of each line start (in the text after a leading BOM is dropped). */
   lineStarts: number[];
@@ -103,7 +103,13 @@ export function indexHcl(input: string): HclIndex {
 
   const blocks: BlockInfo[] = [];
   const blockMap = new Map<string, BlockInfo>();
-  const attrs = new Map<string, AttrInfo>();
+  /**
+   * Attributes and object keys: the slot of each by path, and by slot its name and the offsets of its name and value
+   * (four a slot). Spans are made when asked for: most are never asked for, and a large file has hundreds of thousands.
+   */
+  const attrSlots = new Map<string, number>();
+  const attrNames: string[] = [];
+  let attrOffsets = new Int32Array(1024);
   const comments: CommentInfo[] = [];
   const counters = new Map<string, number>();
   /**
@@ -112,7 +118,7 @@ export function indexHcl(input: string): HclIndex {
    */
   const tuples = new Map<string, Tuple>();
   /** Elements/keys of a tuple or object literal, kept only once the literal proves to be the whole value. */
-  const pending: AttrInfo[] = [];
+  const pending: { path: string; name: string; offsets: [number, number, number, number] }[] = [];
   const pendingTuples: { path: string; offsets: Offsets }[] = [];
   /**
    * The offsets of the tuple being read at each depth of tuples in tuples, in a buffer reused from one tuple to the next:
@@ -331,8 +337,19 @@ export function indexHcl(input: string): HclIndex {
     return scan(ctx, start);
   }
 
-  function addEntry(path: string, name: string, nameAt: Located, value: Located): void {
-    pending.push({ path, name, nameAt, value, whole: from(nameAt, value) });
+  function addAttr(path: string, name: string, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    const slot = attrNames.length;
+    if (4 * slot + 4 > attrOffsets.length) {
+      const grown = new Int32Array(attrOffsets.length * 2);
+      grown.set(attrOffsets);
+      attrOffsets = grown;
+    }
+    attrOffsets[4 * slot] = nameStart;
+    attrOffsets[4 * slot + 1] = nameEnd;
+    attrOffsets[4 * slot + 2] = valueStart;
+    attrOffsets[4 * slot + 3] = valueEnd;
+    attrNames.push(name);
+    attrSlots.set(path, slot);
   }
 
   function tuple(path: string, level: number): boolean {
@@ -349,6 +366,7 @@ export function indexHcl(input: string): HclIndex {
         tupleDepth--;
         if (c !== 93) return false;
         pos++;
+        // Array.from makes an array of exactly that size, where pushing leaves room for growth.
         record.offsets = count <= 2 * SHARED_ELEMENT_SPANS ? Array.from(buffer.subarray(0, count)) : buffer.slice(0, count);
         return true;
       }
@@ -385,10 +403,9 @@ export function indexHcl(input: string): HclIndex {
       skipTrivia(false);
       const key = keyName(ks, ke);
       const p = `${path}.${key}`;
-      const nameAt = loc(ks, ke);
       const vs = pos;
       const ve = value(p, OBJVAL, level + 1);
-      addEntry(p, key, nameAt, loc(vs, ve));
+      pending.push({ path: p, name: key, offsets: [ks, ke, vs, ve] });
     }
   }
 
@@ -415,23 +432,21 @@ export function indexHcl(input: string): HclIndex {
     while (isIdent(code(pos))) pos++;
     const ne = pos;
     const name = text.slice(ns, ne);
-    const typeAt = loc(ns, ne);
     skipTrivia(false);
     if (code(pos) === 61 && code(pos + 1) !== 61) {
       pos++;
       skipTrivia(false);
       const path = join(prefix, name);
-      const nameAt = typeAt;
       const vs = pos;
       const ve = value(path, ATTR, level);
-      const v = loc(vs, ve);
-      attrs.set(path, { path, name, nameAt, value: v, whole: from(nameAt, v) });
-      for (const a of pending) attrs.set(a.path, a);
+      addAttr(path, name, ns, ne, vs, ve);
+      for (const a of pending) addAttr(a.path, a.name, ...a.offsets);
       pending.length = 0;
       for (const t of pendingTuples) tuples.set(t.path, { offsets: overElementsOf(tuples.get(t.path)?.offsets, t.offsets) });
       pendingTuples.length = 0;
       return;
     }
+    const typeAt = loc(ns, ne);
     const labels: string[] = [];
     const labelAt: Located[] = [];
     let header = typeAt;
@@ -475,6 +490,23 @@ export function indexHcl(input: string): HclIndex {
     // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
   }
   scratch.length = 0;
+  attrOffsets = attrOffsets.slice(0, 4 * attrNames.length);
+  /** The value span of each attribute once made, shared by all who ask (a module's instances ask again and again). */
+  const valueSpans = new Array<Located | undefined>(attrNames.length);
+  const valueAt = (slot: number): Located => (valueSpans[slot] ??= loc(attrOffsets[4 * slot + 2]!, attrOffsets[4 * slot + 3]!));
+
+  function attr(path: string): AttrInfo | undefined {
+    const slot = attrSlots.get(path);
+    if (slot === undefined) return undefined;
+    const nameAt = loc(attrOffsets[4 * slot]!, attrOffsets[4 * slot + 1]!);
+    const value = valueAt(slot);
+    return { path, name: attrNames[slot]!, nameAt, value, whole: from(nameAt, value) };
+  }
+
+  function findAttr(path: string): Located | undefined {
+    const slot = attrSlots.get(path);
+    return slot === undefined ? undefined : valueAt(slot);
+  }
 
   // The elements of one list are asked for in a row, with the same path string: that one is not looked up again.
   let lastList: string | undefined;
@@ -501,21 +533,22 @@ export function indexHcl(input: string): HclIndex {
     return element(path.slice(0, j), Number(path.slice(j + 1, -1)));
   }
 
-  function elements(): Located[] {
-    const out: Located[] = [];
+  function constructs(): Located[] {
+    const out = blocks.map((b) => b.body);
+    for (const slot of attrSlots.values()) out.push(loc(attrOffsets[4 * slot]!, attrOffsets[4 * slot + 3]!));
     for (const { offsets } of tuples.values()) for (let i = 0; i < offsets.length; i += 2) if (offsets[i]! >= 0) out.push(loc(offsets[i]!, offsets[i + 1]!));
     return out;
   }
 
   return {
     blocks,
-    attrs,
+    attr,
     comments,
     lineStarts,
     // Blocks before elements: reading an element's index from a path joins the path's parts into a copy.
-    find: (path) => attrs.get(path)?.value ?? blockMap.get(path)?.body ?? elementAt(path),
+    find: (path) => findAttr(path) ?? blockMap.get(path)?.body ?? elementAt(path),
     element,
-    elements,
+    constructs,
     blockAt: (path) => blockMap.get(path),
   };
 }
