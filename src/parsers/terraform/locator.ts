@@ -109,7 +109,7 @@ export function indexHcl(input: string): HclIndex {
    */
   const attrSlots = new Map<string, number>();
   const attrNames: string[] = [];
-  let attrOffsets = new Int32Array(1024);
+  let attrOffsets = new Int32Array(64);
   const comments: CommentInfo[] = [];
   const counters = new Map<string, number>();
   /**
@@ -357,7 +357,7 @@ export function indexHcl(input: string): HclIndex {
     const record = { path, offsets: NO_OFFSETS };
     pendingTuples.push(record);
     const depth = tupleDepth++;
-    let buffer = (scratch[depth] ??= new Int32Array(64));
+    let buffer = (scratch[depth] ??= new Int32Array(16));
     let count = 0;
     for (let i = 0; ; i++) {
       skipTrivia(true);
