@@ -17,7 +17,9 @@ export function link(all: Facts[]): Model {
     model.files.push(...facts.files);
     model.unresolved.push(...facts.unresolved);
   }
-  const rules = all.flatMap((f) => f.rules).sort((a, b) => compareSpans(a.at, b.at) || compareSpans(a.peerAt, b.peerAt));
+  // concat copies each list whole; flatMap (or a push a rule) takes a fifth of a second for a million rules.
+  const rules = ([] as SgRule[]).concat(...all.map((f) => f.rules));
+  rules.sort((a, b) => compareSpans(a.at, b.at) || compareSpans(a.peerAt, b.peerAt));
   for (const rule of rules) {
     if (model.rules.has(rule.id)) continue;
     const group = rule.groupRef?.kind === 'model' ? model.groups.get(rule.groupRef.id) : undefined;

@@ -7,7 +7,7 @@ export type EV = Value<Data>;
 
 export function evString(v: EV): Value<string> {
   if (v.k === 'known') {
-    if (typeof v.v === 'string') return { k: 'known', v: v.v, at: v.at };
+    if (typeof v.v === 'string') return v as Value<string>;
     if (typeof v.v === 'number' || typeof v.v === 'boolean') return { k: 'known', v: String(v.v), at: v.at };
     return unresolved('wrong-type', JSON.stringify(plain(v.v)), v.at);
   }

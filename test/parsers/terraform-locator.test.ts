@@ -272,7 +272,7 @@ describe('indexHcl positions', () => {
   });
 
   it('locates attributes, tuple elements and object keys', () => {
-    const a = idx.attrs.get('resource.aws_security_group.web[0].ingress[0].from_port');
+    const a = idx.attr('resource.aws_security_group.web[0].ingress[0].from_port');
     expect(a?.nameAt).toEqual(span(3, 13, 3, 22));
     expect(a?.value).toEqual(span(3, 25, 3, 27));
     expect(a?.whole).toEqual(span(3, 13, 3, 27));
@@ -282,12 +282,32 @@ describe('indexHcl positions', () => {
     expect(idx.find(`${p}[1]`)).toEqual(span(4, 23, 4, 31));
     expect(idx.find(`${p}[1][1]`)).toEqual(span(4, 29, 4, 30));
     expect(slice(idx, text, idx.find(`${p}[1]`) ?? span(1, 1, 1, 1))).toBe('["b", 3]');
-    expect(idx.attrs.get(`${p}[1]`)?.nameAt).toEqual(idx.find(`${p}[1]`));
-    const k = idx.attrs.get('resource.aws_security_group.web[0].tags.k');
+    expect(idx.attr(`${p}[1]`)).toBeUndefined();
+    expect(idx.element(p, 1)).toEqual(idx.find(`${p}[1]`));
+    expect(idx.element(`${p}[1]`, 1)).toEqual(span(4, 29, 4, 30));
+    expect(idx.element(p, 2)).toBeUndefined();
+    const k = idx.attr('resource.aws_security_group.web[0].tags.k');
+    expect(k?.name).toBe('k');
     expect(k?.nameAt).toEqual(span(5, 24, 5, 27));
     expect(k?.value).toEqual(span(5, 30, 5, 31));
     expect(idx.find('resource.aws_security_group.web[0].tags')).toEqual(span(5, 10, 5, 33));
     expect(idx.find('resource.aws_security_group.web[0].tags.Name')).toEqual(span(5, 19, 5, 22));
+  });
+
+  it('lists what a directive may cover: blocks, attributes and keys (name through value), tuple elements', () => {
+    expect(idx.constructs()).toEqual([
+      span(2, 1, 6, 2),
+      span(3, 3, 3, 29),
+      span(3, 13, 3, 27),
+      span(4, 3, 4, 32),
+      span(5, 3, 5, 33),
+      span(5, 12, 5, 22),
+      span(5, 24, 5, 31),
+      span(4, 18, 4, 21),
+      span(4, 23, 4, 31),
+      span(4, 24, 4, 27),
+      span(4, 29, 4, 30),
+    ]);
   });
 
   it('records comments with markers, ownLine and singleLine', () => {

@@ -45,9 +45,15 @@ const MAX_OPTIONS = 64;
 const MAX_DEPTH = 48;
 const MAX_STEPS = 200_000;
 
+/**
+ * Locates a sub-path of an attribute's JSON; for an element of a list, `list` and `index` name it too (a list of a
+ * million CIDRs is located element by element without reading each element's path).
+ */
+export type SpanAt = (path: string, list?: string, index?: number) => Span;
+
 /** Evaluates the JSON hcl2json produced for an attribute; `spanAt(path)` locates any sub-path. */
-export function evaluateRaw(raw: unknown, path: string, spanAt: (path: string) => Span, env: Env, depth = 0): EV {
-  const at = spanAt(path);
+export function evaluateRaw(raw: unknown, path: string, spanAt: SpanAt, env: Env, depth = 0, list?: string, index?: number): EV {
+  const at = spanAt(path, list, index);
   if (depth > MAX_DEPTH) return unresolved('unsupported-expression', '(too deeply nested)', at);
   if (raw === null || typeof raw === 'number' || typeof raw === 'boolean') return known(raw, at);
   if (typeof raw === 'string') {
@@ -60,7 +66,8 @@ export function evaluateRaw(raw: unknown, path: string, spanAt: (path: string) =
     }
     return evaluateNode(node, raw, at, env);
   }
-  if (Array.isArray(raw)) return known(raw.map((item, i) => evaluateRaw(item, `${path}[${i}]`, spanAt, env, depth + 1)), at);
+  // `path + (…)`: each element's path is then the list's path and a short string, not a copy of both.
+  if (Array.isArray(raw)) return known(raw.map((item, i) => evaluateRaw(item, path + ('[' + i + ']'), spanAt, env, depth + 1, path, i)), at);
   if (typeof raw === 'object') {
     const out: Record<string, EV> = {};
     for (const [k, v] of Object.entries(raw)) out[k] = evaluateRaw(v, `${path}.${k}`, spanAt, env, depth + 1);

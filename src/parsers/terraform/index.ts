@@ -316,7 +316,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
   // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
   if (parsed.comments.length > 0) {
-    parsed.constructs = [...index.blocks.map((b) => b.body), ...[...index.attrs.values()].map((a) => a.whole)];
+    parsed.constructs = index.constructs();
     parsed.resources = topLevelBlocks(index);
   }
   const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);
@@ -346,7 +346,7 @@ class LocatorIndex {
 
   /** The file located by this index (made here: a closure beside one that holds the index itself would keep it alive). */
   file(path: string, body: HclBody): TfFile {
-    return { path, text: this.text, body, find: (p) => this.get().find(p), header: (p) => this.get().blockAt(p)?.header };
+    return { path, text: this.text, body, find: (p) => this.get().find(p), element: (list, i) => this.get().element(list, i), header: (p) => this.get().blockAt(p)?.header };
   }
 
   forget(): void {
@@ -465,6 +465,7 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
   }
   let body: HclBody;
   let find: (p: string) => Located | undefined;
+  let element: TfFile['element'];
   if (abs.endsWith('.json')) {
     const json = parseTfJsonVars(source.text!);
     if ('error' in json) {
@@ -483,9 +484,10 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
     parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
     body = hcl.body;
     find = (p) => index.find(p);
+    element = (list, i) => index.element(list, i);
   }
   parsed.analyzed = true;
-  return { label: path, values: body, file: { path, text: source.text!, body, find } };
+  return { label: path, values: body, file: { path, text: source.text!, body, find, ...(element ? { element } : {}) } };
 }
 
 /** The blocks not nested in another (`index.blocks` is in source order): resources, modules, data sources, variables… */

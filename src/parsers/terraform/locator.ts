@@ -27,9 +27,9 @@ export interface BlockInfo {
 
 export interface AttrInfo {
   path: string;
-  /** Attribute name or object key; `[i]` for a tuple element. */
+  /** Attribute name or object key. */
   name: string;
-  /** The name or key token; equals `value` for a tuple element. */
+  /** The name or key token. */
   nameAt: Located;
   /** The expression's span. */
   value: Located;
@@ -51,11 +51,15 @@ export interface CommentInfo {
 export interface HclIndex {
   /** Every block in source order, nested ones included. */
   blocks: BlockInfo[];
-  /** Attributes, tuple elements and object keys by path. */
-  attrs: Map<string, AttrInfo>;
+  /** An attribute or object key by path. */
+  attr(path: string): AttrInfo | undefined;
   comments: CommentInfo[];
   /** Value span for an attribute/element/key path, whole-block span for a block path. */
   find(path: string): Located | undefined;
+  /** The span of the element `index` of the tuple at path `list`: `find` without the element's path. */
+  element(list: string, index: number): Located | undefined;
+  /** What a directive on the line above may cover: every block, attribute (name through value), key and tuple element. */
+  constructs(): Located[];
   blockAt(path: string): BlockInfo | undefined;
   /** Offset of each line start (in the text after a leading BOM is dropped). */
   lineStarts: number[];
@@ -70,6 +74,8 @@ const SKIP = 4; // only a closing bracket
 type Ctx = typeof ATTR | typeof ELEM | typeof OBJVAL | typeof OBJKEY | typeof SKIP;
 
 const MAX_DEPTH = 200;
+/** Tuples up to this many elements keep their elements' spans once made (larger ones are located once each). */
+const SHARED_ELEMENT_SPANS = 64;
 
 const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
 const isIdent = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57) || c === 45;
@@ -97,11 +103,29 @@ export function indexHcl(input: string): HclIndex {
 
   const blocks: BlockInfo[] = [];
   const blockMap = new Map<string, BlockInfo>();
-  const attrs = new Map<string, AttrInfo>();
+  /**
+   * Attributes and object keys: the slot of each by path, and by slot its name and the offsets of its name and value
+   * (four a slot). Spans are made when asked for: most are never asked for, and a large file has hundreds of thousands.
+   */
+  const attrSlots = new Map<string, number>();
+  const attrNames: string[] = [];
+  let attrOffsets = new Int32Array(64);
   const comments: CommentInfo[] = [];
   const counters = new Map<string, number>();
+  /**
+   * Start and end offsets of each tuple element (-1 for an empty one), by the tuple's path; the spans of a short tuple's
+   * elements once made, since a module's instances locate its elements again and again.
+   */
+  const tuples = new Map<string, Tuple>();
   /** Elements/keys of a tuple or object literal, kept only once the literal proves to be the whole value. */
-  const pending: AttrInfo[] = [];
+  const pending: { path: string; name: string; offsets: [number, number, number, number] }[] = [];
+  const pendingTuples: { path: string; offsets: Offsets }[] = [];
+  /**
+   * The offsets of the tuple being read at each depth of tuples in tuples, in a buffer reused from one tuple to the next:
+   * a million elements pushed one by one onto an array cost five times as much (each time it grows, it is copied).
+   */
+  const scratch: Int32Array[] = [];
+  let tupleDepth = 0;
   let pos = 0;
   let commentsUpTo = 0;
   let lineHint = 0;
@@ -299,6 +323,7 @@ export function indexHcl(input: string): HclIndex {
     const c = code(pos);
     if ((c === 91 || c === 123) && level < MAX_DEPTH && !isFor(pos + 1)) {
       const mark = pending.length;
+      const tupleMark = pendingTuples.length;
       const ok = c === 91 ? tuple(path, level) : object(path, level);
       const end = pos;
       if (ok) {
@@ -306,29 +331,55 @@ export function indexHcl(input: string): HclIndex {
         if (atValueEnd(ctx)) return end;
       }
       pending.length = mark;
+      pendingTuples.length = tupleMark;
       return scan(ctx, end);
     }
     return scan(ctx, start);
   }
 
-  function addEntry(path: string, name: string, nameAt: Located, value: Located): void {
-    pending.push({ path, name, nameAt, value, whole: nameAt === value ? value : from(nameAt, value) });
+  function addAttr(path: string, name: string, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    const slot = attrNames.length;
+    if (4 * slot + 4 > attrOffsets.length) {
+      const grown = new Int32Array(attrOffsets.length * 2);
+      grown.set(attrOffsets);
+      attrOffsets = grown;
+    }
+    attrOffsets[4 * slot] = nameStart;
+    attrOffsets[4 * slot + 1] = nameEnd;
+    attrOffsets[4 * slot + 2] = valueStart;
+    attrOffsets[4 * slot + 3] = valueEnd;
+    attrNames.push(name);
+    attrSlots.set(path, slot);
   }
 
   function tuple(path: string, level: number): boolean {
     pos++;
+    const record = { path, offsets: NO_OFFSETS };
+    pendingTuples.push(record);
+    const depth = tupleDepth++;
+    let buffer = (scratch[depth] ??= new Int32Array(16));
+    let count = 0;
     for (let i = 0; ; i++) {
       skipTrivia(true);
       const c = code(pos);
-      if (c === 93) return (pos++, true);
-      if (pos >= n || isCloser(c)) return false;
-      const p = `${path}[${i}]`;
-      const s = pos;
-      const e = value(p, ELEM, level + 1);
-      if (e > s) {
-        const span = loc(s, e);
-        addEntry(p, `[${i}]`, span, span);
+      if (c === 93 || pos >= n || isCloser(c)) {
+        tupleDepth--;
+        if (c !== 93) return false;
+        pos++;
+        // Array.from makes an array of exactly that size, where pushing leaves room for growth.
+        record.offsets = count <= 2 * SHARED_ELEMENT_SPANS ? Array.from(buffer.subarray(0, count)) : buffer.slice(0, count);
+        return true;
       }
+      const s = pos;
+      // Only a nested literal needs the element's path (for what it holds).
+      const e = value(c === 91 || c === 123 ? `${path}[${i}]` : '', ELEM, level + 1);
+      if (count + 2 > buffer.length) {
+        const grown = new Int32Array(buffer.length * 2);
+        grown.set(buffer);
+        scratch[depth] = buffer = grown;
+      }
+      buffer[count++] = e > s ? s : -1;
+      buffer[count++] = e > s ? e : -1;
       skipTrivia(true);
       if (code(pos) === 44) pos++;
     }
@@ -352,10 +403,9 @@ export function indexHcl(input: string): HclIndex {
       skipTrivia(false);
       const key = keyName(ks, ke);
       const p = `${path}.${key}`;
-      const nameAt = loc(ks, ke);
       const vs = pos;
       const ve = value(p, OBJVAL, level + 1);
-      addEntry(p, key, nameAt, loc(vs, ve));
+      pending.push({ path: p, name: key, offsets: [ks, ke, vs, ve] });
     }
   }
 
@@ -382,21 +432,21 @@ export function indexHcl(input: string): HclIndex {
     while (isIdent(code(pos))) pos++;
     const ne = pos;
     const name = text.slice(ns, ne);
-    const typeAt = loc(ns, ne);
     skipTrivia(false);
     if (code(pos) === 61 && code(pos + 1) !== 61) {
       pos++;
       skipTrivia(false);
       const path = join(prefix, name);
-      const nameAt = typeAt;
       const vs = pos;
       const ve = value(path, ATTR, level);
-      const v = loc(vs, ve);
-      attrs.set(path, { path, name, nameAt, value: v, whole: from(nameAt, v) });
-      for (const a of pending) attrs.set(a.path, a);
+      addAttr(path, name, ns, ne, vs, ve);
+      for (const a of pending) addAttr(a.path, a.name, ...a.offsets);
       pending.length = 0;
+      for (const t of pendingTuples) tuples.set(t.path, { offsets: overElementsOf(tuples.get(t.path)?.offsets, t.offsets) });
+      pendingTuples.length = 0;
       return;
     }
+    const typeAt = loc(ns, ne);
     const labels: string[] = [];
     const labelAt: Located[] = [];
     let header = typeAt;
@@ -439,13 +489,84 @@ export function indexHcl(input: string): HclIndex {
   } catch {
     // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
   }
+  scratch.length = 0;
+  attrOffsets = attrOffsets.slice(0, 4 * attrNames.length);
+  /** The value span of each attribute once made, shared by all who ask (a module's instances ask again and again). */
+  const valueSpans = new Array<Located | undefined>(attrNames.length);
+  const valueAt = (slot: number): Located => (valueSpans[slot] ??= loc(attrOffsets[4 * slot + 2]!, attrOffsets[4 * slot + 3]!));
+
+  function attr(path: string): AttrInfo | undefined {
+    const slot = attrSlots.get(path);
+    if (slot === undefined) return undefined;
+    const nameAt = loc(attrOffsets[4 * slot]!, attrOffsets[4 * slot + 1]!);
+    const value = valueAt(slot);
+    return { path, name: attrNames[slot]!, nameAt, value, whole: from(nameAt, value) };
+  }
+
+  function findAttr(path: string): Located | undefined {
+    const slot = attrSlots.get(path);
+    return slot === undefined ? undefined : valueAt(slot);
+  }
+
+  // The elements of one list are asked for in a row, with the same path string: that one is not looked up again.
+  let lastList: string | undefined;
+  let lastTuple: Tuple | undefined;
+  function element(list: string, index: number): Located | undefined {
+    if (list !== lastList) {
+      lastList = list;
+      lastTuple = tuples.get(list);
+    }
+    const s = lastTuple?.offsets[2 * index] ?? -1;
+    if (s < 0) return undefined;
+    const { offsets } = lastTuple!;
+    if (offsets.length > 2 * SHARED_ELEMENT_SPANS) return loc(s, offsets[2 * index + 1]!);
+    lastTuple!.spans ??= [];
+    return (lastTuple!.spans[index] ??= loc(s, offsets[2 * index + 1]!));
+  }
+
+  /** The span of the element a path names (`….cidr_blocks[3]`), when it names one. */
+  function elementAt(path: string): Located | undefined {
+    if (path.charCodeAt(path.length - 1) !== 93) return undefined;
+    let j = path.length - 2;
+    while (j >= 0 && path.charCodeAt(j) >= 48 && path.charCodeAt(j) <= 57) j--;
+    if (j === path.length - 2 || path.charCodeAt(j) !== 91) return undefined;
+    return element(path.slice(0, j), Number(path.slice(j + 1, -1)));
+  }
+
+  function constructs(): Located[] {
+    const out = blocks.map((b) => b.body);
+    for (const slot of attrSlots.values()) out.push(loc(attrOffsets[4 * slot]!, attrOffsets[4 * slot + 3]!));
+    for (const { offsets } of tuples.values()) for (let i = 0; i < offsets.length; i += 2) if (offsets[i]! >= 0) out.push(loc(offsets[i]!, offsets[i + 1]!));
+    return out;
+  }
 
   return {
     blocks,
-    attrs,
+    attr,
     comments,
     lineStarts,
-    find: (path) => attrs.get(path)?.value ?? blockMap.get(path)?.body,
+    // Blocks before elements: reading an element's index from a path joins the path's parts into a copy.
+    find: (path) => findAttr(path) ?? blockMap.get(path)?.body ?? elementAt(path),
+    element,
+    constructs,
     blockAt: (path) => blockMap.get(path),
   };
+}
+
+/** Start and end offsets of each element of a tuple, in a plain array for a short one. */
+type Offsets = number[] | Int32Array;
+const NO_OFFSETS: Offsets = [];
+
+interface Tuple {
+  offsets: Offsets;
+  /** The spans of the elements of a short tuple, once made. */
+  spans?: Located[];
+}
+
+/** A tuple indexed again under the same path (an attribute written twice) replaces the elements it has. */
+function overElementsOf(earlier: Offsets | undefined, offsets: Offsets): Offsets {
+  if (!earlier) return offsets;
+  const out = Array.from(offsets).concat(Array.from(earlier).slice(offsets.length));
+  for (let i = 0; i < offsets.length; i += 2) if (out[i]! < 0 && (earlier[i] ?? -1) >= 0) [out[i], out[i + 1]] = [earlier[i]!, earlier[i + 1]!];
+  return out;
 }

@@ -3,7 +3,7 @@ import type { AnalysisBudget } from '../budget.js';
 import type { Span } from '../../model/location.js';
 import { alternatives, known, unresolved, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
-import { accessAll, COMPUTED, evaluateRaw, idMarker, isIdMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type Step } from './evaluate.js';
+import { accessAll, COMPUTED, evaluateRaw, idMarker, isIdMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type SpanAt, type Step } from './evaluate.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
 import { fromPlain } from './functions.js';
@@ -17,6 +17,8 @@ export interface TfFile {
   text: string;
   body: HclBody;
   find(path: string): Located | undefined;
+  /** The element `index` of the list at path `list`, when it is written as a list: `find` without the element's path. */
+  element?(list: string, index: number): Located | undefined;
   /** A block's header (type keyword and labels), for findings about the block as a whole. */
   header?(path: string): Located | undefined;
 }
@@ -83,16 +85,22 @@ export function indexModule(abs: string, display: string, files: TfFile[]): Modu
   return mod;
 }
 
-export function spanIn(file: TfFile, path: string, via?: Span[]): Span {
+export function spanIn(file: TfFile, path: string, via?: Span[], list?: string, index?: number): Span {
+  const element = list !== undefined && index !== undefined ? file.element?.(list, index) : undefined;
+  if (element) return spanOf(file.path, element.start, element.end, path, via);
   let p = path;
-  const extra = via && via.length > 0 ? { via } : {};
   for (;;) {
     const found = file.find(p);
-    if (found) return { file: file.path, start: found.start, end: found.end, path, ...extra };
+    if (found) return spanOf(file.path, found.start, found.end, path, via);
     const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-    if (cut <= 0) return { file: file.path, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path, ...extra };
+    if (cut <= 0) return spanOf(file.path, { line: 1, column: 1 }, { line: 1, column: 1 }, path, via);
     p = p.slice(0, cut);
   }
+}
+
+/** Written out rather than spread: a list of a million CIDRs makes a million spans. */
+function spanOf(file: string, start: Span['start'], end: Span['end'], path: string, via: Span[] | undefined): Span {
+  return via && via.length > 0 ? { file, start, end, path, via } : { file, start, end, path };
 }
 
 /** One evaluated copy of a resource or module call: `[0]`, `["ssh"]`, or the only one. */
@@ -151,8 +159,8 @@ export class Instance implements ReferenceScope {
     readonly ctx: InstanceContext,
   ) {}
 
-  span(file: TfFile, path: string): Span {
-    return spanIn(file, path, this.ctx.via);
+  span(file: TfFile, path: string, list?: string, index?: number): Span {
+    return spanIn(file, path, this.ctx.via, list, index);
   }
 
   env(mode: Mode = 'normal', bindings?: ReadonlyMap<string, EV>): Env {
@@ -163,7 +171,7 @@ export class Instance implements ReferenceScope {
   /** `assume`: conditions of this module that hold where the value is (they narrow what it compares, evaluate.ts). */
   evaluate(file: TfFile, raw: unknown, path: string, mode: Mode = 'normal', bindings?: ReadonlyMap<string, EV>, assume?: readonly string[]): EV {
     const env = this.env(mode, bindings);
-    return evaluateRaw(raw, path, (p) => this.span(file, p), assume && assume.length > 0 ? { ...env, assume } : env);
+    return evaluateRaw(raw, path, (p, list, index) => this.span(file, p, list, index), assume && assume.length > 0 ? { ...env, assume } : env);
   }
 
   /** Group id for a resource address of this instance (`aws_security_group.web[0]`). */
@@ -267,7 +275,7 @@ export class Instance implements ReferenceScope {
 
   private sourceValue(source: VarSource, name: string): EV {
     const file = source.file;
-    const spanAt = (p: string): Span => (file ? spanIn(file, p) : { file: source.label, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: p });
+    const spanAt: SpanAt = (p, list, index) => (file ? spanIn(file, p, undefined, list, index) : { file: source.label, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, path: p });
     if (source.plain) return fromPlain(source.values[name], spanAt(name));
     return evaluateRaw(source.values[name], name, spanAt, this.env());
   }

@@ -6,7 +6,7 @@
  * Anything it does not accept throws NativeParseError; the caller then asks hcl2json, whose diagnostics are the
  * authoritative ones, so this parser never has to explain an error, only to refuse.
  */
-import { Parser, SyntaxError as ExpressionSyntaxError, type Node } from './syntax.js';
+import { Parser, plainStringEnd, plainStringValue, skipBlankLines, SyntaxError as ExpressionSyntaxError, type Node } from './syntax.js';
 
 export class NativeParseError extends Error {}
 
@@ -56,7 +56,7 @@ class BodyParser extends Parser {
       this.i++;
       if (attributes.has(name) || name in out) this.fail(`attribute "${name}" defined twice`);
       attributes.add(name);
-      out[name] = convert(this.expression(), this.src);
+      out[name] = this.plainStringList() ?? convert(this.expression(), this.src);
       return;
     }
     const labels: string[] = [];
@@ -93,6 +93,32 @@ class BodyParser extends Parser {
     this.skipSpace();
     if (this.src[this.i] !== '}') this.fail('expected "}" closing a one-line block');
     this.i++;
+    return out;
+  }
+
+  /**
+   * An attribute value that is a list of quoted strings without escapes or template sequences, alone on its line (a
+   * long CIDR list): its JSON, read without making a node per string. Null, having read nothing, for any other value.
+   */
+  private plainStringList(): string[] | null {
+    this.skipSpace();
+    const s = this.src;
+    if (s.charCodeAt(this.i) !== 91) return null;
+    const out: string[] = [];
+    let i = skipBlankLines(s, this.i + 1);
+    while (s.charCodeAt(i) !== 93) {
+      const close = plainStringEnd(s, i);
+      if (close < 0) return null;
+      out.push(plainStringValue(s, i, close));
+      i = skipBlankLines(s, close + 1);
+      if (s.charCodeAt(i) === 44) i = skipBlankLines(s, i + 1);
+      else if (s.charCodeAt(i) !== 93) return null;
+    }
+    let end = i + 1;
+    while (s.charCodeAt(end) === 32 || s.charCodeAt(end) === 9) end++;
+    const next = s.charCodeAt(end);
+    if (!(end >= s.length || next === 10 || (next === 13 && s.charCodeAt(end + 1) === 10))) return null;
+    this.i = i + 1;
     return out;
   }
 

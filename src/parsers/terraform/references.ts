@@ -6,6 +6,8 @@ import { addTo } from '../../util/maps.js';
 
 /** `aws_security_group.NAME` in an expression (not `data.aws_security_group.NAME`, not `aws_security_group_rule.x`). */
 const MENTION = /(?<![\w.-])aws_security_group\.([A-Za-z_][\w-]*)/g;
+/** What every MENTION holds: a string without it (each of a million CIDRs) is passed over at once. */
+const MENTION_TEXT = 'aws_security_group.';
 const RULE_TYPES = new Set(['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']);
 /** Top-level blocks that name resources without using them: refactoring records and imports of existing objects. */
 const NOT_USES = new Set(['moved', 'import', 'removed', 'variable', 'terraform']);
@@ -53,13 +55,14 @@ function scan(instance: Instance, file: TfFile, value: unknown, path: string, ow
   const seen = new Set<string>(own);
   const walk = (v: unknown, p: string): void => {
     if (typeof v === 'string') {
+      if (!v.includes(MENTION_TEXT)) return;
       for (const name of mentioned(v)) {
         if (seen.has(name)) continue;
         seen.add(name);
         const at = instance.span(file, p);
         for (const id of idsOf.get(name) ?? []) facts.references.push({ ref: { kind: 'model', id }, at });
       }
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${p}[${i}]`));
+    } else if (Array.isArray(v)) v.forEach((x, i) => (typeof x === 'string' && !x.includes(MENTION_TEXT) ? undefined : walk(x, `${p}[${i}]`)));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${p}.${k}`);
   };
   walk(value, path);

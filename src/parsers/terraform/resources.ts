@@ -315,13 +315,17 @@ function listPeers(ctx: ResourceContext, body: Record<string, unknown>, key: str
   if (!list) return [];
   const listPath = `${path}.${key}`;
   const raw = body[key];
-  const out: PeerAt[] = [];
-  evList(list).forEach((item, i) => {
+  const items = evList(list);
+  // Sized once (and cut to what it holds): pushed one by one, a list of a million is copied each time it grows.
+  const out = new Array<PeerAt>(items.length);
+  let kept = 0;
+  items.forEach((item, i) => {
     if (item.k === 'known' && item.v === null) return;
     // A literal element of a written list was located by the evaluator under the element's own path.
     const literal = Array.isArray(raw) && typeof raw[i] === 'string' && !raw[i].includes('${') && !raw[i].includes('%{');
-    out.push({ peer: make(evString(markerFree(item)), item), at: literal ? literalSpan(ctx, listPath, i, item.at) : elementSpan(ctx, listPath, i, item.at) });
+    out[kept++] = { peer: make(evString(markerFree(item)), item), at: literal ? literalSpan(ctx, listPath, i, item.at) : elementSpan(ctx, listPath, i, item.at) };
   });
+  out.length = kept;
   return out;
 }
 
@@ -349,14 +353,17 @@ function prefixListPeer(ctx: ResourceContext, id: Value<string>, item: EV): Peer
   return { kind: 'prefixList', id };
 }
 
-/** The span of a literal list element: the one the evaluator gave its value, unless that one came through a call site. */
+/**
+ * The span of a literal list element: the one the evaluator gave its value (located in this file at the element's
+ * path, as the element of the list written here), unless that one came through a call site.
+ */
 function literalSpan(ctx: ResourceContext, listPath: string, i: number, at: Span): Span {
-  return at.file === ctx.file.path && !at.via && at.path === `${listPath}[${i}]` ? at : elementSpan(ctx, listPath, i, at);
+  return at.file === ctx.file.path && !at.via ? at : elementSpan(ctx, listPath, i, at);
 }
 
 function elementSpan(ctx: ResourceContext, listPath: string, i: number, fallback: Span): Span {
-  const path = `${listPath}[${i}]`;
-  const found = ctx.file.find(path);
+  const path = listPath + ('[' + i + ']');
+  const found = ctx.file.element?.(listPath, i) ?? ctx.file.find(path);
   if (found) return { file: ctx.file.path, start: found.start, end: found.end, path };
   return { ...fallback, path };
 }
@@ -469,7 +476,8 @@ function extractVpcRule(ctx: ResourceContext, block: Block, direction: Direction
 
 /** A peer value not known in some alternative may turn out to be null, so the entry's peer count is not known. */
 function mayBeAbsent(v: Value<string> | null): boolean {
-  return !!v && alternatives(v).some((a) => a.value.k === 'unresolved');
+  if (!v || v.k !== 'oneOf') return v?.k === 'unresolved';
+  return alternatives(v).some((a) => a.value.k === 'unresolved');
 }
 
 interface RuleSpec {
@@ -491,12 +499,13 @@ interface RuleSpec {
 
 function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const at = headerSpan(ctx, spec.path);
-  const definite = spec.peers.filter((p) => peerValue(p.peer)?.k !== 'unresolved');
+  let definite = 0;
+  for (const p of spec.peers) if (peerValue(p.peer)?.k !== 'unresolved') definite++;
   // One written block yields an entry per root, module instance, resource instance and dynamic element.
   const instance = /^module\.|\]$/.test(spec.resource) ? `@${spec.resource}` : '';
   const entry: RuleEntry = {
     id: `tf:${ctx.instance.ctx.rootDir}#${ctx.file.path}#${spec.path}${spec.key ?? ''}${instance}`,
-    peerCount: definite.length,
+    peerCount: definite,
     singlePeer: spec.singlePeer,
     ...(spec.uncertain ? { uncertain: true } : {}),
     ...(spec.unknownPeers ? { unknownPeers: true } : {}),
@@ -510,16 +519,21 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
   const fromPort = spec.fromPort && guard(spec.fromPort);
   const toPort = spec.toPort && guard(spec.toPort);
   const description = spec.description && guard(spec.description);
+  const rules = ctx.facts.rules;
+  let next = rules.length;
+  // A long list's rules are added at once: pushed one by one, the run's list of rules is copied each time it grows.
+  if (peers.length > 1024) rules.length = next + peers.length;
   peers.forEach((p, i) => {
     const rule: SgRule = {
-      id: `${entry.id}#${i}`,
+      // The entry's id and a short string: one joining object per rule rather than two.
+      id: entry.id + ('#' + i),
       group: null,
       groupRef: spec.groupRef,
       direction: spec.direction,
       protocol,
       fromPort,
       toPort,
-      peer: guardPeer(p.peer, guard),
+      peer: ctx.when.length > 0 ? guardPeer(p.peer, guard) : p.peer,
       peerAt: p.at,
       description,
       origin: spec.origin,
@@ -528,7 +542,7 @@ function pushRule(ctx: ResourceContext, spec: RuleSpec): void {
       implicit: false,
       at,
     };
-    ctx.facts.rules.push(rule);
+    rules[next++] = rule;
   });
 }
 

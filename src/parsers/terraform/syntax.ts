@@ -26,7 +26,9 @@ export type Node =
 export class SyntaxError extends Error {}
 
 const BINARY: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3, '<': 4, '<=': 4, '>': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
-const OPERATORS = ['...', '=>', '==', '!=', '<=', '>=', '&&', '||', '::', '+', '-', '*', '/', '%', '<', '>', '!', '?', ':', '(', ')', '[', ']', '{', '}', ',', '.', '='];
+/** The operators and punctuation of one character that are no prefix of a longer one, by character code. */
+const SINGLE: (string | undefined)[] = [];
+for (const op of ['+', '-', '*', '/', '%', '?', '(', ')', '[', ']', '{', '}', ',']) SINGLE[op.charCodeAt(0)] = op;
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
@@ -92,21 +94,43 @@ export class Parser {
   private skipSpaceOnly(): void {
     const s = this.src;
     while (this.i < s.length) {
-      const c = s[this.i]!;
-      if (c === '\n' && this.lineEnds && this.nest === 0) break;
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
-      else if (c === '#' || (c === '/' && s[this.i + 1] === '/')) while (this.i < s.length && s[this.i] !== '\n') this.i++;
-      else if (c === '/' && s[this.i + 1] === '*') {
+      const c = s.charCodeAt(this.i);
+      if (c === 10 && this.lineEnds && this.nest === 0) break;
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
+      else if (c === 35 || (c === 47 && s.charCodeAt(this.i + 1) === 47)) while (this.i < s.length && s.charCodeAt(this.i) !== 10) this.i++;
+      else if (c === 47 && s.charCodeAt(this.i + 1) === 42) {
         const end = s.indexOf('*/', this.i + 2);
         this.i = end < 0 ? s.length : end + 2;
       } else break;
     }
   }
 
+  /** The operator or punctuation at the next token, longest first (`...` before `.`, `==` before `=`). */
   protected peekOp(): string | null {
     this.skipSpace();
-    for (const op of OPERATORS) if (this.src.startsWith(op, this.i)) return op;
-    return null;
+    const s = this.src;
+    const c = s.charCodeAt(this.i);
+    const next = s.charCodeAt(this.i + 1);
+    switch (c) {
+      case 46: // .
+        return next === 46 && s.charCodeAt(this.i + 2) === 46 ? '...' : '.';
+      case 61: // =
+        return next === 62 ? '=>' : next === 61 ? '==' : '=';
+      case 33: // !
+        return next === 61 ? '!=' : '!';
+      case 60: // <
+        return next === 61 ? '<=' : '<';
+      case 62: // >
+        return next === 61 ? '>=' : '>';
+      case 38: // &
+        return next === 38 ? '&&' : null;
+      case 124: // |
+        return next === 124 ? '||' : null;
+      case 58: // :
+        return next === 58 ? '::' : ':';
+      default:
+        return SINGLE[c] ?? null;
+    }
   }
 
   protected eat(op: string): boolean {
@@ -335,12 +359,27 @@ export class Parser {
     }
     const items: Node[] = [];
     while (!this.eat(']')) {
-      items.push(this.expression());
+      items.push(this.plainStringItem() ?? this.expression());
       if (this.eat(']')) break;
       this.expect(',');
     }
     this.nest--;
     return { t: 'tuple', items, s: start, e: this.end() };
+  }
+
+  /**
+   * A tuple item that is a quoted string without escapes or template sequences, followed by `,` or `]`: what a long
+   * list of CIDRs is made of, read without the expression parser. Null (nothing read) for any other item.
+   */
+  private plainStringItem(): Node | null {
+    const s = this.src;
+    const start = this.i;
+    const close = plainStringEnd(s, start);
+    if (close < 0) return null;
+    const after = s.charCodeAt(skipBlankLines(s, close + 1));
+    if (after !== 44 && after !== 93) return null;
+    this.i = close + 1;
+    return { t: 'lit', v: plainStringValue(s, start, close), s: start, e: close + 1 };
   }
 
   private objectOrFor(): Node {
@@ -542,6 +581,33 @@ export class Parser {
     }
     return this.fail('unknown template directive');
   }
+}
+
+/**
+ * The offset of the closing quote of the quoted string at `start` when it holds no escape, template sequence or control
+ * character (its value is then its text, and it is a JSON string too); -1 otherwise.
+ */
+export function plainStringEnd(s: string, start: number): number {
+  if (s.charCodeAt(start) !== 34) return -1;
+  let j = start + 1;
+  for (let c = s.charCodeAt(j); c !== 34; c = s.charCodeAt(++j)) {
+    if (c === 92 || c === 36 || c === 37 || c < 32 || Number.isNaN(c)) return -1;
+  }
+  return j;
+}
+
+/**
+ * The value of the plain string from `start` to its closing quote `close` (plainStringEnd), as a string of its own: V8
+ * makes a slice of 13 characters or more a view that keeps the whole file text alive, and JSON.parse copies.
+ */
+export function plainStringValue(s: string, start: number, close: number): string {
+  return close - start - 1 < 13 ? s.slice(start + 1, close) : (JSON.parse(s.slice(start, close + 1)) as string);
+}
+
+/** The offset after the spaces, tabs and line breaks at `i`. */
+export function skipBlankLines(s: string, i: number): number {
+  for (let c = s.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = s.charCodeAt(++i));
+  return i;
 }
 
 /**
