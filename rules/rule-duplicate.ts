@@ -1,4 +1,5 @@
 import { defineRule, noOptions, type RuleContext } from '../src/engine/define-rule.js';
+import { repeatedNumbers } from '../src/model/block-keys.js';
 import { compareSpans } from '../src/model/location.js';
 import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { SgRule } from '../src/model/types.js';
@@ -26,26 +27,117 @@ export default defineRule({
     }
     for (const rules of byGroup.values()) {
       if (rules.length < 2) continue;
-      const seen = new Map<string, RuleForm[]>();
-      const all = rules.map((rule) => ruleForms(ctx.model, rule));
-      const forms: RuleForm[] = [];
-      for (const a of all) for (const f of a.forms) if (f.traffic !== null) forms.push(f);
-      if (all.some((a) => a.unknownPeers.length > 0 || a.unknownTraffic.length > 0)) reportUnknowns(ctx, rules, all, forms);
-      forms.sort((a, b) => compareSpans(a.peer.at, b.peer.at) || compareSpans(a.rule.at, b.rule.at));
-      for (const form of forms) {
-        const key = `${form.rule.direction}|${form.traffic}|${form.peer.kind}|${form.peer.key}`;
-        const earlier = seen.get(key);
-        if (!earlier) {
-          seen.set(key, [form]);
-          continue;
-        }
-        const first = earlier.find((e) => e.rule.id !== form.rule.id && together(e.when, form.when) !== null);
-        earlier.push(form);
-        if (first) report(ctx, form, first, key);
+      // Forms are made rule by rule and kept as numbers: only those that share a key are made again, to compare.
+      const places = new FormPlaces();
+      let unknown = false;
+      rules.forEach((rule, r) => {
+        const own = ruleForms(ctx.model, rule);
+        if (own.unknownPeers.length > 0 || own.unknownTraffic.length > 0) unknown = true;
+        own.forms.forEach((form, k) => {
+          if (form.traffic !== null) places.add(form, r, k);
+        });
+      });
+      if (unknown) {
+        const all = rules.map((rule) => ruleForms(ctx.model, rule));
+        reportUnknowns(ctx, rules, all, all.flatMap((a) => a.forms.filter((f) => f.traffic !== null)));
       }
+      const formsOf = new Map<number, RuleForm[]>();
+      const formAt = (i: number): RuleForm => {
+        const r = places.ruleOf[i]!;
+        let forms = formsOf.get(r);
+        if (!forms) formsOf.set(r, (forms = ruleForms(ctx.model, rules[r]!).forms));
+        return forms[places.formOf[i]!]!;
+      };
+      for (const { form, first } of repeats(places.sharingKeys(), formAt)) report(ctx, form, first, formKey(form));
     }
   },
 });
+
+/** What AWS compares: direction, traffic and peer. */
+function formKey(form: RuleForm): string {
+  return `${form.rule.direction}|${form.traffic}|${form.peer.kind}|${form.peer.key}`;
+}
+
+/** Source order: the first written of two equal forms is the one the other repeats. */
+function sourceOrder(a: RuleForm, b: RuleForm): number {
+  return compareSpans(a.peer.at, b.peer.at) || compareSpans(a.rule.at, b.rule.at);
+}
+
+/**
+ * The forms of one group's rules by what AWS compares, kept as numbers (a million forms kept as objects cost more to
+ * keep than to make again): a form is known by its place, the order it was added in, which gives its rule's index and
+ * its own index among that rule's forms. Forms are sorted by direction, traffic and kind of peer (a run of forms shares
+ * these: a long list of CIDRs is one run), then by peer: IPv4 blocks by number, other peers by key.
+ */
+class FormPlaces {
+  readonly ruleOf: number[] = [];
+  readonly formOf: number[] = [];
+  private readonly byKind = new Map<string, { numbers: number[]; numbered: number[]; byKey: Map<string, number | number[]> }>();
+  private readonly sharing: number[][] = [];
+  private bucket = { numbers: [] as number[], numbered: [] as number[], byKey: new Map<string, number | number[]>() };
+  private last: { direction: string; traffic: string | null; kind: string } | undefined;
+
+  add(form: RuleForm, rule: number, index: number): void {
+    const place = this.ruleOf.length;
+    this.ruleOf.push(rule);
+    this.formOf.push(index);
+    const last = this.last;
+    if (!last || form.rule.direction !== last.direction || form.traffic !== last.traffic || form.peer.kind !== last.kind) {
+      const kindKey = `${form.rule.direction}|${form.traffic}|${form.peer.kind}`;
+      this.bucket = this.byKind.get(kindKey) ?? { numbers: [], numbered: [], byKey: new Map() };
+      this.byKind.set(kindKey, this.bucket);
+      this.last = { direction: form.rule.direction, traffic: form.traffic, kind: form.peer.kind };
+    }
+    const bucket = this.bucket;
+    if (form.peer.ipv4 !== undefined) {
+      bucket.numbers.push(form.peer.ipv4);
+      bucket.numbered.push(place);
+      return;
+    }
+    const held = bucket.byKey.get(form.peer.key);
+    if (held === undefined) bucket.byKey.set(form.peer.key, place);
+    else if (typeof held === 'number') {
+      const both = [held, place];
+      this.sharing.push(both);
+      bucket.byKey.set(form.peer.key, both);
+    } else held.push(place);
+  }
+
+  /** The places of the forms of each key that more than one form has, in the order they were added. */
+  sharingKeys(): number[][] {
+    const out = [...this.sharing];
+    for (const { numbers, numbered } of this.byKind.values()) {
+      const repeated = repeatedNumbers(numbers);
+      if (repeated.size === 0) continue;
+      const byNumber = new Map<number, number[]>();
+      numbers.forEach((n, j) => {
+        if (repeated.has(n)) addTo(byNumber, n, numbered[j]!);
+      });
+      out.push(...byNumber.values());
+    }
+    return out;
+  }
+}
+
+/**
+ * Each form (with known traffic) that repeats an earlier one, in source order, of another rule where both can exist
+ * together; in source order (of forms, then of places). `sharing` lists the places of forms that share a key.
+ */
+function repeats(sharing: number[][], formAt: (place: number) => RuleForm): { form: RuleForm; first: RuleForm }[] {
+  const found: { form: RuleForm; first: RuleForm; place: number }[] = [];
+  for (const places of sharing) {
+    const same = places.map((place) => ({ place, form: formAt(place) })).sort((a, b) => sourceOrder(a.form, b.form) || a.place - b.place);
+    same.forEach(({ place, form }, n) => {
+      for (let e = 0; e < n; e++) {
+        const first = same[e]!.form;
+        if (first.rule.id === form.rule.id || together(first.when, form.when) === null) continue;
+        found.push({ form, first, place });
+        break;
+      }
+    });
+  }
+  return found.sort((a, b) => sourceOrder(a.form, b.form) || a.place - b.place);
+}
 
 /** An unknown peer or unknown ports kept the rule from deciding only where the rest of the rule matches another one. */
 function reportUnknowns(ctx: RuleContext<unknown>, rules: SgRule[], all: RuleForms[], forms: RuleForm[]): void {
