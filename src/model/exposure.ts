@@ -1,6 +1,6 @@
 import { compareSpans } from './location.js';
 import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } from './net.js';
-import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
+import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach, type TrafficResult } from './traffic.js';
 import { targetsOf } from './targets.js';
 import type { Direction, Model, SgRule } from './types.js';
 import { alternatives, consistent, consistentWith, type Known, type Unresolved } from './value.js';
@@ -48,27 +48,35 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
     if (rule.direction !== direction || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6')) continue;
     const family: Family = rule.peer.kind === 'cidr4' ? 4 : 6;
     const traffic = ruleTraffic(rule);
-    for (const alt of alternatives(rule.peer.cidr)) {
-      if (alt.value.k === 'unresolved') {
-        result.unknowns.push({ rule, value: alt.value, when: alt.when });
-        continue;
-      }
-      const cidr = parseCidr(alt.value.v);
-      if (!cidr || cidr.family !== family) continue;
-      for (const t of traffic) {
-        if (!t.ok) {
-          result.unknowns.push({ rule, value: t.unresolved, cidr, when: [...new Set([...alt.when, ...t.when])] });
-          continue;
-        }
-        const when = t.when.length === 0 ? alt.when : alt.when.length === 0 ? t.when : [...new Set([...alt.when, ...t.when])];
-        if (reachIsEmpty(t.reach) || !consistent(when)) continue;
-        result.variants.push({ rule, family, cidr, cidrValue: alt.value, reach: t.reach, when });
-      }
-    }
+    const value = rule.peer.cidr;
+    // Most peers are one known CIDR: its alternatives are itself.
+    if (value.k === 'known') addVariants(result, rule, family, traffic, value, NO_CONDITIONS);
+    else for (const alt of alternatives(value)) addVariants(result, rule, family, traffic, alt.value, alt.when);
   }
   result.variants.sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
   byDir.set(direction, result);
   return result;
+}
+
+const NO_CONDITIONS: string[] = [];
+
+/** The variants of one CIDR alternative of a rule: one per traffic alternative whose conditions can hold with it. */
+function addVariants(result: AddressAnalysis, rule: SgRule, family: Family, traffic: TrafficResult[], value: Known<string> | Unresolved, when: string[]): void {
+  if (value.k === 'unresolved') {
+    result.unknowns.push({ rule, value, when });
+    return;
+  }
+  const cidr = parseCidr(value.v);
+  if (!cidr || cidr.family !== family) return;
+  for (const t of traffic) {
+    if (!t.ok) {
+      result.unknowns.push({ rule, value: t.unresolved, cidr, when: [...new Set([...when, ...t.when])] });
+      continue;
+    }
+    const both = t.when.length === 0 ? when : when.length === 0 ? t.when : [...new Set([...when, ...t.when])];
+    if (reachIsEmpty(t.reach) || !consistent(both)) continue;
+    result.variants.push({ rule, family, cidr, cidrValue: value, reach: t.reach, when: both });
+  }
 }
 
 /**
