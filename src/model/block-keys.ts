@@ -40,15 +40,17 @@ export function indexOfNumber(sorted: Float64Array, key: number): number {
   return lo < sorted.length && sorted[lo] === key ? lo : -1;
 }
 
-/** How many distinct blocks `cidrs` holds. */
-export function distinctBlocks(cidrs: Iterable<Cidr>): number {
-  const ipv4: number[] = [];
+/** How many distinct blocks the items hold (`cidrOf` gives an item's block). */
+export function distinctBlocks<T>(items: readonly T[], cidrOf: (item: T) => Cidr): number {
+  const ipv4 = new Float64Array(items.length);
+  let count = 0;
   const ipv6 = new Set<string>();
-  for (const c of cidrs) {
-    if (c.family === 4) ipv4.push(ipv4Key(c));
+  for (const item of items) {
+    const c = cidrOf(item);
+    if (c.family === 4) ipv4[count++] = ipv4Key(c);
     else ipv6.add(formatCidr(c));
   }
-  return distinctNumbers(ipv4).length + ipv6.size;
+  return distinctNumbers(ipv4.subarray(0, count)).length + ipv6.size;
 }
 
 /**
@@ -63,7 +65,19 @@ export class NumberIndex<T> {
 
   constructor(items: readonly T[], keyOf: (item: T) => number) {
     const raw = new Float64Array(items.length);
-    for (let i = 0; i < items.length; i++) raw[i] = keyOf(items[i]!);
+    let ascending = true;
+    for (let i = 0; i < items.length; i++) {
+      raw[i] = keyOf(items[i]!);
+      if (i > 0 && raw[i]! <= raw[i - 1]!) ascending = false;
+    }
+    if (ascending) {
+      // Items listed in order of distinct numbers (a sorted list of addresses) are already what the index needs.
+      this.keys = raw;
+      this.starts = new Int32Array(items.length + 1);
+      for (let i = 0; i <= items.length; i++) this.starts[i] = i;
+      this.items = items.slice();
+      return;
+    }
     this.keys = distinctNumbers(raw);
     const slot = new Int32Array(items.length);
     this.starts = new Int32Array(this.keys.length + 1);

@@ -30,21 +30,24 @@ export class CidrIndex<T extends Admission> {
   /** Per block: whether everything strictly inside it, taken together, covers it. */
   private readonly filled = new Map<number | string, boolean>();
 
-  constructor(items: Iterable<T>) {
-    const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
-    for (const item of items) {
-      const { family, prefix } = item.cidr;
-      this.inOrder[family].items.push(item);
-      prefixes[family].add(prefix);
-      if (family === 4) continue;
-      const key = ipv6Key(item.cidr.addr, prefix);
+  constructor(items: readonly T[]) {
+    const onlyIpv4 = items.every((item) => item.cidr.family === 4);
+    this.inOrder[4].items = onlyIpv4 ? items.slice() : items.filter((item) => item.cidr.family === 4);
+    this.inOrder[6].items = onlyIpv4 ? [] : items.filter((item) => item.cidr.family === 6);
+    for (const item of this.inOrder[6].items) {
+      const key = ipv6Key(item.cidr.addr, item.cidr.prefix);
       const held = this.ipv6.get(key);
       if (held === undefined) this.ipv6.set(key, item);
       else if (Array.isArray(held)) held.push(item);
       else this.ipv6.set(key, [held, item]);
     }
     this.ipv4 = new NumberIndex(this.inOrder[4].items, (item) => ipv4Key(item.cidr));
-    for (const family of [4, 6] as const) this.prefixes[family] = [...prefixes[family]].sort((a, b) => a - b);
+    for (const family of [4, 6] as const) {
+      const seen = new Set<number>();
+      let last = -1;
+      for (const { cidr } of this.inOrder[family].items) if (cidr.prefix !== last) seen.add((last = cidr.prefix));
+      this.prefixes[family] = [...seen].sort((a, b) => a - b);
+    }
   }
 
   /** The admissions whose block holds all of `block`, its own block included; broadest blocks first, at most `limit`. */
