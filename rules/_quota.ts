@@ -1,8 +1,9 @@
 // How AWS counts the rules of a security group toward its quota, shared by the two quota rules.
 import { distinctNumbers } from '../src/model/block-keys.js';
+import { NumberList } from '../src/util/number-list.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import type { Unresolved } from '../src/model/value.js';
-import { conditionsOf, ruleForms, together, variantsOf, type RuleForm } from './_rule-forms.js';
+import { conditionsOf, plainIpv4Form, ruleForms, together, variantsOf, type RuleForm } from './_rule-forms.js';
 
 export type Family = 4 | 6;
 
@@ -82,6 +83,11 @@ function countRules(model: Model, group: SecurityGroup, prefixListWeights: Reado
     const tally = new UnconditionalTally(prefixListWeights);
     let conditional = false;
     for (const rule of rules) {
+      const plain = plainIpv4Form(rule);
+      if (plain) {
+        if (!conditional) tally.addIpv4(plain.traffic, plain.block);
+        continue;
+      }
       const own = ruleForms(model, rule);
       if (rule.peer.kind !== 'cidr6') unknowns[4].push(...own.unknownPeers);
       if (rule.peer.kind !== 'cidr4') unknowns[6].push(...own.unknownPeers);
@@ -125,26 +131,25 @@ type Worst = Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'>;
  */
 class UnconditionalTally {
   private readonly counts: Record<Family, Worst> = { 4: { count: 0, atLeast: false, prefixLists: 0, when: [] }, 6: { count: 0, atLeast: false, prefixLists: 0, when: [] } };
-  private readonly byKind = new Map<string, { ipv4: number[]; counted: Map<string, number> }>();
-  private bucket = { ipv4: [] as number[], counted: new Map<string, number>() };
+  private readonly byKind = new Map<string, { ipv4: NumberList; counted: Map<string, number> }>();
+  private bucket: { ipv4: NumberList; counted: Map<string, number> } | undefined;
   private last: { traffic: string; kind: string } | undefined;
 
   constructor(private readonly prefixListWeights: Readonly<Record<string, PrefixListSize>>) {}
 
+  /** A form whose peer is an IPv4 block (its number). */
+  addIpv4(traffic: string, block: number): void {
+    this.bucketOf(traffic, 'cidr4').ipv4.push(block);
+  }
+
   add(f: RuleForm): void {
-    const traffic = f.traffic ?? `?${f.rule.entry.id}`;
-    if (!this.last || traffic !== this.last.traffic || f.peer.kind !== this.last.kind) {
-      const kindKey = `${traffic}|${f.peer.kind}`;
-      this.bucket = this.byKind.get(kindKey) ?? { ipv4: [], counted: new Map() };
-      this.byKind.set(kindKey, this.bucket);
-      this.last = { traffic, kind: f.peer.kind };
-    }
+    const bucket = this.bucketOf(f.traffic ?? `?${f.rule.entry.id}`, f.peer.kind);
     if (f.peer.ipv4 !== undefined) {
-      this.bucket.ipv4.push(f.peer.ipv4);
+      bucket.ipv4.push(f.peer.ipv4);
       return;
     }
     const { weight, prefixList, unknownWeight } = weightOf(f, this.prefixListWeights);
-    const counted = this.bucket.counted.get(f.peer.key) ?? 0;
+    const counted = bucket.counted.get(f.peer.key) ?? 0;
     let now = counted;
     for (const family of [4, 6] as const) {
       const bit = family === 4 ? 1 : 2;
@@ -155,12 +160,22 @@ class UnconditionalTally {
       if (prefixList) c.prefixLists += weight[family];
       if (unknownWeight) c.atLeast = true;
     }
-    if (now !== counted) this.bucket.counted.set(f.peer.key, now);
+    if (now !== counted) bucket.counted.set(f.peer.key, now);
+  }
+
+  private bucketOf(traffic: string, kind: string): { ipv4: NumberList; counted: Map<string, number> } {
+    if (!this.last || traffic !== this.last.traffic || kind !== this.last.kind) {
+      const kindKey = `${traffic}|${kind}`;
+      this.bucket = this.byKind.get(kindKey) ?? { ipv4: new NumberList(), counted: new Map() };
+      this.byKind.set(kindKey, this.bucket);
+      this.last = { traffic, kind };
+    }
+    return this.bucket!;
   }
 
   worst(family: Family): Worst {
     let blocks = 0;
-    if (family === 4) for (const { ipv4 } of this.byKind.values()) blocks += distinctNumbers(ipv4).length;
+    if (family === 4) for (const { ipv4 } of this.byKind.values()) blocks += distinctNumbers(ipv4.view()).length;
     return { ...this.counts[family], count: this.counts[family].count + blocks };
   }
 }

@@ -1,7 +1,7 @@
 // What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
 import { comparePos, type Span } from '../src/model/location.js';
 import { ipv4Key } from '../src/model/block-keys.js';
-import { formatCidr, parseCidr } from '../src/model/net.js';
+import { canonicalIpv4Block, formatCidr, parseCidr } from '../src/model/net.js';
 import { reachIsEmpty, ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
 import { alternatives, consistent, consistentWith, type Known, type Unresolved } from '../src/model/value.js';
@@ -46,6 +46,23 @@ export interface RuleForms {
 export function ruleForms(model: Model, rule: SgRule): RuleForms {
   const peer = rule.peer;
   return (peer.kind === 'cidr4' || peer.kind === 'cidr6') && peer.cidr.k === 'known' ? knownCidrForms(rule, peer.kind, peer.cidr) : allForms(model, rule);
+}
+
+/**
+ * The one form of a rule whose peer is one IPv4 network written in canonical form, with one traffic alternative that
+ * has no conditions and admits something (most rules, and every rule of a long list of CIDRs): its traffic and its
+ * block's number (model/block-keys.ts), which tell it apart as its RuleForm would, without making that. Null for any
+ * other rule: ruleForms gives its forms.
+ */
+export function plainIpv4Form(rule: SgRule): { traffic: string; block: number } | null {
+  const peer = rule.peer;
+  if (peer.kind !== 'cidr4' || peer.cidr.k !== 'known') return null;
+  const block = canonicalIpv4Block(peer.cidr.v);
+  if (block < 0) return null;
+  const traffic = ruleTraffic(rule);
+  const t = traffic.length === 1 ? traffic[0]! : null;
+  if (!t?.ok || t.when.length > 0 || reachIsEmpty(t.reach)) return null;
+  return { traffic: trafficLabel(t.reach), block };
 }
 
 /** The forms of a rule whose peer is one known CIDR (most rules): its traffic alternatives with that CIDR. */
@@ -152,9 +169,12 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
 
 
 function cidrPeer(rule: SgRule, kind: 'cidr4' | 'cidr6', value: Known<string>): PeerForm | null {
-  const cidr = parseCidr(value.v);
-  if (!cidr || cidr.family !== (kind === 'cidr4' ? 4 : 6)) return null;
+  // Most IPv4 peers are written in canonical form: their text is their key, read without making a Cidr.
+  const block = kind === 'cidr4' ? canonicalIpv4Block(value.v) : -1;
+  const cidr = block >= 0 ? null : parseCidr(value.v);
+  if (block < 0 && (!cidr || cidr.family !== (kind === 'cidr4' ? 4 : 6))) return null;
   const at = value.at.file !== rule.peerAt.file || comparePos(value.at.start, rule.peerAt.start) === 0 ? rule.peerAt : { ...value.at, path: rule.peerAt.path };
+  if (!cidr) return { kind, key: value.v, label: value.v, at, ipv4: block };
   return cidr.family === 4 ? { kind, key: formatCidr(cidr), label: value.v, at, ipv4: ipv4Key(cidr) } : { kind, key: formatCidr(cidr), label: value.v, at };
 }
 

@@ -7,6 +7,7 @@ import { rootOf } from '../src/model/roots.js';
 import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import { consistentWith } from '../src/model/value.js';
+import { groupBy } from '../src/util/maps.js';
 import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
@@ -103,20 +104,16 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     if (u.cidr || known.length === 0) unknownAny.add(u.rule.group);
     for (const traffic of known) unknownTraffic.add(`${u.rule.group}|${traffic}`);
   }
-  const byTraffic = new Map<string, RuleVariant[]>();
-  // Variants of one rule come together and share its group and traffic: their list is looked up once.
-  let last: RuleVariant | undefined;
-  let current: RuleVariant[] | undefined;
-  for (const v of variants) {
-    if (!v.rule.group || v.rule.implicit || unknownAny.has(v.rule.group)) continue;
-    if (!last || v.rule.group !== last.rule.group || v.reach !== last.reach) {
+  const byTraffic = groupBy(
+    variants,
+    (v) => {
+      if (!v.rule.group || v.rule.implicit || unknownAny.has(v.rule.group)) return null;
       const key = `${v.rule.group}|${trafficLabel(v.reach)}`;
-      current = unknownTraffic.has(key) ? undefined : byTraffic.get(key);
-      if (!current && !unknownTraffic.has(key)) byTraffic.set(key, (current = []));
-    }
-    last = v;
-    current?.push(v);
-  }
+      return unknownTraffic.has(key) ? null : key;
+    },
+    // Variants that come together with one group and traffic (those of one list of CIDRs) share a key.
+    (a, b) => a.rule.group === b.rule.group && a.rule.implicit === b.rule.implicit && a.reach === b.reach,
+  );
   const lists: CidrList[] = [];
   for (const items of byTraffic.values()) {
     // One list per deployment variant: a CIDR under a condition belongs to the variants where it holds.
@@ -128,7 +125,7 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
       const labels = new Set<string>();
       for (const v of present) for (const w of v.when) labels.add(w);
       const when = [...labels];
-      const list: CidrList = { group: model.groups.get(items[0]!.rule.group!)!, present, count: distinctBlocks(present.map((v) => v.cidr)), when };
+      const list: CidrList = { group: model.groups.get(items[0]!.rule.group!)!, present, count: distinctBlocks(present, (v) => v.cidr), when };
       if (list.count < min) continue;
       if (variants.length > 1) {
         const key = `${setText(cidrsOf(list))}|${when.join('&')}`;

@@ -4,7 +4,8 @@ import { blockKey, distinctBlocks } from '../src/model/block-keys.js';
 import { cidrContains, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
 import type { Span } from '../src/model/location.js';
 import { consistentWith } from '../src/model/value.js';
-import { addTo, deploymentVariants } from './_shared.js';
+import { groupBy } from '../src/util/maps.js';
+import { deploymentVariants } from './_shared.js';
 
 interface Options {
   minHosts: number;
@@ -32,11 +33,7 @@ export default defineRule<Options>({
   },
   check(ctx) {
     const { variants, unknowns } = addressVariants(ctx.model, 'ingress');
-    const byGroup = new Map<string, RuleVariant[]>();
-    for (const v of variants) {
-      if (!v.rule.group || !isPrivateHost(v.cidr)) continue;
-      addTo(byGroup, v.rule.group, v);
-    }
+    const byGroup = groupBy(variants, (v) => (v.rule.group && isPrivateHost(v.cidr) ? v.rule.group : null));
     const reported = new Set<string>();
     for (const [id, hosts] of byGroup) {
       const found = largestVariant(hosts, ctx.options.minHosts);
@@ -86,16 +83,18 @@ function isPrivateHost(c: Cidr): boolean {
  * so a finding names a condition only when it needs one), with how many distinct ones; null when none has enough.
  */
 function largestVariant(hosts: RuleVariant[], min: number): { hosts: RuleVariant[]; count: number } | null {
-  const always = hosts.filter((v) => v.when.length === 0);
-  const count = distinctBlocks(always.map((v) => v.cidr));
+  const always = hosts.every((v) => v.when.length === 0) ? hosts : hosts.filter((v) => v.when.length === 0);
+  const count = distinctBlocks(always, cidrOf);
   if (count >= min) return { hosts: always, count };
   for (const variant of deploymentVariants(hosts.map((v) => v.when)) ?? []) {
     const present = hosts.filter((v) => consistentWith(v.when, variant));
-    const n = distinctBlocks(present.map((v) => v.cidr));
+    const n = distinctBlocks(present, cidrOf);
     if (n >= min) return { hosts: present, count: n };
   }
   return null;
 }
+
+const cidrOf = (v: RuleVariant) => v.cidr;
 
 /** The first host of each address, in order (as far as the caller reads). */
 function* firstOfEach(hosts: RuleVariant[]): Generator<RuleVariant> {

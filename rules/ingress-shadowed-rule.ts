@@ -5,7 +5,8 @@ import { sameReach, type RuleVariant } from '../src/model/exposure.js';
 import type { SgRule } from '../src/model/types.js';
 import { isCidrSource, ruleSources, sourceLabel, sourcePeer, type RuleSource as Source } from '../src/model/sources.js';
 import { trafficLabel, type Reach } from '../src/model/traffic.js';
-import { addTo, groupAddress, groupLabel, peerSpan } from './_shared.js';
+import { groupBy } from '../src/util/maps.js';
+import { groupAddress, groupLabel, peerSpan } from './_shared.js';
 
 interface Pool {
   cidrs: CidrIndex<RuleVariant>;
@@ -38,7 +39,7 @@ export default defineRule({
       const members = [group, ...[...(companions.get(group) ?? [])].sort()];
       const key = members.join('\0');
       pool = pools.get(key);
-      if (!pool) pools.set(key, (pool = buildPool(members.flatMap((g) => byGroup.get(g) ?? []))));
+      if (!pool) pools.set(key, (pool = buildPool(members.length === 1 ? (byGroup.get(group) ?? []) : members.flatMap((g) => byGroup.get(g) ?? []))));
       poolOfGroup.set(group, pool);
       return pool;
     };
@@ -48,9 +49,14 @@ export default defineRule({
       const eligible = (w: Source) => w.rule !== s.rule && !removed.has(w) && !w.rule.entry.uncertain && conditionsWithin(w.when, s.when) && !duplicate(w, s);
       return isCidrSource(s) ? pool.cidrs.covering(s.cidr, s.reach, eligible) : coveringReaches(s.reach, pool.references.get(s.peer) ?? [], eligible);
     };
-    // Narrow rules first, so that of rules that cover each other the broadest stays and the others are reported.
-    const candidates = sources.filter((s) => s.rule.group && !s.rule.implicit && !unknown.has(s.rule)).sort(narrowestFirst);
-    for (const s of candidates) if (winnersOf(s)) removed.add(s);
+    // Narrow rules first, so that of rules that cover each other the broadest stays and the others are reported. The
+    // order matters only once a rule is found moot (it is then no winner for the others): until one is, any order
+    // finds the same, so the sources are first checked as they come, and put in order only when one is moot.
+    const candidate = (s: Source) => Boolean(s.rule.group) && !s.rule.implicit && !unknown.has(s.rule);
+    if (sources.some((s) => candidate(s) && winnersOf(s) !== null)) {
+      const candidates = sources.filter(candidate).sort(narrowestFirst);
+      for (const s of candidates) if (winnersOf(s)) removed.add(s);
+    }
     // Checked again against what is left, so that the rules reported together can all go.
     const found = groupBy([...removed].map((source) => ({ source, winners: winnersOf(source) })), (m) => (m.winners ? m.source.rule : null));
     const alternatives = new Map<SgRule, number>();
@@ -83,7 +89,7 @@ function report(ctx: RuleContext<unknown>, s: Source, winners: Source[], when: s
 
 function buildPool(sources: Source[]): Pool {
   const references = groupBy(sources, (s) => (isCidrSource(s) ? null : s.peer));
-  return { cidrs: new CidrIndex(sources.filter(isCidrSource)), references };
+  return { cidrs: new CidrIndex(sources.every(isCidrSource) ? sources : sources.filter(isCidrSource)), references };
 }
 
 /** Where a finding about a source points: the CIDR alternative that yields it, or the rule's peer. */
@@ -114,13 +120,4 @@ function compareLater(a: Source, b: Source): number {
   const y = b.rule.peerAt;
   if (x.file !== y.file) return x.file < y.file ? 1 : -1;
   return y.start.line - x.start.line || y.start.column - x.start.column;
-}
-
-function groupBy<T, K>(list: readonly T[], keyOf: (t: T) => K | null): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const t of list) {
-    const key = keyOf(t);
-    if (key !== null) addTo(out, key, t);
-  }
-  return out;
 }

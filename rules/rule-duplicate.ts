@@ -3,8 +3,10 @@ import { repeatedNumbers } from '../src/model/block-keys.js';
 import { compareSpans } from '../src/model/location.js';
 import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { SgRule } from '../src/model/types.js';
+import { groupBy } from '../src/util/maps.js';
+import { NumberList } from '../src/util/number-list.js';
 import { addTo, groupAddress, groupLabel } from './_shared.js';
-import { ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
+import { plainIpv4Form, ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
 
 export default defineRule({
   id: 'rule-duplicate',
@@ -21,20 +23,19 @@ export default defineRule({
     copy: '{direction} rule for {traffic} {preposition} {peer} on group `{group}` is produced twice by this statement{instances}',
   },
   check(ctx) {
-    const byGroup = new Map<string, SgRule[]>();
-    for (const rule of ctx.model.rules.values()) {
-      if (rule.group && !rule.implicit) addTo(byGroup, rule.group, rule);
-    }
+    const byGroup = groupBy([...ctx.model.rules.values()], (rule) => (rule.group && !rule.implicit ? rule.group : null));
     for (const rules of byGroup.values()) {
       if (rules.length < 2) continue;
       // Forms are made rule by rule and kept as numbers: only those that share a key are made again, to compare.
       const places = new FormPlaces();
       let unknown = false;
       rules.forEach((rule, r) => {
+        const plain = plainIpv4Form(rule);
+        if (plain) return places.add(r, 0, rule.direction, plain.traffic, 'cidr4', plain.block);
         const own = ruleForms(ctx.model, rule);
         if (own.unknownPeers.length > 0 || own.unknownTraffic.length > 0) unknown = true;
         own.forms.forEach((form, k) => {
-          if (form.traffic !== null) places.add(form, r, k);
+          if (form.traffic !== null) places.add(r, k, rule.direction, form.traffic, form.peer.kind, form.peer.ipv4 ?? form.peer.key);
         });
       });
       if (unknown) {
@@ -42,11 +43,11 @@ export default defineRule({
         reportUnknowns(ctx, rules, all, all.flatMap((a) => a.forms.filter((f) => f.traffic !== null)));
       }
       const formsOf = new Map<number, RuleForm[]>();
-      const formAt = (i: number): RuleForm => {
-        const r = places.ruleOf[i]!;
+      const formAt = (place: number): RuleForm => {
+        const r = places.ruleOf.at(place);
         let forms = formsOf.get(r);
         if (!forms) formsOf.set(r, (forms = ruleForms(ctx.model, rules[r]!).forms));
-        return forms[places.formOf[i]!]!;
+        return forms[places.formOf.at(place)]!;
       };
       for (const { form, first } of repeats(places.sharingKeys(), formAt)) report(ctx, form, first, formKey(form));
     }
@@ -70,36 +71,37 @@ function sourceOrder(a: RuleForm, b: RuleForm): number {
  * these: a long list of CIDRs is one run), then by peer: IPv4 blocks by number, other peers by key.
  */
 class FormPlaces {
-  readonly ruleOf: number[] = [];
-  readonly formOf: number[] = [];
-  private readonly byKind = new Map<string, { numbers: number[]; numbered: number[]; byKey: Map<string, number | number[]> }>();
+  readonly ruleOf = new NumberList();
+  readonly formOf = new NumberList();
+  private readonly byKind = new Map<string, { numbers: NumberList; numbered: NumberList; byKey: Map<string, number | number[]> }>();
   private readonly sharing: number[][] = [];
-  private bucket = { numbers: [] as number[], numbered: [] as number[], byKey: new Map<string, number | number[]>() };
-  private last: { direction: string; traffic: string | null; kind: string } | undefined;
+  private bucket: { numbers: NumberList; numbered: NumberList; byKey: Map<string, number | number[]> } | undefined;
+  private last: { direction: string; traffic: string; kind: string } | undefined;
 
-  add(form: RuleForm, rule: number, index: number): void {
+  /** Adds the form `index` of rule `rule`, by what AWS compares: `peer` is an IPv4 block's number, else the peer's key. */
+  add(rule: number, index: number, direction: string, traffic: string, kind: string, peer: number | string): void {
     const place = this.ruleOf.length;
     this.ruleOf.push(rule);
     this.formOf.push(index);
     const last = this.last;
-    if (!last || form.rule.direction !== last.direction || form.traffic !== last.traffic || form.peer.kind !== last.kind) {
-      const kindKey = `${form.rule.direction}|${form.traffic}|${form.peer.kind}`;
-      this.bucket = this.byKind.get(kindKey) ?? { numbers: [], numbered: [], byKey: new Map() };
+    if (!last || direction !== last.direction || traffic !== last.traffic || kind !== last.kind) {
+      const kindKey = `${direction}|${traffic}|${kind}`;
+      this.bucket = this.byKind.get(kindKey) ?? { numbers: new NumberList(), numbered: new NumberList(), byKey: new Map() };
       this.byKind.set(kindKey, this.bucket);
-      this.last = { direction: form.rule.direction, traffic: form.traffic, kind: form.peer.kind };
+      this.last = { direction, traffic, kind };
     }
-    const bucket = this.bucket;
-    if (form.peer.ipv4 !== undefined) {
-      bucket.numbers.push(form.peer.ipv4);
+    const bucket = this.bucket!;
+    if (typeof peer === 'number') {
+      bucket.numbers.push(peer);
       bucket.numbered.push(place);
       return;
     }
-    const held = bucket.byKey.get(form.peer.key);
-    if (held === undefined) bucket.byKey.set(form.peer.key, place);
+    const held = bucket.byKey.get(peer);
+    if (held === undefined) bucket.byKey.set(peer, place);
     else if (typeof held === 'number') {
       const both = [held, place];
       this.sharing.push(both);
-      bucket.byKey.set(form.peer.key, both);
+      bucket.byKey.set(peer, both);
     } else held.push(place);
   }
 
@@ -107,12 +109,10 @@ class FormPlaces {
   sharingKeys(): number[][] {
     const out = [...this.sharing];
     for (const { numbers, numbered } of this.byKind.values()) {
-      const repeated = repeatedNumbers(numbers);
+      const repeated = repeatedNumbers(numbers.view());
       if (repeated.size === 0) continue;
       const byNumber = new Map<number, number[]>();
-      numbers.forEach((n, j) => {
-        if (repeated.has(n)) addTo(byNumber, n, numbered[j]!);
-      });
+      for (let j = 0; j < numbers.length; j++) if (repeated.has(numbers.at(j))) addTo(byNumber, numbers.at(j), numbered.at(j));
       out.push(...byNumber.values());
     }
     return out;

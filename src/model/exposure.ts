@@ -1,3 +1,4 @@
+import { groupBy } from '../util/maps.js';
 import { compareSpans } from './location.js';
 import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } from './net.js';
 import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach, type TrafficResult } from './traffic.js';
@@ -134,9 +135,10 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
   const seen = new Set<string>();
   for (const pool of unionPools(model, variants)) {
     for (const family of [4, 6] as const) {
-      const candidates = pool.variants.filter((v) => v.family === family && !isWorld(v.cidr));
-      // A union takes two rules or more.
-      if (candidates.length < 2) continue;
+      const candidate = (v: RuleVariant) => v.family === family && !isWorld(v.cidr);
+      // A union takes two rules or more; every union below holds the unconditional candidates, so no more than that.
+      if (countOf(pool.variants, candidate) < 2 || countOf(pool.variants, (v) => v.when.length === 0 && candidate(v)) > MAX_UNION_POOL) continue;
+      const candidates = pool.variants.filter(candidate);
       const unconditional = unionExposure(candidates.filter((v) => v.when.length === 0));
       const found = unconditional ? [{ ...unconditional, when: [] as string[] }] : [];
       // Pieces that exist only under conditions make a union in the deployment variants where they all exist.
@@ -191,13 +193,7 @@ interface Pool {
 
 /** Rule pools whose union matters: each group's rules first, then the rules of all groups attached to one resource. */
 function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
-  const byGroup = new Map<string, RuleVariant[]>();
-  for (const v of variants) {
-    if (!v.rule.group) continue;
-    const list = byGroup.get(v.rule.group) ?? [];
-    list.push(v);
-    byGroup.set(v.rule.group, list);
-  }
+  const byGroup = groupBy(variants, (v) => v.rule.group || null);
   const pools: Pool[] = [];
   for (const [id, vs] of byGroup) if (vs.length >= 2) pools.push({ variants: vs, groups: new Set([id]), crossGroup: false });
   for (const target of targetsOf(model)) {
@@ -229,6 +225,12 @@ export function subtractReach(reach: Reach, others: Reach[]): Reach {
 }
 
 const MAX_UNION_POOL = 2000;
+
+function countOf<T>(list: readonly T[], test: (t: T) => boolean): number {
+  let n = 0;
+  for (const t of list) if (test(t)) n++;
+  return n;
+}
 
 function unionExposure(pool: RuleVariant[]): { variants: RuleVariant[]; reach: Reach } | null {
   if (pool.length < 2 || pool.length > MAX_UNION_POOL) return null;

@@ -99,16 +99,24 @@ export function parseCidr(text: string): Cidr | null {
 const parsedOnce = memoized((text: string) => parseCidrText(text), 1 << 21);
 
 function canonicalIpv4(text: string): Cidr | null {
+  const block = canonicalIpv4Block(text);
+  return block < 0 ? null : { family: 4, addr: BigInt(Math.floor(block / 64)), prefix: block % 64, text, hostBitsSet: false, canonical: text };
+}
+
+/**
+ * The IPv4 network that `text` writes in canonical form ("10.0.0.0/8"), as a number (its address × 64 + its prefix,
+ * as model/block-keys.ts numbers blocks); -1 for any other text. Parses without making objects.
+ */
+export function canonicalIpv4Block(text: string): number {
   const slash = text.indexOf('/');
   const digits = text.length - slash - 1;
-  if (slash <= 0 || digits < 1 || digits > 2) return null;
+  if (slash <= 0 || digits < 1 || digits > 2) return -1;
   const tens = digits === 2 ? text.charCodeAt(slash + 1) - 48 : 0;
   const ones = text.charCodeAt(text.length - 1) - 48;
-  if (tens < 0 || tens > 9 || ones < 0 || ones > 9 || (digits === 2 && tens === 0)) return null;
+  if (tens < 0 || tens > 9 || ones < 0 || ones > 9 || (digits === 2 && tens === 0)) return -1;
   const prefix = tens * 10 + ones;
   const raw = prefix > 32 ? -1 : parseV4(text, slash);
-  if (raw < 0 || raw % 2 ** (32 - prefix) !== 0) return null;
-  return { family: 4, addr: BigInt(raw), prefix, text, hostBitsSet: false, canonical: text };
+  return raw < 0 || raw % 2 ** (32 - prefix) !== 0 ? -1 : raw * 64 + prefix;
 }
 
 function parseCidrText(text: string): Cidr | null {
