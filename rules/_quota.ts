@@ -1,5 +1,5 @@
 // How AWS counts the rules of a security group toward its quota, shared by the two quota rules.
-import { distinctNumbers } from '../src/model/block-keys.js';
+import { countDistinct } from '../src/model/block-keys.js';
 import { NumberList } from '../src/util/number-list.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import type { Unresolved } from '../src/model/value.js';
@@ -175,7 +175,7 @@ class UnconditionalTally {
 
   worst(family: Family): Worst {
     let blocks = 0;
-    if (family === 4) for (const { ipv4 } of this.byKind.values()) blocks += distinctNumbers(ipv4.view()).length;
+    if (family === 4) for (const { ipv4 } of this.byKind.values()) blocks += countDistinct(ipv4.view());
     return { ...this.counts[family], count: this.counts[family].count + blocks };
   }
 }

@@ -40,8 +40,9 @@ export interface RuleForms {
 /**
  * Every form a rule takes: each alternative of its peer with each alternative of its protocol and ports, where their
  * conditions can hold together. Invalid shapes (which `rule-shape-invalid` reports) have no form; AWS's description
- * plays no part, as it plays none when AWS compares rules. Forms are made anew on each call, which costs less than
- * keeping those of a million rules: callers keep what they need of them.
+ * plays no part, as it plays none when AWS compares rules. The forms of a rule whose peer is one known CIDR are made
+ * anew on each call, which costs less than keeping those of a million rules (callers keep what they need of them);
+ * those of other rules (alternatives, conditions, references) are kept for the next caller.
  */
 export function ruleForms(model: Model, rule: SgRule): RuleForms {
   const peer = rule.peer;
@@ -78,9 +79,18 @@ function knownCidrForms(rule: SgRule, kind: 'cidr4' | 'cidr6', value: Known<stri
 }
 
 function allForms(model: Model, rule: SgRule): RuleForms {
-  const unknownPeers: Unresolved[] = [];
-  return formsOf(rule, peerForms(model, rule, unknownPeers), unknownPeers);
+  let cache = formsCache.get(model);
+  if (!cache) formsCache.set(model, (cache = new Map()));
+  let forms = cache.get(rule);
+  if (!forms) {
+    const unknownPeers: Unresolved[] = [];
+    cache.set(rule, (forms = formsOf(rule, peerForms(model, rule, unknownPeers), unknownPeers)));
+  }
+  return forms;
 }
+
+/** Forms kept by rule, a map per model (rules are read-only objects of one model). */
+const formsCache = new WeakMap<Model, Map<SgRule, RuleForms>>();
 
 /** Each peer alternative with each traffic alternative, where their conditions can hold together. */
 function formsOf(rule: SgRule, peers: { when: string[]; peer: PeerForm }[], unknownPeers: Unresolved[]): RuleForms {

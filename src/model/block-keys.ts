@@ -1,6 +1,10 @@
 // Blocks told apart by number: a group that lists a million addresses has them counted, matched and looked up by
-// sorting numbers, which costs a fraction of a map (or set) of a million entries.
+// sorting numbers, which costs a fraction of a map (or set) of a million entries. Short lists (most) use a set or a
+// map, which costs less than making typed arrays.
 import { formatCidr, type Cidr } from './net.js';
+
+/** Up to this many numbers, a set or a map is used rather than sorted typed arrays. */
+const SHORT = 64;
 
 /** An IPv4 block as a number (its address × 64 + its prefix: exact, and equal exactly for equal blocks). */
 export function ipv4Key(c: Cidr): number {
@@ -20,10 +24,26 @@ export function distinctNumbers(keys: ArrayLike<number>): Float64Array {
   return sorted.subarray(0, n);
 }
 
+/** How many distinct numbers `keys` holds. */
+export function countDistinct(keys: ArrayLike<number>): number {
+  if (keys.length > SHORT) return distinctNumbers(keys).length;
+  const seen = new Set<number>();
+  for (let i = 0; i < keys.length; i++) seen.add(keys[i]!);
+  return seen.size;
+}
+
 /** The numbers `keys` holds more than once. */
 export function repeatedNumbers(keys: ArrayLike<number>): Set<number> {
-  const sorted = Float64Array.from(keys).sort();
   const out = new Set<number>();
+  if (keys.length <= SHORT) {
+    const seen = new Set<number>();
+    for (let i = 0; i < keys.length; i++) {
+      if (seen.has(keys[i]!)) out.add(keys[i]!);
+      else seen.add(keys[i]!);
+    }
+    return out;
+  }
+  const sorted = Float64Array.from(keys).sort();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) out.add(sorted[i]!);
   return out;
 }
@@ -42,6 +62,11 @@ export function indexOfNumber(sorted: Float64Array, key: number): number {
 
 /** How many distinct blocks the items hold (`cidrOf` gives an item's block). */
 export function distinctBlocks<T>(items: readonly T[], cidrOf: (item: T) => Cidr): number {
+  if (items.length <= SHORT) {
+    const seen = new Set<number | string>();
+    for (const item of items) seen.add(blockKey(cidrOf(item)));
+    return seen.size;
+  }
   const ipv4 = new Float64Array(items.length);
   let count = 0;
   const ipv6 = new Set<string>();
@@ -54,16 +79,28 @@ export function distinctBlocks<T>(items: readonly T[], cidrOf: (item: T) => Cidr
 }
 
 /**
- * Items by a number each, kept in one list ordered by number (the items of one number in their order), with the
- * distinct numbers sorted beside it: what a map from numbers to lists gives, found by binary search.
+ * Items by a number each: what a map from numbers to lists gives. A long list is kept ordered by number (the items of
+ * one number in their order) with the distinct numbers sorted beside it, and found by binary search; a short one is
+ * a map.
  */
 export class NumberIndex<T> {
-  private readonly keys: Float64Array;
+  private readonly keys: Float64Array = new Float64Array(0);
   /** The items of keys[i] are items[starts[i]] up to items[starts[i + 1]]. */
-  private readonly starts: Int32Array;
-  private readonly items: T[];
+  private readonly starts: Int32Array = new Int32Array(1);
+  private readonly items: T[] = [];
+  private readonly short: Map<number, T[]> | undefined;
 
   constructor(items: readonly T[], keyOf: (item: T) => number) {
+    if (items.length <= SHORT) {
+      this.short = new Map();
+      for (const item of items) {
+        const key = keyOf(item);
+        const list = this.short.get(key);
+        if (list) list.push(item);
+        else this.short.set(key, [item]);
+      }
+      return;
+    }
     const raw = new Float64Array(items.length);
     let ascending = true;
     for (let i = 0; i < items.length; i++) {
@@ -98,6 +135,11 @@ export class NumberIndex<T> {
 
   /** Appends the items of `key` to `out`, while it holds fewer than `limit`. */
   collect(key: number, out: T[], limit = Infinity): void {
+    if (this.short) {
+      const list = this.short.get(key);
+      if (list) for (let i = 0; i < list.length && out.length < limit; i++) out.push(list[i]!);
+      return;
+    }
     const k = indexOfNumber(this.keys, key);
     if (k < 0) return;
     for (let i = this.starts[k]!; i < this.starts[k + 1]! && out.length < limit; i++) out.push(this.items[i]!);
