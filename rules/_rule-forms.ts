@@ -112,7 +112,6 @@ function formsOf(rule: SgRule, peers: { when: string[]; peer: PeerForm }[], unkn
 const NONE: never[] = [];
 const NO_FORMS: RuleForms = { forms: NONE, unknownPeers: NONE, unknownTraffic: NONE };
 
-
 const togetherCache = new Map<string, string[] | null>();
 
 /**

@@ -2,7 +2,7 @@ import { defineRule, noOptions, type RuleContext } from '../src/engine/define-ru
 import { repeatedNumbers } from '../src/model/block-keys.js';
 import { compareSpans } from '../src/model/location.js';
 import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
-import type { SgRule } from '../src/model/types.js';
+import type { Model, SgRule } from '../src/model/types.js';
 import { groupBy } from '../src/util/maps.js';
 import { NumberList } from '../src/util/number-list.js';
 import { addTo, groupAddress, groupLabel } from './_shared.js';
@@ -26,30 +26,24 @@ export default defineRule({
     const byGroup = groupBy([...ctx.model.rules.values()], (rule) => (rule.group && !rule.implicit ? rule.group : null));
     for (const rules of byGroup.values()) {
       if (rules.length < 2) continue;
-      // Forms are made rule by rule and kept as numbers: only those that share a key are made again, to compare.
-      const places = new FormPlaces();
+      const keys = new FormKeys();
       let unknown = false;
-      rules.forEach((rule, r) => {
-        const plain = plainIpv4Form(rule);
-        if (plain) return places.add(r, 0, rule.direction, plain.traffic, 'cidr4', plain.block);
-        const own = ruleForms(ctx.model, rule);
-        if (own.unknownPeers.length > 0 || own.unknownTraffic.length > 0) unknown = true;
-        own.forms.forEach((form, k) => {
-          if (form.traffic !== null) places.add(r, k, rule.direction, form.traffic, form.peer.kind, form.peer.ipv4 ?? form.peer.key);
-        });
-      });
+      forEachKey(ctx.model, rules, (rule, form, kind, peer) => keys.add(rule, form, kind, peer), () => (unknown = true));
       if (unknown) {
         const all = rules.map((rule) => ruleForms(ctx.model, rule));
         reportUnknowns(ctx, rules, all, all.flatMap((a) => a.forms.filter((f) => f.traffic !== null)));
       }
+      const sharing = keys.sharingKeys();
+      // The places of IPv4 blocks held by several forms are found by going over the forms again.
+      if (keys.repeatsBlocks()) forEachKey(ctx.model, rules, (rule, form, kind, peer) => keys.addRepeated(rule, form, kind, peer));
+      sharing.push(...keys.repeatedBlocks());
       const formsOf = new Map<number, RuleForm[]>();
-      const formAt = (place: number): RuleForm => {
-        const r = places.ruleOf.at(place);
-        let forms = formsOf.get(r);
-        if (!forms) formsOf.set(r, (forms = ruleForms(ctx.model, rules[r]!).forms));
-        return forms[places.formOf.at(place)]!;
+      const formAt = (place: Place): RuleForm => {
+        let forms = formsOf.get(place.rule);
+        if (!forms) formsOf.set(place.rule, (forms = ruleForms(ctx.model, rules[place.rule]!).forms));
+        return forms[place.form]!;
       };
-      for (const { form, first } of repeats(places.sharingKeys(), formAt)) report(ctx, form, first, formKey(form));
+      for (const { form, first } of repeats(sharing, formAt)) report(ctx, form, first, formKey(form));
     }
   },
 });
@@ -64,69 +58,121 @@ function sourceOrder(a: RuleForm, b: RuleForm): number {
   return compareSpans(a.peer.at, b.peer.at) || compareSpans(a.rule.at, b.rule.at);
 }
 
-/**
- * The forms of one group's rules by what AWS compares, kept as numbers (a million forms kept as objects cost more to
- * keep than to make again): a form is known by its place, the order it was added in, which gives its rule's index and
- * its own index among that rule's forms. Forms are sorted by direction, traffic and kind of peer (a run of forms shares
- * these: a long list of CIDRs is one run), then by peer: IPv4 blocks by number, other peers by key.
- */
-class FormPlaces {
-  readonly ruleOf = new NumberList();
-  readonly formOf = new NumberList();
-  private readonly byKind = new Map<string, { numbers: NumberList; numbered: NumberList; byKey: Map<string, number | number[]> }>();
-  private readonly sharing: number[][] = [];
-  private bucket: { numbers: NumberList; numbered: NumberList; byKey: Map<string, number | number[]> } | undefined;
-  private last: { direction: string; traffic: string; kind: string } | undefined;
+/** A form by its rule's index among the group's rules and its own among the rule's forms. */
+interface Place {
+  rule: number;
+  form: number;
+}
 
-  /** Adds the form `index` of rule `rule`, by what AWS compares: `peer` is an IPv4 block's number, else the peer's key. */
-  add(rule: number, index: number, direction: string, traffic: string, kind: string, peer: number | string): void {
-    const place = this.ruleOf.length;
-    this.ruleOf.push(rule);
-    this.formOf.push(index);
-    const last = this.last;
-    if (!last || direction !== last.direction || traffic !== last.traffic || kind !== last.kind) {
-      const kindKey = `${direction}|${traffic}|${kind}`;
-      this.bucket = this.byKind.get(kindKey) ?? { numbers: new NumberList(), numbered: new NumberList(), byKey: new Map() };
-      this.byKind.set(kindKey, this.bucket);
-      this.last = { direction, traffic, kind };
-    }
-    const bucket = this.bucket!;
-    if (typeof peer === 'number') {
-      bucket.numbers.push(peer);
-      bucket.numbered.push(place);
-      return;
-    }
+function comparePlaces(a: Place, b: Place): number {
+  return a.rule - b.rule || a.form - b.form;
+}
+
+/** What one form of a rule is told apart by, apart from its peer: direction, traffic and kind of peer. */
+interface FormKind {
+  direction: string;
+  traffic: string;
+  kind: string;
+}
+
+/**
+ * Each form with known traffic of the rules, in order, with its place (rule and form index), its kind and its peer:
+ * an IPv4 block as a number, another peer by its key. Forms are made rule by rule and not kept; a rule with one plain
+ * IPv4 form (every rule of a long list of CIDRs) is read without making it. `unknown` is called for a rule with an
+ * unknown peer or unknown ports.
+ */
+function forEachKey(model: Model, rules: SgRule[], visit: (rule: number, form: number, kind: FormKind, peer: number | string) => void, unknown?: () => void): void {
+  // Forms of a run share one kind object, made when the kind changes.
+  let kind: FormKind | undefined;
+  const kindOf = (direction: string, traffic: string, peerKind: string): FormKind => {
+    if (!kind || kind.direction !== direction || kind.traffic !== traffic || kind.kind !== peerKind) kind = { direction, traffic, kind: peerKind };
+    return kind;
+  };
+  rules.forEach((rule, r) => {
+    const plain = plainIpv4Form(rule);
+    if (plain) return visit(r, 0, kindOf(rule.direction, plain.traffic, 'cidr4'), plain.block);
+    const own = ruleForms(model, rule);
+    if (own.unknownPeers.length > 0 || own.unknownTraffic.length > 0) unknown?.();
+    own.forms.forEach((form, k) => {
+      if (form.traffic !== null) visit(r, k, kindOf(rule.direction, form.traffic, form.peer.kind), form.peer.ipv4 ?? form.peer.key);
+    });
+  });
+}
+
+/**
+ * The forms of one group's rules by what AWS compares (a million forms kept as objects cost more than making them
+ * again): by kind (a run of forms shares it), then by peer. IPv4 blocks are kept as numbers only; the places of other
+ * peers are kept with their keys.
+ */
+class FormKeys {
+  private readonly byKind = new Map<string, KindBucket>();
+  private last: { kind: FormKind; bucket: KindBucket } | undefined;
+
+  add(rule: number, form: number, kind: FormKind, peer: number | string): void {
+    const bucket = this.bucketOf(kind);
+    if (typeof peer === 'number') return bucket.ipv4.push(peer);
     const held = bucket.byKey.get(peer);
-    if (held === undefined) bucket.byKey.set(peer, place);
-    else if (typeof held === 'number') {
-      const both = [held, place];
-      this.sharing.push(both);
-      bucket.byKey.set(peer, both);
-    } else held.push(place);
+    if (held === undefined) bucket.byKey.set(peer, { rule, form });
+    else if (Array.isArray(held)) held.push({ rule, form });
+    else bucket.byKey.set(peer, [held, { rule, form }]);
   }
 
-  /** The places of the forms of each key that more than one form has, in the order they were added. */
-  sharingKeys(): number[][] {
-    const out = [...this.sharing];
-    for (const { numbers, numbered } of this.byKind.values()) {
-      const repeated = repeatedNumbers(numbers.view());
-      if (repeated.size === 0) continue;
-      const byNumber = new Map<number, number[]>();
-      for (let j = 0; j < numbers.length; j++) if (repeated.has(numbers.at(j))) addTo(byNumber, numbers.at(j), numbered.at(j));
-      out.push(...byNumber.values());
-    }
+  /** The places of the forms of each key held by more than one form, other than IPv4 blocks. */
+  sharingKeys(): Place[][] {
+    const out: Place[][] = [];
+    for (const { byKey } of this.byKind.values()) for (const places of byKey.values()) if (Array.isArray(places)) out.push(places);
     return out;
   }
+
+  /** Whether some IPv4 block is held by more than one form (then the forms are to be gone over again with addRepeated). */
+  repeatsBlocks(): boolean {
+    let any = false;
+    for (const bucket of this.byKind.values()) {
+      bucket.repeated = repeatedNumbers(bucket.ipv4.view());
+      if (bucket.repeated.size > 0) any = true;
+    }
+    return any;
+  }
+
+  addRepeated(rule: number, form: number, kind: FormKind, peer: number | string): void {
+    const bucket = this.bucketOf(kind);
+    if (typeof peer !== 'number' || !bucket.repeated?.has(peer)) return;
+    bucket.places ??= new Map();
+    addTo(bucket.places, peer, { rule, form });
+  }
+
+  /** The places of the forms of each IPv4 block held by more than one form, once gone over again. */
+  repeatedBlocks(): Place[][] {
+    return [...this.byKind.values()].flatMap((bucket) => [...(bucket.places?.values() ?? [])]);
+  }
+
+  private bucketOf(kind: FormKind): KindBucket {
+    if (this.last?.kind === kind) return this.last.bucket;
+    const kindKey = `${kind.direction}|${kind.traffic}|${kind.kind}`;
+    let bucket = this.byKind.get(kindKey);
+    if (!bucket) this.byKind.set(kindKey, (bucket = { ipv4: new NumberList(), byKey: new Map() }));
+    this.last = { kind, bucket };
+    return bucket;
+  }
+}
+
+/** The forms of one kind: IPv4 blocks (and, gone over again, the places of those held twice or more), other peers by key. */
+interface KindBucket {
+  ipv4: NumberList;
+  /** The place of the form with that key, or of each form with it. */
+  byKey: Map<string, Place | Place[]>;
+  repeated?: Set<number>;
+  places?: Map<number, Place[]>;
 }
 
 /**
  * Each form (with known traffic) that repeats an earlier one, in source order, of another rule where both can exist
  * together; in source order (of forms, then of places). `sharing` lists the places of forms that share a key.
  */
-function repeats(sharing: number[][], formAt: (place: number) => RuleForm): { form: RuleForm; first: RuleForm }[] {
-  const found: { form: RuleForm; first: RuleForm; place: number }[] = [];
+function repeats(sharing: Place[][], formAt: (place: Place) => RuleForm): { form: RuleForm; first: RuleForm }[] {
+  const found: { form: RuleForm; first: RuleForm; place: Place }[] = [];
   for (const places of sharing) {
-    const same = places.map((place) => ({ place, form: formAt(place) })).sort((a, b) => sourceOrder(a.form, b.form) || a.place - b.place);
+    const same = places.map((place) => ({ place, form: formAt(place) })).sort((a, b) => sourceOrder(a.form, b.form) || comparePlaces(a.place, b.place));
     same.forEach(({ place, form }, n) => {
       for (let e = 0; e < n; e++) {
         const first = same[e]!.form;
@@ -136,7 +182,7 @@ function repeats(sharing: number[][], formAt: (place: number) => RuleForm): { fo
       }
     });
   }
-  return found.sort((a, b) => sourceOrder(a.form, b.form) || a.place - b.place);
+  return found.sort((a, b) => sourceOrder(a.form, b.form) || comparePlaces(a.place, b.place));
 }
 
 /** An unknown peer or unknown ports kept the rule from deciding only where the rest of the rule matches another one. */

@@ -1,6 +1,7 @@
 // Blocks told apart by number: a group that lists a million addresses has them counted, matched and looked up by
 // sorting numbers, which costs a fraction of a map (or set) of a million entries. Short lists (most) use a set or a
-// map, which costs less than making typed arrays.
+// map, which costs less than making typed arrays. Numbers are counted in one scratch array kept for the purpose:
+// typed arrays live outside the heap, and making many large ones makes the garbage collector run the whole heap.
 import { formatCidr, type Cidr } from './net.js';
 
 /** Up to this many numbers, a set or a map is used rather than sorted typed arrays. */
@@ -26,10 +27,31 @@ export function distinctNumbers(keys: ArrayLike<number>): Float64Array {
 
 /** How many distinct numbers `keys` holds. */
 export function countDistinct(keys: ArrayLike<number>): number {
-  if (keys.length > SHORT) return distinctNumbers(keys).length;
+  if (keys.length > SHORT) return countSortedDistinct(sortedCopy(keys));
   const seen = new Set<number>();
   for (let i = 0; i < keys.length; i++) seen.add(keys[i]!);
   return seen.size;
+}
+
+let scratch = new Float64Array(0);
+
+/** A scratch array of at least `n` numbers (its content is undefined; valid until the next call). */
+function scratchOf(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  return scratch;
+}
+
+/** `keys` sorted, in the scratch array (valid until the next use of it). */
+function sortedCopy(keys: ArrayLike<number>): Float64Array {
+  const out = scratchOf(keys.length).subarray(0, keys.length);
+  out.set(keys);
+  return out.sort();
+}
+
+function countSortedDistinct(sorted: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) n++;
+  return n;
 }
 
 /** The numbers `keys` holds more than once. */
@@ -43,7 +65,7 @@ export function repeatedNumbers(keys: ArrayLike<number>): Set<number> {
     }
     return out;
   }
-  const sorted = Float64Array.from(keys).sort();
+  const sorted = sortedCopy(keys);
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) out.add(sorted[i]!);
   return out;
 }
@@ -67,7 +89,7 @@ export function distinctBlocks<T>(items: readonly T[], cidrOf: (item: T) => Cidr
     for (const item of items) seen.add(blockKey(cidrOf(item)));
     return seen.size;
   }
-  const ipv4 = new Float64Array(items.length);
+  const ipv4 = scratchOf(items.length);
   let count = 0;
   const ipv6 = new Set<string>();
   for (const item of items) {
@@ -75,7 +97,7 @@ export function distinctBlocks<T>(items: readonly T[], cidrOf: (item: T) => Cidr
     if (c.family === 4) ipv4[count++] = ipv4Key(c);
     else ipv6.add(formatCidr(c));
   }
-  return distinctNumbers(ipv4.subarray(0, count)).length + ipv6.size;
+  return countSortedDistinct(ipv4.subarray(0, count).sort()) + ipv6.size;
 }
 
 /**
