@@ -1,7 +1,9 @@
 // How AWS counts the rules of a security group toward its quota, shared by the two quota rules.
+import { countDistinct } from '../src/model/block-keys.js';
+import { NumberList } from '../src/util/number-list.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import type { Unresolved } from '../src/model/value.js';
-import { conditionsOf, ruleForms, together, variantsOf } from './_rule-forms.js';
+import { conditionsOf, plainIpv4Form, ruleForms, together, variantsOf, type RuleForm } from './_rule-forms.js';
 
 export type Family = 4 | 6;
 
@@ -74,33 +76,114 @@ const countsCache = new WeakMap<Model, Map<string, Map<SecurityGroup, RuleCount[
 function countRules(model: Model, group: SecurityGroup, prefixListWeights: Readonly<Record<string, PrefixListSize>>): RuleCount[] {
   const out: RuleCount[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
-    const entries: Entry[] = [];
+    const rules = group[direction].map((id) => model.rules.get(id)!);
     const unknowns: Record<Family, Unresolved[]> = { 4: [], 6: [] };
-    for (const id of group[direction]) {
-      const rule = model.rules.get(id)!;
-      const forms = ruleForms(model, rule);
-      if (rule.peer.kind !== 'cidr6') unknowns[4].push(...forms.unknownPeers);
-      if (rule.peer.kind !== 'cidr4') unknowns[6].push(...forms.unknownPeers);
-      for (const f of forms.forms) {
-        const option = f.peer.kind === 'prefixList' ? prefixListWeights[f.peer.key] : undefined;
-        const listed = f.peer.weight ?? (typeof option === 'number' ? option : option?.weight);
-        const family = f.peer.family ?? (typeof option === 'object' ? FAMILY[option.family] : undefined);
-        const weight = f.peer.kind === 'cidr4' ? IPV4 : f.peer.kind === 'cidr6' ? IPV6 : familyWeight(listed ?? 1, family);
-        // Entries whose ports are not known still count; they are told apart by the entry they come from.
-        const traffic = f.traffic ?? `?${rule.entry.id}`;
-        entries.push({ key: `${traffic}|${f.peer.kind}|${f.peer.key}`, when: f.when, whenKey: f.when.length === 1 ? f.when[0]! : f.when.join('\0'), weight, prefixList: f.peer.kind === 'prefixList', unknownWeight: f.peer.kind === 'prefixList' && listed === undefined });
+    // Forms are tallied as they are made, unless conditions make deployment variants to count apart (or an odd entry
+    // id could make two keys read alike): then they are made again, and counted variant by variant.
+    const tally = new UnconditionalTally(prefixListWeights);
+    let conditional = false;
+    for (const rule of rules) {
+      const plain = plainIpv4Form(rule);
+      if (plain) {
+        if (!conditional) tally.addIpv4(plain.traffic, plain.block);
+        continue;
+      }
+      const own = ruleForms(model, rule);
+      if (rule.peer.kind !== 'cidr6') unknowns[4].push(...own.unknownPeers);
+      if (rule.peer.kind !== 'cidr4') unknowns[6].push(...own.unknownPeers);
+      for (const f of own.forms) {
+        if (f.when.length > 0 || (f.traffic === null && f.rule.entry.id.includes('|'))) conditional = true;
+        if (!conditional) tally.add(f);
       }
     }
+    const entries = conditional ? rules.flatMap((rule) => ruleForms(model, rule).forms.map((f) => entryOf(f, prefixListWeights))) : [];
     for (const family of [4, 6] as const) {
-      const worst = worstVariant(entries, family);
+      const worst = conditional ? worstVariant(entries, family) : tally.worst(family);
       out.push({ direction, family, ...worst, atLeast: worst.atLeast || unknowns[family].length > 0, unknowns: unknowns[family] });
     }
   }
   return out;
 }
 
+/** What one form counts for: its weight toward each family, and whether it is a prefix list (of unknown size). */
+function weightOf(f: RuleForm, prefixListWeights: Readonly<Record<string, PrefixListSize>>): { weight: Record<Family, number>; prefixList: boolean; unknownWeight: boolean } {
+  if (f.peer.kind === 'cidr4') return CIDR4;
+  if (f.peer.kind === 'cidr6') return CIDR6;
+  const option = f.peer.kind === 'prefixList' ? prefixListWeights[f.peer.key] : undefined;
+  const listed = f.peer.weight ?? (typeof option === 'number' ? option : option?.weight);
+  const family = f.peer.family ?? (typeof option === 'object' ? FAMILY[option.family] : undefined);
+  return { weight: familyWeight(listed ?? 1, family), prefixList: f.peer.kind === 'prefixList', unknownWeight: f.peer.kind === 'prefixList' && listed === undefined };
+}
+
+function entryOf(f: RuleForm, prefixListWeights: Readonly<Record<string, PrefixListSize>>): Entry {
+  // Entries whose ports are not known still count; they are told apart by the entry they come from.
+  const traffic = f.traffic ?? `?${f.rule.entry.id}`;
+  return { key: `${traffic}|${f.peer.kind}|${f.peer.key}`, when: f.when, whenKey: f.when.length === 1 ? f.when[0]! : f.when.join('\0'), ...weightOf(f, prefixListWeights) };
+}
+
+type Worst = Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'>;
+
+/**
+ * worstVariant's answers when no form has conditions: one variant holds every entry, and of the entries with one key
+ * that count toward a family, the first counts. Keys are looked up by their traffic and kind of peer (shared by runs
+ * of forms: a long list of CIDRs is one run), then by the peer: an IPv4 block (which counts 1 toward IPv4, whichever
+ * comes first) by number, another peer by key, with the families already counted for it.
+ */
+class UnconditionalTally {
+  private readonly counts: Record<Family, Worst> = { 4: { count: 0, atLeast: false, prefixLists: 0, when: [] }, 6: { count: 0, atLeast: false, prefixLists: 0, when: [] } };
+  private readonly byKind = new Map<string, { ipv4: NumberList; counted: Map<string, number> }>();
+  private bucket: { ipv4: NumberList; counted: Map<string, number> } | undefined;
+  private last: { traffic: string; kind: string } | undefined;
+
+  constructor(private readonly prefixListWeights: Readonly<Record<string, PrefixListSize>>) {}
+
+  /** A form whose peer is an IPv4 block (its number). */
+  addIpv4(traffic: string, block: number): void {
+    this.bucketOf(traffic, 'cidr4').ipv4.push(block);
+  }
+
+  add(f: RuleForm): void {
+    const bucket = this.bucketOf(f.traffic ?? `?${f.rule.entry.id}`, f.peer.kind);
+    if (f.peer.ipv4 !== undefined) {
+      bucket.ipv4.push(f.peer.ipv4);
+      return;
+    }
+    const { weight, prefixList, unknownWeight } = weightOf(f, this.prefixListWeights);
+    const counted = bucket.counted.get(f.peer.key) ?? 0;
+    let now = counted;
+    for (const family of [4, 6] as const) {
+      const bit = family === 4 ? 1 : 2;
+      if (weight[family] === 0 || (counted & bit) !== 0) continue;
+      now |= bit;
+      const c = this.counts[family];
+      c.count += weight[family];
+      if (prefixList) c.prefixLists += weight[family];
+      if (unknownWeight) c.atLeast = true;
+    }
+    if (now !== counted) bucket.counted.set(f.peer.key, now);
+  }
+
+  private bucketOf(traffic: string, kind: string): { ipv4: NumberList; counted: Map<string, number> } {
+    if (!this.last || traffic !== this.last.traffic || kind !== this.last.kind) {
+      const kindKey = `${traffic}|${kind}`;
+      this.bucket = this.byKind.get(kindKey) ?? { ipv4: new NumberList(), counted: new Map() };
+      this.byKind.set(kindKey, this.bucket);
+      this.last = { traffic, kind };
+    }
+    return this.bucket!;
+  }
+
+  worst(family: Family): Worst {
+    let blocks = 0;
+    if (family === 4) for (const { ipv4 } of this.byKind.values()) blocks += countDistinct(ipv4.view());
+    return { ...this.counts[family], count: this.counts[family].count + blocks };
+  }
+}
+
 const IPV4: Record<Family, number> = { 4: 1, 6: 0 };
 const IPV6: Record<Family, number> = { 4: 0, 6: 1 };
+const CIDR4 = { weight: IPV4, prefixList: false, unknownWeight: false };
+const CIDR6 = { weight: IPV6, prefixList: false, unknownWeight: false };
 const BOTH: Record<Family, number> = { 4: 1, 6: 1 };
 
 /** A prefix list counts toward its own family; toward both when its family is not known, as a group reference does. */
@@ -108,7 +191,7 @@ function familyWeight(weight: number, family: Family | undefined): Record<Family
   return weight === 1 && family === undefined ? BOTH : { 4: family === 6 ? 0 : weight, 6: family === 4 ? 0 : weight };
 }
 
-function worstVariant(entries: Entry[], family: Family): Pick<RuleCount, 'count' | 'atLeast' | 'prefixLists' | 'when'> {
+function worstVariant(entries: Entry[], family: Family): Worst {
   const counted = entries.filter((e) => e.weight[family] > 0);
   const variants = variantsOf(counted.map((e) => e.when)) ?? [[]];
   let best = { count: -1, atLeast: false, prefixLists: 0, when: [] as string[] };

@@ -1,6 +1,7 @@
 // What AWS compares to tell two rules of one group apart, and the deployment variants that conditions make.
 import { comparePos, type Span } from '../src/model/location.js';
-import { formatCidr, parseCidr } from '../src/model/net.js';
+import { ipv4Key } from '../src/model/block-keys.js';
+import { canonicalIpv4Block, formatCidr, parseCidr } from '../src/model/net.js';
 import { reachIsEmpty, ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
 import { alternatives, consistent, consistentWith, type Known, type Unresolved } from '../src/model/value.js';
@@ -24,6 +25,8 @@ export interface PeerForm {
   /** Prefix lists: how many rule entries the list counts for, and its address family, when the configuration shows them. */
   weight?: number;
   family?: 4 | 6;
+  /** IPv4 peers: the block as a number (model/block-keys.ts), which tells a long list of CIDRs apart faster than `key`. */
+  ipv4?: number;
 }
 
 export interface RuleForms {
@@ -37,17 +40,62 @@ export interface RuleForms {
 /**
  * Every form a rule takes: each alternative of its peer with each alternative of its protocol and ports, where their
  * conditions can hold together. Invalid shapes (which `rule-shape-invalid` reports) have no form; AWS's description
- * plays no part, as it plays none when AWS compares rules.
+ * plays no part, as it plays none when AWS compares rules. The forms of a rule whose peer is one known CIDR are made
+ * anew on each call, which costs less than keeping those of a million rules (callers keep what they need of them);
+ * those of other rules (alternatives, conditions, references) are kept for the next caller.
  */
 export function ruleForms(model: Model, rule: SgRule): RuleForms {
+  const peer = rule.peer;
+  return (peer.kind === 'cidr4' || peer.kind === 'cidr6') && peer.cidr.k === 'known' ? knownCidrForms(rule, peer.kind, peer.cidr) : allForms(model, rule);
+}
+
+/**
+ * The one form of a rule whose peer is one IPv4 network written in canonical form, with one traffic alternative that
+ * has no conditions and admits something (most rules, and every rule of a long list of CIDRs): its traffic and its
+ * block's number (model/block-keys.ts), which tell it apart as its RuleForm would, without making that. Null for any
+ * other rule: ruleForms gives its forms.
+ */
+export function plainIpv4Form(rule: SgRule): { traffic: string; block: number } | null {
+  const peer = rule.peer;
+  if (peer.kind !== 'cidr4' || peer.cidr.k !== 'known') return null;
+  const block = canonicalIpv4Block(peer.cidr.v);
+  if (block < 0) return null;
+  const traffic = ruleTraffic(rule);
+  const t = traffic.length === 1 ? traffic[0]! : null;
+  if (!t?.ok || t.when.length > 0 || reachIsEmpty(t.reach)) return null;
+  return { traffic: trafficLabel(t.reach), block };
+}
+
+/** The forms of a rule whose peer is one known CIDR (most rules): its traffic alternatives with that CIDR. */
+function knownCidrForms(rule: SgRule, kind: 'cidr4' | 'cidr6', value: Known<string>): RuleForms {
+  const peer = cidrPeer(rule, kind, value);
+  if (!peer) return NO_FORMS;
+  const traffic = ruleTraffic(rule);
+  if (traffic.length === 1 && traffic[0]!.ok && traffic[0]!.when.length === 0) {
+    const t = traffic[0]!;
+    return reachIsEmpty(t.reach) ? NO_FORMS : { forms: [{ rule, when: NONE, traffic: trafficLabel(t.reach), peer }], unknownPeers: NONE, unknownTraffic: NONE };
+  }
+  return formsOf(rule, [{ when: NONE, peer }], NONE);
+}
+
+function allForms(model: Model, rule: SgRule): RuleForms {
   let cache = formsCache.get(model);
   if (!cache) formsCache.set(model, (cache = new Map()));
-  const cached = cache.get(rule);
-  if (cached) return cached;
+  let forms = cache.get(rule);
+  if (!forms) {
+    const unknownPeers: Unresolved[] = [];
+    cache.set(rule, (forms = formsOf(rule, peerForms(model, rule, unknownPeers), unknownPeers)));
+  }
+  return forms;
+}
+
+/** Forms kept by rule, a map per model (rules are read-only objects of one model). */
+const formsCache = new WeakMap<Model, Map<SgRule, RuleForms>>();
+
+/** Each peer alternative with each traffic alternative, where their conditions can hold together. */
+function formsOf(rule: SgRule, peers: { when: string[]; peer: PeerForm }[], unknownPeers: Unresolved[]): RuleForms {
   const forms: RuleForm[] = [];
-  const unknownPeers: Unresolved[] = [];
   const unknownTraffic: Unresolved[] = [];
-  const peers = peerForms(model, rule, unknownPeers);
   for (const t of peers.length > 0 ? ruleTraffic(rule) : []) {
     if (!t.ok) unknownTraffic.push(t.unresolved);
     else if (reachIsEmpty(t.reach)) continue;
@@ -58,18 +106,11 @@ export function ruleForms(model: Model, rule: SgRule): RuleForms {
     }
   }
   // Most rules have one form and no unknowns: empty lists are shared to keep a large model's forms small.
-  const out: RuleForms = { forms: forms.length > 0 ? forms : NONE, unknownPeers: unknownPeers.length > 0 ? unknownPeers : NONE, unknownTraffic: unknownTraffic.length > 0 ? unknownTraffic : NONE };
-  cache.set(rule, out);
-  return out;
+  return { forms: forms.length > 0 ? forms : NONE, unknownPeers: unknownPeers.length > 0 ? unknownPeers : NONE, unknownTraffic: unknownTraffic.length > 0 ? unknownTraffic : NONE };
 }
 
 const NONE: never[] = [];
-
-/**
- * Forms are asked for by several rules in one run: rules are read-only objects of one model, so they key the cache,
- * a map per model (a weak map keyed by each of a million rules costs the garbage collector more than the forms).
- */
-const formsCache = new WeakMap<Model, Map<SgRule, RuleForms>>();
+const NO_FORMS: RuleForms = { forms: NONE, unknownPeers: NONE, unknownTraffic: NONE };
 
 const togetherCache = new Map<string, string[] | null>();
 
@@ -97,7 +138,11 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
     case 'cidr4':
     case 'cidr6': {
       const kind = peer.kind;
-      return alternatives(peer.cidr).flatMap((alt) => (alt.value.k === 'unresolved' ? (unknowns.push(alt.value), []) : cidrPeer(rule, kind, alt.value, alt.when)));
+      return alternatives(peer.cidr).flatMap((alt) => {
+        if (alt.value.k === 'unresolved') return (unknowns.push(alt.value), []);
+        const form = cidrPeer(rule, kind, alt.value);
+        return form ? [{ when: alt.when, peer: form }] : [];
+      });
     }
     case 'prefixList': {
       const weights = peer.weight ? alternatives(peer.weight) : [];
@@ -132,11 +177,14 @@ function peerForms(model: Model, rule: SgRule, unknowns: Unresolved[]): { when: 
 }
 
 
-function cidrPeer(rule: SgRule, kind: 'cidr4' | 'cidr6', value: Known<string>, when: string[]): { when: string[]; peer: PeerForm }[] {
-  const cidr = parseCidr(value.v);
-  if (!cidr || cidr.family !== (kind === 'cidr4' ? 4 : 6)) return NONE;
+function cidrPeer(rule: SgRule, kind: 'cidr4' | 'cidr6', value: Known<string>): PeerForm | null {
+  // Most IPv4 peers are written in canonical form: their text is their key, read without making a Cidr.
+  const block = kind === 'cidr4' ? canonicalIpv4Block(value.v) : -1;
+  const cidr = block >= 0 ? null : parseCidr(value.v);
+  if (block < 0 && (!cidr || cidr.family !== (kind === 'cidr4' ? 4 : 6))) return null;
   const at = value.at.file !== rule.peerAt.file || comparePos(value.at.start, rule.peerAt.start) === 0 ? rule.peerAt : { ...value.at, path: rule.peerAt.path };
-  return [{ when, peer: { kind, key: formatCidr(cidr), label: value.v, at } }];
+  if (!cidr) return { kind, key: value.v, label: value.v, at, ipv4: block };
+  return cidr.family === 4 ? { kind, key: formatCidr(cidr), label: value.v, at, ipv4: ipv4Key(cidr) } : { kind, key: formatCidr(cidr), label: value.v, at };
 }
 
 function groupPeer(model: Model, id: string, at: Span): PeerForm {

@@ -1,11 +1,13 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
 import { compareSpans } from '../src/model/location.js';
+import { distinctBlocks } from '../src/model/block-keys.js';
 import { formatCidr } from '../src/model/net.js';
 import { rootOf } from '../src/model/roots.js';
 import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import { consistentWith } from '../src/model/value.js';
+import { groupBy } from '../src/util/maps.js';
 import { addTo, deploymentVariants } from './_shared.js';
 
 interface Options {
@@ -15,9 +17,13 @@ interface Options {
 /** The CIDRs one group admits (or reaches) with one kind of traffic, in one deployment variant (`when`). */
 interface CidrList {
   group: SecurityGroup;
-  /** Canonical CIDR → the first rule variant that lists it. */
-  cidrs: Map<string, RuleVariant>;
+  /** The rule variants that list them. */
+  present: RuleVariant[];
+  /** How many distinct CIDRs they list. */
+  count: number;
   when: string[];
+  /** Canonical CIDR → the first rule variant that lists it (see cidrsOf). */
+  cidrs?: Map<string, RuleVariant>;
 }
 
 const SHOWN = 6;
@@ -43,13 +49,13 @@ export default defineRule<Options>({
     const files = new Map(ctx.model.files.map((f) => [f.path, f]));
     const all = (['ingress', 'egress'] as const).flatMap((direction) => cidrLists(ctx.model, direction, ctx.options.minCidrs).map((list) => {
       const unit = rootOf(list.group.at, files);
-      return { list, unit, size: `${unit}|${list.cidrs.size}` };
+      return { list, unit, size: `${unit}|${list.count}` };
     }));
     // Only lists of one size can be the same list: the canonical set text, long for a long list, is made for those alone.
     const sizes = new Map<string, number>();
     for (const { size } of all) sizes.set(size, (sizes.get(size) ?? 0) + 1);
     const bySet = new Map<string, CidrList[]>();
-    for (const { list, unit, size } of all) if (sizes.get(size)! > 1) addTo(bySet, `${unit}|${setText(list.cidrs)}`, list);
+    for (const { list, unit, size } of all) if (sizes.get(size)! > 1) addTo(bySet, `${unit}|${setText(cidrsOf(list))}`, list);
     for (const [unitAndSet, lists] of bySet) {
       const set = unitAndSet.slice(unitAndSet.lastIndexOf('|') + 1);
       // Instances of one written group (count, for_each, a module called twice) are one definition, not a repetition.
@@ -64,7 +70,7 @@ export default defineRule<Options>({
       const original = first![0]!;
       for (const list of later.flat()) {
         const others = [original, ...later.flat().filter((l) => l.group.address !== list.group.address && l !== original)];
-        const cidrs = [...list.cidrs.keys()];
+        const cidrs = [...cidrsOf(list).keys()];
         ctx.report({
           messageId: 'repeated',
           data: { group: list.group.address, first: original.group.address, count: cidrs.length, cidrs: cidrs.length > SHOWN ? `${cidrs.slice(0, SHOWN).join(', ')} and ${cidrs.length - SHOWN} more` : cidrs.join(', ') },
@@ -98,13 +104,16 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     if (u.cidr || known.length === 0) unknownAny.add(u.rule.group);
     for (const traffic of known) unknownTraffic.add(`${u.rule.group}|${traffic}`);
   }
-  const byTraffic = new Map<string, RuleVariant[]>();
-  for (const v of variants) {
-    if (!v.rule.group || v.rule.implicit || unknownAny.has(v.rule.group)) continue;
-    const key = `${v.rule.group}|${trafficLabel(v.reach)}`;
-    if (unknownTraffic.has(key)) continue;
-    addTo(byTraffic, key, v);
-  }
+  const byTraffic = groupBy(
+    variants,
+    (v) => {
+      if (!v.rule.group || v.rule.implicit || unknownAny.has(v.rule.group)) return null;
+      const key = `${v.rule.group}|${trafficLabel(v.reach)}`;
+      return unknownTraffic.has(key) ? null : key;
+    },
+    // Variants that come together with one group and traffic (those of one list of CIDRs) share a key.
+    (a, b) => a.rule.group === b.rule.group && a.rule.implicit === b.rule.implicit && a.reach === b.reach,
+  );
   const lists: CidrList[] = [];
   for (const items of byTraffic.values()) {
     // One list per deployment variant: a CIDR under a condition belongs to the variants where it holds.
@@ -113,24 +122,32 @@ function cidrLists(model: Model, direction: Direction, min: number): CidrList[] 
     for (const variant of variants) {
       // Variants hold only consistent conditions, so without a variant's own there is nothing to check.
       const present = variant.length === 0 ? items : items.filter((v) => consistentWith(v.when, variant));
-      const cidrs = new Map<string, RuleVariant>();
       const labels = new Set<string>();
-      for (const v of present) {
-        const key = formatCidr(v.cidr);
-        if (!cidrs.has(key)) cidrs.set(key, v);
-        for (const w of v.when) labels.add(w);
-      }
+      for (const v of present) for (const w of v.when) labels.add(w);
       const when = [...labels];
-      if (cidrs.size < min) continue;
+      const list: CidrList = { group: model.groups.get(items[0]!.rule.group!)!, present, count: distinctBlocks(present, (v) => v.cidr), when };
+      if (list.count < min) continue;
       if (variants.length > 1) {
-        const key = `${setText(cidrs)}|${when.join('&')}`;
+        const key = `${setText(cidrsOf(list))}|${when.join('&')}`;
         if (seen.has(key)) continue;
         seen.add(key);
       }
-      lists.push({ group: model.groups.get(items[0]!.rule.group!)!, cidrs, when });
+      lists.push(list);
     }
   }
   return lists;
+}
+
+/** The list's CIDRs: canonical text → the first rule variant that lists it. Made only for lists that may be reported. */
+function cidrsOf(list: CidrList): Map<string, RuleVariant> {
+  if (!list.cidrs) {
+    list.cidrs = new Map();
+    for (const v of list.present) {
+      const key = formatCidr(v.cidr);
+      if (!list.cidrs.has(key)) list.cidrs.set(key, v);
+    }
+  }
+  return list.cidrs;
 }
 
 /** A list's CIDRs in canonical form, sorted: equal texts, equal lists. */
@@ -139,5 +156,5 @@ function setText(cidrs: Map<string, RuleVariant>): string {
 }
 
 function firstPeer(list: CidrList) {
-  return [...list.cidrs.values()].map((v) => v.rule.peerAt).sort(compareSpans)[0]!;
+  return [...cidrsOf(list).values()].map((v) => v.rule.peerAt).sort(compareSpans)[0]!;
 }

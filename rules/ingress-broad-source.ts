@@ -59,6 +59,8 @@ export default defineRule<Options>({
       const maxPrefix = v.family === 4 ? ctx.options.maxPrefix : ctx.options.maxPrefixIpv6;
       const hostPrefix = v.family === 4 ? 32 : 128;
       const privateOk = cls === 'private' && v.cidr.prefix >= ctx.options.maxPrivatePrefix;
+      const broadPublic = isBroadPublic(v.cidr, maxPrefix);
+      if (!broadPublic && (reached.isEmpty() || v.cidr.prefix >= hostPrefix || privateOk)) continue;
       const common = {
         at: peerSpan(v),
         resource: v.rule.resource,
@@ -66,10 +68,10 @@ export default defineRule<Options>({
         ...(v.when.length > 0 ? { when: v.when } : {}),
       };
       const size = sizeLabel(v.cidr.prefix, hostPrefix);
-      if (isBroadPublic(v.cidr, maxPrefix)) {
+      if (broadPublic) {
         const reaching = reached.isEmpty() ? '' : `; it reaches ${names}`;
         ctx.report({ ...common, messageId: 'broadPublic', data: { source: v.cidrValue.v, size, traffic: trafficLabel(v.reach), reaching, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${trafficLabel(v.reach)}` });
-      } else if (!reached.isEmpty() && v.cidr.prefix < hostPrefix && !privateOk) {
+      } else {
         ctx.report({ ...common, messageId: 'broadToSensitive', data: { source: v.cidrValue.v, size, ports: names, group: groupLabel(ctx.model, v.rule) }, key: `ingress|${v.cidrValue.v}|${reached.toString()}` });
       }
     }

@@ -1,9 +1,11 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { addressVariants, type RuleVariant } from '../src/model/exposure.js';
-import { cidrContains, formatCidr, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
+import { blockKey, distinctBlocks } from '../src/model/block-keys.js';
+import { cidrContains, isPrivate, parseCidr, type Cidr } from '../src/model/net.js';
 import type { Span } from '../src/model/location.js';
 import { consistentWith } from '../src/model/value.js';
-import { addTo, deploymentVariants } from './_shared.js';
+import { groupBy } from '../src/util/maps.js';
+import { deploymentVariants } from './_shared.js';
 
 interface Options {
   minHosts: number;
@@ -31,28 +33,24 @@ export default defineRule<Options>({
   },
   check(ctx) {
     const { variants, unknowns } = addressVariants(ctx.model, 'ingress');
-    const byGroup = new Map<string, RuleVariant[]>();
-    for (const v of variants) {
-      if (!v.rule.group || !isPrivateHost(v.cidr)) continue;
-      addTo(byGroup, v.rule.group, v);
-    }
+    const byGroup = groupBy(variants, (v) => (v.rule.group && isPrivateHost(v.cidr) ? v.rule.group : null));
     const reported = new Set<string>();
     for (const [id, hosts] of byGroup) {
       const found = largestVariant(hosts, ctx.options.minHosts);
       if (!found) continue;
       const group = ctx.model.groups.get(id)!;
       reported.add(id);
-      const names = [...found.values()].slice(0, SHOWN).map((v) => v.cidrValue.v);
-      const shown = found.size > SHOWN ? `${names.join(', ')} and ${found.size - SHOWN} more` : names.join(', ');
+      const names = take(firstOfEach(found.hosts), SHOWN).map((v) => v.cidrValue.v);
+      const shown = found.count > SHOWN ? `${names.join(', ')} and ${found.count - SHOWN} more` : names.join(', ');
       const when = new Set<string>();
-      for (const v of found.values()) for (const w of v.when) when.add(w);
+      if (found.hosts.some((v) => v.when.length > 0)) for (const v of firstOfEach(found.hosts)) for (const w of v.when) when.add(w);
       ctx.report({
         messageId: 'privateHosts',
-        data: { group: group.address, count: found.size, hosts: shown },
+        data: { group: group.address, count: found.count, hosts: shown },
         at: group.at,
         resource: group.address,
         group: group.address,
-        related: relatedHosts(found.values()),
+        related: relatedHosts(firstOfEach(found.hosts)),
         key: 'private-hosts',
         ...(when.size > 0 ? { when: [...when] } : {}),
       });
@@ -81,23 +79,37 @@ function isPrivateHost(c: Cidr): boolean {
 }
 
 /**
- * The distinct hosts of the first deployment variant with at least `min` of them (hosts present in every variant
- * first, so a finding names a condition only when it needs one), by canonical address; null when none has enough.
+ * The hosts of the first deployment variant with at least `min` distinct ones (hosts present in every variant first,
+ * so a finding names a condition only when it needs one), with how many distinct ones; null when none has enough.
  */
-function largestVariant(hosts: RuleVariant[], min: number): Map<string, RuleVariant> | null {
-  const distinct = (list: RuleVariant[]) => {
-    const out = new Map<string, RuleVariant>();
-    for (const v of list) {
-      const key = formatCidr(v.cidr);
-      if (!out.has(key)) out.set(key, v);
-    }
-    return out;
-  };
-  const always = distinct(hosts.filter((v) => v.when.length === 0));
-  if (always.size >= min) return always;
+function largestVariant(hosts: RuleVariant[], min: number): { hosts: RuleVariant[]; count: number } | null {
+  const always = hosts.every((v) => v.when.length === 0) ? hosts : hosts.filter((v) => v.when.length === 0);
+  const count = distinctBlocks(always, cidrOf);
+  if (count >= min) return { hosts: always, count };
   for (const variant of deploymentVariants(hosts.map((v) => v.when)) ?? []) {
-    const present = distinct(hosts.filter((v) => consistentWith(v.when, variant)));
-    if (present.size >= min) return present;
+    const present = hosts.filter((v) => consistentWith(v.when, variant));
+    const n = distinctBlocks(present, cidrOf);
+    if (n >= min) return { hosts: present, count: n };
   }
   return null;
+}
+
+const cidrOf = (v: RuleVariant) => v.cidr;
+
+/** The first host of each address, in order (as far as the caller reads). */
+function* firstOfEach(hosts: RuleVariant[]): Generator<RuleVariant> {
+  const seen = new Set<number | string>();
+  for (const v of hosts) {
+    const key = blockKey(v.cidr);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield v;
+  }
+}
+
+function take<T>(items: Iterable<T>, n: number): T[] {
+  const out: T[] = [];
+  if (n <= 0) return out;
+  for (const item of items) if (out.push(item) >= n) break;
+  return out;
 }

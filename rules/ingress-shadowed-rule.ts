@@ -1,14 +1,15 @@
 import { defineRule, noOptions, type RuleContext } from '../src/engine/define-rule.js';
 import { companionGroups, conditionsWithin } from '../src/model/carriers.js';
 import { CidrIndex, coveringReaches } from '../src/model/coverage.js';
-import { sameReach } from '../src/model/exposure.js';
-import type { Cidr } from '../src/model/net.js';
-import { ruleSources, type RuleSource as Source } from '../src/model/sources.js';
+import { sameReach, type RuleVariant } from '../src/model/exposure.js';
+import type { SgRule } from '../src/model/types.js';
+import { isCidrSource, ruleSources, sourceLabel, sourcePeer, type RuleSource as Source } from '../src/model/sources.js';
 import { trafficLabel, type Reach } from '../src/model/traffic.js';
-import { addTo, groupAddress, groupLabel, peerSpan } from './_shared.js';
+import { groupBy } from '../src/util/maps.js';
+import { groupAddress, groupLabel, peerSpan } from './_shared.js';
 
 interface Pool {
-  cidrs: CidrIndex<Source & { cidr: Cidr }>;
+  cidrs: CidrIndex<RuleVariant>;
   references: Map<string, Source[]>;
 }
 
@@ -30,7 +31,6 @@ export default defineRule({
     const { sources, unknown } = ruleSources(ctx.model, 'ingress');
     const companions = companionGroups(ctx.model);
     const byGroup = groupBy(sources, (s) => s.rule.group);
-    const perRule = groupBy(sources, (s) => s.rule);
     const pools = new Map<string, Pool>();
     const poolOfGroup = new Map<string, Pool>();
     const poolOf = (group: string): Pool => {
@@ -39,7 +39,7 @@ export default defineRule({
       const members = [group, ...[...(companions.get(group) ?? [])].sort()];
       const key = members.join('\0');
       pool = pools.get(key);
-      if (!pool) pools.set(key, (pool = buildPool(members.flatMap((g) => byGroup.get(g) ?? []))));
+      if (!pool) pools.set(key, (pool = buildPool(members.length === 1 ? (byGroup.get(group) ?? []) : members.flatMap((g) => byGroup.get(g) ?? []))));
       poolOfGroup.set(group, pool);
       return pool;
     };
@@ -47,15 +47,22 @@ export default defineRule({
     const winnersOf = (s: Source): Source[] | null => {
       const pool = poolOf(s.rule.group!);
       const eligible = (w: Source) => w.rule !== s.rule && !removed.has(w) && !w.rule.entry.uncertain && conditionsWithin(w.when, s.when) && !duplicate(w, s);
-      return s.cidr ? pool.cidrs.covering(s.cidr, s.reach, eligible) : coveringReaches(s.reach, pool.references.get(s.peer) ?? [], eligible);
+      return isCidrSource(s) ? pool.cidrs.covering(s.cidr, s.reach, eligible) : coveringReaches(s.reach, pool.references.get(s.peer) ?? [], eligible);
     };
-    // Narrow rules first, so that of rules that cover each other the broadest stays and the others are reported.
-    const candidates = sources.filter((s) => s.rule.group && !s.rule.implicit && !unknown.has(s.rule)).sort(narrowestFirst);
-    for (const s of candidates) if (winnersOf(s)) removed.add(s);
+    // Narrow rules first, so that of rules that cover each other the broadest stays and the others are reported. The
+    // order matters only once a rule is found moot (it is then no winner for the others): until one is, any order
+    // finds the same, so the sources are first checked as they come, and put in order only when one is moot.
+    const candidate = (s: Source) => Boolean(s.rule.group) && !s.rule.implicit && !unknown.has(s.rule);
+    if (sources.some((s) => candidate(s) && winnersOf(s) !== null)) {
+      const candidates = sources.filter(candidate).sort(narrowestFirst);
+      for (const s of candidates) if (winnersOf(s)) removed.add(s);
+    }
     // Checked again against what is left, so that the rules reported together can all go.
     const found = groupBy([...removed].map((source) => ({ source, winners: winnersOf(source) })), (m) => (m.winners ? m.source.rule : null));
+    const alternatives = new Map<SgRule, number>();
+    if (found.size > 0) for (const s of sources) if (found.has(s.rule)) alternatives.set(s.rule, (alternatives.get(s.rule) ?? 0) + 1);
     for (const [rule, moot] of found) {
-      const every = moot.length === perRule.get(rule)!.length;
+      const every = moot.length === alternatives.get(rule);
       for (const m of every ? moot.slice(0, 1) : moot) report(ctx, m.source, m.winners!, every ? [] : m.source.when);
     }
     for (const [rule, value] of unknown) if ((byGroup.get(rule.group ?? '')?.length ?? 0) > 0) ctx.unresolved(value);
@@ -66,37 +73,41 @@ function report(ctx: RuleContext<unknown>, s: Source, winners: Source[], when: s
   const model = ctx.model;
   const group = groupLabel(model, s.rule);
   const others = [...new Set(winners.filter((w) => w.rule.group !== s.rule.group).map((w) => `\`${groupLabel(model, w.rule)}\``))];
-  const named = winners.map((w) => `${w.label} (${trafficLabel(w.reach)})${others.length === 0 ? '' : w.rule.group === s.rule.group ? ' in the same group' : ` in group \`${groupLabel(model, w.rule)}\``}`);
+  const named = winners.map((w) => `${sourceLabel(w)} (${trafficLabel(w.reach)})${others.length === 0 ? '' : w.rule.group === s.rule.group ? ' in the same group' : ` in group \`${groupLabel(model, w.rule)}\``}`);
   const shown = named.length > 3 ? `${named.slice(0, 3).join(', ')} and ${named.length - 3} more` : named.join(' and ');
   ctx.report({
     messageId: others.length === 0 ? 'shadowed' : 'shadowedAcrossGroups',
-    data: { source: s.label, traffic: trafficLabel(s.reach), group, winners: shown, companions: others.join(' and ') },
+    data: { source: sourceLabel(s), traffic: trafficLabel(s.reach), group, winners: shown, companions: others.join(' and ') },
     at: spanOf(s),
     resource: s.rule.resource,
     ...(groupAddress(model, s.rule) ? { group: groupAddress(model, s.rule)! } : {}),
-    related: winners.map((w) => ({ at: spanOf(w), message: `${w.label} (${trafficLabel(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
+    related: winners.map((w) => ({ at: spanOf(w), message: `${sourceLabel(w)} (${trafficLabel(w.reach)}) is admitted here, on group \`${groupLabel(model, w.rule)}\`` })),
     ...(when.length > 0 ? { when } : {}),
-    key: `ingress|${s.peer}|${trafficLabel(s.reach)}`,
+    key: `ingress|${sourcePeer(s)}|${trafficLabel(s.reach)}`,
   });
 }
 
 function buildPool(sources: Source[]): Pool {
-  const references = groupBy(sources, (s) => (s.cidr ? null : s.peer));
-  return { cidrs: new CidrIndex(sources.filter((s): s is Source & { cidr: Cidr } => s.cidr !== undefined)), references };
+  const references = groupBy(sources, (s) => (isCidrSource(s) ? null : s.peer));
+  return { cidrs: new CidrIndex(sources.every(isCidrSource) ? sources : sources.filter(isCidrSource)), references };
 }
 
 /** Where a finding about a source points: the CIDR alternative that yields it, or the rule's peer. */
 function spanOf(s: Source) {
-  return s.variant ? peerSpan(s.variant) : s.rule.peerAt;
+  return isCidrSource(s) ? peerSpan(s) : s.rule.peerAt;
 }
 
 /** Same group, source and traffic: `rule-duplicate`'s finding, not a shadow. */
 function duplicate(a: Source, b: Source): boolean {
-  return a.rule.group === b.rule.group && a.peer === b.peer && sameReach(a.reach, b.reach);
+  return a.rule.group === b.rule.group && sourcePeer(a) === sourcePeer(b) && sameReach(a.reach, b.reach);
 }
 
 function narrowestFirst(a: Source, b: Source): number {
-  return (b.cidr?.prefix ?? 0) - (a.cidr?.prefix ?? 0) || weight(a.reach) - weight(b.reach) || compareLater(a, b);
+  return prefixOf(b) - prefixOf(a) || (a.reach === b.reach ? 0 : weight(a.reach) - weight(b.reach)) || compareLater(a, b);
+}
+
+function prefixOf(s: Source): number {
+  return isCidrSource(s) ? s.cidr.prefix : 0;
 }
 
 function weight(r: Reach): number {
@@ -109,13 +120,4 @@ function compareLater(a: Source, b: Source): number {
   const y = b.rule.peerAt;
   if (x.file !== y.file) return x.file < y.file ? 1 : -1;
   return y.start.line - x.start.line || y.start.column - x.start.column;
-}
-
-function groupBy<T, K>(list: readonly T[], keyOf: (t: T) => K | null): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const t of list) {
-    const key = keyOf(t);
-    if (key !== null) addTo(out, key, t);
-  }
-  return out;
 }

@@ -11,6 +11,8 @@ interface Options {
   maxPorts: number;
 }
 
+const ADDRESS_RANGES = new Set(['cidr4', 'cidr6', 'prefixList']);
+
 export default defineRule<Options>({
   id: 'rule-port-range-wide',
   title: 'TCP/UDP port range wider than needed for an address-range peer',
@@ -28,7 +30,7 @@ export default defineRule<Options>({
     wide: '{direction} rule opens {protocol} ports {from}-{to} ({count} ports) {preposition} {peer} on group `{group}`',
   },
   check(ctx) {
-    const entries = rulesByEntry(ctx.model.rules.values(), (rule) => ['cidr4', 'cidr6', 'prefixList'].includes(rule.peer.kind));
+    const entries = rulesByEntry(ctx.model.rules.values(), (rule) => ADDRESS_RANGES.has(rule.peer.kind));
     for (const rules of entries.values()) {
       const rule = rules[0]!;
       for (const t of ruleTraffic(rule)) {

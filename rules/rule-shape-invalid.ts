@@ -1,6 +1,6 @@
 import { defineRule, noOptions } from '../src/engine/define-rule.js';
 import type { Span } from '../src/model/location.js';
-import { parseCidr, type Protocol } from '../src/model/net.js';
+import { canonicalIpv4Block, parseCidr, type Protocol } from '../src/model/net.js';
 import { peerCountsByVariant, rulesByEntry } from '../src/model/entries.js';
 import type { SgRule } from '../src/model/types.js';
 import { alternatives, consistent, type Value } from '../src/model/value.js';
@@ -59,10 +59,11 @@ function peerProblems(rules: SgRule[], group: string): Problem[] {
 }
 
 function cidrProblems(rule: SgRule, group: string): Problem[] {
-  if (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') return [];
+  if (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6') return NO_PROBLEMS;
   const family = rule.peer.kind === 'cidr4' ? 4 : 6;
-  // Most peers are one valid CIDR.
-  if (rule.peer.cidr.k === 'known' && parseCidr(rule.peer.cidr.v)?.family === family) return [];
+  // Most peers are one valid CIDR, most IPv4 ones written in canonical form.
+  const value = rule.peer.cidr;
+  if (value.k === 'known' && ((family === 4 && canonicalIpv4Block(value.v) >= 0) || parseCidr(value.v)?.family === family)) return NO_PROBLEMS;
   return alternatives(rule.peer.cidr).flatMap((alt) => {
     if (alt.value.k !== 'known') return [];
     const cidr = parseCidr(alt.value.v);
@@ -117,6 +118,8 @@ function entryProblems(rule: SgRule, group: string): Problem[] {
 }
 
 const outOfRange = (n: number) => n < 0 || n > 65535 || !Number.isInteger(n);
+
+const NO_PROBLEMS: Problem[] = [];
 
 /** Conditions of a problem that holds in every variant: one list for them all (problems only read it). */
 const NO_CONDITIONS: string[] = [];

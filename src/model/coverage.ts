@@ -1,8 +1,8 @@
 // Which rules admit a given traffic from every address of a given block: the maths behind "this rule can never matter".
+import { ipv4Key, NumberIndex } from './block-keys.js';
 import { subtractReach } from './exposure.js';
 import { cidrsCover, familyBits, halves, type Cidr, type Family, type PortSet } from './net.js';
 import { reachIsEmpty, type IcmpReach, type Reach } from './traffic.js';
-import { addTo } from '../util/maps.js';
 
 /** Traffic admitted from one address block: a rule variant with a CIDR peer. */
 export interface Admission {
@@ -21,42 +21,58 @@ export const MAX_CANDIDATES = 256;
  * a block has at most one ancestor per prefix length, and the blocks inside it are one run of the address order.
  */
 export class CidrIndex<T extends Admission> {
-  private readonly byBlock = new Map<BlockKey, T[]>();
-  private readonly sorted: Record<Family, T[]> = { 4: [], 6: [] };
+  /** IPv4 admissions by block number; IPv6 ones by block text (one admission, or the several that hold the block). */
+  private readonly ipv4: NumberIndex<T>;
+  private readonly ipv6 = new Map<string, T | T[]>();
+  /** Each family's admissions, put in address order the first time a question needs that. */
+  private readonly inOrder: Record<Family, { items: T[]; sorted: boolean }> = { 4: { items: [], sorted: false }, 6: { items: [], sorted: false } };
   private readonly prefixes: Record<Family, number[]> = { 4: [], 6: [] };
   /** Per block: whether everything strictly inside it, taken together, covers it. */
-  private readonly filled = new Map<BlockKey, boolean>();
+  private readonly filled = new Map<number | string, boolean>();
 
-  constructor(items: Iterable<T>) {
-    const prefixes = { 4: new Set<number>(), 6: new Set<number>() };
-    for (const item of items) {
-      const key = blockKey(item.cidr.family, item.cidr.addr, item.cidr.prefix);
-      addTo(this.byBlock, key, item);
-      this.sorted[item.cidr.family].push(item);
-      prefixes[item.cidr.family].add(item.cidr.prefix);
+  constructor(items: readonly T[]) {
+    const onlyIpv4 = items.every((item) => item.cidr.family === 4);
+    this.inOrder[4].items = onlyIpv4 ? items.slice() : items.filter((item) => item.cidr.family === 4);
+    this.inOrder[6].items = onlyIpv4 ? [] : items.filter((item) => item.cidr.family === 6);
+    for (const item of this.inOrder[6].items) {
+      const key = ipv6Key(item.cidr.addr, item.cidr.prefix);
+      const held = this.ipv6.get(key);
+      if (held === undefined) this.ipv6.set(key, item);
+      else if (Array.isArray(held)) held.push(item);
+      else this.ipv6.set(key, [held, item]);
     }
+    this.ipv4 = new NumberIndex(this.inOrder[4].items, (item) => ipv4Key(item.cidr));
     for (const family of [4, 6] as const) {
-      this.sorted[family].sort((a, b) => (a.cidr.addr < b.cidr.addr ? -1 : a.cidr.addr > b.cidr.addr ? 1 : a.cidr.prefix - b.cidr.prefix));
-      this.prefixes[family] = [...prefixes[family]].sort((a, b) => a - b);
+      const seen = new Set<number>();
+      let last = -1;
+      for (const { cidr } of this.inOrder[family].items) if (cidr.prefix !== last) seen.add((last = cidr.prefix));
+      this.prefixes[family] = [...seen].sort((a, b) => a - b);
     }
   }
 
   /** The admissions whose block holds all of `block`, its own block included; broadest blocks first, at most `limit`. */
   containing(block: Cidr, limit = Infinity): T[] {
-    const bits = BigInt(familyBits(block.family));
     const out: T[] = [];
+    // IPv4 blocks are worked out as numbers (exact below 2^53), without making a BigInt per prefix.
+    const v4 = block.family === 4 ? Number(block.addr) : 0;
     for (const prefix of this.prefixes[block.family]) {
       if (prefix > block.prefix || out.length >= limit) break;
-      const shift = bits - BigInt(prefix);
-      const list = this.byBlock.get(prefix === block.prefix ? blockKey(block.family, block.addr, prefix) : blockKey(block.family, (block.addr >> shift) << shift, prefix));
-      if (list) for (let i = 0; i < list.length && out.length < limit; i++) out.push(list[i]!);
+      if (block.family === 4) {
+        this.ipv4.collect((v4 - (v4 % 2 ** (32 - prefix))) * 64 + prefix, out, limit);
+        continue;
+      }
+      const shift = BigInt(128 - prefix);
+      const held = this.ipv6.get(ipv6Key((block.addr >> shift) << shift, prefix));
+      if (held === undefined) continue;
+      if (!Array.isArray(held)) out.push(held);
+      else for (let i = 0; i < held.length && out.length < limit; i++) out.push(held[i]!);
     }
     return out;
   }
 
   /** The admissions whose block lies strictly inside `block`, in address order. */
   inside(block: Cidr): T[] {
-    const list = this.sorted[block.family];
+    const list = this.sorted(block.family);
     const last = block.addr | ((1n << BigInt(familyBits(block.family) - block.prefix)) - 1n);
     let lo = 0;
     let hi = list.length;
@@ -68,6 +84,15 @@ export class CidrIndex<T extends Admission> {
     const out: T[] = [];
     for (let i = lo; i < list.length && list[i]!.cidr.addr <= last; i++) if (list[i]!.cidr.prefix > block.prefix) out.push(list[i]!);
     return out;
+  }
+
+  private sorted(family: Family): T[] {
+    const order = this.inOrder[family];
+    if (!order.sorted) {
+      order.items.sort((a, b) => (a.cidr.addr < b.cidr.addr ? -1 : a.cidr.addr > b.cidr.addr ? 1 : a.cidr.prefix - b.cidr.prefix));
+      order.sorted = true;
+    }
+    return order.items;
   }
 
   /**
@@ -85,18 +110,15 @@ export class CidrIndex<T extends Admission> {
 
   private insideCovers(block: Cidr): boolean {
     if (block.prefix === familyBits(block.family)) return false;
-    const key = blockKey(block.family, block.addr, block.prefix);
+    const key = block.family === 4 ? ipv4Key(block) : ipv6Key(block.addr, block.prefix);
     let filled = this.filled.get(key);
     if (filled === undefined) this.filled.set(key, (filled = cidrsCover(block, this.inside(block).map((a) => a.cidr))));
     return filled;
   }
 }
 
-/** A block's key: a number for IPv4 (cheaper to make and hash than text), text for IPv6. */
-type BlockKey = number | string;
-
-function blockKey(family: Family, addr: bigint, prefix: number): BlockKey {
-  return family === 4 ? Number(addr) * 64 + prefix : `${addr}|${prefix}`;
+function ipv6Key(addr: bigint, prefix: number): string {
+  return `${addr}|${prefix}`;
 }
 
 /** Whether `within` (strictly inside `block`, in address order, covering it) admit `left` from all of it. */

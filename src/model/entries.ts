@@ -1,16 +1,12 @@
 import { peerValue, type SgRule } from './types.js';
 import { alternatives, consistentWith } from './value.js';
-import { addTo } from '../util/maps.js';
+import { groupBy } from '../util/maps.js';
 
 const MAX_ASSIGNMENTS = 16;
 
 /** The rules of each written entry (one SgRule per peer), in model order; linear in the number of rules. */
 export function rulesByEntry(rules: Iterable<SgRule>, keep: (rule: SgRule) => boolean = () => true): Map<string, SgRule[]> {
-  const entries = new Map<string, SgRule[]>();
-  for (const rule of rules) {
-    if (keep(rule)) addTo(entries, rule.entry.id, rule);
-  }
-  return entries;
+  return groupBy(Array.isArray(rules) ? (rules as SgRule[]) : [...rules], (rule) => (keep(rule) ? rule.entry.id : null));
 }
 
 /**
@@ -19,12 +15,14 @@ export function rulesByEntry(rules: Iterable<SgRule>, keep: (rule: SgRule) => bo
  * involved there is one variant. `rules` are the SgRules of one entry (one per peer).
  */
 export function peerCountsByVariant(rules: SgRule[]): { when: string[]; count: number }[] {
-  const peers = rules.filter((r) => r.peer.kind !== 'none');
   const exists = rules[0]?.entry.when ?? [];
-  if (peers.every((r) => peerValue(r.peer)?.k !== 'oneOf')) {
+  if (rules.every((r) => peerValue(r.peer)?.k !== 'oneOf')) {
     // No peer depends on a condition: one variant, in which every peer is there (if the entry itself can exist).
-    return consistentWith(exists, []) ? [{ when: [], count: peers.length }] : [];
+    let count = 0;
+    for (const r of rules) if (r.peer.kind !== 'none') count++;
+    return consistentWith(exists, []) ? [{ when: [], count }] : [];
   }
+  const peers = rules.filter((r) => r.peer.kind !== 'none');
   const presence = peers.map((r) => {
     const v = peerValue(r.peer);
     return v ? alternatives(v).map((a) => a.when) : [[]];

@@ -1,6 +1,7 @@
+import { groupBy } from '../util/maps.js';
 import { compareSpans } from './location.js';
 import { isWorld, parseCidr, PortSet, unionCoversAll, type Cidr, type Family } from './net.js';
-import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach } from './traffic.js';
+import { emptyReach, reachIsEmpty, ruleTraffic, type IcmpReach, type Reach, type TrafficResult } from './traffic.js';
 import { targetsOf } from './targets.js';
 import type { Direction, Model, SgRule } from './types.js';
 import { alternatives, consistent, consistentWith, type Known, type Unresolved } from './value.js';
@@ -48,27 +49,35 @@ export function addressVariants(model: Model, direction: Direction): AddressAnal
     if (rule.direction !== direction || (rule.peer.kind !== 'cidr4' && rule.peer.kind !== 'cidr6')) continue;
     const family: Family = rule.peer.kind === 'cidr4' ? 4 : 6;
     const traffic = ruleTraffic(rule);
-    for (const alt of alternatives(rule.peer.cidr)) {
-      if (alt.value.k === 'unresolved') {
-        result.unknowns.push({ rule, value: alt.value, when: alt.when });
-        continue;
-      }
-      const cidr = parseCidr(alt.value.v);
-      if (!cidr || cidr.family !== family) continue;
-      for (const t of traffic) {
-        if (!t.ok) {
-          result.unknowns.push({ rule, value: t.unresolved, cidr, when: [...new Set([...alt.when, ...t.when])] });
-          continue;
-        }
-        const when = t.when.length === 0 ? alt.when : alt.when.length === 0 ? t.when : [...new Set([...alt.when, ...t.when])];
-        if (reachIsEmpty(t.reach) || !consistent(when)) continue;
-        result.variants.push({ rule, family, cidr, cidrValue: alt.value, reach: t.reach, when });
-      }
-    }
+    const value = rule.peer.cidr;
+    // Most peers are one known CIDR: its alternatives are itself.
+    if (value.k === 'known') addVariants(result, rule, family, traffic, value, NO_CONDITIONS);
+    else for (const alt of alternatives(value)) addVariants(result, rule, family, traffic, alt.value, alt.when);
   }
   result.variants.sort((a, b) => compareSpans(a.rule.peerAt, b.rule.peerAt));
   byDir.set(direction, result);
   return result;
+}
+
+const NO_CONDITIONS: string[] = [];
+
+/** The variants of one CIDR alternative of a rule: one per traffic alternative whose conditions can hold with it. */
+function addVariants(result: AddressAnalysis, rule: SgRule, family: Family, traffic: TrafficResult[], value: Known<string> | Unresolved, when: string[]): void {
+  if (value.k === 'unresolved') {
+    result.unknowns.push({ rule, value, when });
+    return;
+  }
+  const cidr = parseCidr(value.v);
+  if (!cidr || cidr.family !== family) return;
+  for (const t of traffic) {
+    if (!t.ok) {
+      result.unknowns.push({ rule, value: t.unresolved, cidr, when: [...new Set([...when, ...t.when])] });
+      continue;
+    }
+    const both = t.when.length === 0 ? when : when.length === 0 ? t.when : [...new Set([...when, ...t.when])];
+    if (reachIsEmpty(t.reach) || !consistent(both)) continue;
+    result.variants.push({ rule, family, cidr, cidrValue: value, reach: t.reach, when: both });
+  }
 }
 
 /**
@@ -126,9 +135,10 @@ export function worldExposures(model: Model, direction: Direction): WorldExposur
   const seen = new Set<string>();
   for (const pool of unionPools(model, variants)) {
     for (const family of [4, 6] as const) {
-      const candidates = pool.variants.filter((v) => v.family === family && !isWorld(v.cidr));
-      // A union takes two rules or more.
-      if (candidates.length < 2) continue;
+      const candidate = (v: RuleVariant) => v.family === family && !isWorld(v.cidr);
+      // A union takes two rules or more; every union below holds the unconditional candidates, so no more than that.
+      if (countOf(pool.variants, candidate) < 2 || countOf(pool.variants, (v) => v.when.length === 0 && candidate(v)) > MAX_UNION_POOL) continue;
+      const candidates = pool.variants.filter(candidate);
       const unconditional = unionExposure(candidates.filter((v) => v.when.length === 0));
       const found = unconditional ? [{ ...unconditional, when: [] as string[] }] : [];
       // Pieces that exist only under conditions make a union in the deployment variants where they all exist.
@@ -183,13 +193,7 @@ interface Pool {
 
 /** Rule pools whose union matters: each group's rules first, then the rules of all groups attached to one resource. */
 function unionPools(model: Model, variants: RuleVariant[]): Pool[] {
-  const byGroup = new Map<string, RuleVariant[]>();
-  for (const v of variants) {
-    if (!v.rule.group) continue;
-    const list = byGroup.get(v.rule.group) ?? [];
-    list.push(v);
-    byGroup.set(v.rule.group, list);
-  }
+  const byGroup = groupBy(variants, (v) => v.rule.group || null);
   const pools: Pool[] = [];
   for (const [id, vs] of byGroup) if (vs.length >= 2) pools.push({ variants: vs, groups: new Set([id]), crossGroup: false });
   for (const target of targetsOf(model)) {
@@ -221,6 +225,12 @@ export function subtractReach(reach: Reach, others: Reach[]): Reach {
 }
 
 const MAX_UNION_POOL = 2000;
+
+function countOf<T>(list: readonly T[], test: (t: T) => boolean): number {
+  let n = 0;
+  for (const t of list) if (test(t)) n++;
+  return n;
+}
 
 function unionExposure(pool: RuleVariant[]): { variants: RuleVariant[]; reach: Reach } | null {
   if (pool.length < 2 || pool.length > MAX_UNION_POOL) return null;

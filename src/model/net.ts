@@ -20,24 +20,48 @@ export function familyBits(family: Family): number {
   return family === 4 ? 32 : 128;
 }
 
+/** The host bits of a block of each prefix length, by family: masks are asked for per CIDR, and made once. */
+const HOST_MASKS: Record<Family, readonly bigint[]> = {
+  4: Array.from({ length: 33 }, (_, prefix) => (1n << BigInt(32 - prefix)) - 1n),
+  6: Array.from({ length: 129 }, (_, prefix) => (1n << BigInt(128 - prefix)) - 1n),
+};
+
+/** The network bits of a block of each prefix length, by family (the complement of its host mask). */
+const NETWORK_MASKS: Record<Family, readonly bigint[]> = {
+  4: HOST_MASKS[4].map((host) => 0xffffffffn ^ host),
+  6: HOST_MASKS[6].map((host) => ((1n << 128n) - 1n) ^ host),
+};
+
 function hostMask(family: Family, prefix: number): bigint {
-  return (1n << BigInt(familyBits(family) - prefix)) - 1n;
+  return HOST_MASKS[family][prefix]!;
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
 
-function parseV4(s: string): bigint | null {
-  const m = V4.exec(s);
-  if (!m) return null;
-  let v = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = m[i]!;
-    // Leading zeros are ambiguous (octal in some parsers) and AWS rejects them.
-    if ((octet.length > 1 && octet.charCodeAt(0) === 48) || Number(octet) > 255) return null;
-    v = v * 256 + Number(octet);
+/**
+ * The dotted-quad IPv4 address in `s` before `end` as a number, or -1: four decimal octets of at most three digits,
+ * each at most 255 and without leading zeros (ambiguous, octal in some parsers, and AWS rejects them).
+ */
+function parseV4(s: string, end = s.length): number {
+  let value = 0;
+  let octets = 0;
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let octet = 0;
+    while (i < end && i - start < 4) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      octet = octet * 10 + (c - 48);
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || (digits > 1 && s.charCodeAt(start) === 48) || octet > 255) return -1;
+    value = value * 256 + octet;
+    if (++octets === 4) return i === end ? value : -1;
+    if (i === end || s.charCodeAt(i) !== 46) return -1;
+    i++;
   }
-  return BigInt(v);
 }
 
 function parseV6(s: string): bigint | null {
@@ -48,8 +72,8 @@ function parseV6(s: string): bigint | null {
   const last = tail[tail.length - 1];
   if (last?.includes('.')) {
     const v4 = parseV4(last);
-    if (v4 === null) return null;
-    tail.splice(-1, 1, (v4 >> 16n).toString(16), (v4 & 0xffffn).toString(16));
+    if (v4 < 0) return null;
+    tail.splice(-1, 1, Math.floor(v4 / 65536).toString(16), (v4 % 65536).toString(16));
   }
   const count = groups.reduce((n, g) => n + g.length, 0);
   const compressed = groups.length === 2;
@@ -63,18 +87,58 @@ function parseV6(s: string): bigint | null {
   return v;
 }
 
-/** Parsed CIDRs by input text: every rule reads the same peers again. The objects are shared: treat them as read-only. */
-export const parseCidr: (text: string) => Cidr | null = memoized((text: string) => parseCidrText(text), 1 << 21);
+/**
+ * A CIDR from its text. An IPv4 network written as AWS writes it ("10.0.0.0/8", its own canonical text) is parsed
+ * each time, as fast as a lookup would be (a list of a million addresses would otherwise be a million entries kept);
+ * other texts are parsed once and shared. Treat the objects as read-only.
+ */
+export function parseCidr(text: string): Cidr | null {
+  return canonicalIpv4(text) ?? parsedOnce(text);
+}
+
+const parsedOnce = memoized((text: string) => parseCidrText(text), 1 << 21);
+
+function canonicalIpv4(text: string): Cidr | null {
+  const block = canonicalIpv4Block(text);
+  return block < 0 ? null : { family: 4, addr: BigInt(Math.floor(block / 64)), prefix: block % 64, text, hostBitsSet: false, canonical: text };
+}
+
+/**
+ * The IPv4 network that `text` writes in canonical form ("10.0.0.0/8"), as a number (its address × 64 + its prefix,
+ * as model/block-keys.ts numbers blocks); -1 for any other text. Parses without making objects.
+ */
+export function canonicalIpv4Block(text: string): number {
+  const slash = text.indexOf('/');
+  const digits = text.length - slash - 1;
+  if (slash <= 0 || digits < 1 || digits > 2) return -1;
+  const tens = digits === 2 ? text.charCodeAt(slash + 1) - 48 : 0;
+  const ones = text.charCodeAt(text.length - 1) - 48;
+  if (tens < 0 || tens > 9 || ones < 0 || ones > 9 || (digits === 2 && tens === 0)) return -1;
+  const prefix = tens * 10 + ones;
+  const raw = prefix > 32 ? -1 : parseV4(text, slash);
+  return raw < 0 || raw % 2 ** (32 - prefix) !== 0 ? -1 : raw * 64 + prefix;
+}
 
 function parseCidrText(text: string): Cidr | null {
   const t = text.trim();
-  const m = /^([^/]+)(?:\/(0|[1-9]\d{0,2}))?$/.exec(t);
-  if (!m) return null;
-  const ip = m[1]!;
-  const family: Family = ip.includes(':') ? 6 : 4;
-  const raw = family === 4 ? parseV4(ip) : parseV6(ip);
-  const prefix = m[2] === undefined ? familyBits(family) : Number(m[2]);
-  if (raw === null || prefix > familyBits(family)) return null;
+  const slash = t.indexOf('/');
+  const end = slash < 0 ? t.length : slash;
+  const prefixText = slash < 0 ? undefined : t.slice(slash + 1);
+  // The address is not empty; the prefix, when written, is 0 or up to three digits without a leading zero.
+  if (end === 0 || (prefixText !== undefined && !/^(?:0|[1-9]\d{0,2})$/.test(prefixText))) return null;
+  const family: Family = t.lastIndexOf(':', end) >= 0 ? 6 : 4;
+  const prefix = prefixText === undefined ? familyBits(family) : Number(prefixText);
+  if (prefix > familyBits(family)) return null;
+  if (family === 4) {
+    const raw = parseV4(t, end);
+    if (raw < 0) return null;
+    const hosts = 2 ** (32 - prefix);
+    const hostBitsSet = raw % hosts !== 0;
+    // Octets are written without leading zeros, so a network address with its prefix written is its canonical text.
+    return { family, addr: BigInt(raw - (raw % hosts)), prefix, text: t, hostBitsSet, canonical: hostBitsSet || prefixText === undefined ? undefined : t };
+  }
+  const raw = parseV6(t.slice(0, end));
+  if (raw === null) return null;
   const host = hostMask(family, prefix);
   return { family, addr: raw & ~host, prefix, text: t, hostBitsSet: (raw & host) !== 0n, canonical: undefined };
 }
@@ -120,7 +184,7 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return (
     outer.family === inner.family &&
     outer.prefix <= inner.prefix &&
-    (inner.addr & ~hostMask(outer.family, outer.prefix)) === outer.addr
+    (inner.addr & NETWORK_MASKS[outer.family][outer.prefix]!) === outer.addr
   );
 }
 

@@ -1,31 +1,48 @@
 // Every rule of a direction as the sources it admits traffic from, in canonical form, with the traffic it admits.
 import { addressVariants, type RuleVariant } from './exposure.js';
-import { formatCidr, type Cidr } from './net.js';
+import { formatCidr } from './net.js';
 import { ruleTraffic, type Reach } from './traffic.js';
 import type { Direction, Model, SgRule } from './types.js';
 import { alternatives, consistent, type Unresolved } from './value.js';
 
-/** One alternative of one rule: where its traffic comes from, and which traffic. */
-export interface RuleSource {
+/**
+ * One alternative of one rule: where its traffic comes from, and which traffic. A CIDR source is the address variant
+ * itself (a list of a million CIDRs is a million variants already); a group or prefix list source is a ReferenceSource.
+ */
+export type RuleSource = RuleVariant | ReferenceSource;
+
+export interface ReferenceSource {
   rule: SgRule;
-  /** The source in canonical form: a CIDR (`10.0.0.0/8`), `group:<id>` (`self` is its own group), `prefix-list:<id>`. */
+  /** The source in canonical form: `group:<id>` (`self` is its own group), `prefix-list:<id>`, `external-group:<id>`. */
   peer: string;
-  cidr?: Cidr;
-  /** The source as written: the CIDR text, `self`, "group `web`", the prefix list or external group id. */
+  /** The source as written: `self`, "group `web`", the prefix list or external group id. */
   label: string;
   reach: Reach;
   when: string[];
-  /** The address variant a CIDR source comes from. */
-  variant?: RuleVariant;
+}
+
+export function isCidrSource(s: RuleSource): s is RuleVariant {
+  return 'cidr' in s;
+}
+
+/** The source in canonical form: a CIDR (`10.0.0.0/8`), or a ReferenceSource's peer. */
+export function sourcePeer(s: RuleSource): string {
+  return isCidrSource(s) ? formatCidr(s.cidr) : s.peer;
+}
+
+/** The source as written: the CIDR text, or a ReferenceSource's label. */
+export function sourceLabel(s: RuleSource): string {
+  return isCidrSource(s) ? s.cidrValue.v : s.label;
 }
 
 /** Every alternative of every rule of a direction with a known source and traffic; rules with an unknown one apart. */
 export function ruleSources(model: Model, direction: Direction): { sources: RuleSource[]; unknown: Map<SgRule, Unresolved> } {
   const addresses = addressVariants(model, direction);
   const unknown = new Map(addresses.unknowns.map((u) => [u.rule, u.value] as const));
-  const sources: RuleSource[] = addresses.variants.map((v) => ({ rule: v.rule, peer: formatCidr(v.cidr), cidr: v.cidr, label: v.cidrValue.v, reach: v.reach, when: v.when, variant: v }));
+  const sources: RuleSource[] = [...addresses.variants];
   for (const rule of model.rules.values()) {
-    if (rule.direction !== direction) continue;
+    // CIDR peers are the address variants above; a rule without a peer admits nothing.
+    if (rule.direction !== direction || rule.peer.kind === 'cidr4' || rule.peer.kind === 'cidr6' || rule.peer.kind === 'none') continue;
     for (const p of referencedSources(model, rule)) {
       if ('k' in p) {
         unknown.set(rule, p);

@@ -139,6 +139,18 @@ describe('CidrIndex', () => {
     expect(index.covering(cidr('10.0.0.0/24'), tcp(80), (a) => a.cidr.text !== '10.0.0.128/25')).toBeNull();
   });
 
+  it('answers alike among many blocks, listed in address order or not', () => {
+    // Past a few dozen blocks, IPv4 blocks are found by binary search among their sorted numbers.
+    const filler = Array.from({ length: 500 }, (_, i) => admit(`172.16.${i >> 8}.${i & 255}/32`, tcp(22)));
+    for (const list of [[...items, ...filler], [...filler.slice(250), ...items, ...filler.slice(0, 250)].reverse()]) {
+      const big = new CidrIndex(list);
+      expect(names(big.containing(cidr('10.0.0.7/32')))).toEqual(['10.0.0.0/8', '10.0.0.0/24', '10.0.0.0/25']);
+      expect(names(big.containing(cidr('172.16.1.3/32')))).toEqual(['172.16.1.3/32']);
+      expect(names(big.inside(cidr('10.0.0.0/8')))).toEqual(['10.0.0.0/24', '10.0.0.0/25', '10.0.0.128/25', '10.0.1.5/32']);
+      expect(names(big.covering(cidr('10.0.0.0/24'), tcp(80), () => true))).toEqual(['10.0.0.0/25', '10.0.0.128/25']);
+    }
+  });
+
   it('looks at a bounded number of admissions of one block', () => {
     const many = Array.from({ length: MAX_CANDIDATES + 10 }, (_, i) => admit('10.0.0.0/24', tcp(1000 + i)));
     const bounded = new CidrIndex([...many, admit('10.0.0.0/24', tcp(22))]);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { addTo, groupBy } from '../../src/util/maps.js';
+import { NumberList } from '../../src/util/number-list.js';
+
+describe('groupBy', () => {
+  const items = ['a1', 'a2', 'b1', 'x1', 'a3', 'b2', 'b3', 'x2', 'c1'];
+  const keyOf = (s: string) => (s.startsWith('x') ? null : s[0]!);
+
+  it('gives what addTo over every item gives, keys in order of first item', () => {
+    const expected = new Map<string, string[]>();
+    for (const s of items) if (keyOf(s) !== null) addTo(expected, keyOf(s)!, s);
+    const grouped = groupBy(items, keyOf);
+    expect([...grouped]).toEqual([...expected]);
+  });
+
+  it('asks for the key of an item that sameKey ties to the one before only once per run', () => {
+    const asked: string[] = [];
+    const grouped = groupBy(items, (s) => (asked.push(s), keyOf(s)), (a, b) => a[0] === b[0]);
+    expect(asked).toEqual(['a1', 'b1', 'x1', 'a3', 'b2', 'x2', 'c1']);
+    expect(grouped.get('b')).toEqual(['b1', 'b2', 'b3']);
+  });
+
+  it('copies runs: the lists are not the input', () => {
+    const run = ['k1', 'k2', 'k3'];
+    const grouped = groupBy(run, (s) => s[0]!);
+    expect(grouped.get('k')).toEqual(run);
+    expect(grouped.get('k')).not.toBe(run);
+  });
+});
+
+describe('NumberList', () => {
+  it('keeps what is pushed, past the length where it moves to a typed array', () => {
+    const list = new NumberList();
+    const pushed: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const n = i * 1e6 + 0.5;
+      list.push(n);
+      pushed.push(n);
+      if (i === 10 || i === 1023 || i === 1024 || i === 4999) {
+        expect(list.length).toBe(i + 1);
+        expect(Array.from(list.view())).toEqual(pushed);
+      }
+    }
+    expect(list.at(1500)).toBe(1500 * 1e6 + 0.5);
+  });
+});
