@@ -109,7 +109,7 @@ export function indexHcl(input: string): HclIndex {
    */
   const attrSlots = new Map<string, number>();
   const attrNames: string[] = [];
-  let attrOffsets = new Int32Array(64);
+  let attrOffsets: Int32Array = new Int32Array(64);
   const comments: CommentInfo[] = [];
   const counters = new Map<string, number>();
   /**
@@ -339,11 +339,7 @@ export function indexHcl(input: string): HclIndex {
 
   function addAttr(path: string, name: string, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
     const slot = attrNames.length;
-    if (4 * slot + 4 > attrOffsets.length) {
-      const grown = new Int32Array(attrOffsets.length * 2);
-      grown.set(attrOffsets);
-      attrOffsets = grown;
-    }
+    attrOffsets = withRoom(attrOffsets, 4 * slot + 4);
     attrOffsets[4 * slot] = nameStart;
     attrOffsets[4 * slot + 1] = nameEnd;
     attrOffsets[4 * slot + 2] = valueStart;
@@ -373,11 +369,7 @@ export function indexHcl(input: string): HclIndex {
       const s = pos;
       // Only a nested literal needs the element's path (for what it holds).
       const e = value(c === 91 || c === 123 ? `${path}[${i}]` : '', ELEM, level + 1);
-      if (count + 2 > buffer.length) {
-        const grown = new Int32Array(buffer.length * 2);
-        grown.set(buffer);
-        scratch[depth] = buffer = grown;
-      }
+      scratch[depth] = buffer = withRoom(buffer, count + 2);
       buffer[count++] = e > s ? s : -1;
       buffer[count++] = e > s ? e : -1;
       skipTrivia(true);
@@ -551,6 +543,14 @@ export function indexHcl(input: string): HclIndex {
     constructs,
     blockAt: (path) => blockMap.get(path),
   };
+}
+
+/** `buffer`, or a copy of it twice its size when it holds fewer than `size` numbers. */
+function withRoom(buffer: Int32Array, size: number): Int32Array {
+  if (size <= buffer.length) return buffer;
+  const grown = new Int32Array(Math.max(size, buffer.length * 2));
+  grown.set(buffer);
+  return grown;
 }
 
 /** Start and end offsets of each element of a tuple, in a plain array for a short one. */
