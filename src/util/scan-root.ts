@@ -1,6 +1,6 @@
 // The trust boundary for reads: the scanned repository may name files anywhere (symbolic links, `../..` module sources,
 // TemplateURL, var files), but sg-lint reads only inside the scan roots, plus what the user named on the command line.
-import { realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { gitTopLevel } from './git.js';
 import { posixRelative } from './paths.js';
@@ -96,10 +96,26 @@ export class ScanRoot {
   }
 
   private real(path: string): string {
-    const abs = resolve(path);
+    return this.realOf(resolve(path));
+  }
+
+  /**
+   * realPath, with what it learns kept per path: a plain file (or a missing one) is its directory's real path joined
+   * with its name, one lstat instead of a system call per component of its path. Only the name keeps the case it was
+   * given in, which on a case-insensitive file system can make a named file look outside, never a file outside look inside.
+   */
+  private realOf(abs: string): string {
     let real = this.realPaths.get(abs);
     if (real === undefined) {
-      real = realPath(abs);
+      const parent = dirname(abs);
+      const entry = parent === abs ? 'other' : entryKind(abs);
+      if (entry === 'other') {
+        try {
+          real = realpathSync.native(abs);
+        } catch {
+          real = parent === abs ? abs : join(this.realOf(parent), basename(abs));
+        }
+      } else real = join(this.realOf(parent), basename(abs));
       this.realPaths.set(abs, real);
     }
     return real;
@@ -107,6 +123,16 @@ export class ScanRoot {
 
   private inside(real: string): boolean {
     return this.roots.some((r) => within(r, real));
+  }
+}
+
+/** 'file' for a file that is not a symbolic link, 'missing' when nothing is there, else 'other' (also when it cannot be told). */
+function entryKind(abs: string): 'file' | 'missing' | 'other' {
+  try {
+    const stat = lstatSync(abs, { throwIfNoEntry: false });
+    return stat === undefined ? 'missing' : stat.isFile() ? 'file' : 'other';
+  } catch {
+    return 'other';
   }
 }
 

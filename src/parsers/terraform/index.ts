@@ -61,6 +61,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   const plan = planFile ? readPlan(planFile, cwd, result) : undefined;
   const planDir = planFile ? dirname(planFile) : undefined;
   const modules = new Map<string, ModuleDir>();
+  let heldIndexBytes = 0;
   const manifests = new Map<string, Map<string, ManifestEntry>>();
   const load = async (abs: string, files?: string[]): Promise<void> => {
     if (modules.has(abs)) return;
@@ -75,7 +76,10 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
       if (loaded.index) indexes.push(loaded.index);
     }
     reportDuplicates(tfFiles, result.files);
-    for (const index of indexes) index.forget();
+    for (const index of indexes) {
+      if (heldIndexBytes + index.held <= HELD_INDEX_TEXT_BYTES) heldIndexBytes += index.held;
+      else index.forget();
+    }
     modules.set(abs, indexModule(abs, displayPath(cwd, abs) || '.', tfFiles));
   };
 
@@ -312,14 +316,17 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
     parsed.analyzed = true;
     return { parsed, file: { path, text, body: json.body, find: (p) => json.locations.get(p), header: (p) => json.headers.get(p) ?? json.locations.get(p) } };
   }
-  const index = indexHcl(text);
-  parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
-  // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
-  if (parsed.comments.length > 0) {
-    parsed.constructs = index.constructs();
-    parsed.resources = topLevelBlocks(index);
+  // The index is built now only for its comments; a file that cannot hold one is indexed when a span is first asked for.
+  const index = mayHoldComments(text) ? indexHcl(text) : undefined;
+  if (index) {
+    parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
+    // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
+    if (parsed.comments.length > 0) {
+      parsed.constructs = index.constructs();
+      parsed.resources = topLevelBlocks(index);
+    }
   }
-  const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index, PIECE_BYTES) : undefined);
+  const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index ?? indexHcl(text), PIECE_BYTES) : undefined);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
     return { parsed };
@@ -333,6 +340,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
  * A file's locator index, dropped once its module is loaded and built again when a root's analysis asks for it: an
  * index weighs about eighteen times its text, and every module of a run is loaded before the first root is analyzed
  * (30,000-file monorepo: 440 MB of indexes at once), while analyzing a root needs only the indexes of what it reaches.
+ * The first HELD_INDEX_TEXT_BYTES of text keep theirs, so that a run of ordinary size indexes no file twice.
  */
 class LocatorIndex {
   constructor(
@@ -349,10 +357,23 @@ class LocatorIndex {
     return { path, text: this.text, body, find: (p) => this.get().find(p), element: (list, i) => this.get().element(list, i), header: (p) => this.get().blockAt(p)?.header };
   }
 
+  /** Length of the text while the index is held, else 0. */
+  get held(): number {
+    return this.index ? this.text.length : 0;
+  }
+
   forget(): void {
     this.index = undefined;
   }
 }
+
+/** `#`, `//` and `/*` start HCL comments: a text with none of them has none (a string may hold them, which costs an index). */
+function mayHoldComments(text: string): boolean {
+  return text.includes('#') || text.includes('//') || text.includes('/*');
+}
+
+/** Text whose locator indexes are kept from load to analysis (about 70 MB of indexes). */
+const HELD_INDEX_TEXT_BYTES = 4 * 1024 * 1024;
 
 /** Files larger than this go to hcl2json, when it must read them, in pieces of about this size. */
 const PIECE_BYTES = 256 * 1024;
