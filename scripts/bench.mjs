@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { lint } from '../dist/src/api.js';
 import { loadTemplate } from '../dist/src/parsers/cloudformation/document.js';
 import { parseHcl } from '../dist/src/parsers/terraform/hcl.js';
+import { kindOf } from '../dist/src/discover/discover.js';
+import { mayBeCdkSource } from '../dist/src/parsers/cdk/app.js';
+import { parseSource } from '../dist/src/parsers/cdk/source.js';
 import { monorepoRuns } from './bench-monorepo.mjs';
 import { generateExport } from './gen-aws-export.mjs';
 import { lspRefresh } from './bench-lsp.mjs';
@@ -27,9 +30,14 @@ function filesUnder(d) {
   });
 }
 
-/** The bare parsers on the files sg-lint reads, as sg-lint calls them: its HCL parser for .tf, its template loader (JSON, its YAML reader, else yaml) for CloudFormation candidates. */
+const FORMATS = ['terraform', 'cloudformation', 'cdk'];
+
+/**
+ * The bare parsers on the files sg-lint reads, as sg-lint calls them: its HCL parser for .tf, its template loader (JSON,
+ * its YAML reader, else yaml) for CloudFormation candidates, TypeScript's parser for the sources that may be CDK code.
+ */
 async function parseOnly(files) {
-  const times = { terraform: 0, cloudformation: 0 };
+  const times = { terraform: 0, cloudformation: 0, cdk: 0 };
   for (const f of files) {
     const start = performance.now();
     if (f.endsWith('.tf')) {
@@ -42,6 +50,9 @@ async function parseOnly(files) {
     } else if (/\.(ya?ml|json|template)$/.test(f)) {
       loadTemplate(f, readFileSync(f, 'utf8'));
       times.cloudformation += performance.now() - start;
+    } else if (kindOf(f) === 'cdk-candidate' && mayBeCdkSource(f)) {
+      parseSource(f, f, readFileSync(f, 'utf8'));
+      times.cdk += performance.now() - start;
     }
   }
   return times;
@@ -59,31 +70,39 @@ for (let i = 0; i < RUNS; i++) {
   }
   cold.push(performance.now() - start);
 }
-await parseOnly(files.slice(0, 5)); // start the parser's WASM before timing it
-const parse = [];
-for (let i = 0; i < RUNS; i++) parse.push(await parseOnly(files));
-async function lintFormat(format) {
-  const include = format === 'terraform' ? ['**/*.tf'] : ['**/*.yaml', '**/*.yml', '**/*.json', '**/*.template'];
+
+const INCLUDE = { terraform: ['**/*.tf'], cloudformation: ['**/*.yaml', '**/*.yml', '**/*.json', '**/*.template'], cdk: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx', '**/*.mjs'] };
+async function timedLint(include) {
   const start = performance.now();
-  await lint([dir], { cwd: dir, include });
-  return performance.now() - start;
-}
-const perFormat = {};
-for (const format of ['terraform', 'cloudformation']) {
-  await lintFormat(format);
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await lintFormat(format));
-  perFormat[format] = runs;
+  const out = await lint([dir], { cwd: dir, ...(include ? { include } : {}) });
+  return { ms: performance.now() - start, out };
 }
 
+/**
+ * Bare parse and lint, interleaved round by round (so that both see the same load and the same state of the heap):
+ * the whole directory, and each format alone. One round first to load and compile everything.
+ */
+const INTERLEAVED_RUNS = 7;
+const series = { parse: Object.fromEntries(FORMATS.map((f) => [f, []])), lint: Object.fromEntries(FORMATS.map((f) => [f, []])), parseAll: [], lintAll: [] };
 let result;
-const warm = [];
-for (let i = 0; i < RUNS + 1; i++) {
-  const start = performance.now();
-  result = await lint([dir], { cwd: dir });
-  if (i > 0) warm.push(performance.now() - start);
+for (let i = 0; i <= INTERLEAVED_RUNS; i++) {
+  const parsed = await parseOnly(files);
+  const whole = await timedLint();
+  result = whole.out;
+  const perFormat = {};
+  for (const format of FORMATS) perFormat[format] = (await timedLint(INCLUDE[format])).ms;
+  if (i === 0) continue;
+  series.parseAll.push(FORMATS.reduce((sum, f) => sum + parsed[f], 0));
+  series.lintAll.push(whole.ms);
+  for (const format of FORMATS) {
+    series.parse[format].push(parsed[format]);
+    series.lint[format].push(perFormat[format]);
+  }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs) => ({ minMs: Math.round(Math.min(...xs)), medianMs: Math.round(median(xs)), maxMs: Math.round(Math.max(...xs)) });
+/** Lint time over bare-parse time, from the medians. */
+const ratio = (lintMs, parseMs) => Math.round((median(lintMs) / median(parseMs)) * 100) / 100;
 
 /** A generated 100-file CDK project (stacks with groups, rules, connections and L2 constructs), linted warm. */
 async function cdkProject() {
@@ -299,7 +318,7 @@ async function awsExport() {
   return { groups: last.stats.groups, rules: last.stats.rules, findings: last.findings.length, coldMs: Math.round(median(coldRuns)), warmMs: Math.round(median(warmRuns)), targets: { ms: 1000 } };
 }
 
-const warmMs = median(warm);
+const warmMs = median(series.lintAll);
 console.log(
   JSON.stringify({
     files: result.stats.files,
@@ -311,9 +330,10 @@ console.log(
     warmMs: Math.round(warmMs),
     filesPerSec: Math.round((result.stats.files / warmMs) * 1000),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    parseOnlyMs: Math.round(median(parse.map((p) => p.terraform + p.cloudformation))),
-    terraform: { warmMs: Math.round(median(perFormat.terraform)), parseOnlyMs: Math.round(median(parse.map((p) => p.terraform))) },
-    cloudformation: { warmMs: Math.round(median(perFormat.cloudformation)), parseOnlyMs: Math.round(median(parse.map((p) => p.cloudformation))) },
+    parseOnlyMs: Math.round(median(series.parseAll)),
+    // issue 14: lint over bare parse of the same files, interleaved; target at most 1.3
+    overhead: { runs: INTERLEAVED_RUNS, ratio: ratio(series.lintAll, series.parseAll), warm: spread(series.lintAll), parseOnly: spread(series.parseAll) },
+    ...Object.fromEntries(FORMATS.map((f) => [f, { warmMs: Math.round(median(series.lint[f])), parseOnlyMs: Math.round(median(series.parse[f])), ratio: ratio(series.lint[f], series.parse[f]), warm: spread(series.lint[f]), parseOnly: spread(series.parse[f]) }])),
     terraformValues: await terraformValueShare(dir),
     cdk100FilesWarmMs: await cdkProject(),
     awsExport1000Groups: await awsExport(),

@@ -7,9 +7,8 @@ import { Pool, type Outcome } from './engine/pool.js';
 import type { Facts } from './model/types.js';
 import type { SourceOverlay } from './parsers/read.js';
 import type { TerraformDir } from './parsers/terraform/index.js';
-import { emptyFacts, type FrontEndResult, type ParsedFile, type SourceComment } from './parsers/types.js';
-import { isDirective } from './engine/directive.js';
-import { parsePeerComment } from './engine/peers/comments.js';
+import { emptyFacts, type FrontEndResult, type ParsedFile } from './parsers/types.js';
+import { maySuppress } from './engine/directive.js';
 import type { CheckedResult, RuleSetup, RuleTaskSettings } from './check-model.js';
 import { inBundle } from './util/package-files.js';
 import { displayPath } from './util/paths.js';
@@ -170,11 +169,6 @@ function withoutSpareTexts<R extends { files: ParsedFile[] }>(result: R): R & { 
     textsLeftOut.push(i);
   });
   return { ...result, textsLeftOut };
-}
-
-/** Whether a comment may be a suppression, sg-lint's (valid or not) or another scanner's, or stands for one (a Metadata entry). */
-function maySuppress(comment: SourceComment): boolean {
-  return comment.scope !== undefined || comment.invalid !== undefined || isDirective(comment.text) || parsePeerComment(comment.text).length > 0;
 }
 
 async function parseWith(task: FrontEndTask, scope: ScanRoot): Promise<FrontEndResult> {

@@ -1,3 +1,5 @@
+import { parsePeerComment } from './peers/comments.js';
+import type { SourceComment } from '../parsers/types.js';
 /**
  * Inline suppression directives (pure, no I/O):
  *
@@ -152,4 +154,9 @@ export function lineKinds(
     else if (commentLineStarts(line)) commentOnly.add(i + 1);
   });
   return { commentOnly, blank, lineCount: lines.length };
+}
+
+/** Whether a comment may be a suppression, sg-lint's (valid or not) or another scanner's, or stands for one (a Metadata entry). */
+export function maySuppress(comment: SourceComment): boolean {
+  return comment.scope !== undefined || comment.invalid !== undefined || isDirective(comment.text) || parsePeerComment(comment.text).length > 0;
 }

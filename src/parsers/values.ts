@@ -67,7 +67,8 @@ export function relocate(value: EV, at: Span, keepOrigin = false): EV {
 export function withOrigin(at: Span, from: Span): Span {
   const origin = from.defined ?? from;
   const same = origin.file === at.file && origin.start.line === at.start.line && origin.start.column === at.start.column;
-  return same ? at : { ...at, defined: { file: origin.file, start: origin.start, end: origin.end, path: origin.path, ...(origin.via ? { via: origin.via } : {}) } };
+  // Spans are never changed once made, so the origin is shared (it holds no `defined` of its own).
+  return same ? at : { ...at, defined: origin };
 }
 
 /** Drops null (AWS::NoValue, Terraform null) alternatives: the value exists only under the other conditions; null if none remain. */

@@ -5,6 +5,7 @@ import type { Span } from '../../model/location.js';
 import { readSource, type SourceOverlay } from '../read.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
+import { maySuppress } from '../../engine/directive.js';
 
 /** How a local name was imported: a CDK module (namespace or one export of it), or a relative module of the project. */
 export type Binding = { kind: 'cdk'; module: string; name?: string } | { kind: 'relative'; file: string; name: string };
@@ -112,7 +113,7 @@ export function spanOf(src: CdkSource, node: ts.Node, path: string): Span {
 /** Every comment (for suppression directives) and every statement (what a directive above it covers). */
 export function commentsAndConstructs(src: CdkSource): { comments: SourceComment[]; constructs: Range[] } {
   const comments = new Map<number, SourceComment>();
-  const constructs: Range[] = [];
+  const statements: ts.Node[] = [];
   const pos = (offset: number) => {
     const p = src.sf.getLineAndCharacterOfPosition(offset);
     return { line: p.line + 1, column: p.character + 1 };
@@ -131,11 +132,13 @@ export function commentsAndConstructs(src: CdkSource): { comments: SourceComment
   const visit = (node: ts.Node) => {
     take(ts.getLeadingCommentRanges(src.text, node.pos));
     take(ts.getTrailingCommentRanges(src.text, node.end));
-    if (ts.isStatement(node) || ts.isClassElement(node) || ts.isPropertyAssignment(node)) constructs.push({ start: pos(node.getStart(src.sf)), end: pos(node.getEnd()) });
+    if (ts.isStatement(node) || ts.isClassElement(node) || ts.isPropertyAssignment(node)) statements.push(node);
     ts.forEachChild(node, visit);
   };
   visit(src.sf);
   take(ts.getLeadingCommentRanges(src.text, src.sf.endOfFileToken.pos));
-  // Only a comment can be a directive that needs the constructs it covers.
-  return { comments: [...comments.values()].sort((a, b) => a.at.start.line - b.at.start.line || a.at.start.column - b.at.start.column), constructs: comments.size > 0 ? constructs : [] };
+  const sorted = [...comments.values()].sort((a, b) => a.at.start.line - b.at.start.line || a.at.start.column - b.at.start.column);
+  // Only a directive (ours or another scanner's) needs the constructs it may cover.
+  const constructs = sorted.some(maySuppress) ? statements.map((node) => ({ start: pos(node.getStart(src.sf)), end: pos(node.getEnd()) })) : [];
+  return { comments: sorted, constructs };
 }

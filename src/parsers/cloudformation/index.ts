@@ -8,6 +8,7 @@ import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../../util/scan-root.js';
 import { displayPath } from '../../util/paths.js';
 import { guarded } from '../guard.js';
 import { emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile, type SourceComment } from '../types.js';
+import { maySuppress } from '../../engine/directive.js';
 import type { EV } from '../values.js';
 import { keyOf, loadTemplate, pos, type LoadResult, type TemplateDocument } from './document.js';
 import { mayBeTemplate } from './prefilter.js';
@@ -65,15 +66,15 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
     }
     const template = loaded.template;
     const comments = [...template.comments, ...metadataDirectives(template)];
+    // Only directives (ours or another scanner's) need the constructs and resources they may cover.
+    const directives = comments.some(maySuppress);
     const parsed: ParsedFile = {
       path,
       format: 'cloudformation',
       text,
       comments,
-      // Only comments can be directives that need the constructs and resources they cover; without them the parse
-      // tree is not kept for them.
-      constructs: comments.length > 0 ? template.constructs : [],
-      ...(comments.length > 0 ? { resources: resourceRanges(template) } : {}),
+      constructs: directives ? template.constructs : [],
+      ...(directives ? { resources: resourceRanges(template) } : {}),
       peerMarks: peerMetadata(template),
       diagnostics: loaded.diagnostics,
       analyzed: loaded.diagnostics.length === 0,

@@ -8,6 +8,7 @@ import { deepestNesting, failureDiagnostic } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type HclIndex, type Located } from './locator.js';
+import { maySuppress } from '../../engine/directive.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
@@ -320,8 +321,8 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   const index = mayHoldComments(text) ? indexHcl(text) : undefined;
   if (index) {
     parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
-    // Only a comment can be a directive (ours or another scanner's) that needs the constructs and resources it covers.
-    if (parsed.comments.length > 0) {
+    // Only a directive (ours or another scanner's) needs the constructs and resources it may cover.
+    if (parsed.comments.some(maySuppress)) {
       parsed.constructs = index.constructs();
       parsed.resources = topLevelBlocks(index);
     }

@@ -4,7 +4,7 @@
  * (`resource.aws_security_group.web[0].ingress[1].cidr_blocks[0]`), so a JSON value maps back to a span.
  * It is a tolerant single-pass scanner: linear time, never throws, returns whatever it indexed on bad input.
  */
-import type { Pos } from '../../model/location.js';
+import { comparePos, type Pos } from '../../model/location.js';
 
 /** `end` is the position just after the last character (exclusive). Spans share `Pos` objects: treat them as read-only. */
 export interface Located {
@@ -95,7 +95,8 @@ export function unescapeHcl(s: string): string {
   });
 }
 
-export function indexHcl(input: string): HclIndex {
+/** `lazy`: the inside of each top-level block is indexed when first asked for (see `indexing` below). */
+export function indexHcl(input: string, lazy = true): HclIndex {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const n = text.length;
   const lineStarts = [0];
@@ -129,6 +130,16 @@ export function indexHcl(input: string): HclIndex {
   let pos = 0;
   let commentsUpTo = 0;
   let lineHint = 0;
+  /**
+   * The first pass reads every comment but indexes only the top level: each top-level block's inside is indexed when a
+   * path into it is first asked for (most blocks of a module never are: variables nobody reads, resources of other
+   * kinds). While this is false, the scanner only moves over what it reads.
+   */
+  let indexing = true;
+  /** Top-level blocks whose inside is not indexed yet, by path, with the offset just after their opening brace. */
+  const deferred = new Map<string, number>();
+  /** Whether `blocks` is in source order (blocks indexed late are added at its end). */
+  let inOrder = true;
 
   const code = (i: number) => text.charCodeAt(i); // NaN past the end: every test below is false
   const at = (off: number): Pos => {
@@ -321,7 +332,7 @@ export function indexHcl(input: string): HclIndex {
   function value(path: string, ctx: Ctx, level: number): number {
     const start = pos;
     const c = code(pos);
-    if ((c === 91 || c === 123) && level < MAX_DEPTH && !isFor(pos + 1)) {
+    if (indexing && (c === 91 || c === 123) && level < MAX_DEPTH && !isFor(pos + 1)) {
       const mark = pending.length;
       const tupleMark = pendingTuples.length;
       const ok = c === 91 ? tuple(path, level) : object(path, level);
@@ -428,6 +439,10 @@ export function indexHcl(input: string): HclIndex {
     if (code(pos) === 61 && code(pos + 1) !== 61) {
       pos++;
       skipTrivia(false);
+      if (!indexing) {
+        value('', ATTR, level);
+        return;
+      }
       const path = join(prefix, name);
       const vs = pos;
       const ve = value(path, ATTR, level);
@@ -436,6 +451,10 @@ export function indexHcl(input: string): HclIndex {
       pending.length = 0;
       for (const t of pendingTuples) tuples.set(t.path, { offsets: overElementsOf(tuples.get(t.path)?.offsets, t.offsets) });
       pendingTuples.length = 0;
+      return;
+    }
+    if (!indexing) {
+      skipBlock(level);
       return;
     }
     const typeAt = loc(ns, ne);
@@ -467,10 +486,67 @@ export function indexHcl(input: string): HclIndex {
     const info: BlockInfo = { path, type: name, labels, header, body: header, typeAt, labelAt };
     blocks.push(info);
     blockMap.set(path, info);
-    if (level < MAX_DEPTH) body(path, level + 1);
+    if (level === 0 && lazy) {
+      deferred.set(path, pos);
+      indexing = false;
+      body(path, level + 1);
+      indexing = true;
+    } else if (level < MAX_DEPTH) body(path, level + 1);
     else scan(SKIP, pos);
     if (code(pos) === 125) pos++;
     info.body = { start: typeAt.start, end: at(pos) };
+  }
+
+  /** A nested block read without indexing: its labels, then its body, as item() reads them. */
+  function skipBlock(level: number): void {
+    for (;;) {
+      const c = code(pos);
+      if (c === 34) pos = skipString(pos);
+      else if (isIdentStart(c)) while (isIdent(code(pos))) pos++;
+      else break;
+      skipTrivia(false);
+    }
+    if (code(pos) !== 123) return;
+    pos++;
+    if (level < MAX_DEPTH) body('', level + 1);
+    else scan(SKIP, pos);
+    if (code(pos) === 125) pos++;
+  }
+
+  /** Indexes the inside of a top-level block read by the first pass (comments are not read again). */
+  function indexInside(path: string): void {
+    const from = deferred.get(path);
+    if (from === undefined) return;
+    deferred.delete(path);
+    inOrder = false;
+    const resume = pos;
+    const recordComments = commentsUpTo;
+    commentsUpTo = Number.MAX_SAFE_INTEGER;
+    pos = from;
+    try {
+      body(path, 1);
+    } catch {
+      // Defensive only, as for the first pass.
+    } finally {
+      pending.length = 0;
+      pendingTuples.length = 0;
+      tupleDepth = 0;
+      pos = resume;
+      commentsUpTo = recordComments;
+    }
+  }
+
+  /** Indexes the top-level block a path leads into (`resource.aws_security_group.web[0]` for `….web[0].ingress[1]`). */
+  function reach(path: string): void {
+    if (deferred.size === 0) return;
+    for (let j = path.indexOf(']'); j !== -1 && j + 1 < path.length; j = path.indexOf(']', j + 1)) {
+      const top = path.slice(0, j + 1);
+      if (deferred.has(top)) return indexInside(top);
+    }
+  }
+
+  function indexAll(): void {
+    for (const path of [...deferred.keys()]) indexInside(path);
   }
 
   try {
@@ -482,12 +558,12 @@ export function indexHcl(input: string): HclIndex {
     // Defensive only (e.g. a stack overflow on pathological nesting): keep what was indexed so far.
   }
   scratch.length = 0;
-  attrOffsets = attrOffsets.slice(0, 4 * attrNames.length);
   /** The value span of each attribute once made, shared by all who ask (a module's instances ask again and again). */
-  const valueSpans = new Array<Located | undefined>(attrNames.length);
+  const valueSpans: (Located | undefined)[] = [];
   const valueAt = (slot: number): Located => (valueSpans[slot] ??= loc(attrOffsets[4 * slot + 2]!, attrOffsets[4 * slot + 3]!));
 
   function attr(path: string): AttrInfo | undefined {
+    reach(path);
     const slot = attrSlots.get(path);
     if (slot === undefined) return undefined;
     const nameAt = loc(attrOffsets[4 * slot]!, attrOffsets[4 * slot + 1]!);
@@ -496,6 +572,7 @@ export function indexHcl(input: string): HclIndex {
   }
 
   function findAttr(path: string): Located | undefined {
+    reach(path);
     const slot = attrSlots.get(path);
     return slot === undefined ? undefined : valueAt(slot);
   }
@@ -505,6 +582,7 @@ export function indexHcl(input: string): HclIndex {
   let lastTuple: Tuple | undefined;
   function element(list: string, index: number): Located | undefined {
     if (list !== lastList) {
+      reach(list);
       lastList = list;
       lastTuple = tuples.get(list);
     }
@@ -525,7 +603,19 @@ export function indexHcl(input: string): HclIndex {
     return element(path.slice(0, j), Number(path.slice(j + 1, -1)));
   }
 
+  /** Every block, in source order (blocks indexed late were added after the rest). */
+  function allBlocks(): BlockInfo[] {
+    indexAll();
+    if (!inOrder) {
+      blocks.sort((a, b) => comparePos(a.body.start, b.body.start));
+      inOrder = true;
+    }
+    return blocks;
+  }
+
   function constructs(): Located[] {
+    // In the order of one pass over the text, whatever was indexed first (a directive's scope is the first of equals).
+    if (lazy) return indexHcl(input, false).constructs();
     const out = blocks.map((b) => b.body);
     for (const slot of attrSlots.values()) out.push(loc(attrOffsets[4 * slot]!, attrOffsets[4 * slot + 3]!));
     for (const { offsets } of tuples.values()) for (let i = 0; i < offsets.length; i += 2) if (offsets[i]! >= 0) out.push(loc(offsets[i]!, offsets[i + 1]!));
@@ -533,7 +623,9 @@ export function indexHcl(input: string): HclIndex {
   }
 
   return {
-    blocks,
+    get blocks() {
+      return allBlocks();
+    },
     attr,
     comments,
     lineStarts,
@@ -541,7 +633,10 @@ export function indexHcl(input: string): HclIndex {
     find: (path) => findAttr(path) ?? blockMap.get(path)?.body ?? elementAt(path),
     element,
     constructs,
-    blockAt: (path) => blockMap.get(path),
+    blockAt: (path) => {
+      reach(path);
+      return blockMap.get(path);
+    },
   };
 }
 
