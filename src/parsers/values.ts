@@ -67,8 +67,10 @@ export function relocate(value: EV, at: Span, keepOrigin = false): EV {
 export function withOrigin(at: Span, from: Span): Span {
   const origin = from.defined ?? from;
   const same = origin.file === at.file && origin.start.line === at.start.line && origin.start.column === at.start.column;
-  // Spans are never changed once made, so the origin is shared (it holds no `defined` of its own).
-  return same ? at : { ...at, defined: origin };
+  if (same) return at;
+  // Written out rather than spread (a spread of a span is slow); spans are never changed once made, so the origin is
+  // shared (it holds no `defined` of its own).
+  return at.via ? { file: at.file, start: at.start, end: at.end, path: at.path, via: at.via, defined: origin } : { file: at.file, start: at.start, end: at.end, path: at.path, defined: origin };
 }
 
 /** Drops null (AWS::NoValue, Terraform null) alternatives: the value exists only under the other conditions; null if none remain. */

@@ -22,11 +22,7 @@ export class NumberList {
       }
       return;
     }
-    if (this.count === this.data.length) {
-      const bigger = new Float64Array(2 * this.data.length);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    this.data = withRoom(this.data, this.count + 1);
     this.data[this.count++] = n;
   }
 
@@ -41,3 +37,11 @@ export class NumberList {
 }
 
 const SHORT = 1024;
+
+/** `buffer`, or a copy of it at least twice its size when it holds fewer than `size` numbers. */
+export function withRoom<T extends Int32Array | Float64Array>(buffer: T, size: number): T {
+  if (size <= buffer.length) return buffer;
+  const grown = new (buffer.constructor as new (length: number) => T)(Math.max(size, buffer.length * 2));
+  grown.set(buffer);
+  return grown;
+}

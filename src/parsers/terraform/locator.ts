@@ -5,6 +5,7 @@
  * It is a tolerant single-pass scanner: linear time, never throws, returns whatever it indexed on bad input.
  */
 import { comparePos, type Pos } from '../../model/location.js';
+import { withRoom } from '../../util/number-list.js';
 
 /** `end` is the position just after the last character (exclusive). Spans share `Pos` objects: treat them as read-only. */
 export interface Located {
@@ -638,14 +639,6 @@ export function indexHcl(input: string, lazy = true): HclIndex {
       return blockMap.get(path);
     },
   };
-}
-
-/** `buffer`, or a copy of it twice its size when it holds fewer than `size` numbers. */
-function withRoom(buffer: Int32Array, size: number): Int32Array {
-  if (size <= buffer.length) return buffer;
-  const grown = new Int32Array(Math.max(size, buffer.length * 2));
-  grown.set(buffer);
-  return grown;
 }
 
 /** Start and end offsets of each element of a tuple, in a plain array for a short one. */
