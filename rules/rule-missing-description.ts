@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { alternatives } from '../src/model/value.js';
-import { groupAddress, groupLabel } from './_shared.js';
+import { groupAddress } from './_shared.js';
 
 interface Options {
   cdkGenerated: boolean;
@@ -29,26 +29,35 @@ export default defineRule<Options>({
     for (const rule of ctx.model.rules.values()) {
       if (rule.implicit || seen.has(rule.entry.id)) continue;
       seen.add(rule.entry.id);
-      const group = groupAddress(ctx.model, rule);
-      const base = { at: rule.at, resource: rule.resource, ...(group ? { group } : {}) };
-      const data = { direction: rule.direction === 'ingress' ? 'Ingress' : 'Egress', group: groupLabel(ctx.model, rule) };
+      // What a finding says of the rule, made only for a rule that has one.
+      const finding = () => {
+        const group = groupAddress(ctx.model, rule);
+        return {
+          base: { at: rule.at, resource: rule.resource, ...(group ? { group } : {}) },
+          data: { direction: rule.direction === 'ingress' ? 'Ingress' : 'Egress', group: group ?? rule.resource },
+        };
+      };
       if (rule.origin === 'cdk-generated') {
         if (!ctx.options.cdkGenerated) continue;
         const text = rule.description?.k === 'known' ? rule.description.v : '';
+        const { base, data } = finding();
         ctx.report({ ...base, messageId: 'generated', data: { ...data, text }, key: `${rule.direction}|generated|${entryKey(rule.entry.at.path)}|${text}`, levelOverride: 'note' });
         continue;
       }
       if (!rule.description) {
         const when = rule.entry.when ?? [];
+        const { base, data } = finding();
         ctx.report({ ...base, messageId: 'missing', data, key: `${rule.direction}|missing|${entryKey(rule.entry.at.path)}`, ...(when.length > 0 ? { when } : {}) });
         continue;
       }
+      if (rule.description.k === 'known' && typeof rule.description.v === 'string' && rule.description.v.trim() !== '') continue;
       for (const alt of alternatives(rule.description)) {
         if (alt.value.k === 'unresolved') {
           ctx.unresolved(alt.value);
           continue;
         }
         if (alt.value.v.trim() !== '') continue;
+        const { base, data } = finding();
         ctx.report({ ...base, at: alt.value.at, messageId: 'empty', data, key: `${rule.direction}|empty|${entryKey(rule.entry.at.path)}`, ...(alt.when.length > 0 ? { when: alt.when } : {}) });
       }
     }

@@ -107,7 +107,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   const reached = new Set<string>();
   const budget = { left: MAX_INSTANCES, limit: MAX_INSTANCES };
   const diagnostic = (file: string, at: Span, message: string) => {
-    const list = result.files.find((f) => f.path === file)?.diagnostics;
+    const list = fileNamed(result.files, file)?.diagnostics;
     // A call inside a module with several instances reaches the same refusal once per instance.
     if (list && !list.some((d) => d.line === at.start.line && d.column === at.start.column && d.message === message)) list.push({ line: at.start.line, column: at.start.column, message });
   };
@@ -459,13 +459,27 @@ function pushIf(list: VarSource[], source: VarSource | null): void {
   if (source) list.push(source);
 }
 
+/** Indexes of parsed-file lists by display path, following each list as it grows. */
+const fileIndexes = new WeakMap<ParsedFile[], { seen: number; byPath: Map<string, ParsedFile> }>();
+
+/** The first file of `files` with this display path (a run has thousands, and each var file and refusal asks). */
+function fileNamed(files: ParsedFile[], path: string): ParsedFile | undefined {
+  let index = fileIndexes.get(files);
+  if (!index || index.seen > files.length) fileIndexes.set(files, (index = { seen: 0, byPath: new Map() }));
+  for (; index.seen < files.length; index.seen++) {
+    const file = files[index.seen]!;
+    if (!index.byPath.has(file.path)) index.byPath.set(file.path, file);
+  }
+  return index.byPath.get(path);
+}
+
 /** A variables file that fails to load is reported as its own diagnostic, and its values are not used. */
 async function loadVarFileGuarded(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
   try {
     return await loadVarFile(abs, opts, result);
   } catch (e) {
     const path = displayPath(opts.cwd, abs);
-    const parsed = result.files.find((f) => f.path === path);
+    const parsed = fileNamed(result.files, path);
     const text = parsed?.text ?? '';
     if (parsed) {
       parsed.diagnostics.push(failureDiagnostic(e, text));
@@ -477,7 +491,7 @@ async function loadVarFileGuarded(abs: string, opts: TerraformOptions, result: F
 
 async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEndResult): Promise<VarSource | null> {
   const path = displayPath(opts.cwd, abs);
-  if (result.files.some((f) => f.path === path)) return null;
+  if (fileNamed(result.files, path)) return null;
   const source = readSource(abs, opts.scope, opts.overlay);
   const parsed: ParsedFile = { path, format: 'terraform', text: source.text ?? '', comments: [], constructs: [], diagnostics: [], analyzed: false };
   result.files.push(parsed);

@@ -165,7 +165,11 @@ export class Instance implements ReferenceScope {
 
   env(mode: Mode = 'normal', bindings?: ReadonlyMap<string, EV>): Env {
     const budget = this.ctx.world.analysis;
-    return { scope: this, mode, ...(bindings ? { bindings } : {}), ...(budget ? { budget } : {}) };
+    // Written out rather than spread: every expression evaluated makes one.
+    const env: Env = { scope: this, mode };
+    if (bindings) env.bindings = bindings;
+    if (budget) env.budget = budget;
+    return env;
   }
 
   /** `assume`: conditions of this module that hold where the value is (they narrow what it compares, evaluate.ts). */
