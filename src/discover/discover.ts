@@ -47,10 +47,11 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
   const missing: string[] = [];
   const visiting = new Set<string>();
 
-  const walk = (dir: string, display: string) => {
+  /** `known`: the directory's real path, when its parent's is known and it is no link. */
+  const walk = (dir: string, display: string, known?: string) => {
     let real: string;
     try {
-      real = realpathSync.native(dir);
+      real = known ?? realpathSync.native(dir);
     } catch (e) {
       errors.push({ kind: 'io', file: display, message: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return;
@@ -60,6 +61,7 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
       return;
     }
     visiting.add(real);
+    scope.remember(dir, real);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -89,13 +91,16 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
       }
       if (isDir) {
         if (SKIPPED_DIRS.has(name) || name === 'cdk.out') continue;
+        const known = entry.isDirectory() ? join(real, name) : undefined;
+        if (known) scope.remember(abs, known);
         if (!scope.allows(abs)) {
           errors.push({ kind: 'io', file: join(display, name), message: 'symbolic link to a directory outside the scan root not followed (pass --allow-outside to follow it)' });
           continue;
         }
-        walk(abs, join(display, name));
+        walk(abs, join(display, name), known);
         continue;
       }
+      if (entry.isFile()) scope.remember(abs, join(real, name));
       const kind = kindOfFile(abs, scope);
       if (kind && !files.has(abs)) files.set(abs, { abs, kind, explicit: false, bytes });
     }

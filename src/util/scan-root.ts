@@ -95,6 +95,11 @@ export class ScanRoot {
     return top === undefined ? fallback : posixRelative(top, real) || '.';
   }
 
+  /** Records what discovery learnt of an absolute, normalized path (a directory it resolved, a file it listed that is no link). */
+  remember(abs: string, real: string): void {
+    this.realPaths.set(abs, real);
+  }
+
   private real(path: string): string {
     return this.realOf(resolve(path));
   }

@@ -15,7 +15,7 @@ import { loadPlan, type PlanValues } from './plan.js';
 import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
-import { addTo } from '../../util/maps.js';
+import { addTo, memoized } from '../../util/maps.js';
 import { displayPath } from '../../util/paths.js';
 
 export interface TerraformOptions {
@@ -105,6 +105,8 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
   }
 
   const reached = new Set<string>();
+  // Every instance of a call asks: the answer is looked up once per directory.
+  const isModuleDirectory = memoized(isDirectory);
   const budget = { left: MAX_INSTANCES, limit: MAX_INSTANCES };
   const diagnostic = (file: string, at: Span, message: string) => {
     const list = fileNamed(result.files, file)?.diagnostics;
@@ -127,7 +129,7 @@ export async function parseTerraform(selected: TerraformDir[], cwd: string, plan
         if (listed && !scope.allows(listed.abs)) return { why: 'outside-scan-root', detail: `module "${name}": .terraform/modules/modules.json gives its directory as ${listed.dir}, which ${OUTSIDE_SCAN_ROOT}` };
         const abs = local ?? listed?.abs;
         const dir = abs ? modules.get(abs) : undefined;
-        if (dir && isDirectory(dir.abs)) {
+        if (dir && isModuleDirectory(dir.abs)) {
           reached.add(dir.abs);
           return { dir };
         }
