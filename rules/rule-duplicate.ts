@@ -3,7 +3,7 @@ import { repeatedNumbers } from '../src/model/block-keys.js';
 import { compareSpans } from '../src/model/location.js';
 import { ruleTraffic, trafficLabel } from '../src/model/traffic.js';
 import type { Model, SgRule } from '../src/model/types.js';
-import { groupBy } from '../src/util/maps.js';
+import { addOneOrMore, groupBy } from '../src/util/maps.js';
 import { NumberList } from '../src/util/number-list.js';
 import { addTo, groupAddress, groupLabel } from './_shared.js';
 import { plainIpv4Form, ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
@@ -111,10 +111,7 @@ class FormKeys {
   add(rule: number, form: number, kind: FormKind, peer: number | string): void {
     const bucket = this.bucketOf(kind);
     if (typeof peer === 'number') return bucket.ipv4.push(peer);
-    const held = bucket.byKey.get(peer);
-    if (held === undefined) bucket.byKey.set(peer, { rule, form });
-    else if (Array.isArray(held)) held.push({ rule, form });
-    else bucket.byKey.set(peer, [held, { rule, form }]);
+    addOneOrMore(bucket.byKey, peer, { rule, form });
   }
 
   /** The places of the forms of each key held by more than one form, other than IPv4 blocks. */

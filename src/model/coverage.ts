@@ -3,6 +3,7 @@ import { ipv4Key, NumberIndex } from './block-keys.js';
 import { subtractReach } from './exposure.js';
 import { cidrsCover, familyBits, halves, type Cidr, type Family, type PortSet } from './net.js';
 import { reachIsEmpty, type IcmpReach, type Reach } from './traffic.js';
+import { addOneOrMore } from '../util/maps.js';
 
 /** Traffic admitted from one address block: a rule variant with a CIDR peer. */
 export interface Admission {
@@ -34,13 +35,7 @@ export class CidrIndex<T extends Admission> {
     const onlyIpv4 = items.every((item) => item.cidr.family === 4);
     this.inOrder[4].items = onlyIpv4 ? items.slice() : items.filter((item) => item.cidr.family === 4);
     this.inOrder[6].items = onlyIpv4 ? [] : items.filter((item) => item.cidr.family === 6);
-    for (const item of this.inOrder[6].items) {
-      const key = ipv6Key(item.cidr.addr, item.cidr.prefix);
-      const held = this.ipv6.get(key);
-      if (held === undefined) this.ipv6.set(key, item);
-      else if (Array.isArray(held)) held.push(item);
-      else this.ipv6.set(key, [held, item]);
-    }
+    for (const item of this.inOrder[6].items) addOneOrMore(this.ipv6, ipv6Key(item.cidr.addr, item.cidr.prefix), item);
     this.ipv4 = new NumberIndex(this.inOrder[4].items, (item) => ipv4Key(item.cidr));
     for (const family of [4, 6] as const) {
       const seen = new Set<number>();

@@ -6,6 +6,17 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /**
+ * addTo for a map whose keys mostly hold one value: a lone value is kept as itself, and a list is made when a second
+ * comes (a million one-item lists cost more than the values). Values must not be arrays themselves.
+ */
+export function addOneOrMore<K, V extends object>(map: Map<K, V | V[]>, key: K, value: V): void {
+  const held = map.get(key);
+  if (held === undefined) map.set(key, value);
+  else if (Array.isArray(held)) held.push(value);
+  else map.set(key, [held, value]);
+}
+
+/**
  * `items` by key (a null key leaves the item out), each list in item order and the keys in order of first item: what
  * addTo over every item gives. Items come in runs of one key (the rules of one entry, the variants of one list of
  * CIDRs): a run is looked up once and copied at once, which costs a fraction of pushing a million items one by one.

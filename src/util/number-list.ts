@@ -26,10 +26,6 @@ export class NumberList {
     this.data[this.count++] = n;
   }
 
-  at(i: number): number {
-    return this.short ? this.short[i]! : this.data[i]!;
-  }
-
   /** The numbers pushed so far (a view of the list: valid until the next push). */
   view(): ArrayLike<number> {
     return this.short ?? this.data.subarray(0, this.count);

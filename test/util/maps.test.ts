@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTo, groupBy } from '../../src/util/maps.js';
+import { addOneOrMore, addTo, groupBy } from '../../src/util/maps.js';
 import { NumberList } from '../../src/util/number-list.js';
 
 describe('groupBy', () => {
@@ -28,6 +28,20 @@ describe('groupBy', () => {
   });
 });
 
+describe('addOneOrMore', () => {
+  it('keeps a lone value as itself and makes a list, in order, when more come', () => {
+    const map = new Map<string, { n: number } | { n: number }[]>();
+    const [a, b, c, d] = [1, 2, 3, 4].map((n) => ({ n }));
+    addOneOrMore(map, 'one', a!);
+    addOneOrMore(map, 'many', b!);
+    addOneOrMore(map, 'many', c!);
+    addOneOrMore(map, 'many', d!);
+    expect(map.get('one')).toBe(a);
+    expect(map.get('many')).toEqual([b, c, d]);
+    expect([...map.keys()]).toEqual(['one', 'many']);
+  });
+});
+
 describe('NumberList', () => {
   it('keeps what is pushed, past the length where it moves to a typed array', () => {
     const list = new NumberList();
@@ -41,6 +55,6 @@ describe('NumberList', () => {
         expect(Array.from(list.view())).toEqual(pushed);
       }
     }
-    expect(list.at(1500)).toBe(1500 * 1e6 + 0.5);
+    expect(list.view()[1500]).toBe(1500 * 1e6 + 0.5);
   });
 });

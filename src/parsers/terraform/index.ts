@@ -320,7 +320,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
     return { parsed, file: { path, text, body: json.body, find: (p) => json.locations.get(p), header: (p) => json.headers.get(p) ?? json.locations.get(p) } };
   }
   // The index is built now only for its comments; a file that cannot hold one is indexed when a span is first asked for.
-  const index = mayHoldComments(text) ? indexHcl(text) : undefined;
+  let index = mayHoldComments(text) ? indexHcl(text) : undefined;
   if (index) {
     parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
     // Only a directive (ours or another scanner's) needs the constructs and resources it may cover.
@@ -329,7 +329,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
       parsed.resources = topLevelBlocks(index);
     }
   }
-  const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts(index ?? indexHcl(text), PIECE_BYTES) : undefined);
+  const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts((index ??= indexHcl(text)), PIECE_BYTES) : undefined);
   if (!hcl.ok) {
     parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
     return { parsed };
