@@ -16,9 +16,12 @@ const NOT_USES = new Set(['moved', 'import', 'removed', 'variable', 'terraform']
  * References to the groups one module instance created (`groupIds`). In a root: every expression of the module's files
  * that mentions `aws_security_group.NAME`, outside that group's own block and the rule resources that belong to it (a
  * resource attribute, a module argument, an output, a local, a data source). A called module's groups are its caller's
- * to use: each gets one reference at the call site.
+ * to use: each gets one reference at the call site. Lookups (`data "aws_security_group"`) of every instance, which may
+ * find a group of any root by its name.
  */
 export function extractGroupReferences(instance: Instance, groupIds: readonly string[], facts: Facts): void {
+  // Whether or not this instance creates groups.
+  for (const file of instance.mod.files) if ('data' in file.body) lookups(instance, file, file.body.data, facts);
   if (groupIds.length === 0) return;
   const callSite = instance.ctx.via[instance.ctx.via.length - 1];
   if (callSite) {
@@ -33,7 +36,6 @@ export function extractGroupReferences(instance: Instance, groupIds: readonly st
   for (const file of instance.mod.files) {
     for (const [kind, content] of Object.entries(file.body)) {
       if (NOT_USES.has(kind)) continue;
-      if (kind === 'data') lookups(instance, file, content, facts);
       if (kind !== 'resource') {
         scan(instance, file, content, kind, new Set(), idsOf, facts);
         continue;
