@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lint } from '../dist/src/api.js';
 import { loadTemplate } from '../dist/src/parsers/cloudformation/document.js';
@@ -259,8 +259,8 @@ function startup() {
 
 /**
  * Inputs at the size limits, each linted by the CLI in a fresh process (time and peak RSS through GNU time when it is
- * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s) and a 300,000-line
- * heredoc. Issue 13 "Linear cost".
+ * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s), a 300,000-line
+ * heredoc, and a 2 MB CDK source that declares one name in 40,000 functions. Issue 13 "Linear cost".
  */
 function largeInputs() {
   const work = mkdtempSync(join(tmpdir(), 'sg-bench-large-'));
@@ -272,11 +272,23 @@ function largeInputs() {
     cidrs1e6: `resource "aws_security_group" "many" {\n  description = "many"\n  ingress {\n    description = "x"\n    from_port = 1000\n    to_port = 2000\n    protocol = "tcp"\n    cidr_blocks = [${cidrs}]\n  }\n}\n`,
     heredoc300k: `locals {\n  doc = <<EOT\n${Array.from({ length: 300_000 }, (_, i) => `line ${i} of a generated document`).join('\n')}\nEOT\n}\n`,
   };
+  const files = Object.fromEntries(Object.entries(cases).map(([name, text]) => [name, { 'main.tf': text }]));
+  files.cdkNames40k = {
+    'cdk.json': '{ "app": "npx ts-node bin/app.ts" }\n',
+    'lib/stack.ts': [
+      "import * as cdk from 'aws-cdk-lib';\nimport * as ec2 from 'aws-cdk-lib/aws-ec2';",
+      ...Array.from({ length: 40_000 }, (_, i) => `function f${i}(): number {\n  const port = ${i};\n  return port;\n}`),
+      "export class Big extends cdk.Stack {\n  constructor(scope: cdk.App, id: string) {\n    super(scope, id);\n    const port = 22;\n    const sg = new ec2.SecurityGroup(this, 'Sg', { vpc: new ec2.Vpc(this, 'Vpc') });\n    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port));\n  }\n}\n",
+    ].join('\n'),
+  };
   const out = {};
-  for (const [name, text] of Object.entries(cases)) {
+  for (const [name, written] of Object.entries(files)) {
     const d = join(work, name);
-    mkdirSync(d);
-    writeFileSync(join(d, 'main.tf'), text);
+    for (const [file, text] of Object.entries(written)) {
+      mkdirSync(dirname(join(d, file)), { recursive: true });
+      writeFileSync(join(d, file), text);
+    }
+    const text = Object.values(written).join('');
     const rss = join(work, `${name}.rss`);
     const argv = [cli, d, '-f', 'json', '--fail-on', 'none'];
     const start = performance.now();

@@ -7,6 +7,7 @@ import { appRoot, mentionsCdk } from '../parsers/cdk/app.js';
 import { mayBeTemplate } from '../parsers/cloudformation/prefilter.js';
 import { readSource, type SourceOverlay } from '../parsers/read.js';
 import { ScanRoot } from '../util/scan-root.js';
+import { addTo } from '../util/maps.js';
 
 /** One analysis: the paths to lint (absolute), from which directory, and the key that open buffers sharing it share. */
 export interface AnalysisContext {
@@ -108,7 +109,7 @@ export class ContextFinder {
       if (text === undefined || !text.includes('TemplateURL') || !mayBeTemplate(text)) continue;
       for (const url of templateUrls(text)) {
         const child = resolve(dirname(f.abs), url);
-        index.set(child, [...(index.get(child) ?? []), f.abs]);
+        addTo(index, child, f.abs);
       }
     }
     this.parentIndex = index;

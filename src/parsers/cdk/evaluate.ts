@@ -23,7 +23,7 @@ const MAX_DEPTH = 32;
  * a relative import), object and array literals. Everything else is unknown with a reason; nothing is executed.
  */
 export class CdkEvaluator {
-  private readonly declarations = new WeakMap<ts.SourceFile, Map<string, Declaration[]>>();
+  private readonly declarations = new WeakMap<ts.SourceFile, Map<ts.Node, Map<string, Declaration>>>();
   private readonly reassigned = new WeakMap<ts.SourceFile, Set<string>>();
   /** While a loop body is read once per element, the element each loop variable stands for. */
   private readonly loopElements = new Map<ts.Node, ts.Expression>();
@@ -192,24 +192,31 @@ export class CdkEvaluator {
   }
 
   /** The innermost declaration of `id` whose scope holds it. */
+  /** The declaration an identifier refers to: the one of its name in the innermost scope around it. */
   declarationOf(src: CdkSource, id: ts.Identifier): Declaration | undefined {
-    const candidates = this.declarationsOf(src).get(id.text) ?? [];
-    let best: Declaration | undefined;
-    for (const d of candidates) {
-      if (d.scope.pos > id.pos || id.end > d.scope.end) continue;
-      if (!best || d.scope.end - d.scope.pos < best.scope.end - best.scope.pos) best = d;
+    const scopes = this.declarationsOf(src);
+    for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+      const found = scopes.get(n)?.get(id.text);
+      if (found) return found;
     }
-    return best;
+    return undefined;
   }
 
-  private declarationsOf(src: CdkSource): Map<string, Declaration[]> {
-    let map = this.declarations.get(src.sf);
-    if (map) return map;
-    map = new Map();
+  /**
+   * A file's declarations by the scope they are in, then by name (the first of a name in a scope): an identifier is
+   * resolved by walking up its scopes, so a name declared in ten thousand functions costs no more than one.
+   */
+  private declarationsOf(src: CdkSource): Map<ts.Node, Map<string, Declaration>> {
+    const known = this.declarations.get(src.sf);
+    if (known) return known;
+    const byScope = new Map<ts.Node, Map<string, Declaration>>();
     const add = (name: ts.BindingName, node: ts.Node, kind: Declaration['kind']) => {
       const scope = scopeOf(node);
-      const names = ts.isIdentifier(name) ? [name] : collectBindingIdentifiers(name);
-      for (const n of names) map!.set(n.text, [...(map!.get(n.text) ?? []), { node: ts.isIdentifier(name) ? node : n, scope, kind: ts.isIdentifier(name) ? kind : kind === 'const' ? 'let' : kind }]);
+      let names = byScope.get(scope);
+      if (!names) byScope.set(scope, (names = new Map()));
+      for (const n of ts.isIdentifier(name) ? [name] : collectBindingIdentifiers(name)) {
+        if (!names.has(n.text)) names.set(n.text, { node: ts.isIdentifier(name) ? node : n, scope, kind: ts.isIdentifier(name) ? kind : kind === 'const' ? 'let' : kind });
+      }
     };
     const visit = (node: ts.Node) => {
       if (ts.isVariableDeclaration(node)) {
@@ -221,8 +228,8 @@ export class CdkEvaluator {
       ts.forEachChild(node, visit);
     };
     visit(src.sf);
-    this.declarations.set(src.sf, map);
-    return map;
+    this.declarations.set(src.sf, byScope);
+    return byScope;
   }
 
   private reassignedNames(src: CdkSource): Set<string> {

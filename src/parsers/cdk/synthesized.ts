@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { addTo } from '../../util/maps.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 import { readSource, type SourceOverlay } from '../read.js';
 import { appRoot, mentionsCdk } from './app.js';
@@ -31,17 +32,21 @@ export function oneCopyPerApp(cloudformation: string[], cdk: string[], cwd: stri
   const templates = new Map<string, string[]>();
   for (const f of cloudformation) {
     const app = appOf(f);
-    if (app && read(f, (text) => SYNTHESIZED.test(text))) templates.set(app, [...(templates.get(app) ?? []), f]);
+    if (app && read(f, (text) => SYNTHESIZED.test(text))) addTo(templates, app, f);
   }
   if (templates.size === 0) return { cloudformation, cdk, skipped: [] };
-  const sourceApps = new Set(cdk.flatMap((f) => appOf(f) ?? []).filter((app) => templates.has(app)));
-  for (const app of sourceApps) if (!cdk.some((f) => appOf(f) === app && read(f, mentionsCdk))) sourceApps.delete(app);
+  const sources = new Map<string, string[]>();
+  for (const f of cdk) {
+    const app = appOf(f);
+    if (app && templates.has(app)) addTo(sources, app, f);
+  }
+  const sourceApps = new Set([...sources].filter(([, files]) => files.some((f) => read(f, mentionsCdk))).map(([app]) => app));
   const skipped: OneCopy['skipped'] = [];
   const drop = new Set<string>();
   for (const [app, files] of templates) {
     if (!sourceApps.has(app)) continue;
     const kept = preferFor(app);
-    const gone = kept === 'source' ? files : cdk.filter((f) => appOf(f) === app);
+    const gone = kept === 'source' ? files : sources.get(app)!;
     for (const f of gone) drop.add(f);
     skipped.push({ app, files: gone, kept });
   }

@@ -3,6 +3,7 @@ import type { AnalysisBudget } from '../budget.js';
 import type { Span } from '../../model/location.js';
 import { alternatives, known, unresolved, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
+import { addTo } from '../../util/maps.js';
 import { accessAll, COMPUTED, evaluateRaw, idMarker, isIdMarker, lift, toNumber, toText, type Env, type Mode, type ReferenceScope, type SpanAt, type Step } from './evaluate.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
@@ -331,7 +332,7 @@ export class Instance implements ReferenceScope {
     // count = c ? 1 : 0 and count = c ? 2 : 1 share instances that exist whatever c is.
     if (isCount && alts.length > 1) {
       const bySuffix = new Map<string, Expansion[]>();
-      for (const e of out) bySuffix.set(e.suffix, [...(bySuffix.get(e.suffix) ?? []), e]);
+      for (const e of out) addTo(bySuffix, e.suffix, e);
       return [...bySuffix.values()].map((list) => (list.length === alts.length && !list[0]!.unknown ? { ...list[0]!, when: [] } : list)).flat();
     }
     return out;
