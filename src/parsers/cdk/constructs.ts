@@ -32,6 +32,8 @@ interface Target {
   loadBalancer?: boolean;
   /** An imported group (fromSecurityGroupId …) whose allowAllOutbound is true: CDK drops egress rules added to it. */
   externalAllowsAllOutbound?: boolean;
+  /** An imported group's construct address (`lib/stack.ts#Imported`): where CDK puts the rules added to it. */
+  address?: string;
 }
 
 interface PortValue {
@@ -79,6 +81,9 @@ class FileAnalysis {
   private readonly madeAt = new Map<string, ts.Node>();
   /** Groups made with `new SecurityGroup`/`CfnSecurityGroup`, to find where each is used. */
   private readonly madeGroups: { node: ts.NewExpression; target: Target }[] = [];
+  /** Addresses of the run's groups by id, and how many of its groups are in it (see addressOf). */
+  private readonly addresses = new Map<string, string>();
+  private indexedGroups = 0;
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -206,8 +211,7 @@ class FileAnalysis {
     const name = cdk ?? { module: '', path: [text(this.ctx.src, node.expression).split('.').pop() ?? ''] };
     const cls = name.path[name.path.length - 1] ?? '';
     const [, idArg, propsArg] = node.arguments ?? [];
-    const id = idArg ? this.ctx.ev.value(this.ctx.src, idArg) : null;
-    const constructId = id?.k === 'known' && typeof id.v === 'string' ? id.v : idArg ? text(this.ctx.src, idArg) : cls;
+    const constructId = this.constructId(idArg) ?? cls;
     const props = this.props(propsArg);
     if (name.module === 'aws-ec2' && cls === 'SecurityGroup') this.bindGroup(node, this.securityGroup(node, constructId, props));
     else if (name.module === 'aws-ec2' && cls === 'CfnSecurityGroup') this.bindGroup(node, this.cfnSecurityGroup(node, constructId, props));
@@ -233,6 +237,13 @@ class FileAnalysis {
   private bindGroup(node: ts.NewExpression, target: Target): void {
     this.bind(node, target);
     this.madeGroups.push({ node, target });
+  }
+
+  /** A construct's id argument: its value, else its text. */
+  private constructId(arg: ts.Expression | undefined): string | undefined {
+    if (!arg) return undefined;
+    const id = this.ctx.ev.value(this.ctx.src, arg);
+    return id.k === 'known' && typeof id.v === 'string' ? id.v : text(this.ctx.src, arg);
   }
 
   private props(arg: ts.Expression | undefined): Map<string, ts.Expression> {
@@ -425,7 +436,8 @@ class FileAnalysis {
     // A lookup by name may find a group this app creates: group-unattached matches the name.
     if (name.path[1] === 'fromLookupByName' && call.arguments[2]) this.ctx.facts.references.push({ ref: { kind: 'external', id: evString(this.ctx.ev.value(this.ctx.src, call.arguments[2])) }, at: spanOf(this.ctx.src, call, '') });
     const allowAll = this.bool(this.props(call.arguments[3]).get('allowAllOutbound'), true);
-    this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label, externalAllowsAllOutbound: allowAll !== false });
+    const address = `${this.ctx.appPath}#${this.constructId(call.arguments[1]) ?? name.path[1]}`;
+    this.bind(call, { groups: [], external: [{ kind: 'external', id }], defaultPort: null, label, externalAllowsAllOutbound: allowAll !== false, address });
   }
 
   // ---------- rules ----------
@@ -439,10 +451,11 @@ class FileAnalysis {
     const direction: Direction = cls === 'CfnSecurityGroupIngress' ? 'ingress' : 'egress';
     const groups = target?.groups ?? [];
     if (groups.length > 0) for (const g of groups) this.l1Entry(g, direction, props, node);
-    else this.l1Entry(null, direction, props, node, props.get('groupId'));
+    // A rule on no group of the app is reported on its own construct, as a standalone rule resource is.
+    else this.l1Entry(null, direction, props, node, { groupExpr: props.get('groupId'), address: `${this.ctx.appPath}#${this.constructId(node.arguments?.[1]) ?? cls}` });
   }
 
-  private l1Entry(group: Group | null, direction: Direction, props: Map<string, ts.Expression>, node: ts.Node, groupExpr?: ts.Expression): void {
+  private l1Entry(group: Group | null, direction: Direction, props: Map<string, ts.Expression>, node: ts.Node, standalone?: { groupExpr: ts.Expression | undefined; address: string }): void {
     const src = this.ctx.src;
     const at = spanOf(src, node, '');
     const protocolExpr = props.get('ipProtocol');
@@ -467,8 +480,9 @@ class FileAnalysis {
       for (const ref of refs) peers.push({ peer: { kind: 'securityGroup', ref }, label: groupKey, at: spanOf(src, groupPeer, '') });
     }
     const description = this.str(props.get('description'));
+    const groupExpr = standalone?.groupExpr;
     const groupRef: GroupRef | null = group ? { kind: 'model', id: group.id } : groupExpr ? { kind: 'external', id: evString(this.ctx.ev.value(src, groupExpr)) } : null;
-    this.pushRules(groupRef, direction, peers.length > 0 ? peers : [{ peer: { kind: 'none' }, label: '', at }], port, description, at, 'cdk-l1', true);
+    this.pushRules(groupRef, group ? this.addressOf(group.id) : (standalone?.address ?? src.path), direction, peers.length > 0 ? peers : [{ peer: { kind: 'none' }, label: '', at }], port, description, at, 'cdk-l1', true);
   }
 
   private method(call: ts.CallExpression): void {
@@ -576,7 +590,7 @@ class FileAnalysis {
     for (const ref of target.external) {
       for (const p of peer.peers) {
         const generated = known(`${direction === 'ingress' ? 'from' : 'to'} ${p.label}:${port.label}`, at);
-        this.pushRules(ref, direction, [{ ...p, at: peer.at }], port, description ?? generated, at, description ? 'cdk-l2' : 'cdk-generated', false);
+        this.pushRules(ref, target.address ?? this.ctx.src.path, direction, [{ ...p, at: peer.at }], port, description ?? generated, at, description ? 'cdk-l2' : 'cdk-generated', false);
       }
     }
   }
@@ -596,10 +610,23 @@ class FileAnalysis {
     const key = `${at.file}:${at.start.line}:${at.start.column}|${group.id}|${direction}|${JSON.stringify(p.peer)}|${JSON.stringify([port.protocol, port.from, port.to].map((v) => (v?.k === 'known' ? v.v : v?.k)))}`;
     if (this.seenRules.has(key)) return;
     this.seenRules.add(key);
-    this.pushRules({ kind: 'model', id: group.id }, direction, [{ ...p, at: peerAt }], port, description ?? generated ?? null, at, origin, false, implicit);
+    this.pushRules({ kind: 'model', id: group.id }, this.addressOf(group.id), direction, [{ ...p, at: peerAt }], port, description ?? generated ?? null, at, origin, false, implicit);
   }
 
-  private pushRules(groupRef: GroupRef | null, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {
+  /**
+   * The address of a group of the run (its groups are indexed as they come: a search of them per rule was quadratic);
+   * the file's path for one that is not there.
+   */
+  private addressOf(id: string): string {
+    const groups = this.ctx.facts.groups;
+    for (; this.indexedGroups < groups.length; this.indexedGroups++) {
+      const g = groups[this.indexedGroups]!;
+      if (!this.addresses.has(g.id)) this.addresses.set(g.id, g.address);
+    }
+    return this.addresses.get(id) ?? this.ctx.src.path;
+  }
+
+  private pushRules(groupRef: GroupRef | null, resource: string, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {
     const src = this.ctx.src;
     const entryId = `cdk:${src.path}#${at.start.line}:${at.start.column}:${direction}:${this.ctx.facts.rules.length}`;
     const madeAt = groupRef?.kind === 'model' ? this.madeAt.get(groupRef.id) : undefined;
@@ -619,7 +646,7 @@ class FileAnalysis {
         description,
         origin,
         entry,
-        resource: groupRef?.kind === 'model' ? (this.ctx.facts.groups.find((g) => g.id === groupRef.id)?.address ?? src.path) : src.path,
+        resource,
         implicit,
         at,
       };
