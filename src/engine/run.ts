@@ -239,6 +239,9 @@ function makeFinding(
   return { finding, base, conditions: when };
 }
 
+/** Problems of one file a parse-error message lists; the rest are counted. */
+const MAX_LISTED_DIAGNOSTICS = 20;
+
 function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity: Identity): Unmerged[] {
   const out: Unmerged[] = [];
   for (const file of input.files) {
@@ -247,10 +250,12 @@ function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity
     if (!level || level === 'off') continue;
     const diagnostics = [...file.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
     const first = diagnostics[0]!;
-    const detail = diagnostics.map((d) => (diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message)).join('; ');
+    const listed = diagnostics.map((d) => (diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message));
+    // The finding's identity holds every problem; its message the first few (a template of 8,000 broken nested stacks made one of 565 KB).
+    const detail = listed.length > MAX_LISTED_DIAGNOSTICS ? `${listed.slice(0, MAX_LISTED_DIAGNOSTICS).join('; ')}; and ${listed.length - MAX_LISTED_DIAGNOSTICS} more` : listed.join('; ');
     const pos = { line: first.line, column: first.column };
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
-    out.push(makeFinding(identity, 'parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', detail));
+    out.push(makeFinding(identity, 'parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', listed.join('; ')));
   }
   for (const { value, rules, whole } of values) {
     const level = levelFor('unresolved-value', value.at.file, input);

@@ -59,6 +59,24 @@ describe('CloudFormation bad input', () => {
     expect(parseErrors(report)['bomb.yaml']).toMatch(/alias/i);
   });
 
+  it('lists the first 20 problems of a file in its parse-error and counts the rest, keeping one fingerprint for all', async () => {
+    const template = (last: string) =>
+      JSON.stringify({
+        AWSTemplateFormatVersion: '2010-09-09',
+        Resources: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`Child${i}`, { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: `./${i === 24 ? last : `missing-${i}`}.yaml` } }])),
+      });
+    const report = (await runCli(workspace({ 'parent.json': template('missing-24') }), ['.', '-f', 'json'])).json();
+    const message = parseErrors(report)['parent.json']!;
+    expect(message.match(/TemplateURL \.\/missing-\d+\.yaml not found/g)).toHaveLength(20);
+    expect(message).toContain('missing-19.yaml not found; and 5 more');
+    expect(message).not.toContain('missing-20.yaml');
+    // A problem left out of the message still counts toward the finding's identity.
+    const other = (await runCli(workspace({ 'parent.json': template('elsewhere') }), ['.', '-f', 'json'])).json();
+    const parseError = (r: typeof report) => r.findings.find((f) => f.ruleId === 'parse-error')!;
+    expect(parseError(other).message).toBe(parseError(report).message);
+    expect(parseError(other).fingerprint).not.toBe(parseError(report).fingerprint);
+  });
+
   it('reports a Resources section that is not a map and a Ref to a missing resource, and skips YAML that is not CloudFormation', async () => {
     const dir = workspace({
       'list.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  - Type: AWS::EC2::SecurityGroup\n',
