@@ -130,6 +130,23 @@ describe('the fast YAML reader', () => {
     expect(loaded.template.comments.map((c) => [c.text, c.at.start.line, c.ownLine])).toEqual([['ok', 4, false]]);
   });
 
+  it('reads scalars over lines inside flow collections, tags with nothing after them in flow, and block scalars whose header has a line of its own', () => {
+    const join = read("Cmd:\n  content: !Join ['\n\n      ', [a plain\n     text, \"quoted\n\n     text\", !GetAZs ]]\n");
+    const parts = (value(join, 'Cmd') as YAMLMap).get('content', true) as YAMLSeq;
+    const [separator, list] = parts.items as [Scalar, YAMLSeq];
+    expect([separator.value, separator.type]).toEqual(['\n', 'QUOTE_SINGLE']);
+    expect((list.items as Scalar[]).map((n) => [n.value, n.tag])).toEqual([
+      ['a plain text', undefined],
+      ['quoted\ntext', undefined],
+      ['', '!GetAZs'],
+    ]);
+    expect((read('a: {k: !GetAZs , j: 1}\n').get('a', true) as YAMLMap).get('k', true)).toMatchObject({ value: '', tag: '!GetAZs' });
+    const user = read('UserData:\n  Fn::Base64:\n    !Sub |\n      #!/bin/bash\n      echo ${AWS::Region}\n  Other: 1\n');
+    const script = (value(user, 'UserData') as YAMLMap).get('Fn::Base64', true) as Scalar;
+    expect([script.value, script.tag, script.type]).toEqual(['#!/bin/bash\necho ${AWS::Region}\n', '!Sub', 'BLOCK_LITERAL']);
+    expect(scalar(read('a:\n  >-\n    one\n    two\n'), 'a').value).toBe('one two');
+  });
+
   it.each([
     ['an anchor and alias', 'a: &x 1\nb: *x\n'],
     ['a merge key', 'a:\n  <<: {b: 1}\n'],
@@ -148,6 +165,11 @@ describe('the fast YAML reader', () => {
     ['a quoted scalar continued at its key\'s indentation', 'a: "one\ntwo"\n'],
     ['a multi-line key', 'a: b\n  c: d\n'],
     ['a pair in a flow sequence', 'a: [b: c]\n'],
+    ['a flow scalar continued at the indentation of the block around it', 'a:\n  b: [c\n  d]\n'],
+    ['a comment line inside a flow scalar', 'a: [b\n  # c\n  d]\n'],
+    ['a tag before a line break in a flow collection', 'a: [!Ref\n  b]\n'],
+    ['a block scalar header on its own line with an indentation indicator', 'a:\n  !Sub |2\n    x\n'],
+    ['a block scalar on its own line with content indented less than the header', 'a:\n    !Sub |\n   x\n'],
     ['a trailing comma', 'a: [b, c,]\n'],
     ['an unknown escape', 'a: "\\q"\n'],
     ['a block scalar with leading lines indented past its content', 'a: |\n    \n  x\n'],

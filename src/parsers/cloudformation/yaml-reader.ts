@@ -332,7 +332,8 @@ class Reader {
     const c = this.code(i);
     let node: Node;
     if (c === OPEN_BRACKET || c === OPEN_BRACE) node = this.flow(i, indent);
-    else if (c === PIPE || c === GREATER) return onKeyLine ? this.blockScalar(i, indent, tag) : giveUp();
+    // A block scalar's header on a line of its own (after a tag, or alone) is read when its content is indented past that line.
+    else if (c === PIPE || c === GREATER) return this.blockScalar(i, indent, tag, onKeyLine ? -1 : this.lineIndent);
     else if (onKeyLine && mapIndent >= 0 && this.isSeqItem(i)) {
       // `- - item`: a sequence on the item's line.
       this.pos = i;
@@ -355,10 +356,12 @@ class Reader {
     return node;
   }
 
-  private blockScalar(i: number, indent: number, tag: string | null): Scalar {
+  /** `headerLineIndent`: the indentation of the header's line when it is not the line of the scalar's key or `-` (else -1). */
+  private blockScalar(i: number, indent: number, tag: string | null, headerLineIndent = -1): Scalar {
     let j = i + 1;
     while (j < this.n && !this.blankAt(j) && this.code(j) !== HASH) j++;
     const header = blockHeader(this.text.slice(i, j)) ?? giveUp();
+    if (headerLineIndent >= 0 && header.indent) giveUp();
     const contentStart = this.lineEnd(j);
     if (contentStart >= this.n) giveUp();
     // The extent of the content as `yaml`'s lexer finds it: from the first line with content (which must be indented
@@ -375,7 +378,7 @@ class Reader {
       } else break;
     }
     const contentIndent = header.indent ? indent + header.indent : firstIndent;
-    if (k >= this.n || firstIndent <= indent || firstIndent < contentIndent) giveUp();
+    if (k >= this.n || firstIndent <= Math.max(indent, headerLineIndent) || firstIndent < contentIndent) giveUp();
     for (;;) {
       const next = this.continuesBlock(nl + 1, contentIndent);
       if (next === -1) break;
@@ -503,9 +506,16 @@ class Reader {
     const c = this.code(i);
     let node: Node;
     if (c === OPEN_BRACKET || c === OPEN_BRACE) node = this.flow(i, indent, level + 1);
-    else {
-      if (this.isQuote(c)) node = this.quoted(i, -1);
-      else if (this.plainStart(i, true)) node = this.plain(i, this.plainEnd(i, true, -1), tag);
+    else if (tag && (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE)) {
+      // A tag and nothing else (`[0, !GetAZs ]`): an empty string where the next indicator is.
+      this.end = i;
+      node = newScalar('', [i, i, i]);
+      node.source = '';
+      node.type = Scalar.PLAIN;
+    } else {
+      // A scalar goes on over lines indented deeper than the block collection around the flow one.
+      if (this.isQuote(c)) node = this.quoted(i, indent + 1);
+      else if (this.plainStart(i, true)) node = this.plain(i, this.plainEnd(i, true, indent + 1), tag);
       else return giveUp();
       // `[a: b]` (a pair in a sequence) or `{a: b: c}`.
       if (this.code(this.skipSpaces(this.end)) === COLON) giveUp();
