@@ -132,7 +132,7 @@ describe('the fast YAML reader', () => {
 
   it('reads scalars over lines inside flow collections, tags with nothing after them in flow, and block scalars whose header has a line of its own', () => {
     const join = read("Cmd:\n  content: !Join ['\n\n      ', [a plain\n     text, \"quoted\n\n     text\", !GetAZs ]]\n");
-    const parts = (value(join, 'Cmd') as YAMLMap).get('content', true) as YAMLSeq;
+    const parts = value(value(join, 'Cmd') as YAMLMap, 'content') as YAMLSeq;
     const [separator, list] = parts.items as [Scalar, YAMLSeq];
     expect([separator.value, separator.type]).toEqual(['\n', 'QUOTE_SINGLE']);
     expect((list.items as Scalar[]).map((n) => [n.value, n.tag])).toEqual([
@@ -140,11 +140,26 @@ describe('the fast YAML reader', () => {
       ['quoted\ntext', undefined],
       ['', '!GetAZs'],
     ]);
-    expect((read('a: {k: !GetAZs , j: 1}\n').get('a', true) as YAMLMap).get('k', true)).toMatchObject({ value: '', tag: '!GetAZs' });
+    expect(value(value(read('a: {k: !GetAZs , j: 1}\n'), 'a') as YAMLMap, 'k')).toMatchObject({ value: '', tag: '!GetAZs' });
     const user = read('UserData:\n  Fn::Base64:\n    !Sub |\n      #!/bin/bash\n      echo ${AWS::Region}\n  Other: 1\n');
-    const script = (value(user, 'UserData') as YAMLMap).get('Fn::Base64', true) as Scalar;
+    const script = value(value(user, 'UserData') as YAMLMap, 'Fn::Base64') as Scalar;
     expect([script.value, script.tag, script.type]).toEqual(['#!/bin/bash\necho ${AWS::Region}\n', '!Sub', 'BLOCK_LITERAL']);
     expect(scalar(read('a:\n  >-\n    one\n    two\n'), 'a').value).toBe('one two');
+    // Content is indented past the collection, not past the header's line; an indentation indicator counts from the collection.
+    expect(scalar(read('a:\n    !Sub |\n   x\n'), 'a').value).toBe('x\n');
+    expect(scalar(read('a:\n  !Sub |2\n    x\n'), 'a').value).toBe('  x\n');
+  });
+
+  it('reads a pair in a flow sequence as a map of one pair that ends where its value does', () => {
+    const text = "Az: !Select [0, Fn::GetAZs: !Ref AWS::Region]\nB: [k: !Ref x\n  , d]\n";
+    const root = read(text);
+    const [index, pair] = (value(root, 'Az') as YAMLSeq).items as [Scalar, YAMLMap];
+    expect(index.value).toBe(0);
+    expect([(pair.items[0]!.key as Scalar).value, (pair.items[0]!.value as Scalar).value, (pair.items[0]!.value as Scalar).tag]).toEqual(['Fn::GetAZs', 'AWS::Region', '!Ref']);
+    expect(pair.flow).toBe(true);
+    // Before a line break, a pair's range ends after the break, not at the next comma.
+    const broken = (value(root, 'B') as YAMLSeq).items[0] as YAMLMap;
+    expect(broken.range).toEqual([text.indexOf('k:'), text.indexOf('\n  ,'), text.indexOf('\n  ,') + 1]);
   });
 
   it.each([
@@ -164,12 +179,12 @@ describe('the fast YAML reader', () => {
     ['an empty item after a comment line', '- x\n# why\n-\n'],
     ['a quoted scalar continued at its key\'s indentation', 'a: "one\ntwo"\n'],
     ['a multi-line key', 'a: b\n  c: d\n'],
-    ['a pair in a flow sequence', 'a: [b: c]\n'],
+    ['a pair in a flow sequence followed by a colon', 'a: [b: c: d]\n'],
     ['a flow scalar continued at the indentation of the block around it', 'a:\n  b: [c\n  d]\n'],
     ['a comment line inside a flow scalar', 'a: [b\n  # c\n  d]\n'],
     ['a tag before a line break in a flow collection', 'a: [!Ref\n  b]\n'],
-    ['a block scalar header on its own line with an indentation indicator', 'a:\n  !Sub |2\n    x\n'],
-    ['a block scalar on its own line with content indented less than the header', 'a:\n    !Sub |\n   x\n'],
+    ['a pair with a tagged key in a flow sequence', 'a: [!Ref b: c]\n'],
+    ['a pair in a flow sequence with no value', 'a: [b: , c]\n'],
     ['a trailing comma', 'a: [b, c,]\n'],
     ['an unknown escape', 'a: "\\q"\n'],
     ['a block scalar with leading lines indented past its content', 'a: |\n    \n  x\n'],

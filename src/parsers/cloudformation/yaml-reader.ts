@@ -332,8 +332,8 @@ class Reader {
     const c = this.code(i);
     let node: Node;
     if (c === OPEN_BRACKET || c === OPEN_BRACE) node = this.flow(i, indent);
-    // A block scalar's header on a line of its own (after a tag, or alone) is read when its content is indented past that line.
-    else if (c === PIPE || c === GREATER) return this.blockScalar(i, indent, tag, onKeyLine ? -1 : this.lineIndent);
+    // A block scalar's header may stand on the key's line or on one of its own: its content is indented past the collection either way.
+    else if (c === PIPE || c === GREATER) return this.blockScalar(i, indent, tag);
     else if (onKeyLine && mapIndent >= 0 && this.isSeqItem(i)) {
       // `- - item`: a sequence on the item's line.
       this.pos = i;
@@ -356,12 +356,10 @@ class Reader {
     return node;
   }
 
-  /** `headerLineIndent`: the indentation of the header's line when it is not the line of the scalar's key or `-` (else -1). */
-  private blockScalar(i: number, indent: number, tag: string | null, headerLineIndent = -1): Scalar {
+  private blockScalar(i: number, indent: number, tag: string | null): Scalar {
     let j = i + 1;
     while (j < this.n && !this.blankAt(j) && this.code(j) !== HASH) j++;
     const header = blockHeader(this.text.slice(i, j)) ?? giveUp();
-    if (headerLineIndent >= 0 && header.indent) giveUp();
     const contentStart = this.lineEnd(j);
     if (contentStart >= this.n) giveUp();
     // The extent of the content as `yaml`'s lexer finds it: from the first line with content (which must be indented
@@ -378,7 +376,7 @@ class Reader {
       } else break;
     }
     const contentIndent = header.indent ? indent + header.indent : firstIndent;
-    if (k >= this.n || firstIndent <= Math.max(indent, headerLineIndent) || firstIndent < contentIndent) giveUp();
+    if (k >= this.n || firstIndent <= indent || firstIndent < contentIndent) giveUp();
     for (;;) {
       const next = this.continuesBlock(nl + 1, contentIndent);
       if (next === -1) break;
@@ -434,15 +432,20 @@ class Reader {
           if (keys.repeats(key.value)) giveUp();
           const value = this.flowItem(this.flowSpace(this.end, indent, level), indent, level);
           i = this.flowSpace(this.end, indent, level);
-          // A value in a flow map takes what follows it up to its first line break.
-          const eol = this.text.slice(this.end, i).indexOf('\n');
-          value.range![2] = eol === -1 ? i : this.end + eol + 1;
+          value.range![2] = this.valueTail(i);
           (coll as YAMLMap).items.push(newPair(key, value));
         } else {
-          // An item of a flow sequence takes everything up to the next comma or bracket.
-          const item = this.flowItem(i, indent, level);
+          const item = this.flowItem(i, indent, level, true);
           i = this.flowSpace(this.end, indent, level);
-          item.range![2] = i;
+          if (Object.getPrototypeOf(item) === MAP && this.code(item.range![0]) !== OPEN_BRACE) {
+            // A pair (`[0, Fn::GetAZs: !Ref AWS::Region]`): a map of its own, which ends where its value does.
+            const value = (item as YAMLMap).items[0]!.value as Node;
+            value.range![2] = this.valueTail(i);
+            item.range = [item.range![0], value.range![1], value.range![2]];
+          } else {
+            // An item of a flow sequence takes everything up to the next comma or bracket.
+            item.range![2] = i;
+          }
           (coll as YAMLSeq).items.push(item);
         }
         const c = this.code(i);
@@ -456,6 +459,12 @@ class Reader {
     coll.range = [open, i + 1, i + 1];
     this.depth--;
     return coll;
+  }
+
+  /** Where a value in a flow map ends, with what follows it: up to the next token at `next`, or to its first line break. */
+  private valueTail(next: number): number {
+    const eol = this.text.slice(this.end, next).indexOf('\n');
+    return eol === -1 ? next : this.end + eol + 1;
   }
 
   /** From `i`, over spaces, line breaks and comments inside a flow collection, to the next token. */
@@ -495,8 +504,11 @@ class Reader {
     return key;
   }
 
-  /** A value in a flow collection: a scalar or a flow collection, maybe tagged; leaves `end` after it. */
-  private flowItem(i: number, indent: number, level: number): Node {
+  /**
+   * A value in a flow collection: a scalar or a flow collection, maybe tagged, or with `pairs` (an item of a flow
+   * sequence) a pair, as a map of one pair; leaves `end` after it.
+   */
+  private flowItem(i: number, indent: number, level: number, pairs = false): Node {
     let tag: string | null = null;
     if (this.code(i) === BANG) {
       tag = this.tag(i);
@@ -517,11 +529,20 @@ class Reader {
       if (this.isQuote(c)) node = this.quoted(i, indent + 1);
       else if (this.plainStart(i, true)) node = this.plain(i, this.plainEnd(i, true, indent + 1), tag);
       else return giveUp();
-      // `[a: b]` (a pair in a sequence) or `{a: b: c}`.
-      if (this.code(this.skipSpaces(this.end)) === COLON) giveUp();
+      // `[a: b]`, a pair in a sequence (its key on one line and untagged); `{a: b: c}` is left to `yaml`.
+      if (this.code(this.skipSpaces(this.end)) === COLON) return pairs && !tag ? this.flowPair(i, indent, level) : giveUp();
     }
     if (tag) node.tag = tag;
     return node;
+  }
+
+  private flowPair(i: number, indent: number, level: number): YAMLMap {
+    const key = this.flowKey(i);
+    const value = this.flowItem(this.flowSpace(this.end, indent, level), indent, level);
+    const map = newCollection(MAP, true) as YAMLMap;
+    map.items.push(newPair(key, value));
+    map.range = [i, value.range![1], value.range![1]];
+    return map;
   }
 
   // ---- scalars
