@@ -113,14 +113,37 @@ function codeFrame(lines: readonly string[], f: Finding, paint: (c: Color, s: st
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     const src = printable((lines[n - 1] ?? '').replace(/\t/g, ' '));
-    const clipped = src.length > 160 ? `${src.slice(0, 157)}...` : src;
-    out.push(`    ${n === line ? paint('red', '>') : ' '} ${paint('gray', `${String(n).padStart(width)} |`)} ${clipped}`);
-    if (n === line) {
-      const start = f.at.start.column;
-      const endCol = f.at.end.line === line ? f.at.end.column : src.length + 1;
-      const len = Math.max(1, Math.min(endCol, 160) - start);
-      out.push(`      ${' '.repeat(width)} ${paint('gray', '|')} ${' '.repeat(Math.max(0, start - 1))}${paint('red', '^'.repeat(len))}`);
+    if (n !== line) {
+      out.push(`      ${paint('gray', `${String(n).padStart(width)} |`)} ${src.length > FRAME_WIDTH ? `${src.slice(0, FRAME_WIDTH - 3)}...` : src}`);
+      continue;
     }
+    const endColumn = f.at.end.line === line ? f.at.end.column : src.length + 1;
+    const shown = frameWindow(src, f.at.start.column, endColumn);
+    out.push(`    ${paint('red', '>')} ${paint('gray', `${String(n).padStart(width)} |`)} ${shown.text}`);
+    out.push(`      ${' '.repeat(width)} ${paint('gray', '|')} ${' '.repeat(shown.caretAt)}${paint('red', '^'.repeat(shown.caretLength))}`);
   }
   return out.join('\n');
+}
+
+/** Characters of a source line a code frame shows. */
+const FRAME_WIDTH = 160;
+/** Characters shown before the finding when the line is cut to show it. */
+const FRAME_LEAD = 40;
+
+/**
+ * The part of a long line a code frame shows: its start, or a window around the finding when the finding lies further
+ * on (a minified template is one line of megabytes), with `...` where the line is cut; where the caret goes under it.
+ */
+export function frameWindow(src: string, startColumn: number, endColumn: number): { text: string; caretAt: number; caretLength: number } {
+  const start = Math.max(0, startColumn - 1);
+  const from = src.length <= FRAME_WIDTH || start < FRAME_WIDTH - FRAME_LEAD ? 0 : start - FRAME_LEAD;
+  const before = from > 0 ? '...' : '';
+  const room = FRAME_WIDTH - before.length;
+  const cut = src.length - from > room;
+  const visible = cut ? src.slice(from, from + room - 3) : src.slice(from);
+  const caretAt = before.length + start - from;
+  // A span that goes on past the cut is underlined under the `...` too.
+  const shownEnd = from + visible.length;
+  const caretLength = Math.max(1, (endColumn - 1 > shownEnd && cut ? shownEnd + 3 : Math.min(endColumn - 1, shownEnd)) - start);
+  return { text: `${before}${visible}${cut ? '...' : ''}`, caretAt, caretLength };
 }
