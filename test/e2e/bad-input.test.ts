@@ -62,6 +62,23 @@ describe('bad input', () => {
     expect(report.findings.filter((f) => f.ruleId === 'ingress-world-admin-port').map((f) => f.file).sort()).toEqual(['main.tf', 'weird.tf/inner.tf']);
   });
 
+  it('reports a Terraform file or var file that is not UTF-8 at its first bad byte, and still lints the rest of it', async () => {
+    const dir = workspace({
+      'main.tf': Buffer.concat([Buffer.from(OPEN_SSH.split('still linted')[0]! + 'ok \u{1F600} x '), Buffer.from([0xff]), Buffer.from(OPEN_SSH.split('still linted')[1]!)]),
+      'latin1.tf': Buffer.from(OPEN_SSH.replace('"ok"', '"latin1"').replace('"still linted"', `"caf\u00e9"`), 'latin1'),
+      'terraform.tfvars': Buffer.concat([Buffer.from('# r'), Buffer.from([0xe9]), Buffer.from('sum\n')]),
+    });
+    const report = (await runCli(dir, ['.', '-f', 'json'])).json();
+    const notUtf8 = report.findings.filter((f) => f.ruleId === 'parse-error').map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`);
+    expect(notUtf8).toEqual([
+      'latin1.tf:2:21 File has errors (the rest of it was analyzed): not valid UTF-8, the only encoding Terraform reads: these bytes were read as U+FFFD',
+      // A column counts UTF-16 code units, as every column does: the emoji takes two.
+      'main.tf:2:26 File has errors (the rest of it was analyzed): not valid UTF-8, the only encoding Terraform reads: these bytes were read as U+FFFD',
+      'terraform.tfvars:1:4 File has errors (the rest of it was analyzed): not valid UTF-8, the only encoding Terraform reads: these bytes were read as U+FFFD',
+    ]);
+    expect(report.findings.filter((f) => f.ruleId === 'ingress-world-admin-port').map((f) => f.file).sort()).toEqual(['latin1.tf', 'main.tf']);
+  });
+
   it('lints a 5 MB generated file', async () => {
     const rule = (i: number) =>
       `resource "aws_security_group_rule" "r${i}" {\n  type              = "ingress"\n  security_group_id = aws_security_group.big.id\n  description       = "rule ${i}"\n  from_port         = ${1000 + (i % 5000)}\n  to_port           = ${1000 + (i % 5000)}\n  protocol          = "tcp"\n  cidr_blocks       = ["10.${i % 256}.0.0/16"]\n}\n`;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { comparePos, type Span } from '../../model/location.js';
-import { readSource, type SourceOverlay } from '../read.js';
+import { readSource, type SourceOverlay, type SourceText } from '../read.js';
 import { OUTSIDE_SCAN_ROOT, UNRESTRICTED, type ScanRoot } from '../../util/scan-root.js';
 import { AnalysisBudget } from '../budget.js';
 import { deepestNesting, failureDiagnostic } from '../guard.js';
@@ -310,6 +310,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
     return { parsed };
   }
   const text = source.text!;
+  reportNotUtf8(source, parsed);
   if (abs.endsWith('.json')) {
     const json = parseTfJson(text);
     parsed.diagnostics.push(...json.diagnostics);
@@ -457,6 +458,11 @@ async function moduleInputs(dir: string, opts: TerraformOptions, result: FrontEn
   return { sources, alternatives };
 }
 
+/** Terraform refuses a file that is not UTF-8; the rest of it is still analyzed here. */
+function reportNotUtf8(source: SourceText, parsed: ParsedFile): void {
+  if (source.notUtf8) parsed.diagnostics.push({ ...source.notUtf8, message: 'not valid UTF-8, the only encoding Terraform reads: these bytes were read as U+FFFD' });
+}
+
 function pushIf(list: VarSource[], source: VarSource | null): void {
   if (source) list.push(source);
 }
@@ -501,6 +507,7 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
     parsed.diagnostics.push({ line: 1, column: 1, message: source.error });
     return null;
   }
+  reportNotUtf8(source, parsed);
   let body: HclBody;
   let find: (p: string) => Located | undefined;
   let element: TfFile['element'];
