@@ -191,7 +191,6 @@ export class CdkEvaluator {
     return unresolved(base.k === 'unresolved' && base.why === 'function-parameter' ? 'function-parameter' : 'cdk-token', text(src, node), at);
   }
 
-  /** The innermost declaration of `id` whose scope holds it. */
   /** The declaration an identifier refers to: the one of its name in the innermost scope around it. */
   declarationOf(src: CdkSource, id: ts.Identifier): Declaration | undefined {
     const scopes = this.declarationsOf(src);

@@ -20,7 +20,7 @@ const NOT_USES = new Set(['moved', 'import', 'removed', 'variable', 'terraform']
  * find a group of any root by its name.
  */
 export function extractGroupReferences(instance: Instance, groupIds: readonly string[], facts: Facts): void {
-  // Whether or not this instance creates groups.
+  // Whether or not this instance creates groups: what a lookup finds may be another root's.
   for (const file of instance.mod.files) if ('data' in file.body) lookups(instance, file, file.body.data, facts);
   if (groupIds.length === 0) return;
   const callSite = instance.ctx.via[instance.ctx.via.length - 1];
