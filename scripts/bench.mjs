@@ -285,7 +285,8 @@ function startup() {
 /**
  * Inputs at the size limits, each linted by the CLI in a fresh process (time and peak RSS through GNU time when it is
  * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s), a 300,000-line
- * heredoc, and a 2 MB CDK source that declares one name in 40,000 functions. Issue 13 "Linear cost".
+ * heredoc, a 2 MB CDK source that declares one name in 40,000 functions, and a .tf of 8,000 rules each under a suppression
+ * directive. Issue 13 "Linear cost".
  */
 function largeInputs() {
   const work = mkdtempSync(join(tmpdir(), 'sg-bench-large-'));
@@ -296,6 +297,7 @@ function largeInputs() {
     tf5mb: ['resource "aws_security_group" "big" {\n  description = "generated"\n}\n', ...Array.from({ length: 20_000 }, (_, i) => rule(i))].join(''),
     cidrs1e6: `resource "aws_security_group" "many" {\n  description = "many"\n  ingress {\n    description = "x"\n    from_port = 1000\n    to_port = 2000\n    protocol = "tcp"\n    cidr_blocks = [${cidrs}]\n  }\n}\n`,
     heredoc300k: `locals {\n  doc = <<EOT\n${Array.from({ length: 300_000 }, (_, i) => `line ${i} of a generated document`).join('\n')}\nEOT\n}\n`,
+    tfDirectives8k: ['resource "aws_security_group" "big" {\n  description = "generated"\n}\n', ...Array.from({ length: 8000 }, (_, i) => `# sg-lint-ignore rule-missing-description -- generated rule ${i}\n${rule(i).replace(/  description[^\n]*\n/, '')}`)].join(''),
   };
   const files = Object.fromEntries(Object.entries(cases).map(([name, text]) => [name, { 'main.tf': text }]));
   files.cdkNames40k = {

@@ -1,6 +1,8 @@
 import { comparePos, type Pos, type Span } from '../model/location.js';
 import type { Level } from './define-rule.js';
 import type { ParsedFile, PeerTool, Range } from '../parsers/types.js';
+import { addTo } from '../util/maps.js';
+import { RangeIndex } from '../util/range-index.js';
 import { isExpired, lineKinds, parseDirective, targetLine } from './directive.js';
 
 export interface Suppression {
@@ -85,11 +87,19 @@ export function commentLineKinds(file: ParsedFile): ReturnType<typeof lineKinds>
   return kinds;
 }
 
+/** A file's constructs by the line they start on (made once per file: every directive of the file asks). */
+const constructsByLine = new WeakMap<Range[], Map<number, Range[]>>();
+
 /** The widest construct that starts on `line`: what a directive targeting that line covers. */
 export function widestStartingOn(constructs: Range[], line: number): Range | null {
+  let byLine = constructsByLine.get(constructs);
+  if (!byLine) {
+    byLine = new Map();
+    for (const c of constructs) addTo(byLine, c.start.line, c);
+    constructsByLine.set(constructs, byLine);
+  }
   let best: Range | null = null;
-  for (const c of constructs) {
-    if (c.start.line !== line) continue;
+  for (const c of byLine.get(line) ?? []) {
     if (!best || comparePos(c.start, best.start) < 0 || comparePos(c.end, best.end) > 0) best = c;
   }
   return best;
@@ -97,19 +107,45 @@ export function widestStartingOn(constructs: Range[], line: number): Range | nul
 
 export const within = (pos: Pos, r: Range) => comparePos(r.start, pos) <= 0 && comparePos(pos, r.end) < 0;
 
+/** A run's directives by file: by the line each targets and by the region each covers (their order is kept: the first that applies wins). */
+class DirectiveIndex {
+  private readonly files = new Map<string, { lines: Map<number, number[]>; scopes: RangeIndex<number> }>();
+
+  constructor(private readonly directives: readonly ActiveDirective[]) {
+    const lines = new Map<string, Map<number, number[]>>();
+    const scopes = new Map<string, { range: Range; value: number }[]>();
+    directives.forEach((d, i) => {
+      if (!lines.has(d.file)) lines.set(d.file, new Map());
+      if (d.line !== null) addTo(lines.get(d.file)!, d.line, i);
+      if (d.scope) addTo(scopes, d.file, { range: d.scope, value: i });
+    });
+    for (const [file, byLine] of lines) this.files.set(file, { lines: byLine, scopes: new RangeIndex(scopes.get(file) ?? []) });
+  }
+
+  /** The first directive for `ruleId` that targets the line of `pos` or covers it. */
+  first(ruleId: string, file: string, pos: Pos): ActiveDirective | undefined {
+    const indexed = this.files.get(file);
+    if (!indexed) return undefined;
+    let first = Infinity;
+    for (const i of [...(indexed.lines.get(pos.line) ?? []), ...indexed.scopes.holding(pos)]) if (i < first && this.directives[i]!.rules.has(ruleId)) first = i;
+    return this.directives[first];
+  }
+}
+
+const directiveIndexes = new WeakMap<readonly ActiveDirective[], DirectiveIndex>();
+
 /**
  * The inline suppression that covers a finding of `ruleId` at `at`, if any: a directive at the finding itself, or at one
- * of the calls that led to it (a directive over a module call or nested stack covers what is inside).
+ * of the calls that led to it (a directive over a module call or nested stack covers what is inside). The directives
+ * are indexed on the first call: they must not change afterwards.
  */
-export function inlineSuppression(directives: ActiveDirective[], ruleId: string, at: Span): Suppression | undefined {
+export function inlineSuppression(directives: readonly ActiveDirective[], ruleId: string, at: Span): Suppression | undefined {
   if (UNSUPPRESSIBLE.has(ruleId)) return undefined;
+  let index = directiveIndexes.get(directives);
+  if (!index) directiveIndexes.set(directives, (index = new DirectiveIndex(directives)));
   for (const place of [at, ...(at.via ?? [])]) {
-    for (const d of directives) {
-      if (d.file !== place.file || !d.rules.has(ruleId)) continue;
-      if (d.line === place.start.line || (d.scope && within(place.start, d.scope))) {
-        return { kind: d.origin ? 'peer' : 'inline', reason: d.reason, ...(d.until ? { until: d.until } : {}), ...(d.origin ? { origin: d.origin } : {}) };
-      }
-    }
+    const d = index.first(ruleId, place.file, place.start);
+    if (d) return { kind: d.origin ? 'peer' : 'inline', reason: d.reason, ...(d.until ? { until: d.until } : {}), ...(d.origin ? { origin: d.origin } : {}) };
   }
   return undefined;
 }

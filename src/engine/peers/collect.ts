@@ -1,6 +1,8 @@
+import type { Pos } from '../../model/location.js';
 import type { ParsedFile, PeerTool, Range, SourceComment } from '../../parsers/types.js';
+import { RangeIndex } from '../../util/range-index.js';
 import { isCalendarDate, targetLine } from '../directive.js';
-import { commentLineKinds, widestStartingOn, within, type ActiveDirective, type InvalidDirective, type PeerOrigin } from '../suppress.js';
+import { commentLineKinds, widestStartingOn, type ActiveDirective, type InvalidDirective, type PeerOrigin } from '../suppress.js';
 import { parsePeerComment, type PeerComment } from './comments.js';
 import { PEER_TOOLS, peerCheck, rulesOfTool } from './table.js';
 
@@ -110,6 +112,15 @@ function pick(peer: PeerComment): Pick<Candidate, 'reason' | 'expires' | 'worksp
   };
 }
 
+const resourceIndexes = new WeakMap<Range[], RangeIndex<Range>>();
+
+/** The first of a file's resources (in their order) that holds `pos`: each peer comment of a file asks. */
+function resourceHolding(resources: Range[], pos: Pos): Range | null {
+  let index = resourceIndexes.get(resources);
+  if (!index) resourceIndexes.set(resources, (index = new RangeIndex(resources.map((r) => ({ range: r, value: r })))));
+  return index.holding(pos)[0] ?? null;
+}
+
 /** The line and region a peer comment covers, as its tool places it. */
 function placed(
   peer: PeerComment,
@@ -121,8 +132,7 @@ function placed(
   const at = comment.at.start.line;
   switch (peer.placement) {
     case 'resource': {
-      const resource = (file.resources ?? []).find((r) => within(comment.at.start, r));
-      return { line: null, scope: resource ?? null };
+      return { line: null, scope: resourceHolding(file.resources ?? [], comment.at.start) };
     }
     case 'target': {
       const line = targetLine({ text: comment.text, line: at, ownLine: comment.ownLine }, kinds.commentOnly, kinds.blank, kinds.lineCount);
