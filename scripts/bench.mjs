@@ -285,8 +285,8 @@ function startup() {
 /**
  * Inputs at the size limits, each linted by the CLI in a fresh process (time and peak RSS through GNU time when it is
  * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s), a 300,000-line
- * heredoc, a 2 MB CDK source that declares one name in 40,000 functions, and a .tf of 8,000 rules each under a suppression
- * directive. Issue 13 "Linear cost".
+ * heredoc, a 2 MB CDK source that declares one name in 40,000 functions, a .tf of 8,000 rules each under a suppression
+ * directive, and one of 4,000 rules beside a config of 3,000 `ignore` entries. Issue 13 "Linear cost".
  */
 function largeInputs() {
   const work = mkdtempSync(join(tmpdir(), 'sg-bench-large-'));
@@ -307,6 +307,10 @@ function largeInputs() {
       ...Array.from({ length: 40_000 }, (_, i) => `function f${i}(): number {\n  const port = ${i};\n  return port;\n}`),
       "export class Big extends cdk.Stack {\n  constructor(scope: cdk.App, id: string) {\n    super(scope, id);\n    const port = 22;\n    const sg = new ec2.SecurityGroup(this, 'Sg', { vpc: new ec2.Vpc(this, 'Vpc') });\n    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port));\n  }\n}\n",
     ].join('\n'),
+  };
+  files.configIgnores3k = {
+    'main.tf': ['resource "aws_security_group" "big" {\n  description = "generated"\n}\n', ...Array.from({ length: 4000 }, (_, i) => rule(i))].join(''),
+    '.sg-lint.yml': `ignore:\n${Array.from({ length: 3000 }, (_, i) => `  - { rule: rule-missing-description, files: ["team-${i}/**"], reason: "ticket ${i}" }\n`).join('')}`,
   };
   const out = {};
   for (const [name, written] of Object.entries(files)) {

@@ -1,9 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import { ConfigError, findConfig, readConfig, type LoadedConfig } from './load.js';
+import { ConfigError, findConfig, readConfig, type IgnoreEntry, type LoadedConfig } from './load.js';
 import { matchesGlobs, RuleResolver, type FileSettings } from './resolve.js';
 import type { Finding } from '../engine/result.js';
 import type { PluginSpec } from '../engine/plugins.js';
 import { isExpired, type Suppression } from '../engine/suppress.js';
+import { addTo } from '../util/maps.js';
 import { displayPath, posixRelative } from '../util/paths.js';
 import { OUTSIDE_SCAN_ROOT, ScanRoot } from '../util/scan-root.js';
 
@@ -12,6 +13,8 @@ export class ConfigSource {
   private readonly dirCache = new Map<string, string | null>();
   /** Each file's config, asked for again by every finding in it (config `ignore` entries). */
   private readonly fileCache = new Map<string, LoadedConfig>();
+  /** Each file's config `ignore` entries whose globs match it, by rule (matched once per file, not once per finding). */
+  private readonly ignoreCache = new Map<string, ReadonlyMap<string, IgnoreEntry[]>>();
   private readonly loaded = new Map<string, LoadedConfig>();
   private readonly none: LoadedConfig;
   private resolver: RuleResolver | undefined;
@@ -63,17 +66,24 @@ export class ConfigSource {
 
   ignoreFor(f: Finding, abs: string, today: string): Suppression | undefined {
     if (f.ruleId === 'parse-error' || f.ruleId === 'suppression-invalid') return undefined;
-    const loaded = this.forFile(abs);
-    if (!loaded.config.ignore?.length) return undefined;
-    const rel = posixRelative(loaded.dir, abs);
-    for (const entry of loaded.config.ignore) {
-      if (entry.rule !== f.ruleId) continue;
-      if (entry.files && !matchesGlobs(entry.files, rel)) continue;
+    for (const entry of this.ignoresOf(abs).get(f.ruleId) ?? []) {
       if (entry.resource && entry.resource !== f.resource && entry.resource !== f.group) continue;
       if (entry.until && isExpired(entry.until, today)) continue;
       return { kind: 'config', reason: entry.reason, ...(entry.until ? { until: entry.until } : {}) };
     }
     return undefined;
+  }
+
+  private ignoresOf(abs: string): ReadonlyMap<string, IgnoreEntry[]> {
+    let byRule = this.ignoreCache.get(abs);
+    if (!byRule) {
+      const loaded = this.forFile(abs);
+      const rel = posixRelative(loaded.dir, abs);
+      const matching = new Map<string, IgnoreEntry[]>();
+      for (const entry of loaded.config.ignore ?? []) if (!entry.files || matchesGlobs(entry.files, rel)) addTo(matching, entry.rule, entry);
+      this.ignoreCache.set(abs, (byRule = matching));
+    }
+    return byRule;
   }
 
   private explicitFile(): string | undefined {

@@ -218,6 +218,28 @@ describe('suppressions', () => {
     expect(run.json().findings[0]!.suppressed).toEqual({ kind: 'config', reason: 'INFRA-123 decommissioning' });
   });
 
+  it('takes the first config ignore entry that applies to a finding: its rule, files, resource and date', async () => {
+    const dir = workspace({
+      '.sg-lint.yml': [
+        'ignore:',
+        '  - { rule: ingress-world-admin-port, files: ["other/**"], reason: "other files" }',
+        '  - { rule: ingress-world-admin-port, resource: aws_security_group.new, reason: "another group" }',
+        '  - { rule: ingress-world-admin-port, files: ["legacy/**"], reason: "expired", until: 2020-01-01 }',
+        '  - { rule: egress-unrestricted, files: ["legacy/**"], reason: "another rule" }',
+        '  - { rule: ingress-world-admin-port, files: ["legacy/**"], resource: aws_security_group.old, reason: "this one" }',
+        '  - { rule: ingress-world-admin-port, reason: "too late" }',
+        '',
+      ].join('\n'),
+      'legacy/main.tf': group('old', ingress(22, '0.0.0.0/0')),
+      'legacy/other.tf': group('kept', ingress(3389, '0.0.0.0/0')),
+    });
+    const findings = (await runCli(dir, ['.', '-f', 'json'])).json().findings.filter((f) => f.ruleId === 'ingress-world-admin-port');
+    expect(Object.fromEntries(findings.map((f) => [f.file, f.suppressed]))).toEqual({
+      'legacy/main.tf': { kind: 'config', reason: 'this one' },
+      'legacy/other.tf': { kind: 'config', reason: 'too late' },
+    });
+  });
+
   it('a "//" directive in .tf.json covers its block', async () => {
     const dir = workspace({
       'main.tf.json': JSON.stringify(
