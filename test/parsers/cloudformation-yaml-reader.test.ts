@@ -150,6 +150,13 @@ describe('the fast YAML reader', () => {
     expect(scalar(read('a:\n  !Sub |2\n    x\n'), 'a').value).toBe('  x\n');
   });
 
+  it('reads a block scalar with no line of content: its blank lines kept by `+`, left out of its range otherwise', () => {
+    const items = (value(read('files:\n  - stack=\n  - |+\n\n  - region=\n  - |\n\n  - end\n'), 'files') as YAMLSeq).items as Scalar[];
+    expect(items.map((n) => n.value)).toEqual(['stack=', '\n', 'region=', '', 'end']);
+    const text = 'k0: |-\n    \n\nk1: x\n';
+    expect(scalar(read(text), 'k0').range).toEqual([4, 12, 12]);
+  });
+
   it('reads a pair in a flow sequence as a map of one pair that ends where its value does', () => {
     const text = "Az: !Select [0, Fn::GetAZs: !Ref AWS::Region]\nB: [k: !Ref x\n  , d]\n";
     const root = read(text);

@@ -375,19 +375,23 @@ class Reader {
         firstIndent = 0;
       } else break;
     }
-    const contentIndent = header.indent ? indent + header.indent : firstIndent;
-    if (k >= this.n || firstIndent <= indent || firstIndent < contentIndent) giveUp();
-    for (;;) {
-      const next = this.continuesBlock(nl + 1, contentIndent);
-      if (next === -1) break;
-      nl = this.text.indexOf('\n', next);
-      if (nl === -1) {
-        nl = this.n;
-        break;
+    // No line of content (the next one belongs to the collection): the scalar is the blank lines after its header.
+    const empty = k < this.n && firstIndent <= indent && !header.indent;
+    if (!empty) {
+      const contentIndent = header.indent ? indent + header.indent : firstIndent;
+      if (k >= this.n || firstIndent <= indent || firstIndent < contentIndent) giveUp();
+      for (;;) {
+        const next = this.continuesBlock(nl + 1, contentIndent);
+        if (next === -1) break;
+        nl = this.text.indexOf('\n', next);
+        if (nl === -1) {
+          nl = this.n;
+          break;
+        }
       }
     }
     if (header.chomp !== '+') {
-      // Trailing blank lines no deeper than the first line of content are not the scalar's.
+      // Trailing blank lines no deeper than the first line of content (or the next line) are not the scalar's.
       for (;;) {
         const last = nl - 1;
         let y = last;
@@ -396,13 +400,23 @@ class Reader {
         else break;
       }
     }
+    if (empty) {
+      // Kept only by `+`: one line break for each blank line, as `yaml` reads it.
+      const end = nl + 1;
+      let blank = 0;
+      for (let p = this.text.indexOf('\n', contentStart); p !== -1 && p < end; p = this.text.indexOf('\n', p + 1)) blank++;
+      return this.blockNode(header.chomp === '+' ? '\n'.repeat(blank) : '', [i, end, end], header, tag);
+    }
     const end = Math.min(nl + 1, this.n);
-    const value = detached(blockValue(header, this.text.slice(contentStart, end), indent) ?? giveUp());
-    const node = newScalar(value, [i, end, end]);
+    return this.blockNode(detached(blockValue(header, this.text.slice(contentStart, end), indent) ?? giveUp()), [i, end, end], header, tag);
+  }
+
+  private blockNode(value: string, range: [number, number, number], header: { folded: boolean }, tag: string | null): Scalar {
+    const node = newScalar(value, range);
     node.source = value;
     node.type = header.folded ? Scalar.BLOCK_FOLDED : Scalar.BLOCK_LITERAL;
     if (tag) node.tag = tag;
-    this.advance(end, -1);
+    this.advance(range[1], -1);
     return node;
   }
 
