@@ -141,6 +141,8 @@ describe('the fast YAML reader', () => {
       ['', '!GetAZs'],
     ]);
     expect(value(value(read('a: {k: !GetAZs , j: 1}\n'), 'a') as YAMLMap, 'k')).toMatchObject({ value: '', tag: '!GetAZs' });
+    const trailing = value(read('a: !Join [\n    "",\n    [x, y,],\n  ]\n'), 'a') as YAMLSeq;
+    expect(((trailing.items[1] as YAMLSeq).items as Scalar[]).map((n) => n.value)).toEqual(['x', 'y']);
     const user = read('UserData:\n  Fn::Base64:\n    !Sub |\n      #!/bin/bash\n      echo ${AWS::Region}\n  Other: 1\n');
     const script = value(value(user, 'UserData') as YAMLMap, 'Fn::Base64') as Scalar;
     expect([script.value, script.tag, script.type]).toEqual(['#!/bin/bash\necho ${AWS::Region}\n', '!Sub', 'BLOCK_LITERAL']);
@@ -192,7 +194,7 @@ describe('the fast YAML reader', () => {
     ['a tag before a line break in a flow collection', 'a: [!Ref\n  b]\n'],
     ['a pair with a tagged key in a flow sequence', 'a: [!Ref b: c]\n'],
     ['a pair in a flow sequence with no value', 'a: [b: , c]\n'],
-    ['a trailing comma', 'a: [b, c,]\n'],
+    ['two commas in a row', 'a: [b,, c]\n'],
     ['an unknown escape', 'a: "\\q"\n'],
     ['a block scalar with leading lines indented past its content', 'a: |\n    \n  x\n'],
     ['an indented root', '  a: 1\n'],

@@ -466,7 +466,9 @@ class Reader {
         if (c === close) break;
         if (c !== COMMA) giveUp();
         i = this.flowSpace(i + 1, indent, level);
-        if (this.code(i) === close || this.code(i) === COMMA) giveUp();
+        // A trailing comma (`[a, b,]`) ends the collection; two commas in a row are left to `yaml`.
+        if (this.code(i) === close) break;
+        if (this.code(i) === COMMA) giveUp();
       }
     }
     this.end = i + 1;
