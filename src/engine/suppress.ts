@@ -105,8 +105,6 @@ export function widestStartingOn(constructs: Range[], line: number): Range | nul
   return best;
 }
 
-export const within = (pos: Pos, r: Range) => comparePos(r.start, pos) <= 0 && comparePos(pos, r.end) < 0;
-
 /** A run's directives by file: by the line each targets and by the region each covers (their order is kept: the first that applies wins). */
 class DirectiveIndex {
   private readonly files = new Map<string, { lines: Map<number, number[]>; scopes: RangeIndex<number> }>();
