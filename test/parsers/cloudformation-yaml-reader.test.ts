@@ -152,6 +152,13 @@ describe('the fast YAML reader', () => {
     expect(scalar(read('a:\n  !Sub |2\n    x\n'), 'a').value).toBe('  x\n');
   });
 
+  it('reads a tag alone on its line, with its collection on the lines after it', () => {
+    const root = read('GenerateSecretString:\n  !If\n  - HasPassword\n  - !Ref AWS::NoValue\n  - {PasswordLength: 30}\nOther:\n  !Sub\n  a: 1\n');
+    const choice = value(root, 'GenerateSecretString') as YAMLSeq;
+    expect([choice.tag, choice.items.length, (choice.items[0] as Scalar).value]).toEqual(['!If', 3, 'HasPassword']);
+    expect([(value(root, 'Other') as YAMLMap).tag, scalar(value(root, 'Other') as YAMLMap, 'a').value]).toEqual(['!Sub', 1]);
+  });
+
   it('reads a block scalar with no line of content: its blank lines kept by `+`, left out of its range otherwise', () => {
     const items = (value(read('files:\n  - stack=\n  - |+\n\n  - region=\n  - |\n\n  - end\n'), 'files') as YAMLSeq).items as Scalar[];
     expect(items.map((n) => n.value)).toEqual(['stack=', '\n', 'region=', '', 'end']);

@@ -300,8 +300,12 @@ class Reader {
       if (tag) giveUp();
       const own = this.tag(j);
       const k = this.skipSpaces(j + own.length);
-      if (this.endsLine(k)) giveUp();
-      return this.inlineNode(k, indent, own, -1, false);
+      if (!this.endsLine(k)) return this.inlineNode(k, indent, own, -1, false);
+      // A tag alone on its line (`!If` above `- HasPassword`): its collection is on the lines after it.
+      this.advance(this.lineEnd(j + own.length), -1);
+      if (this.lineIndent > indent && this.isSeqItem(this.pos)) return this.tagged(this.blockSeq(this.lineIndent), own);
+      if (this.lineIndent > indent && this.code(this.pos) !== BANG) return this.inlineNode(this.pos, indent, own, this.lineIndent, false);
+      giveUp();
     }
     // An empty value's range takes in the comments after it, by rules not followed here.
     if (tag || commentedItem || this.comments.length > commentsBefore) giveUp();
