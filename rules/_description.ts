@@ -12,13 +12,20 @@ export function invalidCharacters(text: string): string[] {
 
 const NAMES: Record<string, string> = { "'": 'apostrophe', '"': 'double quote', '`': 'backtick', '\n': 'line break', '\r': 'carriage return', '\t': 'tab' };
 
-/** "'é' (U+00E9), \"'\" (apostrophe)": each character visible, with its name or code point. */
+/** Characters a message shows; the rest are counted (a description of 3,000 emoji made a message of 43 KB). */
+const MAX_SHOWN = 10;
+
+/** "'é' (U+00E9), \"'\" (apostrophe)": each character visible, with its name or code point; the first ten of them. */
 export function showCharacters(chars: string[]): string {
-  return chars
-    .map((c) => {
-      const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      const shown = /[\x20-\x7e]/.test(c) || /\p{L}|\p{N}|\p{P}|\p{S}/u.test(c) ? JSON.stringify(c) : JSON.stringify(c).replace(/^"|"$/g, '');
-      return `${shown} (${NAMES[c] ?? code})`;
-    })
-    .join(', ');
+  const more = chars.length > MAX_SHOWN ? ` and ${chars.length - MAX_SHOWN} more` : '';
+  return (
+    chars
+      .slice(0, MAX_SHOWN)
+      .map((c) => {
+        const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+        const shown = /[\x20-\x7e]/.test(c) || /\p{L}|\p{N}|\p{P}|\p{S}/u.test(c) ? JSON.stringify(c) : JSON.stringify(c).replace(/^"|"$/g, '');
+        return `${shown} (${NAMES[c] ?? code})`;
+      })
+      .join(', ') + more
+  );
 }
