@@ -31,7 +31,11 @@ const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SEPARATOR = /\s--(?:\s|$)/;
 const UNTIL_TOKEN = /(?:^|\s)until=/;
 
-const quote = (xs: readonly string[]): string => xs.map((x) => `'${x}'`).join(', ');
+/** Text of the comment as a message shows it: cut after 60 characters (a comment may hold anything). */
+const cut = (x: string): string => (x.length > 60 ? `${x.slice(0, 57)}...` : x);
+const shown = (x: string): string => `'${cut(x)}'`;
+/** The first ten tokens, shown; the rest counted. */
+const quote = (xs: readonly string[]): string => xs.slice(0, 10).map(shown).join(', ') + (xs.length > 10 ? ` and ${xs.length - 10} more` : '');
 const plural = (xs: readonly unknown[]): string => (xs.length > 1 ? 's' : '');
 
 /** Whether a comment's inner text is a directive, valid or not: the keyword, then whitespace or the end (not `sg-lint-ignored`, `sg-lint-ignore-next-line`). */
@@ -63,7 +67,7 @@ export function parseDirective(text: string, opts: ParseOptions): DirectiveResul
   const fail = (message: string): DirectiveResult => ({ ok: false, message, rules });
 
   if (rules.length === 0) return fail(`no rule ids: ${GRAMMAR}`);
-  if (named.includes('')) return fail(`empty rule id in '${idToken}' (stray comma)`);
+  if (named.includes('')) return fail(`empty rule id in ${shown(idToken!)} (stray comma)`);
   const malformed = rules.filter((id) => !RULE_ID.test(id));
   if (malformed.length > 0) {
     return fail(`malformed rule id${plural(malformed)} ${quote(malformed)}: rule ids are exact kebab-case, no wildcards`);
@@ -80,7 +84,7 @@ export function parseDirective(text: string, opts: ParseOptions): DirectiveResul
   if (untils.length > 1) return fail(`duplicate until= (${quote(untils)}): give one expiry date`);
   const until = untils[0]?.slice('until='.length);
   if (until !== undefined && !isCalendarDate(until)) {
-    return fail(`until=${until} is not a valid date: expected a real calendar date as YYYY-MM-DD`);
+    return fail(`until=${cut(until)} is not a valid date: expected a real calendar date as YYYY-MM-DD`);
   }
   if (reason === '') return fail(`empty reason after ' -- ': say why this is suppressed`);
   if (UNTIL_TOKEN.test(reason)) return fail(`misplaced until= in the reason: put until=YYYY-MM-DD before ' -- '`);

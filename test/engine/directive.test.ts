@@ -77,6 +77,13 @@ describe('parseDirective: invalid', () => {
     ['trailing comma', 'sg-lint-ignore a, -- r', /^empty rule id/, ['a']],
     ['unknown id', 'sg-lint-ignore nope -- r', /^unknown rule id 'nope'$/, ['nope']],
     ['unknown among known', 'sg-lint-ignore a, nope, zip -- r', /^unknown rule ids 'nope', 'zip'$/, ['a', 'nope', 'zip']],
+    ['a very long unknown id, cut', `sg-lint-ignore ${'x'.repeat(5000)} -- r`, new RegExp(`^unknown rule id '${'x'.repeat(57)}\\.\\.\\.'$`), ['x'.repeat(5000)]],
+    [
+      'twelve unknown ids, ten named',
+      `sg-lint-ignore ${Array.from({ length: 12 }, (_, i) => `n${i}`).join(',')} -- r`,
+      /^unknown rule ids 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'n9' and 2 more$/,
+      Array.from({ length: 12 }, (_, i) => `n${i}`),
+    ],
     ['no separator', 'sg-lint-ignore a', /^missing ' -- <reason>'/, ['a']],
     ['reason without separator', 'sg-lint-ignore a because legacy', /^missing ' -- <reason>'/, ['a']],
     ['-- glued to the reason', 'sg-lint-ignore a --legacy', /^missing ' -- <reason>'/, ['a']],
