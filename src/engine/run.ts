@@ -241,6 +241,8 @@ function makeFinding(
 
 /** Problems of one file a parse-error message lists; the rest are counted. */
 const MAX_LISTED_DIAGNOSTICS = 20;
+/** Characters of one problem a parse-error message shows. */
+const MAX_DIAGNOSTIC_LENGTH = 300;
 
 function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity: Identity): Unmerged[] {
   const out: Unmerged[] = [];
@@ -251,8 +253,10 @@ function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity
     const diagnostics = [...file.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
     const first = diagnostics[0]!;
     const listed = diagnostics.map((d) => (diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message));
-    // The finding's identity holds every problem; its message the first few (a template of 8,000 broken nested stacks made one of 565 KB).
-    const detail = listed.length > MAX_LISTED_DIAGNOSTICS ? `${listed.slice(0, MAX_LISTED_DIAGNOSTICS).join('; ')}; and ${listed.length - MAX_LISTED_DIAGNOSTICS} more` : listed.join('; ');
+    // The finding's identity holds every problem whole; its message the first few, each cut short (a template of 8,000
+    // broken nested stacks made a message of 565 KB, and a tag of 100,000 letters one of 100 KB).
+    const shown = listed.slice(0, MAX_LISTED_DIAGNOSTICS).map((m) => (m.length > MAX_DIAGNOSTIC_LENGTH ? `${m.slice(0, MAX_DIAGNOSTIC_LENGTH - 3)}...` : m));
+    const detail = shown.join('; ') + (listed.length > MAX_LISTED_DIAGNOSTICS ? `; and ${listed.length - MAX_LISTED_DIAGNOSTICS} more` : '');
     const pos = { line: first.line, column: first.column };
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
     out.push(makeFinding(identity, 'parse-error', level, file.analyzed ? 'partial' : 'parse', { detail }, at, '', listed.join('; ')));

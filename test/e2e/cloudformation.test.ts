@@ -123,6 +123,16 @@ describe('CloudFormation Rules section', () => {
     expect(parseErrors(report)).toEqual({ 'misplaced.yaml': '53: Fn::ValueOf is only valid in the Rules section of a template' });
     expect(report.findings.filter((f) => f.ruleId !== 'parse-error').map((f) => [f.ruleId, f.line])).toEqual([['ingress-world-admin-port', 55]]);
   });
+
+  it('says the rest of a template with an unknown tag was analyzed, and cuts a long problem short in the message', async () => {
+    const tag = `!${'Z'.repeat(10_000)}`;
+    const dir = workspace({ 'tagged.yaml': SSH_OPEN.replace('GroupDescription: bastion', `GroupDescription: ${tag} bastion`) });
+    const report = (await runCli(dir, ['.', '-f', 'json'])).json();
+    const parseError = report.findings.find((f) => f.ruleId === 'parse-error')!;
+    expect(parseError.message).toMatch(/^File has errors \(the rest of it was analyzed\): unknown tag !Z+\.\.\.$/);
+    expect(parseError.message.length).toBeLessThan(400);
+    expect(report.findings.some((f) => f.ruleId === 'ingress-world-admin-port')).toBe(true);
+  });
 });
 
 describe('CloudFormation evaluation', () => {

@@ -77,7 +77,8 @@ export function parseCloudFormation(candidates: string[], opts: CloudFormationOp
       ...(directives ? { resources: resourceRanges(template) } : {}),
       peerMarks: peerMetadata(template),
       diagnostics: loaded.diagnostics,
-      analyzed: loaded.diagnostics.length === 0,
+      // A template with diagnostics (an unknown tag, several documents) is analyzed all the same.
+      analyzed: true,
     };
     result.files.push(parsed);
     result.facts.files.push({ path, format: 'cloudformation' });
