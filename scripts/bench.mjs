@@ -35,50 +35,44 @@ function filesUnder(d) {
 
 const FORMATS = ['terraform', 'cloudformation', 'cdk'];
 
+/** The format a file is parsed as: `.tf`, a CloudFormation candidate, a source that may be CDK code; else null. */
+function formatOf(f) {
+  if (f.endsWith('.tf')) return 'terraform';
+  if (/\.(ya?ml|json|template)$/.test(f)) return 'cloudformation';
+  return kindOf(f) === 'cdk-candidate' && mayBeCdkSource(f) ? 'cdk' : null;
+}
+
 /**
  * The bare parsers on the files sg-lint reads, as sg-lint calls them: its HCL parser for .tf, its template loader (JSON,
  * its YAML reader, else yaml) for CloudFormation candidates, TypeScript's parser for the sources that may be CDK code.
  */
-async function parseOnly(files) {
-  const times = { terraform: 0, cloudformation: 0, cdk: 0 };
-  for (const f of files) {
-    const start = performance.now();
-    if (f.endsWith('.tf')) {
-      try {
-        await parseHcl(f, readFileSync(f, 'utf8'));
-      } catch {
-        // a file the parser rejects still took its time
-      }
-      times.terraform += performance.now() - start;
-    } else if (/\.(ya?ml|json|template)$/.test(f)) {
-      loadTemplate(f, readFileSync(f, 'utf8'));
-      times.cloudformation += performance.now() - start;
-    } else if (kindOf(f) === 'cdk-candidate' && mayBeCdkSource(f)) {
-      parseSource(f, f, readFileSync(f, 'utf8'));
-      times.cdk += performance.now() - start;
-    }
-  }
-  return times;
-}
+const OWN_PARSERS = { terraform: (f, text) => parseHcl(f, text), cloudformation: (f, text) => loadTemplate(f, text), cdk: (f, text) => parseSource(f, f, text) };
 
 /**
  * The same files through general-purpose parsers, as issue 14 first measured its bare parse: hcl2json (Terraform),
  * `yaml`'s parseDocument (every CloudFormation candidate), TypeScript's createSourceFile (the CDK sources).
  */
-async function genericParse(files) {
-  const start = performance.now();
+const GENERIC_PARSERS = {
+  terraform: (f, text) => hcl2json(f, text),
+  cloudformation: (_, text) => parseDocument(text),
+  cdk: (f, text) => ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true),
+};
+
+/** Milliseconds `parsers` take on the files of each format, reading included. */
+async function timeParsers(files, parsers) {
+  const times = { terraform: 0, cloudformation: 0, cdk: 0 };
   for (const f of files) {
-    const text = readFileSync(f, 'utf8');
-    if (f.endsWith('.tf')) {
-      try {
-        await hcl2json(f, text);
-      } catch {
-        // a file the parser rejects still took its time
-      }
-    } else if (/\.(ya?ml|json|template)$/.test(f)) parseDocument(text);
-    else if (kindOf(f) === 'cdk-candidate' && mayBeCdkSource(f)) ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true);
+    const format = formatOf(f);
+    if (!format) continue;
+    const start = performance.now();
+    try {
+      await parsers[format](f, readFileSync(f, 'utf8'));
+    } catch {
+      // a file the parser rejects still took its time
+    }
+    times[format] += performance.now() - start;
   }
-  return performance.now() - start;
+  return times;
 }
 
 const files = filesUnder(dir);
@@ -109,14 +103,14 @@ const INTERLEAVED_RUNS = 7;
 const series = { parse: Object.fromEntries(FORMATS.map((f) => [f, []])), lint: Object.fromEntries(FORMATS.map((f) => [f, []])), parseAll: [], lintAll: [], generic: [] };
 let result;
 for (let i = 0; i <= INTERLEAVED_RUNS; i++) {
-  const generic = await genericParse(files);
-  const parsed = await parseOnly(files);
+  const generic = await timeParsers(files, GENERIC_PARSERS);
+  const parsed = await timeParsers(files, OWN_PARSERS);
   const whole = await timedLint();
   result = whole.out;
   const perFormat = {};
   for (const format of FORMATS) perFormat[format] = (await timedLint(INCLUDE[format])).ms;
   if (i === 0) continue;
-  series.generic.push(generic);
+  series.generic.push(FORMATS.reduce((sum, f) => sum + generic[f], 0));
   series.parseAll.push(FORMATS.reduce((sum, f) => sum + parsed[f], 0));
   series.lintAll.push(whole.ms);
   for (const format of FORMATS) {

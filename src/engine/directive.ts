@@ -1,5 +1,3 @@
-import { parsePeerComment } from './peers/comments.js';
-import type { SourceComment } from '../parsers/types.js';
 /**
  * Inline suppression directives (pure, no I/O):
  *
@@ -7,6 +5,9 @@ import type { SourceComment } from '../parsers/types.js';
  *
  * The caller strips the comment markers (`#`, `//`, single-line `/* … *\/`) and passes the inner text.
  */
+import { parsePeerComment } from './peers/comments.js';
+import type { SourceComment } from '../parsers/types.js';
+import { cut } from '../util/strings.js';
 
 export interface Directive {
   rules: string[];
@@ -31,9 +32,8 @@ const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SEPARATOR = /\s--(?:\s|$)/;
 const UNTIL_TOKEN = /(?:^|\s)until=/;
 
-/** Text of the comment as a message shows it: cut after 60 characters (a comment may hold anything). */
-const cut = (x: string): string => (x.length > 60 ? `${x.slice(0, 57)}...` : x);
-const shown = (x: string): string => `'${cut(x)}'`;
+/** Text of the comment as a message shows it: quoted, cut after 60 characters (a comment may hold anything). */
+const shown = (x: string): string => `'${cut(x, 60)}'`;
 /** The first ten tokens, shown; the rest counted. */
 const quote = (xs: readonly string[]): string => xs.slice(0, 10).map(shown).join(', ') + (xs.length > 10 ? ` and ${xs.length - 10} more` : '');
 const plural = (xs: readonly unknown[]): string => (xs.length > 1 ? 's' : '');
@@ -84,7 +84,7 @@ export function parseDirective(text: string, opts: ParseOptions): DirectiveResul
   if (untils.length > 1) return fail(`duplicate until= (${quote(untils)}): give one expiry date`);
   const until = untils[0]?.slice('until='.length);
   if (until !== undefined && !isCalendarDate(until)) {
-    return fail(`until=${cut(until)} is not a valid date: expected a real calendar date as YYYY-MM-DD`);
+    return fail(`until=${cut(until, 60)} is not a valid date: expected a real calendar date as YYYY-MM-DD`);
   }
   if (reason === '') return fail(`empty reason after ' -- ': say why this is suppressed`);
   if (UNTIL_TOKEN.test(reason)) return fail(`misplaced until= in the reason: put until=YYYY-MM-DD before ' -- '`);

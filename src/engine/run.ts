@@ -10,6 +10,7 @@ import { collectDirectives, inlineSuppression, type Suppression } from './suppre
 import { collectPeerDirectives } from './peers/collect.js';
 import { isDownloadedModule } from '../util/paths.js';
 import { memoized } from '../util/maps.js';
+import { cut } from '../util/strings.js';
 import { conditionSuffix, fingerprint, insideRoot, mergeInstances, rootOf, stableResource, type RootSource, type Unmerged } from './identity.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -255,7 +256,7 @@ function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity
     const listed = diagnostics.map((d) => (diagnostics.length > 1 ? `${d.line}:${d.column} ${d.message}` : d.message));
     // The finding's identity holds every problem whole; its message the first few, each cut short (a template of 8,000
     // broken nested stacks made a message of 565 KB, and a tag of 100,000 letters one of 100 KB).
-    const shown = listed.slice(0, MAX_LISTED_DIAGNOSTICS).map((m) => (m.length > MAX_DIAGNOSTIC_LENGTH ? `${m.slice(0, MAX_DIAGNOSTIC_LENGTH - 3)}...` : m));
+    const shown = listed.slice(0, MAX_LISTED_DIAGNOSTICS).map((m) => cut(m, MAX_DIAGNOSTIC_LENGTH));
     const detail = shown.join('; ') + (listed.length > MAX_LISTED_DIAGNOSTICS ? `; and ${listed.length - MAX_LISTED_DIAGNOSTICS} more` : '');
     const pos = { line: first.line, column: first.column };
     const at: Span = { file: file.path, start: pos, end: pos, path: '' };
@@ -265,7 +266,7 @@ function builtinFindings(input: EngineInput, values: UnresolvedEntry[], identity
     const level = levelFor('unresolved-value', value.at.file, input);
     if (!level || level === 'off') continue;
     const expr = value.expr.replace(/\s+/g, ' ');
-    const data = { expr: expr.length > 100 ? `${expr.slice(0, 97)}...` : expr, reason: value.why, rules: rules.join(', ') };
+    const data = { expr: cut(expr, 100), reason: value.why, rules: rules.join(', ') };
     const messageId = whole ? 'notAnalyzed' : rules.length > 0 ? 'unresolved' : 'unneeded';
     out.push(makeFinding(identity, 'unresolved-value', level, messageId, data, value.at, '', `${value.expr}|${value.why}|${value.at.path}`));
   }

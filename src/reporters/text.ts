@@ -1,6 +1,7 @@
 import type { OnlineSummary } from '../engine/online/pass.js';
 import { isNote, type Finding, type Result } from '../engine/result.js';
 import { addTo } from '../util/maps.js';
+import { cut } from '../util/strings.js';
 
 export interface TextOptions {
   color: boolean;
@@ -114,7 +115,7 @@ function codeFrame(lines: readonly string[], f: Finding, paint: (c: Color, s: st
   for (let n = first; n <= last; n++) {
     const src = printable((lines[n - 1] ?? '').replace(/\t/g, ' '));
     if (n !== line) {
-      out.push(`      ${paint('gray', `${String(n).padStart(width)} |`)} ${src.length > FRAME_WIDTH ? `${src.slice(0, FRAME_WIDTH - 3)}...` : src}`);
+      out.push(`      ${paint('gray', `${String(n).padStart(width)} |`)} ${cut(src, FRAME_WIDTH)}`);
       continue;
     }
     const endColumn = f.at.end.line === line ? f.at.end.column : src.length + 1;

@@ -6,6 +6,34 @@ export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /**
+ * The first item of an array that only grows with a given key, from an index kept beside it: items added since the last
+ * lookup are indexed at the next one (an array found shorter than before is indexed afresh). A search per lookup is
+ * quadratic in a run's files or groups.
+ */
+export class GrowingIndex<T, K> {
+  private readonly byKey = new Map<K, T>();
+  private seen = 0;
+
+  constructor(
+    private readonly items: readonly T[],
+    private readonly keyOf: (item: T) => K,
+  ) {}
+
+  get(key: K): T | undefined {
+    if (this.seen > this.items.length) {
+      this.byKey.clear();
+      this.seen = 0;
+    }
+    for (; this.seen < this.items.length; this.seen++) {
+      const item = this.items[this.seen]!;
+      const k = this.keyOf(item);
+      if (!this.byKey.has(k)) this.byKey.set(k, item);
+    }
+    return this.byKey.get(key);
+  }
+}
+
+/**
  * addTo for a map whose keys mostly hold one value: a lone value is kept as itself, and a list is made when a second
  * comes (a million one-item lists cost more than the values). Values must not be arrays themselves.
  */

@@ -11,3 +11,8 @@ export function detached(s: string): string {
 export function detachedSlice(text: string, start: number, end: number): string {
   return detached(text.slice(start, end));
 }
+
+/** `s`, or its first `max - 3` characters and `...` when it is longer than `max`: for messages that quote what they read. */
+export function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}

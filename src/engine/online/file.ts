@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { lastAddress, parseCidr } from '../../model/net.js';
 import { OnlineError, type Provider, type Verdict } from './provider.js';
+import { cut } from '../../util/strings.js';
 
 /** A range of one family: IPv4 as plain numbers (fast to parse and compare), IPv6 as BigInt. */
 interface Entry<N extends number | bigint> {
@@ -55,7 +56,7 @@ export function parseBlocklist(text: string): Blocklist {
     }
     const cidr = token.includes(':') ? parseCidr(token) : null;
     if (cidr) v6.push({ lo: cidr.addr, hi: lastAddress(cidr), text: token, line: i + 1 });
-    else invalid.push({ line: i + 1, text: token.length > 60 ? `${token.slice(0, 57)}...` : token });
+    else invalid.push({ line: i + 1, text: cut(token, 60) });
   }
   const ranges4 = outermost(v4);
   const ranges6 = outermost(v6);

@@ -3,6 +3,7 @@
 // budget for the whole pass, and a rejected key (401/403) that stops every request at once.
 import { setTimeout as delay } from 'node:timers/promises';
 import { OnlineError, type Quota } from './provider.js';
+import { cut } from '../../util/strings.js';
 
 export interface HttpSettings {
   timeoutMs: number;
@@ -253,5 +254,5 @@ function errorDetail(text: string): { message?: string; code?: number } {
   const raw = b.error?.messages ?? b.error?.message ?? b.errors?.[0]?.detail ?? b.message;
   const message = Array.isArray(raw) ? raw.map(String).join('; ') : typeof raw === 'string' ? raw : undefined;
   const code = typeof b.error?.code === 'number' ? b.error.code : undefined;
-  return { ...(message ? { message: message.length > 200 ? `${message.slice(0, 197)}...` : message } : {}), ...(code === undefined ? {} : { code }) };
+  return { ...(message ? { message: cut(message, 200) } : {}), ...(code === undefined ? {} : { code }) };
 }

@@ -7,6 +7,7 @@ import { known, mapValue, unresolved, type Value } from '../../model/value.js';
 import { evNumber, evString, type EV } from '../values.js';
 import { CONSTRUCTS, ENGINE_PORTS, GROUP_LIST_PROPS, NEEDS_VPC_FOR_GROUP, PORT_CONSTANTS, PROTOCOLS, type ConstructKind } from './catalog.js';
 import { mayBeSkipped } from './control-flow.js';
+import { GrowingIndex } from '../../util/maps.js';
 import { text, type CdkEvaluator, type CdkName } from './evaluate.js';
 import { groupUse } from './references.js';
 import { spanOf, type CdkSource } from './source.js';
@@ -81,9 +82,8 @@ class FileAnalysis {
   private readonly madeAt = new Map<string, ts.Node>();
   /** Groups made with `new SecurityGroup`/`CfnSecurityGroup`, to find where each is used. */
   private readonly madeGroups: { node: ts.NewExpression; target: Target }[] = [];
-  /** Addresses of the run's groups by id, and how many of its groups are in it (see addressOf). */
-  private readonly addresses = new Map<string, string>();
-  private indexedGroups = 0;
+  /** The run's groups by id (see addressOf). */
+  private groupsById: GrowingIndex<SecurityGroup, string> | undefined;
 
   constructor(private readonly ctx: CdkContext) {}
 
@@ -618,12 +618,8 @@ class FileAnalysis {
    * the file's path for one that is not there.
    */
   private addressOf(id: string): string {
-    const groups = this.ctx.facts.groups;
-    for (; this.indexedGroups < groups.length; this.indexedGroups++) {
-      const g = groups[this.indexedGroups]!;
-      if (!this.addresses.has(g.id)) this.addresses.set(g.id, g.address);
-    }
-    return this.addresses.get(id) ?? this.ctx.src.path;
+    this.groupsById ??= new GrowingIndex(this.ctx.facts.groups, (g) => g.id);
+    return this.groupsById.get(id)?.address ?? this.ctx.src.path;
   }
 
   private pushRules(groupRef: GroupRef | null, resource: string, direction: Direction, peers: { peer: Peer; at: Span }[], port: PortValue, description: Value<string> | null, at: Span, origin: RuleOrigin, singlePeer: boolean, implicit = false): void {

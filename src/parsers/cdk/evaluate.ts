@@ -3,6 +3,7 @@ import type { Span } from '../../model/location.js';
 import { known, unresolved, type UnresolvedReason } from '../../model/value.js';
 import { relocate, type Data, type EV } from '../values.js';
 import { spanOf, type CdkSource } from './source.js';
+import { cut } from '../../util/strings.js';
 
 export interface SourceLoader {
   source(abs: string): CdkSource | null;
@@ -268,7 +269,7 @@ function exportedConst(src: CdkSource, name: string): ts.Expression | undefined 
 
 export function text(src: CdkSource, node: ts.Node): string {
   const t = node.getText(src.sf).replace(/\s+/g, ' ');
-  return t.length > 120 ? `${t.slice(0, 117)}...` : t;
+  return cut(t, 120);
 }
 
 export type { Data, Span, UnresolvedReason };

@@ -15,7 +15,7 @@ import { loadPlan, type PlanValues } from './plan.js';
 import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
-import { addTo, memoized } from '../../util/maps.js';
+import { addTo, GrowingIndex, memoized } from '../../util/maps.js';
 import { displayPath } from '../../util/paths.js';
 
 export interface TerraformOptions {
@@ -468,17 +468,13 @@ function pushIf(list: VarSource[], source: VarSource | null): void {
 }
 
 /** Indexes of parsed-file lists by display path, following each list as it grows. */
-const fileIndexes = new WeakMap<ParsedFile[], { seen: number; byPath: Map<string, ParsedFile> }>();
+const fileIndexes = new WeakMap<ParsedFile[], GrowingIndex<ParsedFile, string>>();
 
 /** The first file of `files` with this display path (a run has thousands, and each var file and refusal asks). */
 function fileNamed(files: ParsedFile[], path: string): ParsedFile | undefined {
   let index = fileIndexes.get(files);
-  if (!index || index.seen > files.length) fileIndexes.set(files, (index = { seen: 0, byPath: new Map() }));
-  for (; index.seen < files.length; index.seen++) {
-    const file = files[index.seen]!;
-    if (!index.byPath.has(file.path)) index.byPath.set(file.path, file);
-  }
-  return index.byPath.get(path);
+  if (!index) fileIndexes.set(files, (index = new GrowingIndex(files, (f) => f.path)));
+  return index.get(path);
 }
 
 /** A variables file that fails to load is reported as its own diagnostic, and its values are not used. */
