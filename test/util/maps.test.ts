@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addOneOrMore, addTo, groupBy } from '../../src/util/maps.js';
+import { addOneOrMore, addTo, groupBy, GrowingIndex } from '../../src/util/maps.js';
+import { cut } from '../../src/util/strings.js';
 import { NumberList } from '../../src/util/number-list.js';
 
 describe('groupBy', () => {
@@ -56,5 +57,26 @@ describe('NumberList', () => {
       }
     }
     expect(list.view()[1500]).toBe(1500 * 1e6 + 0.5);
+  });
+});
+
+describe('GrowingIndex', () => {
+  it('finds the first item of a key, items added after a lookup included, and starts afresh when the array shrank', () => {
+    const items = [{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'a', n: 3 }];
+    const index = new GrowingIndex(items, (item) => item.k);
+    expect(index.get('a')?.n).toBe(1);
+    expect(index.get('c')).toBeUndefined();
+    items.push({ k: 'c', n: 4 });
+    expect(index.get('c')?.n).toBe(4);
+    items.length = 1;
+    items[0] = { k: 'd', n: 5 };
+    expect([index.get('d')?.n, index.get('b')]).toEqual([5, undefined]);
+  });
+});
+
+describe('cut', () => {
+  it('keeps a text up to its limit and cuts a longer one to the limit, `...` included', () => {
+    expect(cut('abcdef', 6)).toBe('abcdef');
+    expect(cut('abcdefg', 6)).toBe('abc...');
   });
 });
