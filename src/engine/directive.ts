@@ -160,7 +160,18 @@ export function lineKinds(
   return { commentOnly, blank, lineCount: lines.length };
 }
 
+const SUPPRESSION_KEYWORD = /sg-lint-ignore|checkov:skip=|bridgecrew:skip=|tflint-ignore|tfsec:|trivy:|kics-scan/i;
+
+/**
+ * Whether a text may hold a suppression, sg-lint's or another scanner's: it has one of their keywords, in any case. A
+ * comment's text is part of its file's, so a file without one has no comment that `maySuppress` (and its comments need
+ * not be collected). Keep it in step with `isDirective` and `parsePeerComment`.
+ */
+export function mayHoldSuppression(text: string): boolean {
+  return SUPPRESSION_KEYWORD.test(text);
+}
+
 /** Whether a comment may be a suppression, sg-lint's (valid or not) or another scanner's, or stands for one (a Metadata entry). */
 export function maySuppress(comment: SourceComment): boolean {
-  return comment.scope !== undefined || comment.invalid !== undefined || isDirective(comment.text) || parsePeerComment(comment.text).length > 0;
+  return comment.scope !== undefined || comment.invalid !== undefined || (mayHoldSuppression(comment.text) && (isDirective(comment.text) || parsePeerComment(comment.text).length > 0));
 }

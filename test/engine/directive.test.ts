@@ -3,6 +3,8 @@ import {
   isCalendarDate,
   isExpired,
   lineKinds,
+  mayHoldSuppression,
+  maySuppress,
   parseDirective,
   targetLine,
   todayUtc,
@@ -186,5 +188,38 @@ describe('lineKinds / targetLine', () => {
 
   it('without lineCount, comment-only lines up to the end still skip', () => {
     expect(targetLine({ text: '', line: 1, ownLine: true }, new Set([1, 2]), new Set(), undefined)).toBe(3);
+  });
+});
+
+describe('mayHoldSuppression: a text without it holds no comment that may suppress', () => {
+  const comment = (text: string) => ({ text, at: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, ownLine: true });
+
+  it.each([
+    'sg-lint-ignore a -- r',
+    'sg-lint-ignore',
+    'sg-lint-ignore unknown-rule',
+    'checkov:skip=CKV_AWS_24:reviewed',
+    'bridgecrew:skip=CKV_AWS_23',
+    'tfsec:ignore:aws-vpc-no-public-ingress-sgr',
+    'see SEC-4 #trivy:ignore:AVD-AWS-0107',
+    'trivy:exp:2027-01-01:ignore:AVD-AWS-0107',
+    'tflint-ignore: aws_security_group_invalid_protocol',
+    'tflint-ignore-file: aws_security_group_invalid_protocol',
+    'kics-scan ignore-line',
+    'KICS-SCAN ignore-block',
+    'kics-scan disable=65905cec-d691-4320-b320-2000436cb696',
+  ])('%s: may suppress, and its text is kept', (text) => {
+    expect(maySuppress(comment(text))).toBe(true);
+    expect(mayHoldSuppression(`resource "x" "y" {\n  # ${text}\n}\n`)).toBe(true);
+  });
+
+  it.each(['allow the bastion', 'see sg-lint docs', 'tfsec says so', 'trivy scans this', 'checkov: skip it', ''])('%s: neither', (text) => {
+    expect(maySuppress(comment(text))).toBe(false);
+    expect(mayHoldSuppression(text)).toBe(false);
+  });
+
+  it('a Metadata entry (a scope) or an invalid one may suppress whatever its text', () => {
+    expect(maySuppress({ ...comment('ingress-world-admin-port'), scope: comment('').at })).toBe(true);
+    expect(maySuppress({ ...comment(''), invalid: 'not a list' })).toBe(true);
   });
 });

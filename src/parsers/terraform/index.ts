@@ -8,7 +8,7 @@ import { deepestNesting, failureDiagnostic } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type Diagnostic, type FrontEndResult, type ParsedFile } from '../types.js';
 import { parseHcl, type HclBody } from './hcl.js';
 import { indexHcl, type HclIndex, type Located } from './locator.js';
-import { maySuppress } from '../../engine/directive.js';
+import { mayHoldSuppression, maySuppress } from '../../engine/directive.js';
 import { indexModule, Instance, type ModuleDir, type ModuleInputs, type TfFile, type VarSource, type World } from './module.js';
 import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
@@ -320,8 +320,9 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
     parsed.analyzed = true;
     return { parsed, file: { path, text, body: json.body, find: (p) => json.locations.get(p), header: (p) => json.headers.get(p) ?? json.locations.get(p) } };
   }
-  // The index is built now only for its comments; a file that cannot hold one is indexed when a span is first asked for.
-  let index = mayHoldComments(text) ? indexHcl(text) : undefined;
+  // The index is built now only for its comments, which only a suppression needs; a file that cannot hold one is indexed
+  // when a span is first asked for.
+  let index = mayHoldComments(text) && mayHoldSuppression(text) ? indexHcl(text) : undefined;
   if (index) {
     parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
     // Only a directive (ours or another scanner's) needs the constructs and resources it may cover.
@@ -521,11 +522,12 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
       parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
       return null;
     }
-    const index = indexHcl(source.text!);
-    parsed.comments = index.comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
+    let index: HclIndex | undefined;
+    const indexed = () => (index ??= indexHcl(source.text!));
+    if (mayHoldSuppression(source.text!)) parsed.comments = indexed().comments.map((c) => ({ text: c.text, at: c.at, ownLine: c.ownLine }));
     body = hcl.body;
-    find = (p) => index.find(p);
-    element = (list, i) => index.element(list, i);
+    find = (p) => indexed().find(p);
+    element = (list, i) => indexed().element(list, i);
   }
   parsed.analyzed = true;
   return { label: path, values: body, file: { path, text: source.text!, body, find, ...(element ? { element } : {}) } };
