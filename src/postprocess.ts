@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { applyBaseline, baselineOf, BaselineError, parseBaseline, pruneBaseline, serializeBaseline, unmatchedCount, type Baseline } from './engine/baseline.js';
 import type { Result } from './engine/result.js';
+import { readTextFile } from './util/files.js';
 import { changedLines, isChanged, type ChangedLines } from './util/git.js';
 import { posixRelative } from './util/paths.js';
 
@@ -23,7 +24,7 @@ export function readBaselineFile(label: string, cwd: string): LoadedBaseline {
   const file = resolve(cwd, label);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new BaselineError(`cannot read baseline ${label}: ${code === 'ENOENT' ? 'no such file (create it with --write-baseline)' : (code ?? (e as Error).message)}`);

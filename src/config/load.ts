@@ -1,9 +1,10 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { LevelSetting } from '../engine/define-rule.js';
+import { readTextFile } from '../util/files.js';
 import { loadJson } from '../util/package-files.js';
 import { SchemaCompiler } from './schema-validators.js';
 
@@ -88,7 +89,7 @@ function validate(data: unknown): ErrorObject[] {
 export function readConfig(file: string): LoadedConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`, file);
   }

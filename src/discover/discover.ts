@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'nod
 import { basename, join, resolve } from 'node:path';
 import type { RunError } from '../engine/result.js';
 import { exportKindOf, readHead } from '../parsers/aws-export/prefilter.js';
+import { notRegular, specialKind } from '../util/files.js';
 import { UNRESTRICTED, type ScanRoot } from '../util/scan-root.js';
 
 export type FileKind = 'terraform' | 'terraform-vars' | 'cloudformation-candidate' | 'cdk-candidate' | 'aws-export';
@@ -38,8 +39,8 @@ function kindOfFile(abs: string, scope: ScanRoot): FileKind | null {
 
 /**
  * Finds the files to analyze under the given paths. Directories are walked (skipping node_modules, .terraform, .git,
- * and cdk.out unless named); symbolic link loops, and links to directories outside the scan root, are skipped with an
- * io error; a path that does not exist is an error. (Links to files outside are refused when the front ends read them.)
+ * and cdk.out unless named); symbolic link loops, links to directories outside the scan root, and named pipes, sockets
+ * and devices with a source file's name are skipped with an io error; a path that does not exist is an error. (Links to files outside are refused when the front ends read them.)
  */
 export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTRICTED): { files: DiscoveredFile[]; errors: RunError[]; missing: string[] } {
   const files = new Map<string, DiscoveredFile>();
@@ -77,11 +78,13 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
       const abs = join(dir, name);
       let isDir = entry.isDirectory();
       let bytes = 0;
+      let special: string | null = null;
       try {
         if (!isDir) {
           const stat = statSync(abs);
           isDir = stat.isDirectory();
           bytes = stat.size;
+          special = specialKind(stat);
         }
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
@@ -98,6 +101,10 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
           continue;
         }
         walk(abs, join(display, name), known);
+        continue;
+      }
+      if (special) {
+        if (kindOf(name)) errors.push({ kind: 'io', file: join(display, name), message: `skipped: ${notRegular(special)}` });
         continue;
       }
       if (entry.isFile()) scope.remember(abs, join(real, name));
@@ -118,7 +125,9 @@ export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTR
       else errors.push({ kind: 'io', file: p, message: code === 'ELOOP' ? 'symbolic link loop skipped' : `cannot read: ${code ?? (e as Error).message}` });
       continue;
     }
+    const special = specialKind(stat);
     if (stat.isDirectory()) walk(abs, p);
+    else if (special) errors.push({ kind: 'io', file: p, message: `skipped: ${notRegular(special)}` });
     else {
       const kind = kindOfFile(abs, scope);
       if (kind) files.set(abs, { abs, kind, explicit: true, bytes: stat.size });

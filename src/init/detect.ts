@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { discover } from '../discover/discover.js';
 import { mentionsCdk } from '../parsers/cdk/app.js';
 import { mayBeTemplate } from '../parsers/cloudformation/prefilter.js';
 import { MAX_FILE_BYTES } from '../parsers/read.js';
+import { readTextFile } from '../util/files.js';
 import { posixRelative } from '../util/paths.js';
 import { ScanRoot } from '../util/scan-root.js';
 
@@ -54,7 +55,7 @@ export function detectProject(dir: string): ProjectFacts {
 
 function readText(abs: string): string | undefined {
   try {
-    return readFileSync(abs, 'utf8');
+    return readTextFile(abs);
   } catch {
     return undefined;
   }

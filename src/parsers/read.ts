@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { ParsedFile } from './types.js';
+import { notRegular, specialKind } from '../util/files.js';
 import { OUTSIDE_SCAN_ROOT, type ScanRoot } from '../util/scan-root.js';
 
 /** Files larger than this are not read (a generated file this size is a mistake, and would stall the run). */
@@ -21,7 +22,7 @@ export interface SourceText {
 
 /**
  * Reads a source file as UTF-8 text (from the overlay when it holds the file); never throws. Drops a BOM; refuses binary
- * files, oversized files and files outside the scan root (when one is given) with a reason.
+ * files, oversized files, named pipes and devices, and files outside the scan root (when one is given) with a reason.
  */
 export function readSource(abs: string, scope?: ScanRoot, overlay?: SourceOverlay): SourceText {
   if (scope && !scope.allows(abs)) return { error: `it resolves to a path that ${OUTSIDE_SCAN_ROOT}` };
@@ -30,6 +31,8 @@ export function readSource(abs: string, scope?: ScanRoot, overlay?: SourceOverla
   try {
     const stat = statSync(abs);
     if (stat.isDirectory()) return { error: 'cannot read: it is a directory' };
+    const special = specialKind(stat);
+    if (special) return { error: `cannot read: ${notRegular(special)}` };
     if (stat.size > MAX_FILE_BYTES) return { error: `file too large to analyze (${(stat.size / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)` };
     const buffer = readFileSync(abs);
     if (buffer.subarray(0, 8192).includes(0)) return { error: 'binary file (contains NUL bytes), not a text source file' };

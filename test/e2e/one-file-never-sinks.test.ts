@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTerraformModule } from '../../src/parsers/terraform/index.js';
@@ -23,7 +24,7 @@ Resources:
 
 /** The built CLI in its own process (its real stack size), as a user or CI runs it. */
 function sgLint(cwd: string, args: string[]) {
-  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'bin.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'bin.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000 });
   return { code: run.status, stderr: run.stderr, report: () => JSON.parse(run.stdout) as JsonReport };
 }
 
@@ -65,6 +66,30 @@ describe('one file never sinks the run', () => {
     // A .ts file that does not import CDK is not CDK: it is not parsed, so its nesting cannot matter.
     expect(report.findings.some((f) => f.file === 'plain/not-cdk.ts')).toBe(false);
     expect(report.findings.filter((f) => f.ruleId === 'ingress-world-admin-port').map((f) => f.file)).toEqual(['good/main.tf']);
+  });
+
+  // A named pipe nobody writes blocks its reader forever, and a device such as /dev/zero never ends: neither is opened.
+  it.skipIf(process.platform === 'win32')('skips a named pipe or a device with a source file\'s name, reports it, and lints the other files', () => {
+    const dir = workspace({ 'good/main.tf': OPEN_SSH_TF, 'cfg/main.tf': OPEN_SSH_TF });
+    mkdirSync(join(dir, 'pipes'));
+    for (const name of ['pipes/main.tf', 'pipes/template.yaml', 'pipes/export.json', 'pipes/app.ts', 'good/terraform.tfvars', 'cfg/.sg-lint.yml']) execFileSync('mkfifo', [join(dir, name)]);
+    symlinkSync('/dev/zero', join(dir, 'good', 'zero.tf'));
+    const run = sgLint(dir, ['good', 'pipes', '--allow-outside', '-f', 'json']);
+    expect(run.code).toBe(1);
+    const report = run.report();
+    expect(report.errors.map((e) => `${e.file}: ${e.message}`)).toEqual([
+      'good/terraform.tfvars: skipped: it is a named pipe, not a regular file',
+      'good/zero.tf: skipped: it is a character device, not a regular file',
+      'pipes/app.ts: skipped: it is a named pipe, not a regular file',
+      'pipes/export.json: skipped: it is a named pipe, not a regular file',
+      'pipes/main.tf: skipped: it is a named pipe, not a regular file',
+      'pipes/template.yaml: skipped: it is a named pipe, not a regular file',
+    ]);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.file}`)).toEqual(['ingress-world-admin-port good/main.tf']);
+    const config = sgLint(dir, ['cfg']);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toContain('cannot read config');
+    expect(config.stderr).toContain('.sg-lint.yml: it is a named pipe, not a regular file');
   });
 
   it('keeps the Action going past a deep file and a pathological regex: annotations, outputs and exit code by the findings', () => {

@@ -1,8 +1,8 @@
 // The offline `file` provider: a blocklist the user supplies (one IP or CIDR a line, `#` or `;` comments, as in
 // FireHOL netsets and the Spamhaus DROP list). Entries become sorted, non-nested ranges searched by bisection.
-import { readFileSync } from 'node:fs';
 import { lastAddress, parseCidr } from '../../model/net.js';
 import { OnlineError, type Provider, type Verdict } from './provider.js';
+import { readTextFile } from '../../util/files.js';
 import { cut } from '../../util/strings.js';
 
 /** A range of one family: IPv4 as plain numbers (fast to parse and compare), IPv6 as BigInt. */
@@ -100,7 +100,7 @@ function outermost<N extends number | bigint>(entries: Entry<N>[]): Entry<N>[] {
 export function fileProvider(path: string, display: string): { provider: Provider; invalid: { line: number; text: string }[] } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path);
   } catch (e) {
     throw new OnlineError('config', `cannot read the blocklist ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { guarded } from '../guard.js';
 import { diagnosticFile, emptyFacts, rollbackPoint, type FrontEndResult, type ParsedFile } from '../types.js';
@@ -8,6 +8,7 @@ import { extractCdk } from './constructs.js';
 import { CdkEvaluator, type SourceLoader } from './evaluate.js';
 import { commentsAndConstructs, loadSource, parseSource, type CdkSource } from './source.js';
 import { readSource, type SourceOverlay } from '../read.js';
+import { readTextFile } from '../../util/files.js';
 import { displayPath, posixRelative } from '../../util/paths.js';
 import type { ScanRoot } from '../../util/scan-root.js';
 
@@ -82,7 +83,7 @@ function featureFlag(dir: string, cache: Map<string, boolean>, scope?: ScanRoot)
   if (scope && !scope.allows(file)) value = false;
   else if (existsSync(file)) {
     try {
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> };
+      const json = JSON.parse(readTextFile(file)) as { context?: Record<string, unknown> };
       value = json.context?.[RESTRICT_DEFAULT_SG_FLAG] === true;
     } catch {
       value = false;

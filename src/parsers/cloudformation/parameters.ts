@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load.js';
+import { readTextFile } from '../../util/files.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 
 /**
@@ -9,7 +9,7 @@ import { jsonSyntaxError } from '../../util/json-error.js';
 export function readParametersFile(file: string): Record<string, string> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     throw new ConfigError(`cannot read parameters file ${file}: ${(e as Error).message}`, file);
   }

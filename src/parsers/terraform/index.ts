@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { comparePos, type Span } from '../../model/location.js';
 import { readSource, type SourceOverlay, type SourceText } from '../read.js';
@@ -14,6 +14,7 @@ import { extractInstance } from './resources.js';
 import { loadPlan, type PlanValues } from './plan.js';
 import { extractPlanOnly } from './plan-only.js';
 import { parseTfJson } from './tfjson.js';
+import { readTextFile } from '../../util/files.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 import { addTo, GrowingIndex, memoized } from '../../util/maps.js';
 import { displayPath } from '../../util/paths.js';
@@ -268,7 +269,7 @@ function readManifest(rootDir: string, scope: ScanRoot): Map<string, ManifestEnt
   const file = join(rootDir, '.terraform', 'modules', 'modules.json');
   if (!scope.allows(file)) return out;
   try {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { Modules?: { Key?: string; Dir?: string }[] };
+    const json = JSON.parse(readTextFile(file)) as { Modules?: { Key?: string; Dir?: string }[] };
     for (const m of json.Modules ?? []) if (m.Key && typeof m.Dir === 'string') out.set(m.Key, { abs: resolve(rootDir, m.Dir), dir: m.Dir });
   } catch {
     // No manifest (or an unreadable one): registry and git modules stay unresolved, with their reason.
