@@ -280,7 +280,8 @@ function startup() {
  * Inputs at the size limits, each linted by the CLI in a fresh process (time and peak RSS through GNU time when it is
  * installed): a 5 MB generated .tf (target 5 s and 400 MB), one rule with 10^6 CIDRs (target 10 s), a 300,000-line
  * heredoc, a 2 MB CDK source that declares one name in 40,000 functions, a .tf of 8,000 rules each under a suppression
- * directive, and one of 4,000 rules beside a config of 3,000 `ignore` entries. Issue 13 "Linear cost".
+ * directive, one of 4,000 rules beside a config of 3,000 `ignore` entries, a `.tf.json` object of 100,000 keys and a
+ * template of 100,000 YAML aliases. Issue 13 "Linear cost".
  */
 function largeInputs() {
   const work = mkdtempSync(join(tmpdir(), 'sg-bench-large-'));
@@ -301,6 +302,11 @@ function largeInputs() {
       ...Array.from({ length: 40_000 }, (_, i) => `function f${i}(): number {\n  const port = ${i};\n  return port;\n}`),
       "export class Big extends cdk.Stack {\n  constructor(scope: cdk.App, id: string) {\n    super(scope, id);\n    const port = 22;\n    const sg = new ec2.SecurityGroup(this, 'Sg', { vpc: new ec2.Vpc(this, 'Vpc') });\n    sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port));\n  }\n}\n",
     ].join('\n'),
+  };
+  // A map of 100,000 keys and 100,000 aliases: yaml's own duplicate-key check and alias resolution took minutes on them.
+  files.tfJsonKeys100k = { 'main.tf.json': `{"locals": {${Array.from({ length: 100_000 }, (_, i) => `"k${i}": ${i}`).join(',')}}}\n` };
+  files.cfnAliases100k = {
+    'template.yaml': `AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n  base: &b 1\n${Array.from({ length: 100_000 }, (_, i) => `  k${i}: *b\n`).join('')}Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n`,
   };
   files.configIgnores3k = {
     'main.tf': ['resource "aws_security_group" "big" {\n  description = "generated"\n}\n', ...Array.from({ length: 4000 }, (_, i) => rule(i))].join(''),

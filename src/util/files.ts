@@ -17,10 +17,11 @@ export function specialKind(stat: Stats): string | null {
 export const notRegular = (kind: string): string => `it is ${kind}, not a regular file`;
 
 /**
- * `readFileSync(path, 'utf8')`, except that a path that is a named pipe, a socket or a device throws (with the reason as
- * its message) instead of being opened. Any other failure is readFileSync's own error, as before.
+ * `readFileSync(path, 'utf8')`, except that a path that is a named pipe, a socket or a device, or a file larger than
+ * `maxBytes`, throws (with the reason as its message) instead of being opened. Any other failure is readFileSync's own
+ * error, as before.
  */
-export function readTextFile(path: string): string {
+export function readTextFile(path: string, maxBytes = Infinity): string {
   let stat: Stats | undefined;
   try {
     stat = statSync(path);
@@ -29,5 +30,8 @@ export function readTextFile(path: string): string {
   }
   const kind = stat && specialKind(stat);
   if (kind) throw new Error(notRegular(kind));
+  if (stat && stat.size > maxBytes) throw new Error(`it is too large (${megabytes(stat.size)} MB; the limit is ${megabytes(maxBytes)} MB)`);
   return readFileSync(path, 'utf8');
 }
+
+const megabytes = (bytes: number): string => String(Math.round((bytes / 1048576) * 10) / 10);

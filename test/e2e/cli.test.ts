@@ -153,6 +153,27 @@ describe('configuration', () => {
     ]);
   });
 
+  it('lists the first 50 problems of a config with thousands, at their lines, and refuses a config over 2 MB', async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `  rule-${i}: ${i % 2 ? 'loud' : 'off'}\n`).join('');
+    const many = workspace({ '.sg-lint.yml': `preset: strict\nrules:\n${ids}`, 'main.tf': '' });
+    const run = await runCli(many, ['.']);
+    expect(run.code).toBe(2);
+    const listed = run.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    expect(listed).toHaveLength(51);
+    expect(listed[0]).toBe('  - line 3: rules: unknown rule id "rule-0"');
+    expect(listed[1]).toBe('  - line 4: rules.rule-1: must be a level ("error", "warning", "note", "off") or [level, options]');
+    expect(listed[50]).toMatch(/^ {2}- and \d+ more$/);
+    // A key written twice is a YAML error, reported at its line before anything else is checked.
+    const repeated = workspace({ '.sg-lint.yml': `preset: strict\nrules:\n${ids}  rule-0: error\n`, 'main.tf': '' });
+    const twice = await runCli(repeated, ['.']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr.split('\n').filter((l) => l.startsWith('  - '))).toEqual(['  - line 5003: Map keys must be unique at line 5003, column 3:']);
+    const tooLarge = workspace({ '.sg-lint.yml': `# ${'x'.repeat(2 * 1024 * 1024)}\n`, 'main.tf': '' });
+    const large = await runCli(tooLarge, ['.']);
+    expect(large.code).toBe(2);
+    expect(large.stderr).toMatch(/cannot read config .*\.sg-lint\.yml: it is too large \(2 MB; the limit is 2 MB\)/);
+  });
+
   it('rejects unknown rule ids and invalid rule options', async () => {
     const unknown = workspace({ '.sg-lint.yml': 'rules:\n  no-such-rule: error\n', 'main.tf': '' });
     expect((await runCli(unknown, ['.'])).stderr).toContain('rules: unknown rule id "no-such-rule"');

@@ -1,6 +1,7 @@
-import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type Alias, type Document, type Node, type Tags, type YAMLMap } from 'yaml';
 import type { Pos, Span } from '../../model/location.js';
 import { distinct, locateOverflow, nestedPast, tooDeeplyNested } from '../guard.js';
+import { addDuplicateKeyErrors, DUPLICATE_KEY_MESSAGE } from '../unique-keys.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 import { parseJson } from './json-parser.js';
@@ -36,7 +37,7 @@ export interface Parsed {
   documents: number;
 }
 
-/** One lexing pass: the lexemes go to the parser and on to the composer (uniqueKeys, YAML 1.2); comments are kept on the way. */
+/** One lexing pass: the lexemes go to the parser and on to the composer (YAML 1.2, keys unique); comments are kept on the way. */
 export function parseYaml(text: string): Parsed {
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
@@ -53,9 +54,27 @@ export function parseYaml(text: string): Parsed {
     yield* parser.end();
   }
   // forceDoc: an empty file still yields one (empty) document.
-  const docs = [...new Composer({ uniqueKeys: true, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens(), true, text.length)];
+  const docs = [...new Composer({ uniqueKeys: false, customTags: CUSTOM_TAGS, strict: true, merge: true }).compose(tokens(), true, text.length)];
+  for (const doc of docs) addDuplicateKeyErrors(doc);
   if (docs[0]!.errors.length === 0 && text.includes('<<')) applyMergeKeys(docs[0]!);
   return { doc: docs[0]!, lines, comments, documents: docs.length };
+}
+
+/**
+ * The node each alias of `doc` stands for: the last node before it (in `yaml`'s visiting order) that carries its anchor,
+ * as `Alias.resolve` finds it. That method visits the whole document for each alias, which makes a template of 100,000
+ * aliases take minutes; this visits it once.
+ */
+export function aliasTargets(doc: Document): (alias: Alias) => Node | undefined {
+  const targets = new Map<Alias, Node | undefined>();
+  const anchored = new Map<string, Node>();
+  visit(doc, {
+    Node: (_, node) => {
+      if (isAlias(node)) targets.set(node, anchored.get(node.source));
+      else if (node.anchor) anchored.set(node.anchor, node);
+    },
+  });
+  return (alias) => targets.get(alias);
 }
 
 /**
@@ -64,12 +83,13 @@ export function parseYaml(text: string): Parsed {
  * anchored map's own nodes, so what is found in a merged value points at the anchor's text.
  */
 function applyMergeKeys(doc: Document.Parsed): void {
+  const targetOf = aliasTargets(doc);
   const done = new Set<YAMLMap>();
   const expand = (map: YAMLMap, active: Set<YAMLMap>): void => {
     if (done.has(map) || active.has(map)) return;
     active.add(map);
     const sources = (node: unknown): YAMLMap[] => {
-      const target = isAlias(node) ? node.resolve(doc) : node;
+      const target = isAlias(node) ? targetOf(node) : node;
       if (isMap(target)) return [target];
       return isSeq(target) ? target.items.flatMap((i) => (isAlias(i) ? sources(i) : isMap(i) ? [i] : [])) : [];
     };
@@ -148,7 +168,7 @@ function loadJson(path: string, text: string): LoadResult | null {
   const { root, lines, duplicateKeys } = json;
   if (duplicateKeys.length > 0) {
     if (!isTemplateRoot(root) && !looksLikeCfn(text)) return { kind: 'not-ours' };
-    const diagnostics = duplicateKeys.map((offset) => ({ ...toLineColumn(pos(lines, offset)), message: duplicateKeyMessage(DUPLICATE_KEY, text, offset) }));
+    const diagnostics = duplicateKeys.map((offset) => ({ ...toLineColumn(pos(lines, offset)), message: duplicateKeyMessage(DUPLICATE_KEY_MESSAGE, text, offset) }));
     return { kind: 'broken', diagnostics };
   }
   if (!isTemplateRoot(root)) return { kind: 'not-ours' };
@@ -192,9 +212,6 @@ function loadYaml(path: string, source: string, isJson: boolean): LoadResult {
   if (doc.errors.length > 0) return { kind: 'broken', diagnostics };
   return templateOf({ path, text, doc, root, lines, comments: yamlComments(text, lines, parsed.comments) }, diagnostics);
 }
-
-/** The `yaml` composer's message for a repeated key, which the JSON parser reports as well. */
-const DUPLICATE_KEY = 'Map keys must be unique';
 
 /** Names the key written at `offset` (quotes dropped): `Map keys must be unique: "Type" is defined twice`. */
 function duplicateKeyMessage(message: string, text: string, offset: number): string {

@@ -1,10 +1,10 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Node, type YAMLMap } from 'yaml';
 import type { Span } from '../../model/location.js';
 import { formatCidr, parseCidr } from '../../model/net.js';
 import { alternatives, consistent, known, unresolved, type Known, type UnresolvedReason } from '../../model/value.js';
 import { allOf, among, anyOf, except, narrow, NO_NARROWING, type Equality, type Narrowing } from '../narrowing.js';
 import { relocate, type Data, type EV } from '../values.js';
-import { keyOf, nodeSpan, RULE_FUNCTION_TAGS, type TemplateDocument } from './document.js';
+import { aliasTargets, keyOf, nodeSpan, RULE_FUNCTION_TAGS, type TemplateDocument } from './document.js';
 
 /** How a model group is named inside an evaluated string: Ref/GetAtt of a security group in the same template. */
 export const GROUP_MARK = '\u0000sg:';
@@ -76,12 +76,16 @@ export class TemplateEvaluator {
     return nodeSpan(this.t, node, path, this.via);
   }
 
+  private targetOf: ((alias: Alias) => Node | undefined) | undefined;
+
   /** Follows YAML aliases, with a budget against alias bombs. */
   deref(node: Node | null | undefined): Node | null {
     let n = node ?? null;
     while (n && isAlias(n)) {
       if (--this.aliasBudget < 0) return null;
-      n = this.t.doc ? ((n.resolve(this.t.doc) as Node | undefined) ?? null) : null;
+      if (!this.t.doc) return null;
+      this.targetOf ??= aliasTargets(this.t.doc);
+      n = this.targetOf(n) ?? null;
     }
     return n;
   }

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { distinct, locateOverflow } from '../guard.js';
+import { addDuplicateKeyErrors } from '../unique-keys.js';
 import type { Diagnostic, Range, SourceComment } from '../types.js';
 import type { HclBody } from './hcl.js';
 import type { Located } from './locator.js';
@@ -24,7 +25,8 @@ export interface TfJsonResult {
 /** Reads a `.tf.json` file into hcl2json's shape, keeping the position of every block, attribute and list element. */
 export function parseTfJson(text: string): TfJsonResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  addDuplicateKeyErrors(doc, lines);
   const result: TfJsonResult = { body: {}, locations: new Map(), headers: new Map(), comments: [], constructs: [], diagnostics: [] };
   if (doc.errors.length > 0) {
     result.diagnostics = distinct(doc.errors.map((e) => locateOverflow({ line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1, message: e.message.split('\n')[0]! }, text)));
