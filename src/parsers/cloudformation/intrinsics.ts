@@ -15,6 +15,7 @@ const PSEUDO = new Set(['AWS::AccountId', 'AWS::NotificationARNs', 'AWS::Partiti
 const SG_TYPES = new Set(['AWS::EC2::SecurityGroup']);
 const MAX_ALTERNATIVES = 32;
 const MAX_ALIAS_EXPANSIONS = 10_000;
+const SECTIONS_READ = new Set(['Parameters', 'Conditions', 'Resources', 'Mappings']);
 /** `Fn::Equals` compares the string forms of its arguments. */
 const sameText: Equality = (a, b) => String(a) === String(b);
 /** `Fn::EachMemberIn`, `Fn::ValueOf`…: assertions of the `Rules` section, which is never evaluated. */
@@ -58,6 +59,8 @@ export class TemplateEvaluator {
     if (!isMap(root)) return;
     for (const pair of root.items) {
       const section = keyOf(pair.key);
+      // Other sections (Metadata, Outputs…) are not read here, and their aliases must not spend the budget.
+      if (!SECTIONS_READ.has(section)) continue;
       const value = this.deref(pair.value as Node | null);
       if (!isMap(value)) continue;
       for (const item of value.items) {
@@ -101,6 +104,8 @@ export class TemplateEvaluator {
   evaluate(raw: Node | null | undefined, path: string, depth = 0): EV {
     const node = this.deref(raw);
     const at = this.span(node ?? raw, path);
+    // An alias left unfollowed (the budget is spent) has a value, unknown: it is not absent.
+    if (!node && isAlias(raw)) return unresolved('unsupported-expression', this.source(raw), at);
     if (!node) return known(NO_VALUE, at);
     if (depth > 64) return unresolved('unsupported-expression', '(too deeply nested)', at);
     const call = intrinsicCall(node);
