@@ -40,7 +40,8 @@ function kindOfFile(abs: string, scope: ScanRoot): FileKind | null {
 /**
  * Finds the files to analyze under the given paths. Directories are walked (skipping node_modules, .terraform, .git,
  * and cdk.out unless named); symbolic link loops, links to directories outside the scan root, and named pipes, sockets
- * and devices with a source file's name are skipped with an io error; a path that does not exist is an error. (Links to files outside are refused when the front ends read them.)
+ * and devices with a source file's name are skipped with an io error; a path that does not exist is an error. (Links to
+ * files outside are refused when the front ends read them.)
  */
 export function discover(paths: string[], cwd: string, scope: ScanRoot = UNRESTRICTED): { files: DiscoveredFile[]; errors: RunError[]; missing: string[] } {
   const files = new Map<string, DiscoveredFile>();
