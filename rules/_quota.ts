@@ -4,6 +4,7 @@ import { NumberList } from '../src/util/number-list.js';
 import type { Direction, Model, SecurityGroup } from '../src/model/types.js';
 import type { Unresolved } from '../src/model/value.js';
 import { conditionsOf, plainIpv4Form, ruleForms, together, variantsOf, type RuleForm } from './_rule-forms.js';
+import { appendAll } from '../src/util/arrays.js';
 
 export type Family = 4 | 6;
 
@@ -89,8 +90,8 @@ function countRules(model: Model, group: SecurityGroup, prefixListWeights: Reado
         continue;
       }
       const own = ruleForms(model, rule);
-      if (rule.peer.kind !== 'cidr6') unknowns[4].push(...own.unknownPeers);
-      if (rule.peer.kind !== 'cidr4') unknowns[6].push(...own.unknownPeers);
+      if (rule.peer.kind !== 'cidr6') appendAll(unknowns[4], own.unknownPeers);
+      if (rule.peer.kind !== 'cidr4') appendAll(unknowns[6], own.unknownPeers);
       for (const f of own.forms) {
         if (f.when.length > 0 || (f.traffic === null && f.rule.entry.id.includes('|'))) conditional = true;
         if (!conditional) tally.add(f);

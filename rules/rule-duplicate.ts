@@ -7,6 +7,7 @@ import { addOneOrMore, groupBy } from '../src/util/maps.js';
 import { NumberList } from '../src/util/number-list.js';
 import { addTo, groupAddress, groupLabel } from './_shared.js';
 import { plainIpv4Form, ruleForms, together, type RuleForm, type RuleForms } from './_rule-forms.js';
+import { appendAll } from '../src/util/arrays.js';
 
 export default defineRule({
   id: 'rule-duplicate',
@@ -36,7 +37,7 @@ export default defineRule({
       const sharing = keys.sharingKeys();
       // The places of IPv4 blocks held by several forms are found by going over the forms again.
       if (keys.repeatsBlocks()) forEachKey(ctx.model, rules, (rule, form, kind, peer) => keys.addRepeated(rule, form, kind, peer));
-      sharing.push(...keys.repeatedBlocks());
+      appendAll(sharing, keys.repeatedBlocks());
       const formsOf = new Map<number, RuleForm[]>();
       const formAt = (place: Place): RuleForm => {
         let forms = formsOf.get(place.rule);

@@ -26,6 +26,7 @@ import type { PresetName } from '../rules/presets.js';
 import { fullRegistry } from './registry.js';
 import { displayPath, posixRelative } from './util/paths.js';
 import { OUTSIDE_SCAN_ROOT, ScanRoot } from './util/scan-root.js';
+import { appendAll } from './util/arrays.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -170,7 +171,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const checked = concatenatedChecks(await checkFrontEnds(reading.frontEnds, settings));
     if (!checked.files.some((f) => needsWholeModel(resolve(cwd, f.path)))) {
       const { files, reportable } = filesRead(inputs, reading, checked);
-      errors.push(...checked.errors);
+      appendAll(errors, checked.errors);
       const findings = checked.findings.filter((f) => reportable.has(f.at.file)).sort(compareFindings);
       const unresolved = checked.unresolved.filter((v) => reportable.has(v.at.file));
       return { findings, errors, stats: stats(checked, files, unresolved, started), files, rules: registry };
@@ -186,9 +187,9 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     const { runOnlinePass } = await import('./engine/online/pass.js');
     pass = await runOnlinePass(model, online, wanted, options.online?.runtime);
   }
-  if (pass) errors.push(...pass.errors);
+  if (pass) appendAll(errors, pass.errors);
   const run = checkModel(model, files, setup, pass?.lookup);
-  errors.push(...run.errors);
+  appendAll(errors, run.errors);
   const findings = run.findings.filter((f) => reportable.has(f.at.file));
   const unresolved = run.unresolved.filter((v) => reportable.has(v.at.file));
   return { findings, errors, stats: stats(modelCounts(model), files, unresolved, started), files, ...(pass ? { online: pass.summary } : {}), rules: registry };
@@ -275,7 +276,7 @@ function filesRead(inputs: Inputs, reading: Reading, ...results: { files: Parsed
       const file = result.files[i]!;
       readTextWhenAsked(file, resolve(cwd, file.path), scope, overlay);
     }
-    files.push(...result.files);
+    appendAll(files, result.files);
   }
   const reportable = new Set(selected.map((f) => displayPath(cwd, f.abs)));
   // Nested stacks, and modules reached only through calls, are reported where their findings are, with the call chain.

@@ -12,6 +12,7 @@ import { isDownloadedModule } from '../util/paths.js';
 import { memoized } from '../util/maps.js';
 import { cut } from '../util/strings.js';
 import { conditionSuffix, fingerprint, insideRoot, mergeInstances, rootOf, stableResource, type RootSource, type Unmerged } from './identity.js';
+import { appendAll } from '../util/arrays.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRule = RuleModule<any>;
@@ -87,7 +88,7 @@ export function runRules(input: EngineInput): { findings: Finding[]; errors: Run
 
   const unmerged: Unmerged[] = applyPrecedence(pending, input.registry).map(toFinding(input.registry, identity));
   const values = unresolvedEntries(input.model, unresolved, (at) => rootOf(at, identity.sources));
-  unmerged.push(...builtinFindings(input, values, identity));
+  appendAll(unmerged, builtinFindings(input, values, identity));
   const own = collectDirectives(input.files, new Set(input.registry.map((r) => r.id)), input.today);
   const peers = collectPeerDirectives(input.files, { today: input.today, strict: Boolean(input.strictSuppressions), enabled: input.peerSuppressions ?? (() => true) });
   for (const d of [...own.invalid, ...peers.invalid]) {

@@ -11,6 +11,7 @@ import { alternatives } from '../model/value.js';
 import { conditionLabel, groupLabel, peerLabel, trafficLabel, where } from '../reporters/peer-labels.js';
 import { displayPath } from '../util/paths.js';
 import { lspRange } from './diagnostics.js';
+import { appendAll } from '../util/arrays.js';
 
 /** Resources listed with their exposure under a group, at most. */
 const MAX_CARRIERS = 5;
@@ -50,7 +51,7 @@ export function groupMarkdown(model: Model, group: SecurityGroup): string {
     for (const target of carriers.slice(0, MAX_CARRIERS)) {
       const exposure = exposures.get(target.key);
       out.push(`Carried by \`${target.address}\` (${target.kind}, ${where(target.at)}); its exposure with all its groups${exposure?.complete === false ? ' (a lower bound: some of its groups are not known)' : ''}:`, '');
-      out.push(...(exposure && exposure.grants.length > 0 ? grantTable(model, exposure.grants, 'group') : ['_no ingress_']), '');
+      appendAll(out, exposure && exposure.grants.length > 0 ? grantTable(model, exposure.grants, 'group') : ['_no ingress_']).push('');
     }
     if (carriers.length > MAX_CARRIERS) out.push(`… and ${carriers.length - MAX_CARRIERS} more resources (\`sg-lint exposure\` lists them all).`);
   }

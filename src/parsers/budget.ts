@@ -9,6 +9,8 @@ export const ANALYSIS_BUDGET = { steps: 20_000_000, ms: 15_000 };
  */
 export class AnalysisBudget {
   private steps = 0;
+  /** The step count at which the clock is read next (every 1,024 steps). */
+  private nextClockRead = 1024;
   private readonly deadline: number;
   /** Where the budget ran out, and which limit it was. */
   exceeded?: { at: Span; limit: 'steps' | 'time' };
@@ -17,12 +19,15 @@ export class AnalysisBudget {
     this.deadline = performance.now() + limits.ms;
   }
 
-  /** Counts one step at `at`; false once the budget is spent (the clock is read every 1,024 steps). */
-  take(at: Span): boolean {
+  /** Counts `steps` steps (one by default) at `at`; false once the budget is spent (the clock is read every 1,024 steps). */
+  take(at: Span, steps = 1): boolean {
     if (this.exceeded) return false;
-    this.steps++;
+    this.steps += steps;
     if (this.steps > this.limits.steps) this.exceeded = { at, limit: 'steps' };
-    else if ((this.steps & 1023) === 0 && performance.now() > this.deadline) this.exceeded = { at, limit: 'time' };
+    else if (this.steps >= this.nextClockRead) {
+      this.nextClockRead = this.steps + 1024;
+      if (performance.now() > this.deadline) this.exceeded = { at, limit: 'time' };
+    }
     return !this.exceeded;
   }
 

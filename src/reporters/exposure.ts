@@ -5,6 +5,7 @@ import { describeReach, reachIsEmpty, type Reach } from '../model/traffic.js';
 import type { Model } from '../model/types.js';
 import { carriedGroupLabel, conditionLabel, groupLabel, peerLabel, trafficLabel, viaLabel, where } from './peer-labels.js';
 import { neutraliseWorkflowCommands, printable } from './text.js';
+import { appendAll, maxOf } from '../util/arrays.js';
 
 /** A problem met while reading the inputs: a file that did not parse, a path that does not exist. */
 export interface InputProblem {
@@ -21,10 +22,11 @@ export function exposureText(model: Model, exposures: ResourceExposure[]): strin
   for (const e of exposures) {
     out.push(`${e.target.address}  ${e.target.kind}  ${where(e.target.at)}${viaLabel(e.target.at)}`);
     const groups = e.groups.map((g) => carriedGroupLabel(model, g));
-    out.push(`  groups: ${groups[0] ?? 'none'}`, ...groups.slice(1).map((g) => `          ${g}`));
+    out.push(`  groups: ${groups[0] ?? 'none'}`);
+    appendAll(out, groups.slice(1).map((g) => `          ${g}`));
     if (!e.target.complete) out.push('  note: part of its group list is not known, so it may be reachable in more ways');
     if (e.grants.length === 0) out.push(e.complete ? '  no ingress: nothing can reach it' : '  no known ingress');
-    else out.push(...table(model, e.grants).map((l) => `  ${l}`));
+    else appendAll(out, table(model, e.grants).map((l) => `  ${l}`));
     out.push('');
   }
   const world = exposures.filter((e) => e.grants.some((g) => g.peer.kind === 'world' && !reachIsEmpty(g.reach))).length;
@@ -43,7 +45,7 @@ function table(model: Model, grants: Grant[]): string[] {
       rows.push([first ? trafficLabel(g) : '', first ? fromLabel(model, g.peer) : '', groupLabel(model, s.group), rule, ...(withWhen ? [first ? conditionLabel(g.when) : ''] : [])]);
     });
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = rows[0]!.map((_, c) => maxOf(rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
 }
 

@@ -139,6 +139,16 @@ resource "aws_security_group" "web" {
     expect(run.report().findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toContain('ingress-world-admin-port main.tf:12');
   });
 
+  it('leaves a list that doubles on each line unknown, where it ran out of memory', async () => {
+    const doubling = Array.from({ length: 30 }, (_, i) => `  a${i + 1} = concat(local.a${i}, local.a${i})`).join('\n');
+    const dir = workspace({
+      'main.tf': `locals {\n  a0 = ["10.0.0.0/8"]\n${doubling}\n}\n\nresource "aws_security_group" "web" {\n  description = "doubling"\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = local.a30\n  }\n}\n`,
+    });
+    const parsed = await parseTerraformModule(dir, [join(dir, 'main.tf')], { cwd: dir, vars: {}, varFiles: [] });
+    expect(parsed.files[0]!.diagnostics).toEqual([]);
+    expect(parsed.facts.rules[0]!.peer).toMatchObject({ kind: 'cidr4', cidr: { k: 'unresolved', why: 'unsupported-expression' } });
+  });
+
   it('stops a module over its analysis budget with a located diagnostic and leaves the rest unresolved', async () => {
     const dir = workspace({
       'main.tf': `locals {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/model/location.js';
 import { alternatives, unresolved } from '../../src/model/value.js';
-import { accessAll, evaluateRaw, type Mode, type ReferenceScope, type Step } from '../../src/parsers/terraform/evaluate.js';
+import { accessAll, dataEqual, evaluateRaw, type Mode, type ReferenceScope, type Step } from '../../src/parsers/terraform/evaluate.js';
 import { fromPlain } from '../../src/parsers/terraform/functions.js';
 import { parseExpression } from '../../src/parsers/terraform/syntax.js';
 import { convertToType } from '../../src/parsers/terraform/types.js';
-import { plain, type EV } from '../../src/parsers/values.js';
+import { plain, type Data, type EV } from '../../src/parsers/values.js';
 
 const AT: Span = { file: 'main.tf', start: { line: 1, column: 1 }, end: { line: 1, column: 2 }, path: 'x' };
 
@@ -145,6 +145,39 @@ describe('functions', () => {
     expect(show(run('[upper("a"), sha256("x"), data.aws_vpc.main.cidr_block]'))).toEqual(['A', '?unsupported-function', '?data-source']);
     expect(show(run('concat(["10.0.0.0/8"], var.unset)'))).toEqual(['10.0.0.0/8', '?variable-no-default']);
     expect(show(run('cidrsubnet(var.unset, 8, 1)'))).toBe('?variable-no-default');
+  });
+
+  it('builds lists of 300,000 items (a call with that many arguments overflows the stack), and refuses one of over 2,000,000', () => {
+    const big = Array.from({ length: 300_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`);
+    const numbers = big.map((_, i) => i);
+    const s = scope({ big, numbers, nested: [big, ['0.0.0.0/0']] });
+    const all = show(run('concat(var.big, ["0.0.0.0/0"])', s)) as string[];
+    expect([all.length, all[0], all.at(-1)]).toEqual([300_001, '10.0.0.0/32', '0.0.0.0/0']);
+    expect((show(run('flatten(var.nested)', s)) as string[]).length).toBe(300_001);
+    expect((show(run('setunion(var.big, ["0.0.0.0/0"])', s)) as string[]).length).toBe(300_001);
+    expect(show(run('max(var.numbers...)', s))).toBe(299_999);
+    expect(show(run('min(var.numbers...)', s))).toBe(0);
+    const million = scope({ big: Array.from({ length: 1_000_001 }, (_, i) => i) });
+    expect(show(run('concat(var.big, var.big)', million))).toBe('?unsupported-expression');
+  });
+
+  it('finds the repeats of distinct, toset and setunion as comparing each item with every earlier one does', () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const scalars = [1, '1', 1.5, '1.5', '01', true, 'true', false, null, 'null', 0, '0', '', 'a'];
+    const value = (depth: number): EV => {
+      const r = rand(depth > 2 ? 10 : 14);
+      if (r < 10) return { k: 'known', v: scalars[rand(scalars.length)] ?? null, at: AT };
+      if (r === 10) return unresolved('variable-no-default', '', AT);
+      if (r < 13) return { k: 'known', v: Array.from({ length: rand(3) }, () => value(depth + 1)), at: AT };
+      return { k: 'known', v: Object.fromEntries(Array.from({ length: rand(3) }, (_, i) => [`k${rand(2) + i}`, value(depth + 1)])), at: AT };
+    };
+    for (let round = 0; round < 300; round++) {
+      const items = Array.from({ length: 1 + rand(12) }, () => value(1)).filter((v) => v.k === 'known');
+      const pairwise = items.filter((v, i) => !items.slice(0, i).some((seen) => dataEqual(seen.v as Data, v.v as Data) === true));
+      const s: ReferenceScope = { reference: () => ({ k: 'known', v: items, at: AT }) };
+      expect(show(run('distinct(var.items)', s))).toEqual(pairwise.map(show));
+    }
   });
 
   it('reports wrong arguments as errors that try() skips', () => {

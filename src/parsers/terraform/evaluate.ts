@@ -44,6 +44,8 @@ export const isIdMarker = (v: unknown): v is string => typeof v === 'string' && 
 const MAX_OPTIONS = 64;
 const MAX_DEPTH = 48;
 const MAX_STEPS = 200_000;
+/** Items one function may return in a list or map, at most: twice the 10^6 CIDRs of the largest list measured (bench). */
+const MAX_RESULT_ITEMS = 2_000_000;
 
 /**
  * Locates a sub-path of an attribute's JSON; for an element of a list, `list` and `index` name it too (a list of a
@@ -384,7 +386,18 @@ class Evaluator {
     }
     const result = callFunction(name, args, this.at);
     if (result === undefined) return this.fail('unsupported-function', node);
+    if (!this.affordable(result)) return this.fail('unsupported-expression', node);
     return withExpr(result, this.raw(node));
+  }
+
+  /**
+   * A function's result costs the analysis budget a step per item: `concat(local.a, local.a)`, written again on each
+   * line over the last, doubles a list each time, and was only stopped by running out of memory.
+   */
+  private affordable(result: EV): boolean {
+    const v = result.k === 'known' ? result.v : null;
+    const items = v !== null && typeof v === 'object' ? (Array.isArray(v) ? v.length : Object.keys(v).length) : 0;
+    return items <= MAX_RESULT_ITEMS && this.env.budget?.take(this.at, items) !== false;
   }
 
   /** `try` and `can` judge each alternative on its own: a branch that fails falls back, the others keep their value. */

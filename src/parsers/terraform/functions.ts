@@ -4,6 +4,7 @@ import { known, unresolved, type Unresolved } from '../../model/value.js';
 import { withOrigin, type Data, type EV } from '../values.js';
 import { allMatches, compileRe2, firstMatch, replaceAll } from './regex.js';
 import { dataEqual, isIdMarker, lift, toBool, toNumber, toText } from './evaluate.js';
+import { appendAll, maxOf, minOf } from '../../util/arrays.js';
 
 type Fn = (args: EV[], at: Span) => EV;
 
@@ -78,10 +79,40 @@ function distinctItems(items: EV[], at: Span): EV[] | Unresolved {
   const values = knownItems(items, at);
   if (isUnresolved(values)) return values;
   const out: EV[] = [];
+  const seen = new Set<string>();
   values.forEach((v, i) => {
-    if (!values.slice(0, i).some((seen) => dataEqual(seen, v) === true)) out.push(items[i]!);
+    const key = equalityKey(v);
+    if (key === null || !seen.has(key)) out.push(items[i]!);
+    if (key !== null) seen.add(key);
   });
   return out;
+}
+
+/**
+ * A text that two values share exactly when dataEqual finds them equal (so that a list's repeats are found through a
+ * set, not by comparing each item with every earlier one): a number as the string it converts to, as Terraform
+ * compares them. Null when a part is not known: such a value equals nothing.
+ */
+function equalityKey(d: Data): string | null {
+  if (d === null) return 'n';
+  if (typeof d === 'boolean') return d ? 't' : 'f';
+  if (typeof d === 'number' || typeof d === 'string') return JSON.stringify(String(d));
+  const memberKey = (member: EV) => (member.k === 'known' ? equalityKey(member.v) : null);
+  const parts: string[] = [];
+  if (Array.isArray(d)) {
+    for (const member of d) {
+      const key = memberKey(member);
+      if (key === null) return null;
+      parts.push(key);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  for (const name of Object.keys(d).sort()) {
+    const key = memberKey(d[name]!);
+    if (key === null) return null;
+    parts.push(`${JSON.stringify(name)}:${key}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 function formatOne(fmt: string, values: Data[], at: Span): EV {
@@ -172,7 +203,7 @@ const FUNCTIONS: Record<string, Fn> = {
         for (const v of values) {
           const list = asList(v);
           if (!list) return error(at);
-          out.push(...list);
+          appendAll(out, list);
         }
         return known(out, at);
       },
@@ -184,7 +215,7 @@ const FUNCTIONS: Record<string, Fn> = {
         if (item.k === 'known' && isList(item.v)) {
           const inner = flat(item.v);
           if (isUnresolved(inner)) return inner;
-          out.push(...inner);
+          appendAll(out, inner);
         } else if (item.k === 'unresolved') return { ...item, at };
         else if (item.k === 'oneOf' && item.options.some((o) => o.value.k !== 'known' || isList(o.value.v))) return unresolved('conditional', '', at);
         else out.push(item);
@@ -490,8 +521,8 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!list || list.length > 1) return error(at);
     return list[0] ?? known(null, at);
   }, [1, 1]),
-  min: numbers((ns) => Math.min(...ns)),
-  max: numbers((ns) => Math.max(...ns)),
+  min: numbers((ns) => minOf(ns)),
+  max: numbers((ns) => maxOf(ns)),
   sum: lifted((values, at) => {
     const list = asList(values[0]!);
     if (!list) return error(at);
@@ -509,7 +540,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const all: EV[] = [];
     for (const v of values) {
       if (!isList(v)) return error(at);
-      all.push(...v);
+      appendAll(all, v);
     }
     const out = distinctItems(all, at);
     return isUnresolved(out) ? out : known(out, at);

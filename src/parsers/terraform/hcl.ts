@@ -1,6 +1,7 @@
 // The one module that touches @cdktf/hcl2json (its typings pull in lib.dom; keep them contained here).
 import { failureDiagnostic, isStackOverflow, nestedPast } from '../guard.js';
 import { isJsonObject, NativeParseError, parseHclNative } from './native-hcl.js';
+import { appendAll } from '../../util/arrays.js';
 
 export type HclBody = Record<string, unknown>;
 
@@ -136,7 +137,7 @@ async function parseWithHcl2jsonInPieces(fileName: string, text: string, cuts: n
     const parsed = await parseWithHcl2json(fileName, piece);
     if (parsed.ok) mergeBody(body, parsed.body);
     else {
-      diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, line: d.line + line })));
+      appendAll(diagnostics, parsed.diagnostics.map((d) => ({ ...d, line: d.line + line })));
       messages.push(parsed.message);
     }
     line += countLines(piece);
@@ -159,7 +160,7 @@ function countLines(s: string): number {
 function mergeBody(into: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(from)) {
     const existing = into[key];
-    if (Array.isArray(existing) && Array.isArray(value)) existing.push(...value);
+    if (Array.isArray(existing) && Array.isArray(value)) appendAll(existing, value);
     else if (isJsonObject(existing) && isJsonObject(value)) mergeBody(existing, value);
     else into[key] = value;
   }

@@ -18,6 +18,7 @@ import { readTextFile } from '../../util/files.js';
 import { jsonSyntaxError } from '../../util/json-error.js';
 import { addTo, GrowingIndex, memoized } from '../../util/maps.js';
 import { displayPath } from '../../util/paths.js';
+import { appendAll } from '../../util/arrays.js';
 
 export interface TerraformOptions {
   /** Display paths are relative to this directory. */
@@ -314,7 +315,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   reportNotUtf8(source, parsed);
   if (abs.endsWith('.json')) {
     const json = parseTfJson(text);
-    parsed.diagnostics.push(...json.diagnostics);
+    appendAll(parsed.diagnostics, json.diagnostics);
     parsed.comments = json.comments;
     parsed.constructs = json.constructs;
     if (json.diagnostics.length > 0) return { parsed };
@@ -334,7 +335,7 @@ async function loadConfigFile(abs: string, cwd: string, scope: ScanRoot, overlay
   }
   const hcl = await parseHcl(path, text, text.length > PIECE_BYTES ? () => pieceCuts((index ??= indexHcl(text)), PIECE_BYTES) : undefined);
   if (!hcl.ok) {
-    parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
+    appendAll(parsed.diagnostics, hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]);
     return { parsed };
   }
   parsed.analyzed = true;
@@ -520,7 +521,7 @@ async function loadVarFile(abs: string, opts: TerraformOptions, result: FrontEnd
   } else {
     const hcl = await parseHcl(path, source.text!);
     if (!hcl.ok) {
-      parsed.diagnostics.push(...(hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]));
+      appendAll(parsed.diagnostics, hcl.diagnostics.length > 0 ? hcl.diagnostics : [{ line: 1, column: 1, message: hcl.message }]);
       return null;
     }
     let index: HclIndex | undefined;

@@ -3,6 +3,7 @@ import { unresolved, type Value } from '../../model/value.js';
 import { evList, evString } from '../values.js';
 import { asRecord, type Instance, type TfFile } from './module.js';
 import { addTo } from '../../util/maps.js';
+import { appendAll } from '../../util/arrays.js';
 
 /** `aws_security_group.NAME` in an expression (not `data.aws_security_group.NAME`, not `aws_security_group_rule.x`). */
 const MENTION = /(?<![\w.-])aws_security_group\.([A-Za-z_][\w-]*)/g;
@@ -86,7 +87,7 @@ function lookups(instance: Instance, file: TfFile, content: unknown, facts: Fact
         const names: Value<string>[] = 'name' in block ? [evString(evaluate(block.name, `${path}.name`))] : [];
         let other = 'tags' in block;
         (Array.isArray(block.filter) ? block.filter : []).map(asRecord).forEach((f, j) => {
-          if (f.name === 'group-name') names.push(...evList(evaluate(f.values, `${path}.filter[${j}].values`)).map(evString));
+          if (f.name === 'group-name') appendAll(names, evList(evaluate(f.values, `${path}.filter[${j}].values`)).map(evString));
           else if (f.name !== 'vpc-id') other = true;
         });
         if (names.length === 0 && other) names.push(unresolved('data-source', `data.${type}.${name}`, at));

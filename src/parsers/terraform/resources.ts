@@ -8,6 +8,7 @@ import { entriesOf, ID_MARKER, isIdMarker, toBool, withBindings } from './evalua
 import { tryParseValueString, type Node } from './syntax.js';
 import { asRecord, blocksOf, GROUP_TYPES, type Declared, type Instance, type TfFile } from './module.js';
 import { extractGroupReferences } from './references.js';
+import { appendAll } from '../../util/arrays.js';
 
 /** Attribute paths (inside the resource body, nested blocks by name) that list the groups a resource carries. */
 const ATTACHMENTS: Record<string, { kind: TargetKind; paths: string[][] }> = {
@@ -587,7 +588,7 @@ function collectAttached(ctx: ResourceContext, body: Record<string, unknown>, pa
   const [head, ...rest] = steps;
   if (head === undefined || !(head in body)) return;
   if (rest.length === 0) {
-    out.push(...attachedGroups(ctx, body[head], `${path}.${head}`));
+    appendAll(out, attachedGroups(ctx, body[head], `${path}.${head}`));
     return;
   }
   blocksOf(body, head).forEach((nested, i) => collectAttached(ctx, nested, `${path}.${head}[${i}]`, rest, out));
