@@ -392,7 +392,7 @@ class Evaluator {
 
   /**
    * A function's result costs the analysis budget a step per item: `concat(local.a, local.a)`, written again on each
-   * line over the last, doubles a list each time, and was only stopped by running out of memory.
+   * line over the last, doubles a list each time, and nothing else stops it before memory runs out.
    */
   private affordable(result: EV): boolean {
     const v = result.k === 'known' ? result.v : null;
