@@ -14,7 +14,7 @@ export function link(all: Facts[]): Model {
   for (const facts of all) {
     for (const g of facts.groups) if (!model.groups.has(g.id)) model.groups.set(g.id, { ...g, ingress: [], egress: [] });
     appendAll(model.attachments, facts.attachments);
-    for (const r of facts.references) model.references.push(r);
+    appendAll(model.references, facts.references);
     appendAll(model.files, facts.files);
     appendAll(model.unresolved, facts.unresolved);
   }

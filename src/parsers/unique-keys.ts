@@ -20,7 +20,16 @@ export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
  * the message). Iterative, so that no nesting the composer built can overflow the stack here.
  */
 export function addDuplicateKeyErrors(doc: Document, lines?: LineCounter): void {
-  const { isMap, isScalar, isSeq } = require('yaml') as typeof import('yaml');
+  const { isMap, isScalar, isSeq, YAMLParseError } = require('yaml') as typeof import('yaml');
+  const duplicateAt = (offset: number): YAMLParseError => {
+    const error = new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', DUPLICATE_KEY_MESSAGE);
+    if (lines) {
+      error.linePos = [lines.linePos(offset), lines.linePos(offset + 1)];
+      // The first line of parseDocument's own message (it goes on with the line quoted, which no caller shows).
+      error.message += ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}:`;
+    }
+    return error;
+  };
   const found: YAMLParseError[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
@@ -30,7 +39,7 @@ export function addDuplicateKeyErrors(doc: Document, lines?: LineCounter): void 
       for (const { key, value } of node.items) {
         // NaN equals no key, as with yaml's `===`.
         if (isScalar(key) && key.range && !Number.isNaN(key.value)) {
-          if (seen.has(key.value)) found.push(duplicateAt(key.range[0], lines));
+          if (seen.has(key.value)) found.push(duplicateAt(key.range[0]));
           else seen.add(key.value);
         }
         stack.push(key, value);
@@ -40,17 +49,6 @@ export function addDuplicateKeyErrors(doc: Document, lines?: LineCounter): void 
     }
   }
   if (found.length > 0) doc.errors = mergeByOffset(doc.errors, found.sort((a, b) => a.pos[0] - b.pos[0]));
-}
-
-function duplicateAt(offset: number, lines: LineCounter | undefined): YAMLParseError {
-  const { YAMLParseError } = require('yaml') as typeof import('yaml');
-  const error = new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', DUPLICATE_KEY_MESSAGE);
-  if (lines) {
-    error.linePos = [lines.linePos(offset), lines.linePos(offset + 1)];
-    // The first line of parseDocument's own message (it goes on with the line quoted, which no caller shows).
-    error.message += ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}:`;
-  }
-  return error;
 }
 
 /** `errors` in their order, with each of `added` (sorted by offset) before the first error that starts after it. */
